@@ -26,8 +26,8 @@ param baseName string = 'governancebot'
 @description('Container image of the bot, e.g. myregistry.azurecr.io/governancebot:1.0.0.')
 param containerImage string
 
-@description('Registry server to pull the image from with the managed identity (grant it AcrPull). Empty for a public image.')
-param containerRegistryServer string = ''
+@description('Name of an Azure Container Registry in this resource group to pull the image from; the managed identity is granted AcrPull on it. Empty for a public image.')
+param containerRegistryName string = ''
 
 @description('Minimum number of replicas. Keep at least 1: the bot runs scheduled check-ins and drains the outbox.')
 @minValue(1)
@@ -129,20 +129,23 @@ param tags object = {
 // Names
 // ---------------------------------------------------------------------------------------------
 
-var suffix = uniqueString(resourceGroup().id, baseName)
-var identityName = 'id-${baseName}'
-var logAnalyticsName = 'log-${baseName}'
-var appInsightsName = 'appi-${baseName}'
-var keyVaultName = 'kv-${take(baseName, 10)}-${take(suffix, 8)}'
-var postgresServerName = 'psql-${baseName}-${suffix}'
-var environmentName = 'cae-${baseName}'
-var containerAppName = 'ca-${baseName}'
-var botName = 'bot-${baseName}-${suffix}'
-var openAIAccountName = 'oai-${baseName}-${suffix}'
+var name = toLower(baseName)
+var suffix = uniqueString(resourceGroup().id, name)
+var identityName = 'id-${name}'
+var logAnalyticsName = 'log-${name}'
+var appInsightsName = 'appi-${name}'
+var keyVaultName = 'kv-${take(name, 10)}-${take(suffix, 8)}'
+var postgresServerName = 'psql-${name}-${suffix}'
+var environmentName = 'cae-${name}'
+var containerAppName = 'ca-${name}'
+var botName = 'bot-${name}-${suffix}'
+var openAIAccountName = 'oai-${name}-${suffix}'
 var openAIDeploymentName = 'governance-chat'
 
-// Built-in role: Key Vault Secrets User.
+// Built-in roles: Key Vault Secrets User, AcrPull.
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+var acrPullRoleId = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+var useRegistry = !empty(containerRegistryName)
 
 // ---------------------------------------------------------------------------------------------
 // Identity, monitoring, Key Vault
@@ -200,6 +203,20 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: keyVault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUserRoleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing = if (useRegistry) {
+  name: containerRegistryName
+}
+
+resource registryPull 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (useRegistry) {
+  name: guid(resourceGroup().id, containerRegistryName, identity.id, acrPullRoleId)
+  scope: registry
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', acrPullRoleId)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
@@ -279,7 +296,7 @@ module openAI 'modules/openai.bicep' = if (deployOpenAI) {
 // Container Apps
 // ---------------------------------------------------------------------------------------------
 
-resource environment 'Microsoft.App/managedEnvironments@2025-07-01' = {
+resource containerEnv 'Microsoft.App/managedEnvironments@2025-07-01' = {
   name: environmentName
   location: location
   tags: tags
@@ -294,7 +311,7 @@ resource environment 'Microsoft.App/managedEnvironments@2025-07-01' = {
   }
 }
 
-var publicHost = empty(publicHostName) ? '${containerAppName}.${environment.properties.defaultDomain}' : publicHostName
+var publicHost = empty(publicHostName) ? '${containerAppName}.${containerEnv.properties.defaultDomain}' : publicHostName
 var teamsAppId = botAppType == 'UserAssignedMSI' ? identity.properties.clientId : botAppId
 
 // Container App secrets: Key Vault references read with the managed identity, plus the
@@ -402,7 +419,7 @@ resource containerApp 'Microsoft.App/containerApps@2025-07-01' = {
     }
   }
   properties: {
-    managedEnvironmentId: environment.id
+    managedEnvironmentId: containerEnv.id
     configuration: {
       activeRevisionsMode: 'Single'
       ingress: {
@@ -417,14 +434,14 @@ resource containerApp 'Microsoft.App/containerApps@2025-07-01' = {
           }
         ]
       }
-      registries: empty(containerRegistryServer)
-        ? []
-        : [
+      registries: useRegistry
+        ? [
             {
-              server: containerRegistryServer
+              server: '${containerRegistryName}${environment().suffixes.acrLoginServer}'
               identity: identity.id
             }
           ]
+        : []
       secrets: appSecrets
     }
     template: {
@@ -475,9 +492,10 @@ resource containerApp 'Microsoft.App/containerApps@2025-07-01' = {
     }
   }
   dependsOn: [
-    // The identity must be able to read the secrets before the first revision starts.
+    // The identity must be able to read the secrets and pull the image before the first revision starts.
     secretsUser
     parameterSecretResources
+    registryPull
   ]
 }
 
