@@ -25,9 +25,8 @@ export DOTNET_NOLOGO=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 fetch_bicep() {
-  local work
+  local work rc=0
   work="$(mktemp -d)"
-  trap 'rm -rf "$work"' RETURN
   # Stop MSBuild from walking up into any parent directory's build files.
   printf '<Project />\n' > "$work/Directory.Build.props"
   printf '<Project />\n' > "$work/Directory.Build.targets"
@@ -44,7 +43,11 @@ fetch_bicep() {
 </Project>
 PROJ
   mkdir -p "$PKG_DIR"
-  dotnet restore "$work/fetch-bicep.csproj" --packages "$PKG_DIR" -v quiet >&2
+  dotnet restore "$work/fetch-bicep.csproj" --packages "$PKG_DIR" -v quiet >&2 || rc=$?
+  rm -rf "$work"
+  # Only the extracted CLI is used; drop the 100+ MB package archive.
+  rm -f "$PKG_DIR/$PKG_ID/$BICEP_VERSION/"*.nupkg
+  return $rc
 }
 
 if [[ ! -x "$BICEP" ]]; then
