@@ -1,0 +1,19 @@
+namespace GovernanceBot.Conversation;
+
+public static class ConversationSetup
+{
+    /// <summary>
+    /// Registers the engine and builds the router now, so a duplicate route throws at start-up.
+    /// </summary>
+    public static IServiceCollection AddConversation(this IServiceCollection services, IConfiguration configuration, Action<Router> mapRoutes)
+    {
+        var router = new Router();
+        mapRoutes(router);
+        services.AddSingleton(router);
+        services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section));
+        services.AddSingleton<WorkspaceResolver>();
+        services.AddSingleton<ConversationEngine>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+
+namespace GovernanceBot.Conversation;
+
+/// <summary>Who sees a reply.</summary>
+public enum ReplyAudience
+{
+    /// <summary>Everyone in the conversation the turn came from.</summary>
+    Conversation,
+    /// <summary>Only the person who spoke: ephemeral in Slack, a 1:1 in Teams when the turn was in a channel.</summary>
+    Requester,
+}
+
+/// <summary>What a handler answers. Channels decide how to deliver it.</summary>
+public abstract record Reply
+{
+    public ReplyAudience Audience { get; init; } = ReplyAudience.Conversation;
+
+    /// <summary>For card actions: this reply replaces the card the action came from (for everyone).</summary>
+    public bool ReplacesSourceCard { get; init; }
+
+    public static TextReply Text(string text) => new(text);
+
+    public static CardReply Card<T>(string template, T data, JsonTypeInfo<T> typeInfo, string summary) =>
+        new(template, (JsonObject)JsonSerializer.SerializeToNode(data, typeInfo)!, summary);
+}
+
+/// <summary>Plain text. May use <c>**bold**</c> and line breaks; channels convert and escape.</summary>
+public sealed record TextReply(string Body) : Reply;
+
+/// <summary>
+/// A card: the template name in <c>adaptivecards/</c> and its data (from a typed record).
+/// <paramref name="Summary"/> is the plain-text fallback shown in notifications.
+/// </summary>
+public sealed record CardReply(string Template, JsonObject Data, string Summary) : Reply;

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+
+namespace GovernanceBot.Conversation;
+
+/// <summary>Names of the chat platforms a turn can come from.</summary>
+public static class ChannelNames
+{
+    public const string Teams = "msteams";
+    public const string Slack = "slack";
+    /// <summary>The CLI and in-process tests.</summary>
+    public const string Local = "local";
+}
+
+public enum ConversationKind { Personal, Group, Channel }
+
+/// <summary>
+/// Where a conversation lives on its platform: enough to send into it again later (proactively).
+/// Serialised into the store, so its shape is a contract: add fields, never rename them.
+/// </summary>
+/// <param name="Channel">The platform (<see cref="ChannelNames"/>).</param>
+/// <param name="WorkspaceExternalId">Teams tenant id or Slack team id.</param>
+/// <param name="ConversationId">Teams conversation id or Slack channel id.</param>
+/// <param name="Kind">A 1:1, a group chat or a channel.</param>
+/// <param name="ServiceUrl">Teams: the Bot Connector base URL for this conversation.</param>
+/// <param name="BotId">The bot's own id on the platform.</param>
+/// <param name="ThreadId">Slack <c>thread_ts</c> or Teams reply-chain root, when replies belong in a thread.</param>
+public sealed record ConversationRef(
+    string Channel,
+    string WorkspaceExternalId,
+    string ConversationId,
+    ConversationKind Kind,
+    string? ServiceUrl = null,
+    string? BotId = null,
+    string? ThreadId = null);
+
+/// <summary>A person as the platform names them. E-mail is present once the platform has told us.</summary>
+public sealed record ChatUserRef(string Id, string? Name = null, string? Email = null, string? AadObjectId = null);
+
+/// <summary>A press of a card button or a card form submission.</summary>
+/// <param name="Verb">The action's verb, e.g. <c>approval.vote</c>.</param>
+/// <param name="Data">The action's data merged with the card's input values.</param>
+/// <param name="MessageId">The platform id of the message holding the card, when known.</param>
+public sealed record CardAction(string Verb, JsonObject Data, string? MessageId = null);
+
+/// <summary>
+/// One inbound interaction, channel-neutral: text (bot mention already stripped) or a card action.
+/// </summary>
+public sealed record Turn
+{
+    public required ConversationRef Conversation { get; init; }
+    public required ChatUserRef User { get; init; }
+    public string? Text { get; init; }
+    public CardAction? Action { get; init; }
+    /// <summary>The platform's id for this event (Teams activity id, Slack event id), for logs.</summary>
+    public string? EventId { get; init; }
+    public DateTimeOffset ReceivedAt { get; init; }
+
+    public string Channel => Conversation.Channel;
+}

@@ -1,0 +1,190 @@
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace GovernanceBot.Features.GovernanceAsCode;
+
+/// <summary>Writes a program back in the governance-as-code format; importing the result changes nothing.</summary>
+public sealed class GovernanceExporter(IGovernanceDbFactory factory)
+{
+    private static readonly ISerializer Serializer = new SerializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull | DefaultValuesHandling.OmitEmptyCollections)
+        .DisableAliases()
+        .Build();
+
+    /// <summary>The program's YAML, or an error message naming what does exist.</summary>
+    public async Task<(string? Yaml, string? Error)> ExportAsync(string? workspaceKey, string? programName, CancellationToken cancellationToken)
+    {
+        await using var db = factory.Create();
+        var workspaces = await db.Workspaces.AsNoTracking().Include(w => w.Identities).OrderBy(w => w.Key).ToListAsync(cancellationToken);
+        var withPrograms = workspaces.Where(w => db.Programs.Any(p => p.WorkspaceId == w.Id)).ToList();
+        var workspace = workspaceKey is null
+            ? withPrograms.Count == 1 ? withPrograms[0] : null
+            : workspaces.FirstOrDefault(w => w.Key == workspaceKey);
+        if (workspace is null)
+        {
+            return (null, workspaceKey is null
+                ? $"Say which workspace with --workspace: {string.Join(", ", withPrograms.Select(w => w.Key))}"
+                : $"No workspace '{workspaceKey}'. Workspaces: {string.Join(", ", workspaces.Select(w => w.Key))}");
+        }
+
+        var programs = await db.ProgramsOf(workspace.Id).AsNoTracking().OrderBy(p => p.Key).ToListAsync(cancellationToken);
+        var program = programName is null
+            ? programs.Count == 1 ? programs[0] : null
+            : programs.FirstOrDefault(p => string.Equals(p.Key, programName, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(p.Name, programName, StringComparison.OrdinalIgnoreCase));
+        if (program is null)
+        {
+            return (null, programName is null
+                ? $"Say which program with --program: {string.Join(", ", programs.Select(p => p.Key))}"
+                : $"No program '{programName}' in workspace '{workspace.Key}'. Programs: {string.Join(", ", programs.Select(p => p.Key))}");
+        }
+
+        var file = await BuildAsync(db, workspace, program.Id, cancellationToken);
+        return (Serializer.Serialize(file), null);
+    }
+
+    private static async Task<GovernanceFile> BuildAsync(GovernanceDb db, Workspace workspace, Guid programId, CancellationToken cancellationToken)
+    {
+        var p = await db.Programs.AsNoTracking().AsSplitQuery()
+            .Include(x => x.Stakeholders)
+            .Include(x => x.Kpis).ThenInclude(k => k.Measurements)
+            .Include(x => x.Benefits)
+            .Include(x => x.ApproverGroups)
+            .Include(x => x.CheckIns).ThenInclude(c => c.Questions)
+            .Include(x => x.Approvals).ThenInclude(a => a.Approvers)
+            .Include(x => x.Approvals).ThenInclude(a => a.Votes)
+            .FirstAsync(x => x.Id == programId, cancellationToken);
+        var keyOf = p.Stakeholders.ToDictionary(s => s.Id, s => s.Key);
+        string? Key(Guid? id) => id is { } v && keyOf.TryGetValue(v, out var k) ? k : null;
+
+        return new GovernanceFile
+        {
+            Workspace = new WorkspaceSpec
+            {
+                Key = workspace.Key,
+                Name = workspace.Name,
+                Identities = workspace.Identities.OrderBy(i => i.Channel).ThenBy(i => i.ExternalId)
+                    .Select(i => new IdentitySpec { Channel = i.Channel, Id = i.ExternalId }).ToList(),
+            },
+            Program = new ProgramSpec
+            {
+                Key = p.Key,
+                Name = p.Name,
+                Description = p.Description,
+                Phase = GovernanceImporter.Word(p.Phase),
+                Stage = p.Stage,
+                TimeZone = p.TimeZone,
+                StatusPost = p.StatusPostCron,
+            },
+            Stakeholders = p.Stakeholders.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new StakeholderSpec
+            {
+                Key = s.Key,
+                Name = s.Name,
+                Email = s.Email,
+                Title = s.Title,
+                Roles = s.Roles,
+                TimeZone = s.TimeZone,
+                AwayUntil = s.AwayUntil?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            }).ToList(),
+            Kpis = p.Kpis.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => new KpiSpec
+            {
+                Key = k.Key,
+                Name = k.Name,
+                Description = k.Description,
+                Unit = k.Unit,
+                Direction = k.Direction == KpiDirection.LowerIsBetter ? "lower" : "higher",
+                Target = k.Target,
+                Amber = k.Amber,
+                Red = k.Red,
+                Owner = Key(k.OwnerId),
+                Cadence = GovernanceImporter.Word(k.Cadence),
+                History = k.Measurements.OrderBy(m => m.Date).Select(m => new MeasurementSpec
+                {
+                    Date = m.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    Value = m.Value,
+                    Note = m.Note,
+                    By = m.RecordedBy is { } by && keyOf.ContainsValue(by) ? by : null,
+                }).ToList(),
+            }).ToList(),
+            Benefits = p.Benefits.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => new BenefitSpec
+            {
+                Key = b.Key,
+                Name = b.Name,
+                Description = b.Description,
+                Owner = Key(b.OwnerId),
+                Status = GovernanceImporter.Word(b.Status),
+                RealisationDate = b.RealisationDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                Unit = b.Unit,
+                Baseline = b.Baseline,
+                Target = b.Target,
+                Kpis = b.KpiKeys,
+            }).ToList(),
+            ApproverGroups = p.ApproverGroups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new ApproverGroupSpec
+            {
+                Key = g.Key,
+                Name = g.Name,
+                Members = g.MemberKeys,
+                Quorum = QuorumText(g.Quorum, g.QuorumCount, g.MemberKeys.Count),
+                MaxRejections = g.MaxRejections,
+            }).ToList(),
+            CheckIns = p.CheckIns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new CheckInSpec
+            {
+                Key = c.Key,
+                Name = c.Name,
+                Schedule = c.Cron,
+                Window = GovernanceFileReader.FormatDuration(c.Window),
+                Reminders = c.Reminders.Select(GovernanceFileReader.FormatDuration).ToList(),
+                Participants = new ParticipantsSpec { Roles = c.ParticipantRoles, Stakeholders = c.ParticipantKeys },
+                Holidays = c.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+                MentionNonResponders = c.MentionNonResponders,
+                Enabled = c.Enabled,
+                Questions = c.Questions.OrderBy(q => q.Order).Select(q => new QuestionSpec
+                {
+                    Key = q.Key,
+                    Text = q.Text,
+                    Kind = GovernanceImporter.Word(q.Kind),
+                    Required = q.Required,
+                    Options = q.Options,
+                    FlagsRisks = q.FlagsRisks,
+                }).ToList(),
+            }).ToList(),
+            Approvals = p.Approvals.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new ApprovalSpec
+            {
+                Key = a.Key,
+                Title = a.Title,
+                Kind = GovernanceImporter.Word(a.Kind),
+                Description = a.Description,
+                Requester = Key(a.RequesterId),
+                Approvers = a.Approvers.Select(x => Key(x.StakeholderId)!).Order(StringComparer.Ordinal).ToList(),
+                Quorum = QuorumText(a.Quorum, a.QuorumCount, a.Approvers.Count),
+                MaxRejections = a.MaxRejections,
+                Created = GovernanceFileReader.FormatInstant(a.CreatedAt),
+                Due = a.Deadline is { } d ? GovernanceFileReader.FormatInstant(d) : null,
+                OnDeadline = GovernanceImporter.Word(a.OnDeadline),
+                ReminderLead = GovernanceFileReader.FormatDuration(a.ReminderLead),
+                Status = GovernanceImporter.Word(a.Status),
+                Decided = a.DecidedAt is { } x ? GovernanceFileReader.FormatInstant(x) : null,
+                Votes = a.Votes.OrderBy(v => Key(v.ApproverId), StringComparer.Ordinal).Select(v => new VoteSpec
+                {
+                    Approver = Key(v.ApproverId)!,
+                    By = v.CastById == v.ApproverId ? null : Key(v.CastById),
+                    Decision = GovernanceImporter.Word(v.Decision),
+                    Comment = v.Comment,
+                    At = GovernanceFileReader.FormatInstant(v.CastAt),
+                }).ToList(),
+            }).ToList(),
+        };
+    }
+
+    private static string QuorumText(QuorumRule rule, int? count, int members) => rule switch
+    {
+        QuorumRule.Any => "any",
+        QuorumRule.All => "all",
+        QuorumRule.Majority => "majority",
+        _ => $"{count} of {members}",
+    };
+}

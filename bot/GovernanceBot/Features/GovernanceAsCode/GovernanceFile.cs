@@ -1,0 +1,157 @@
+namespace GovernanceBot.Features.GovernanceAsCode;
+
+// The governance-as-code document (docs/governance-as-code.md). Property order is the order
+// `export` writes. Enumerations are written as the lower-case words the documentation lists.
+
+public sealed class GovernanceFile
+{
+    public int Version { get; set; } = 1;
+    public WorkspaceSpec Workspace { get; set; } = new();
+    public ProgramSpec Program { get; set; } = new();
+    public List<StakeholderSpec> Stakeholders { get; set; } = [];
+    public List<KpiSpec> Kpis { get; set; } = [];
+    public List<BenefitSpec> Benefits { get; set; } = [];
+    public List<ApproverGroupSpec> ApproverGroups { get; set; } = [];
+    public List<CheckInSpec> CheckIns { get; set; } = [];
+    public List<ApprovalSpec> Approvals { get; set; } = [];
+}
+
+public sealed class WorkspaceSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public List<IdentitySpec> Identities { get; set; } = [];
+}
+
+public sealed class IdentitySpec
+{
+    public string Channel { get; set; } = "";
+    public string Id { get; set; } = "";
+}
+
+public sealed class ProgramSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public string Phase { get; set; } = "definition";
+    public string? Stage { get; set; }
+    public string TimeZone { get; set; } = "UTC";
+    public string? StatusPost { get; set; }
+}
+
+public sealed class StakeholderSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Email { get; set; }
+    public string? Title { get; set; }
+    public List<string> Roles { get; set; } = [];
+    public string TimeZone { get; set; } = "UTC";
+    public string? AwayUntil { get; set; }
+}
+
+public sealed class KpiSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public string? Unit { get; set; }
+    public string Direction { get; set; } = "higher";
+    public double Target { get; set; }
+    public double Amber { get; set; }
+    public double Red { get; set; }
+    public string? Owner { get; set; }
+    public string Cadence { get; set; } = "weekly";
+    public List<MeasurementSpec> History { get; set; } = [];
+}
+
+public sealed class MeasurementSpec
+{
+    public string Date { get; set; } = "";
+    public double Value { get; set; }
+    public string? Note { get; set; }
+    public string? By { get; set; }
+}
+
+public sealed class BenefitSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Description { get; set; }
+    public string? Owner { get; set; }
+    public string Status { get; set; } = "identified";
+    public string? RealisationDate { get; set; }
+    public string? Unit { get; set; }
+    public double? Baseline { get; set; }
+    public double? Target { get; set; }
+    public List<string> Kpis { get; set; } = [];
+}
+
+public sealed class ApproverGroupSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public List<string> Members { get; set; } = [];
+    public string Quorum { get; set; } = "majority";
+    public int? MaxRejections { get; set; }
+}
+
+public sealed class CheckInSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Schedule { get; set; } = "";
+    public string Window { get; set; } = "1d";
+    public List<string> Reminders { get; set; } = [];
+    public ParticipantsSpec Participants { get; set; } = new();
+    public List<string> Holidays { get; set; } = [];
+    public bool MentionNonResponders { get; set; }
+    public bool Enabled { get; set; } = true;
+    public List<QuestionSpec> Questions { get; set; } = [];
+}
+
+public sealed class ParticipantsSpec
+{
+    public List<string> Roles { get; set; } = [];
+    public List<string> Stakeholders { get; set; } = [];
+}
+
+public sealed class QuestionSpec
+{
+    public string Key { get; set; } = "";
+    public string Text { get; set; } = "";
+    public string Kind { get; set; } = "text";
+    public bool Required { get; set; }
+    public List<string> Options { get; set; } = [];
+    public bool FlagsRisks { get; set; }
+}
+
+public sealed class ApprovalSpec
+{
+    public string Key { get; set; } = "";
+    public string Title { get; set; } = "";
+    public string Kind { get; set; } = "stage-gate";
+    public string? Description { get; set; }
+    public string? Requester { get; set; }
+    public string? ApproverGroup { get; set; }
+    public List<string> Approvers { get; set; } = [];
+    public string? Quorum { get; set; }
+    public int? MaxRejections { get; set; }
+    public string? Created { get; set; }
+    public string? Due { get; set; }
+    public string OnDeadline { get; set; } = "expire";
+    public string ReminderLead { get; set; } = "1d";
+    public string Status { get; set; } = "pending";
+    public string? Decided { get; set; }
+    public List<VoteSpec> Votes { get; set; } = [];
+}
+
+public sealed class VoteSpec
+{
+    public string Approver { get; set; } = "";
+    public string? By { get; set; }
+    public string Decision { get; set; } = "";
+    public string? Comment { get; set; }
+    public string At { get; set; } = "";
+}

@@ -1,0 +1,770 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Cronos;
+using GovernanceBot.Features.Kpis;
+using GovernanceBot.Store.Entities;
+
+namespace GovernanceBot.Features.GovernanceAsCode;
+
+/// <summary>
+/// Reads and validates a governance file completely before anything is written: every problem
+/// is collected with its line and column, so one run shows them all.
+/// </summary>
+public static partial class GovernanceFileReader
+{
+    public static readonly string[] Phases = ["definition", "delivery", "closure", "closed"];
+    public static readonly string[] Directions = ["higher", "lower"];
+    public static readonly string[] Cadences = ["daily", "weekly", "fortnightly", "monthly", "quarterly"];
+    public static readonly string[] BenefitStatuses = ["identified", "planned", "in-delivery", "realised", "sustained", "at-risk"];
+    public static readonly string[] QuestionKinds = ["scale", "choice", "text"];
+    public static readonly string[] ApprovalKinds = ["stage-gate", "change-request", "scope-change", "budget-change"];
+    public static readonly string[] DeadlineActions = ["expire", "escalate"];
+    public static readonly string[] ApprovalStatuses = ["pending", "approved", "rejected", "expired", "escalated", "cancelled"];
+    public static readonly string[] VoteDecisions = ["approve", "reject", "abstain"];
+    public static readonly string[] Channels = ["msteams", "slack"];
+
+    public static (GovernanceFile? File, IReadOnlyList<FileError> Errors) Read(string yaml, DateTimeOffset now)
+    {
+        var errors = new List<FileError>();
+        var root = YamlTree.Parse(yaml, errors);
+        if (root is null)
+        {
+            return (null, errors);
+        }
+
+        var r = new NodeReader(errors);
+        var map = r.Map(root, "the file", ["version", "workspace", "program", "stakeholders", "kpis", "benefits", "approverGroups", "checkIns", "approvals"]);
+        if (map is null)
+        {
+            return (null, errors);
+        }
+
+        var file = new GovernanceFile();
+        var version = r.OptionalInt(map, "version", 1);
+        if (version is not null and not 1)
+        {
+            r.Error(map["version"]!, $"version {version} is not supported", "use 'version: 1'");
+        }
+
+        file.Workspace = ReadWorkspace(r, map);
+        file.Program = ReadProgram(r, map);
+        var programZone = file.Program.TimeZone;
+        var stakeholders = new Dictionary<string, StakeholderSpec>(StringComparer.Ordinal);
+        file.Stakeholders = ReadList(r, map, "stakeholders", "stakeholder", (m, keys) => ReadStakeholder(r, m, keys, programZone, stakeholders));
+        var kpiKeys = new HashSet<string>(StringComparer.Ordinal);
+        file.Kpis = ReadList(r, map, "kpis", "KPI", (m, keys) => ReadKpi(r, m, keys, stakeholders, now));
+        kpiKeys.UnionWith(file.Kpis.Select(k => k.Key));
+        file.Benefits = ReadList(r, map, "benefits", "benefit", (m, keys) => ReadBenefit(r, m, keys, stakeholders, kpiKeys));
+        var groups = new Dictionary<string, ApproverGroupSpec>(StringComparer.Ordinal);
+        file.ApproverGroups = ReadList(r, map, "approverGroups", "approver group", (m, keys) => ReadGroup(r, m, keys, stakeholders, groups));
+        file.CheckIns = ReadList(r, map, "checkIns", "check-in", (m, keys) => ReadCheckIn(r, m, keys, stakeholders));
+        file.Approvals = ReadList(r, map, "approvals", "approval", (m, keys) => ReadApproval(r, m, keys, stakeholders, groups, programZone));
+        return (errors.Count == 0 ? file : null, errors);
+    }
+
+    private static List<T> ReadList<T>(NodeReader r, YMap root, string field, string what, Func<YMap, HashSet<string>, T?> read)
+        where T : class
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<T>();
+        foreach (var item in r.Sequence(root[field], $"'{field}'"))
+        {
+            if (item is not YMap itemMap)
+            {
+                r.Error(item, $"every item of '{field}' must be a {what} (a mapping with 'key:' and more)");
+                continue;
+            }
+
+            if (read(itemMap, keys) is { } value)
+            {
+                result.Add(value);
+            }
+        }
+
+        return result;
+    }
+
+    private static WorkspaceSpec ReadWorkspace(NodeReader r, YMap root)
+    {
+        var map = r.Map(root["workspace"], "workspace", ["key", "name", "identities"]);
+        if (map is null)
+        {
+            r.Error(root, "the file needs a 'workspace:' section", "workspace: { key: contoso, name: Contoso }");
+            return new WorkspaceSpec();
+        }
+
+        var spec = new WorkspaceSpec
+        {
+            Key = r.RequiredString(map, "key", "workspace", "contoso"),
+            Name = r.RequiredString(map, "name", "workspace", "Contoso"),
+        };
+        if (spec.Key.Length > 0 && !NodeReader.IsKey(spec.Key))
+        {
+            r.Error(map["key"]!, $"'{spec.Key}' is not a valid key", "use lower-case letters, digits and '-'");
+        }
+
+        var seen = new HashSet<string>();
+        foreach (var item in r.Sequence(map["identities"], "'identities'"))
+        {
+            var m = r.Map(item, "a workspace identity", ["channel", "id"]);
+            if (m is null)
+            {
+                continue;
+            }
+
+            var identity = new IdentitySpec
+            {
+                Channel = r.Word(m, "channel", Channels, ""),
+                Id = r.RequiredString(m, "id", "a workspace identity", "T0123ABCD"),
+            };
+            if (m["channel"] is null)
+            {
+                r.Error(m, "a workspace identity needs 'channel'", "channel: msteams (with the tenant id) or channel: slack (with the team id)");
+            }
+            else if (!seen.Add($"{identity.Channel}/{identity.Id}"))
+            {
+                r.Error(m, $"the identity {identity.Channel} {identity.Id} is listed twice");
+            }
+
+            spec.Identities.Add(identity);
+        }
+
+        return spec;
+    }
+
+    private static ProgramSpec ReadProgram(NodeReader r, YMap root)
+    {
+        var map = r.Map(root["program"], "program", ["key", "name", "description", "phase", "stage", "timeZone", "statusPost"]);
+        if (map is null)
+        {
+            r.Error(root, "the file needs a 'program:' section", "program: { key: phoenix, name: Phoenix, timeZone: Europe/London }");
+            return new ProgramSpec();
+        }
+
+        var spec = new ProgramSpec
+        {
+            Key = r.RequiredString(map, "key", "program", "phoenix"),
+            Name = r.RequiredString(map, "name", "program", "Phoenix"),
+            Description = r.OptionalString(map, "description"),
+            Phase = r.Word(map, "phase", Phases, "definition"),
+            Stage = r.OptionalString(map, "stage"),
+            TimeZone = TimeZoneField(r, map, "timeZone", "UTC"),
+            StatusPost = CronField(r, map, "statusPost"),
+        };
+        if (spec.Key.Length > 0 && !NodeReader.IsKey(spec.Key))
+        {
+            r.Error(map["key"]!, $"'{spec.Key}' is not a valid key", "use lower-case letters, digits and '-', e.g. 'phoenix'");
+        }
+
+        return spec;
+    }
+
+    private static StakeholderSpec? ReadStakeholder(NodeReader r, YMap map, HashSet<string> keys, string programZone, Dictionary<string, StakeholderSpec> all)
+    {
+        if (r.Map(map, "a stakeholder", ["key", "name", "email", "title", "roles", "timeZone", "awayUntil"]) is null)
+        {
+            return null;
+        }
+
+        var spec = new StakeholderSpec
+        {
+            Key = r.RequiredKey(map, "stakeholder", keys),
+            Name = r.RequiredString(map, "name", "a stakeholder", "Alex Wilber"),
+            Email = r.OptionalString(map, "email")?.Trim(),
+            Title = r.OptionalString(map, "title"),
+            Roles = r.Strings(map, "roles"),
+            TimeZone = TimeZoneField(r, map, "timeZone", programZone),
+            AwayUntil = DateField(r, map, "awayUntil"),
+        };
+        if (spec.Email is { } email && !EmailPattern().IsMatch(email))
+        {
+            r.Error(map["email"]!, $"'{email}' is not an e-mail address", "e.g. alexw@example.com");
+        }
+        else if (spec.Email is { } e && all.Values.Any(s => string.Equals(s.Email, e, StringComparison.OrdinalIgnoreCase)))
+        {
+            r.Error(map["email"]!, $"the e-mail '{e}' belongs to another stakeholder too", "each person appears once; give them several roles instead");
+        }
+
+        foreach (var role in spec.Roles.Where(role => !StakeholderRoles.All.Contains(role)))
+        {
+            r.Error(map["roles"]!, $"unknown role '{role}'", $"use any of: {string.Join(", ", StakeholderRoles.All)}");
+        }
+
+        all.TryAdd(spec.Key, spec);
+        return spec;
+    }
+
+    private static KpiSpec? ReadKpi(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, DateTimeOffset now)
+    {
+        if (r.Map(map, "a KPI", ["key", "name", "description", "unit", "direction", "target", "amber", "red", "owner", "cadence", "history"]) is null)
+        {
+            return null;
+        }
+
+        var spec = new KpiSpec
+        {
+            Key = r.RequiredKey(map, "KPI", keys),
+            Name = r.RequiredString(map, "name", "a KPI", "On-time delivery"),
+            Description = r.OptionalString(map, "description"),
+            Unit = r.OptionalString(map, "unit"),
+            Direction = r.Word(map, "direction", Directions, "higher"),
+            Target = r.RequiredNumber(map, "target", "a KPI"),
+            Amber = r.RequiredNumber(map, "amber", "a KPI"),
+            Red = r.RequiredNumber(map, "red", "a KPI"),
+            Owner = Reference(r, map, "owner", people),
+            Cadence = r.Word(map, "cadence", Cadences, "weekly"),
+        };
+        if (map["direction"] is null)
+        {
+            r.Error(map, $"the KPI '{spec.Key}' needs 'direction'", "direction: higher (higher is better) or direction: lower");
+        }
+
+        if (map["target"] is not null && map["amber"] is not null && map["red"] is not null
+            && KpiRag.ThresholdProblem(spec.Direction == "lower" ? KpiDirection.LowerIsBetter : KpiDirection.HigherIsBetter, spec.Target, spec.Amber, spec.Red) is { } problem)
+        {
+            r.Error(map["amber"]!, $"thresholds of '{spec.Key}' are in the wrong order: {problem}",
+                spec.Direction == "lower" ? "for lower-is-better KPIs: target 2, amber 3, red 5" : "for higher-is-better KPIs: target 95, amber 90, red 85");
+        }
+
+        var dates = new HashSet<string>(StringComparer.Ordinal);
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var item in r.Sequence(map["history"], "'history'"))
+        {
+            var m = r.Map(item, "a measurement", ["date", "value", "note", "by"]);
+            if (m is null)
+            {
+                continue;
+            }
+
+            var date = DateField(r, m, "date");
+            if (date is null)
+            {
+                r.Error(m, "a measurement needs 'date'", "- { date: 2026-11-02, value: 93.5 }");
+                continue;
+            }
+
+            if (DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture) > today.AddDays(1))
+            {
+                r.Error(m["date"]!, $"the measurement dated {date} is in the future", "record values on or before today");
+            }
+
+            if (!dates.Add(date))
+            {
+                r.Error(m["date"]!, $"two measurements of '{spec.Key}' are dated {date}", "keep one value per date");
+            }
+
+            spec.History.Add(new MeasurementSpec
+            {
+                Date = date,
+                Value = r.RequiredNumber(m, "value", "a measurement"),
+                Note = r.OptionalString(m, "note"),
+                By = Reference(r, m, "by", people),
+            });
+        }
+
+        spec.History.Sort((a, b) => string.CompareOrdinal(a.Date, b.Date));
+        return spec;
+    }
+
+    private static BenefitSpec? ReadBenefit(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, HashSet<string> kpis)
+    {
+        if (r.Map(map, "a benefit", ["key", "name", "description", "owner", "status", "realisationDate", "unit", "baseline", "target", "kpis"]) is null)
+        {
+            return null;
+        }
+
+        var spec = new BenefitSpec
+        {
+            Key = r.RequiredKey(map, "benefit", keys),
+            Name = r.RequiredString(map, "name", "a benefit", "Cost savings"),
+            Description = r.OptionalString(map, "description"),
+            Owner = Reference(r, map, "owner", people),
+            Status = r.Word(map, "status", BenefitStatuses, "identified"),
+            RealisationDate = DateField(r, map, "realisationDate"),
+            Unit = r.OptionalString(map, "unit"),
+            Baseline = r.OptionalNumber(map, "baseline"),
+            Target = r.OptionalNumber(map, "target"),
+            Kpis = r.Strings(map, "kpis"),
+        };
+        foreach (var kpi in spec.Kpis.Where(k => !kpis.Contains(k)))
+        {
+            r.Error(map["kpis"]!, $"the benefit '{spec.Key}' links to the unknown KPI '{kpi}'", kpis.Count > 0 ? $"KPIs in this file: {string.Join(", ", kpis.Order())}" : "define it under 'kpis:'");
+        }
+
+        return spec;
+    }
+
+    private static ApproverGroupSpec? ReadGroup(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, Dictionary<string, ApproverGroupSpec> groups)
+    {
+        if (r.Map(map, "an approver group", ["key", "name", "members", "quorum", "maxRejections"]) is null)
+        {
+            return null;
+        }
+
+        var spec = new ApproverGroupSpec
+        {
+            Key = r.RequiredKey(map, "approver group", keys),
+            Name = r.RequiredString(map, "name", "an approver group", "Steering committee"),
+            Members = References(r, map, "members", people),
+            MaxRejections = r.OptionalInt(map, "maxRejections", 1),
+        };
+        if (spec.Members.Count == 0)
+        {
+            r.Error(map["members"] ?? map, $"the approver group '{spec.Key}' has no members", "members: [meganb, alexw]");
+        }
+
+        spec.Quorum = QuorumField(r, map, spec.Members.Count) ?? "majority";
+        if (spec.MaxRejections > spec.Members.Count && spec.Members.Count > 0)
+        {
+            r.Error(map["maxRejections"]!, $"maxRejections ({spec.MaxRejections}) is more than the group's {spec.Members.Count} members");
+        }
+
+        groups.TryAdd(spec.Key, spec);
+        return spec;
+    }
+
+    private static CheckInSpec? ReadCheckIn(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people)
+    {
+        if (r.Map(map, "a check-in", ["key", "name", "schedule", "window", "reminders", "participants", "holidays", "mentionNonResponders", "enabled", "questions"]) is null)
+        {
+            return null;
+        }
+
+        var spec = new CheckInSpec
+        {
+            Key = r.RequiredKey(map, "check-in", keys),
+            Name = r.RequiredString(map, "name", "a check-in", "Weekly check-in"),
+            Schedule = CronField(r, map, "schedule") ?? "",
+            MentionNonResponders = r.Bool(map, "mentionNonResponders", false),
+            Enabled = r.Bool(map, "enabled", true),
+        };
+        if (map["schedule"] is null)
+        {
+            r.Error(map, $"the check-in '{spec.Key}' needs 'schedule'", "schedule: \"0 9 * * MON\" (09:00 each Monday, in each participant's own time zone)");
+        }
+
+        var window = DurationField(r, map, "window", TimeSpan.FromDays(1));
+        spec.Window = FormatDuration(window);
+        foreach (var item in r.Sequence(map["reminders"], "'reminders'"))
+        {
+            if (item is YScalar { Value: { } text } && TryParseDuration(text, out var lead))
+            {
+                if (lead >= window)
+                {
+                    r.Error(item, $"a reminder {text} before close would go out before the round opens (window {spec.Window})", "use a shorter lead, e.g. 2h");
+                }
+
+                spec.Reminders.Add(FormatDuration(lead));
+            }
+            else
+            {
+                r.Error(item, "a reminder must be a duration before the round closes", "e.g. 2h, 30m or 1d");
+            }
+        }
+
+        var participants = r.Map(map["participants"], "participants", ["roles", "stakeholders"]);
+        if (participants is not null)
+        {
+            spec.Participants.Roles = r.Strings(participants, "roles");
+            foreach (var role in spec.Participants.Roles.Where(role => !StakeholderRoles.All.Contains(role)))
+            {
+                r.Error(participants["roles"]!, $"unknown role '{role}'", $"use any of: {string.Join(", ", StakeholderRoles.All)}");
+            }
+
+            spec.Participants.Stakeholders = References(r, participants, "stakeholders", people);
+        }
+
+        var anyone = spec.Participants.Stakeholders.Count > 0
+            || people.Values.Any(p => p.Roles.Intersect(spec.Participants.Roles).Any());
+        if (!anyone)
+        {
+            r.Error(map["participants"] ?? map, $"the check-in '{spec.Key}' has no participants", "participants: { roles: [project-manager] } or { stakeholders: [adelev] }");
+        }
+
+        foreach (var item in r.Sequence(map["holidays"], "'holidays'"))
+        {
+            if (item is YScalar { Value: { } text } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                spec.Holidays.Add(text);
+            }
+            else
+            {
+                r.Error(item, "a holiday must be a date", "e.g. 2026-12-25");
+            }
+        }
+
+        var questionKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in r.Sequence(map["questions"], "'questions'"))
+        {
+            var q = r.Map(item, "a question", ["key", "text", "kind", "required", "options", "flagsRisks"]);
+            if (q is null)
+            {
+                continue;
+            }
+
+            var question = new QuestionSpec
+            {
+                Key = r.RequiredKey(q, "question", questionKeys),
+                Text = r.RequiredString(q, "text", "a question", "How confident are you in this week's plan?"),
+                Kind = r.Word(q, "kind", QuestionKinds, "text"),
+                Required = r.Bool(q, "required", false),
+                Options = r.Strings(q, "options"),
+                FlagsRisks = r.Bool(q, "flagsRisks", false),
+            };
+            var problem = question.Kind switch
+            {
+                "scale" when question.Options.Count is not (0 or 5) => "a scale question has 5 labels (for 1 to 5) or none",
+                "choice" when question.Options.Count < 2 => "a choice question needs at least 2 options",
+                "text" when question.Options.Count > 0 => "a text question has no options",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                r.Error(q["options"] ?? q, $"question '{question.Key}': {problem}");
+            }
+
+            spec.Questions.Add(question);
+        }
+
+        if (spec.Questions.Count == 0)
+        {
+            r.Error(map["questions"] ?? map, $"the check-in '{spec.Key}' has no questions", "questions: [ { key: progress, kind: scale, text: How is it going? } ]");
+        }
+
+        return spec;
+    }
+
+    private static ApprovalSpec? ReadApproval(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, Dictionary<string, ApproverGroupSpec> groups, string programZone)
+    {
+        if (r.Map(map, "an approval", ["key", "title", "kind", "description", "requester", "approverGroup", "approvers", "quorum", "maxRejections", "created", "due", "onDeadline", "reminderLead", "status", "decided", "votes"]) is null)
+        {
+            return null;
+        }
+
+        var spec = new ApprovalSpec
+        {
+            Key = r.RequiredKey(map, "approval", keys),
+            Title = r.RequiredString(map, "title", "an approval", "\"Gate 2: enter delivery\""),
+            Kind = r.Word(map, "kind", ApprovalKinds, "stage-gate"),
+            Description = r.OptionalString(map, "description"),
+            Requester = Reference(r, map, "requester", people),
+            OnDeadline = r.Word(map, "onDeadline", DeadlineActions, "expire"),
+            ReminderLead = FormatDuration(DurationField(r, map, "reminderLead", TimeSpan.FromDays(1))),
+            Status = r.Word(map, "status", ApprovalStatuses, "pending"),
+            Created = InstantField(r, map, "created", programZone),
+            Due = InstantField(r, map, "due", programZone),
+            Decided = InstantField(r, map, "decided", programZone),
+        };
+        var groupKey = r.OptionalString(map, "approverGroup");
+        if (groupKey is not null)
+        {
+            if (groups.TryGetValue(groupKey, out var group))
+            {
+                spec.ApproverGroup = groupKey;
+                spec.Approvers = [.. group.Members];
+            }
+            else
+            {
+                r.Error(map["approverGroup"]!, $"unknown approver group '{groupKey}'", groups.Count > 0 ? $"groups in this file: {string.Join(", ", groups.Keys)}" : "define it under 'approverGroups:'");
+            }
+        }
+
+        if (map["approvers"] is not null)
+        {
+            if (groupKey is not null)
+            {
+                r.Error(map["approvers"]!, "give either 'approverGroup' or 'approvers', not both");
+            }
+
+            spec.Approvers = References(r, map, "approvers", people);
+        }
+
+        if (spec.Approvers.Count == 0 && groupKey is null)
+        {
+            r.Error(map, $"the approval '{spec.Key}' has no approvers", "approverGroup: steering-committee, or approvers: [meganb, alexw]");
+        }
+
+        spec.Quorum = map["quorum"] is null ? null : QuorumField(r, map, spec.Approvers.Count);
+        spec.MaxRejections = r.OptionalInt(map, "maxRejections", 1);
+        if (spec.Status == "pending" && spec.Decided is not null)
+        {
+            r.Error(map["decided"]!, "a pending approval has no 'decided' time", "remove 'decided' or set the status");
+        }
+
+        var voters = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in r.Sequence(map["votes"], "'votes'"))
+        {
+            var v = r.Map(item, "a vote", ["approver", "by", "decision", "comment", "at"]);
+            if (v is null)
+            {
+                continue;
+            }
+
+            var vote = new VoteSpec
+            {
+                Approver = Reference(r, v, "approver", people) ?? "",
+                By = Reference(r, v, "by", people),
+                Decision = r.Word(v, "decision", VoteDecisions, "abstain"),
+                Comment = r.OptionalString(v, "comment"),
+                At = InstantField(r, v, "at", programZone) ?? "",
+            };
+            if (v["decision"] is null)
+            {
+                r.Error(v, "a vote needs 'decision'", "decision: approve, reject or abstain");
+            }
+
+            if (vote.At.Length == 0)
+            {
+                r.Error(v, "a vote needs 'at'", "at: 2026-11-20T10:00:00Z");
+            }
+
+            if (vote.Approver.Length > 0 && !spec.Approvers.Contains(vote.Approver))
+            {
+                r.Error(v["approver"]!, $"'{vote.Approver}' is not an approver of '{spec.Key}'", $"approvers: {string.Join(", ", spec.Approvers)}");
+            }
+            else if (vote.Approver.Length > 0 && !voters.Add(vote.Approver))
+            {
+                r.Error(v["approver"]!, $"'{vote.Approver}' votes twice on '{spec.Key}'", "one vote per approver");
+            }
+
+            spec.Votes.Add(vote);
+        }
+
+        return spec;
+    }
+
+    private static string? Reference(NodeReader r, YMap map, string field, Dictionary<string, StakeholderSpec> people)
+    {
+        var key = r.OptionalString(map, field)?.Trim();
+        if (key is null)
+        {
+            return null;
+        }
+
+        if (!people.ContainsKey(key))
+        {
+            r.Error(map[field]!, $"unknown stakeholder '{key}' in '{field}'", Suggest(key, people.Keys));
+            return null;
+        }
+
+        return key;
+    }
+
+    private static List<string> References(NodeReader r, YMap map, string field, Dictionary<string, StakeholderSpec> people)
+    {
+        var result = new List<string>();
+        foreach (var key in r.Strings(map, field))
+        {
+            if (people.ContainsKey(key))
+            {
+                if (!result.Contains(key))
+                {
+                    result.Add(key);
+                }
+            }
+            else
+            {
+                r.Error(map[field]!, $"unknown stakeholder '{key}' in '{field}'", Suggest(key, people.Keys));
+            }
+        }
+
+        return result;
+    }
+
+    private static string Suggest(string key, IEnumerable<string> known)
+    {
+        var list = known.ToList();
+        if (list.Count == 0)
+        {
+            return "define stakeholders under 'stakeholders:' first";
+        }
+
+        var near = list.OrderBy(k => Conversation.CommandText.Distance(k, key)).First();
+        return Conversation.CommandText.Distance(near, key) <= 3 ? $"did you mean '{near}'?" : $"stakeholders are: {string.Join(", ", list)}";
+    }
+
+    private static string TimeZoneField(NodeReader r, YMap map, string field, string fallback)
+    {
+        var text = r.OptionalString(map, field)?.Trim();
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(text, out _))
+        {
+            return text;
+        }
+
+        r.Error(map[field]!, $"'{text}' is not a time zone", "use an IANA name such as Europe/London, America/New_York or Australia/Sydney");
+        return fallback;
+    }
+
+    private static string? CronField(NodeReader r, YMap map, string field)
+    {
+        var text = r.OptionalString(map, field)?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            CronExpression.Parse(text, CronFormat.Standard);
+            return text;
+        }
+        catch (CronFormatException ex)
+        {
+            r.Error(map[field]!, $"'{text}' is not a valid cron expression: {ex.Message.TrimEnd('.')}",
+                "five fields: minute hour day-of-month month day-of-week, e.g. \"0 9 * * MON\"");
+            return null;
+        }
+    }
+
+    private static string? DateField(NodeReader r, YMap map, string field)
+    {
+        var text = r.OptionalString(map, field)?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        {
+            return text;
+        }
+
+        r.Error(map[field]!, $"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2026-12-03");
+        return null;
+    }
+
+    /// <summary>An instant, written back as ISO 8601 UTC. A bare date means 17:00 that day in the program's time zone.</summary>
+    private static string? InstantField(NodeReader r, YMap map, string field, string programZone)
+    {
+        var text = r.OptionalString(map, field)?.Trim();
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(programZone);
+            var local = date.ToDateTime(new TimeOnly(17, 0));
+            return FormatInstant(new DateTimeOffset(local, zone.GetUtcOffset(local)));
+        }
+
+        if (text.Length > 10 && (text.EndsWith('Z') || text[10..].Contains('+') || text[10..].Contains('-'))
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant))
+        {
+            return FormatInstant(instant);
+        }
+
+        r.Error(map[field]!, $"'{text}' is not a date and time with a zone", "e.g. 2026-12-05T17:00:00Z, 2026-12-05T17:00:00+01:00, or a date: 2026-12-05");
+        return null;
+    }
+
+    private static string? QuorumField(NodeReader r, YMap map, int approvers)
+    {
+        var text = r.OptionalString(map, "quorum")?.Trim().ToLowerInvariant();
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TryParseQuorum(text, out _, out var count, out var of))
+        {
+            if (count is { } n && approvers > 0 && n > approvers)
+            {
+                r.Error(map["quorum"]!, $"quorum '{text}' needs {n} approvals but there are only {approvers} approvers");
+            }
+            else if (of is { } m && approvers > 0 && m != approvers)
+            {
+                r.Error(map["quorum"]!, $"quorum '{text}' says {m} approvers but there are {approvers}", $"write '{count} of {approvers}'");
+            }
+
+            return text;
+        }
+
+        r.Error(map["quorum"]!, $"'{text}' is not a quorum rule", "use any, all, majority, or 'N of M' such as '2 of 3'");
+        return null;
+    }
+
+    public static bool TryParseQuorum(string text, out QuorumRule rule, out int? count, out int? of)
+    {
+        count = null;
+        of = null;
+        switch (text.Trim().ToLowerInvariant())
+        {
+            case "any":
+                rule = QuorumRule.Any;
+                return true;
+            case "all":
+                rule = QuorumRule.All;
+                return true;
+            case "majority":
+                rule = QuorumRule.Majority;
+                return true;
+        }
+
+        rule = QuorumRule.NOfM;
+        var match = QuorumPattern().Match(text.Trim());
+        if (!match.Success || int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) < 1)
+        {
+            return false;
+        }
+
+        count = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        of = match.Groups[2].Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : null;
+        return true;
+    }
+
+    private static TimeSpan DurationField(NodeReader r, YMap map, string field, TimeSpan fallback)
+    {
+        var text = r.OptionalString(map, field);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (TryParseDuration(text, out var value))
+        {
+            return value;
+        }
+
+        r.Error(map[field]!, $"'{text}' is not a duration", "e.g. 1d, 24h, 90m or 1d12h");
+        return fallback;
+    }
+
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        var match = DurationPattern().Match(text.Trim().ToLowerInvariant());
+        value = TimeSpan.Zero;
+        if (!match.Success || match.Length == 0)
+        {
+            return false;
+        }
+
+        int Part(int group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
+        value = new TimeSpan(Part(1), Part(2), Part(3), 0);
+        return value > TimeSpan.Zero;
+    }
+
+    public static string FormatDuration(TimeSpan value)
+    {
+        var text = (value.Days > 0 ? $"{value.Days}d" : "") + (value.Hours > 0 ? $"{value.Hours}h" : "") + (value.Minutes > 0 ? $"{value.Minutes}m" : "");
+        return text.Length == 0 ? "0m" : text;
+    }
+
+    public static string FormatInstant(DateTimeOffset value) =>
+        value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")]
+    private static partial Regex DurationPattern();
+
+    [GeneratedRegex(@"^(\d+)(?:\s*of\s*(\d+))?$")]
+    private static partial Regex QuorumPattern();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailPattern();
+}

@@ -1,0 +1,23 @@
+namespace GovernanceBot.Hosting;
+
+/// <summary>Every log message the bot writes, in one place. Never pass a secret to these.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Debug, "Turn on {Channel} routed as {Match} (event {EventId})")]
+    public static partial void TurnRouted(ILogger logger, string channel, string match, string? eventId);
+
+    [LoggerMessage(2, LogLevel.Error, "Handler failed for {Match}; reference {Reference}")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string match, string reference);
+
+    [LoggerMessage(3, LogLevel.Information, "Store ready: provider {Provider}, migrations applied")]
+    public static partial void StoreReady(ILogger logger, string provider);
+
+    [LoggerMessage(4, LogLevel.Information, "Loaded the demo program from {Path} into workspace '{Workspace}'")]
+    public static partial void DemoLoaded(ILogger logger, string path, string workspace);
+
+    [LoggerMessage(5, LogLevel.Warning, "Development mode: no Teams or Slack credentials are configured. The Teams endpoint accepts unauthenticated requests from loopback only; Slack is disabled.")]
+    public static partial void DevelopmentMode(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Warning, "The demo program could not be loaded: {Errors}")]
+    public static partial void DemoFailed(ILogger logger, string errors);
+}

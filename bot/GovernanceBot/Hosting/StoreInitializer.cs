@@ -1,0 +1,60 @@
+using GovernanceBot.Features.GovernanceAsCode;
+using GovernanceBot.Store;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace GovernanceBot.Hosting;
+
+/// <summary>Applies migrations before the bot takes traffic; in development mode loads the demo once.</summary>
+internal sealed class StoreInitializer(
+    IGovernanceDbFactory factory,
+    StoreReadiness readiness,
+    BotMode mode,
+    GovernanceImporter importer,
+    IOptions<StoreOptions> options,
+    IHostEnvironment environment,
+    ILogger<StoreInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var db = factory.Create())
+        {
+            await db.MigrateAsync(cancellationToken);
+            readiness.MarkMigrated();
+            Log.StoreReady(logger, options.Value.Provider);
+            if (!mode.IsDevelopment || await db.Workspaces.AnyAsync(cancellationToken))
+            {
+                return;
+            }
+        }
+
+        Log.DevelopmentMode(logger);
+        var path = DemoPath(environment.ContentRootPath);
+        if (path is null)
+        {
+            Log.DemoFailed(logger, "samples/phoenix.yaml was not found");
+            return;
+        }
+
+        var result = await importer.ImportAsync(path, await File.ReadAllTextAsync(path, cancellationToken), dryRun: false, cancellationToken);
+        if (result.Succeeded)
+        {
+            Log.DemoLoaded(logger, path, result.WorkspaceKey ?? "?");
+        }
+        else
+        {
+            Log.DemoFailed(logger, string.Join(Environment.NewLine, result.Errors));
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The demo file: beside the binary (copied at build), else in the repository.</summary>
+    internal static string? DemoPath(string contentRoot) =>
+        new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "samples", "phoenix.yaml"),
+            Path.Combine(contentRoot, "samples", "phoenix.yaml"),
+            Path.Combine(contentRoot, "..", "..", "samples", "phoenix.yaml"),
+        }.FirstOrDefault(File.Exists);
+}

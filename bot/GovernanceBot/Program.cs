@@ -1,0 +1,43 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.GovernanceAsCode;
+using GovernanceBot.Features.Help;
+using GovernanceBot.Features.Programs;
+using GovernanceBot.Hosting;
+using GovernanceBot.Store;
+
+return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args).InvokeAsync();
+
+namespace GovernanceBot
+{
+/// <summary>The bot's composition: what it is made of, in one place.</summary>
+public static class GovernanceBotApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddGovernanceHosting();
+        configure?.Invoke(builder);
+
+        builder.Services
+            .AddGovernanceStore(builder.Configuration)
+            .AddGovernanceAsCode()
+            .AddConversation(builder.Configuration, router => router
+                .MapHelp()
+                .MapPrograms())
+            .AddHelp()
+            .AddPrograms();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.MapHealth();
+        return app;
+    }
+
+    public static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
+    {
+        await using var app = Build(args);
+        await app.RunAsync(cancellationToken);
+        return 0;
+    }
+}
+}

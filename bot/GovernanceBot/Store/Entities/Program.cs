@@ -1,0 +1,71 @@
+namespace GovernanceBot.Store.Entities;
+
+/// <summary>A governance program (named so to stay clear of the C# entry point's <c>Program</c>).</summary>
+public sealed class GovernanceProgram
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; set; }
+    public Workspace? Workspace { get; set; }
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+    public string? Description { get; set; }
+    public ProgramPhase Phase { get; set; } = ProgramPhase.Definition;
+    /// <summary>Free text: where in the life cycle the program stands, e.g. "Gate 2 — build".</summary>
+    public string? Stage { get; set; }
+    public required string TimeZone { get; set; }
+    /// <summary>Cron (program time zone) for the scheduled KPI status post; null for none.</summary>
+    public string? StatusPostCron { get; set; }
+    public List<Stakeholder> Stakeholders { get; set; } = [];
+    public List<Kpi> Kpis { get; set; } = [];
+    public List<Benefit> Benefits { get; set; } = [];
+    public List<ApproverGroup> ApproverGroups { get; set; } = [];
+    public List<CheckInDefinition> CheckIns { get; set; } = [];
+    public List<ApprovalRequest> Approvals { get; set; } = [];
+    public List<ProgramChannel> Channels { get; set; } = [];
+}
+
+public enum ProgramPhase { Definition, Delivery, Closure, Closed }
+
+/// <summary>The chat conversation a program is bound to (one per chat platform), set by <c>link</c>.</summary>
+public sealed class ProgramChannel
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ProgramId { get; set; }
+    public required string Channel { get; set; }
+    public required string ConversationJson { get; set; }
+    public string? LinkedBy { get; set; }
+    public DateTimeOffset LinkedAt { get; set; }
+}
+
+public sealed class Stakeholder
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid ProgramId { get; set; }
+    public GovernanceProgram? Program { get; set; }
+    public required string Key { get; set; }
+    public required string Name { get; set; }
+    public string? Email { get; set; }
+    public string? Title { get; set; }
+    public List<string> Roles { get; set; } = [];
+    public required string TimeZone { get; set; }
+    /// <summary>Away (no prompts, no reminders) up to and including this local date.</summary>
+    public DateOnly? AwayUntil { get; set; }
+
+    public bool HasRole(string role) => Roles.Contains(role, StringComparer.OrdinalIgnoreCase);
+}
+
+public static class StakeholderRoles
+{
+    public const string Sponsor = "sponsor";
+    public const string ProgramManager = "program-manager";
+    public const string Pmo = "pmo";
+    public const string ProjectManager = "project-manager";
+    public const string ProductManager = "product-manager";
+    public const string BenefitOwner = "benefit-owner";
+    public const string KpiOwner = "kpi-owner";
+    public const string Approver = "approver";
+    public const string Member = "member";
+
+    public static readonly IReadOnlyList<string> All =
+        [Sponsor, ProgramManager, Pmo, ProjectManager, ProductManager, BenefitOwner, KpiOwner, Approver, Member];
+}

@@ -1,0 +1,68 @@
+namespace GovernanceBot.Store.Entities;
+
+/// <summary>Append-only: the store refuses to update or delete these rows.</summary>
+public sealed class AuditEntry
+{
+    public long Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public Guid? ProgramId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Actor { get; set; }
+    public required string Channel { get; set; }
+    public required string Action { get; set; }
+    public required string Subject { get; set; }
+    public string? Before { get; set; }
+    public string? After { get; set; }
+}
+
+/// <summary>Something the bot will send on its own; sent by the outbox dispatcher.</summary>
+public sealed class OutboxMessage
+{
+    public long Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public required string Channel { get; set; }
+    /// <summary>The rate-limit bucket: one conversation (or one user's DM).</summary>
+    public required string Destination { get; set; }
+    /// <summary>Serialised <c>OutboundMessage</c>: where to and what.</summary>
+    public required string PayloadJson { get; set; }
+    public required string IdempotencyKey { get; set; }
+    /// <summary>What the message is about, e.g. <c>approval:{id}</c>, so later updates can find it.</summary>
+    public string? Subject { get; set; }
+    public OutboxStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public string? LockedBy { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+    public string? PlatformMessageId { get; set; }
+    public string? LastError { get; set; }
+}
+
+public enum OutboxStatus { Pending, Sent, Failed }
+
+/// <summary>Every inbound platform event, recorded before it is handled, keyed for dedupe.</summary>
+public sealed class InboundEvent
+{
+    public long Id { get; set; }
+    public required string Channel { get; set; }
+    public required string DedupeKey { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public InboundStatus Status { get; set; }
+    public DateTimeOffset? ProcessedAt { get; set; }
+    public string? Error { get; set; }
+}
+
+public enum InboundStatus { Received, Processed, Failed }
+
+/// <summary>A card the bot posted, so it can be updated in place for everyone.</summary>
+public sealed class CardMessage
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; set; }
+    public required string Subject { get; set; }
+    public required string Channel { get; set; }
+    public required string ConversationJson { get; set; }
+    public required string MessageId { get; set; }
+    public DateTimeOffset PostedAt { get; set; }
+}

@@ -1,0 +1,72 @@
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Store;
+
+/// <summary>
+/// The governance store. Provider-specific subclasses (<see cref="SqliteGovernanceDb"/>,
+/// <see cref="PostgresGovernanceDb"/>) exist only so each provider has its own migrations.
+/// </summary>
+public abstract class GovernanceDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Workspace> Workspaces => Set<Workspace>();
+    public DbSet<WorkspaceIdentity> WorkspaceIdentities => Set<WorkspaceIdentity>();
+    public DbSet<ChatUser> ChatUsers => Set<ChatUser>();
+    public DbSet<ConversationRecord> Conversations => Set<ConversationRecord>();
+    public DbSet<GovernanceProgram> Programs => Set<GovernanceProgram>();
+    public DbSet<ProgramChannel> ProgramChannels => Set<ProgramChannel>();
+    public DbSet<Stakeholder> Stakeholders => Set<Stakeholder>();
+    public DbSet<Kpi> Kpis => Set<Kpi>();
+    public DbSet<KpiMeasurement> KpiMeasurements => Set<KpiMeasurement>();
+    public DbSet<Benefit> Benefits => Set<Benefit>();
+    public DbSet<CheckInDefinition> CheckIns => Set<CheckInDefinition>();
+    public DbSet<CheckInQuestion> CheckInQuestions => Set<CheckInQuestion>();
+    public DbSet<CheckInRound> CheckInRounds => Set<CheckInRound>();
+    public DbSet<CheckInResponse> CheckInResponses => Set<CheckInResponse>();
+    public DbSet<ApproverGroup> ApproverGroups => Set<ApproverGroup>();
+    public DbSet<ApprovalRequest> Approvals => Set<ApprovalRequest>();
+    public DbSet<ApprovalApprover> ApprovalApprovers => Set<ApprovalApprover>();
+    public DbSet<Vote> Votes => Set<Vote>();
+    public DbSet<Delegation> Delegations => Set<Delegation>();
+    public DbSet<DecisionLogEntry> DecisionLog => Set<DecisionLogEntry>();
+    public DbSet<AuditEntry> Audit => Set<AuditEntry>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
+    public DbSet<CardMessage> CardMessages => Set<CardMessage>();
+
+    /// <summary>The programs of one workspace: the starting point of every feature query.</summary>
+    public IQueryable<GovernanceProgram> ProgramsOf(Guid workspaceId) =>
+        Programs.Where(p => p.WorkspaceId == workspaceId);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAppendOnly();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardAppendOnly();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void GuardAppendOnly()
+    {
+        foreach (var entry in ChangeTracker.Entries<AuditEntry>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+            {
+                throw new InvalidOperationException("The audit log is append-only: entries cannot be changed or deleted.");
+            }
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GovernanceDb).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<string>().HaveMaxLength(4000);
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(40);
+    }
+}

@@ -1,0 +1,144 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace GovernanceBot.Store;
+
+public sealed class StoreOptions
+{
+    public const string Section = "Store";
+
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>Used for SQLite when <c>ConnectionStrings:Governance</c> is not set.</summary>
+    public string SqlitePath { get; set; } = "data/governance.db";
+}
+
+/// <summary>Creates a fresh store context, for work outside a request (jobs, the outbox, the CLI).</summary>
+public interface IGovernanceDbFactory
+{
+    GovernanceDb Create();
+}
+
+public static class StoreSetup
+{
+    public static IServiceCollection AddGovernanceStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StoreOptions>().Bind(configuration.GetSection(StoreOptions.Section))
+            .Validate(o => o.Provider is "sqlite" or "postgres", "Store:Provider must be 'sqlite' or 'postgres'.")
+            .ValidateOnStart();
+        var options = configuration.GetSection(StoreOptions.Section).Get<StoreOptions>() ?? new StoreOptions();
+        var connectionString = configuration.GetConnectionString("Governance");
+
+        if (string.Equals(options.Provider, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new OptionsValidationException(StoreOptions.Section, typeof(StoreOptions),
+                    ["Store:Provider is 'postgres' but ConnectionStrings:Governance is empty."]);
+            }
+
+            services.AddDbContextFactory<PostgresGovernanceDb>(o => o.UseNpgsql(connectionString));
+            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<PostgresGovernanceDb>());
+            services.AddSingleton<IGovernanceDbFactory>(sp =>
+                new Factory<PostgresGovernanceDb>(sp.GetRequiredService<IDbContextFactory<PostgresGovernanceDb>>()));
+        }
+        else
+        {
+            var sqlite = SqliteConnectionString(connectionString, options.SqlitePath);
+            services.AddDbContextFactory<SqliteGovernanceDb>(o => o.UseSqlite(sqlite));
+            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<SqliteGovernanceDb>());
+            services.AddSingleton<IGovernanceDbFactory>(sp =>
+                new Factory<SqliteGovernanceDb>(sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>()));
+        }
+
+        services.AddSingleton<StoreReadiness>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        return services;
+    }
+
+    internal static string SqliteConnectionString(string? configured, string path)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        return $"Data Source={path}";
+    }
+
+    /// <summary>Applies migrations for the configured provider; SQLite also switches to WAL.</summary>
+    public static async Task MigrateAsync(this GovernanceDb db, CancellationToken cancellationToken = default)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+
+    private sealed class Factory<T>(IDbContextFactory<T> inner) : IGovernanceDbFactory
+        where T : GovernanceDb
+    {
+        public GovernanceDb Create() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>Set once the start-up migration has finished; read by <c>/readyz</c>.</summary>
+public sealed class StoreReadiness
+{
+    private volatile bool migrated;
+
+    public bool Migrated => migrated;
+
+    public void MarkMigrated() => migrated = true;
+}
+
+internal sealed class StoreHealthCheck(IGovernanceDbFactory factory, StoreReadiness readiness) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!readiness.Migrated)
+        {
+            return HealthCheckResult.Unhealthy("Migrations have not been applied yet.");
+        }
+
+        await using var db = factory.Create();
+        try
+        {
+            if (!await db.Database.CanConnectAsync(cancellationToken))
+            {
+                return HealthCheckResult.Unhealthy("The store is not reachable.");
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            return pending.Count == 0
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"{pending.Count} migration(s) pending.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The store is not reachable.", ex);
+        }
+    }
+}
+
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteGovernanceDb>
+{
+    public SqliteGovernanceDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteGovernanceDb>().UseSqlite("Data Source=design.db").Options);
+}
+
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresGovernanceDb>
+{
+    public PostgresGovernanceDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresGovernanceDb>().UseNpgsql("Host=localhost;Database=design").Options);
+}
