@@ -121,7 +121,7 @@ param openAICapacity int = 10
 param keyVaultPurgeProtection bool = true
 
 @description('Tags applied to every resource.')
-param tags object = {
+param tags { *: string } = {
   app: 'governancebot'
 }
 

@@ -33,7 +33,7 @@ param msaAppMSIResourceId string = ''
 param sku string = 'F0'
 
 @description('Resource tags.')
-param tags object = {}
+param tags { *: string } = {}
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
   name: name
@@ -72,6 +72,6 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 output name string = bot.name
 
 @description('Channels enabled on the bot.')
-output channels array = [
+output channels string[] = [
   teamsChannel.name
 ]

@@ -25,7 +25,7 @@ param capacity int
 param keyVaultName string
 
 @description('Resource tags.')
-param tags object = {}
+param tags { *: string } = {}
 
 resource account 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   name: accountName

@@ -25,7 +25,7 @@ param version string = '16'
 param keyVaultName string
 
 @description('Resource tags.')
-param tags object = {}
+param tags { *: string } = {}
 
 var databaseName = 'governance'
 
