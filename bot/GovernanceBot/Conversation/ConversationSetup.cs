@@ -13,6 +13,7 @@ public static class ConversationSetup
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section));
         services.AddSingleton<WorkspaceResolver>();
         services.AddSingleton<ConversationEngine>();
+        services.AddSingleton<InboundLog>();
         services.AddSingleton(TimeProvider.System);
         return services;
     }

@@ -1,0 +1,50 @@
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Conversation;
+
+/// <summary>
+/// Records each inbound platform event before it is handled. The unique (channel, key) index makes
+/// a retry or a concurrent duplicate a no-op: only the first caller gets <c>true</c>.
+/// </summary>
+public sealed class InboundLog(IGovernanceDbFactory factory, TimeProvider time)
+{
+    public async Task<bool> TryRecordAsync(string channel, string dedupeKey, CancellationToken cancellationToken)
+    {
+        await using var db = factory.Create();
+        if (await db.InboundEvents.AnyAsync(e => e.Channel == channel && e.DedupeKey == dedupeKey, cancellationToken))
+        {
+            return false;
+        }
+
+        db.InboundEvents.Add(new InboundEvent { Channel = channel, DedupeKey = dedupeKey, ReceivedAt = time.GetUtcNow(), Status = InboundStatus.Received });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+    }
+
+    public async Task MarkAsync(string channel, string dedupeKey, string? error, CancellationToken cancellationToken)
+    {
+        await using var db = factory.Create();
+        await db.InboundEvents.Where(e => e.Channel == channel && e.DedupeKey == dedupeKey)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Status, error is null ? InboundStatus.Processed : InboundStatus.Failed)
+                .SetProperty(e => e.ProcessedAt, time.GetUtcNow())
+                .SetProperty(e => e.Error, error), cancellationToken);
+    }
+
+    /// <summary>Forgets events older than the retention (platforms retry for at most an hour).</summary>
+    public async Task<int> PruneAsync(TimeSpan retention, CancellationToken cancellationToken)
+    {
+        await using var db = factory.Create();
+        var cutoff = time.GetUtcNow() - retention;
+        return await db.InboundEvents.Where(e => e.ReceivedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
+    }
+}
