@@ -15,8 +15,8 @@ public static class GovernanceBotApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddGovernanceHosting();
         configure?.Invoke(builder);
+        builder.AddGovernanceHosting();
 
         builder.Services
             .AddGovernanceStore(builder.Configuration)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace GovernanceBot.Conversation;
 
 public static class ConversationSetup
@@ -14,7 +16,7 @@ public static class ConversationSetup
         services.AddSingleton<WorkspaceResolver>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<InboundLog>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.CommandLine;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
@@ -28,7 +29,7 @@ public static class GovernanceCli
     {
         var builder = Host.CreateApplicationBuilder(ConfigurationArgs(args));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGovernanceStore(builder.Configuration).AddGovernanceAsCode();
         configure?.Invoke(builder.Services);
         var host = builder.Build();

@@ -13,6 +13,7 @@ internal sealed class StoreInitializer(
     GovernanceImporter importer,
     IOptions<StoreOptions> options,
     IHostEnvironment environment,
+    IConfiguration configuration,
     ILogger<StoreInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -22,7 +23,8 @@ internal sealed class StoreInitializer(
             await db.MigrateAsync(cancellationToken);
             readiness.MarkMigrated();
             Log.StoreReady(logger, options.Value.Provider);
-            if (!mode.IsDevelopment || await db.Workspaces.AnyAsync(cancellationToken))
+            // Demo:Load=false keeps development mode but starts empty (tests that bring their own data).
+            if (!mode.IsDevelopment || !configuration.GetValue("Demo:Load", true) || await db.Workspaces.AnyAsync(cancellationToken))
             {
                 return;
             }

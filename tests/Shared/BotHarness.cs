@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using GovernanceBot.Conversation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace GovernanceBot.Testing;
+
+/// <summary>
+/// The whole bot, composed exactly as in production, on a real store and a real Kestrel bound to
+/// 127.0.0.1 on a free port. Conversation tests send text as a given person and read the replies.
+/// </summary>
+public sealed class BotHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset DefaultNow = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    private BotHarness(WebApplication app, TestStore store, FakeTimeProvider clock)
+    {
+        App = app;
+        Store = store;
+        Clock = clock;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseAddress = new Uri(addresses.First());
+    }
+
+    public WebApplication App { get; }
+
+    public TestStore Store { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public Uri BaseAddress { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    /// <summary>Starts the bot. With no platform credentials it runs in development mode and loads the Phoenix demo.</summary>
+    public static async Task<BotHarness> StartAsync(
+        StoreKind kind,
+        bool loadDemo = true,
+        IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
+    {
+        var store = await TestStore.CreateAsync(kind);
+        var clock = new FakeTimeProvider(DefaultNow);
+        var app = GovernanceBotApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            var values = store.Settings;
+            values["Demo:Load"] = loadDemo ? "true" : "false";
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                values[key] = value;
+            }
+
+            builder.Configuration.AddInMemoryCollection(values);
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync();
+        return new BotHarness(app, store, clock);
+    }
+
+    /// <summary>Sends text as the person with this e-mail, in a 1:1 chat (or the given conversation).</summary>
+    public Task<IReadOnlyList<Reply>> SendAsync(string text, string asEmail = "alexw@example.com", ConversationRef? conversation = null) =>
+        Services.GetRequiredService<ConversationEngine>().HandleAsync(Turn(asEmail, conversation) with { Text = text }, CancellationToken.None);
+
+    /// <summary>Presses a card button (verb + data) as the person with this e-mail.</summary>
+    public Task<IReadOnlyList<Reply>> ActAsync(string verb, JsonObject data, string asEmail = "alexw@example.com", ConversationRef? conversation = null) =>
+        Services.GetRequiredService<ConversationEngine>().HandleAsync(Turn(asEmail, conversation) with { Action = new CardAction(verb, data) }, CancellationToken.None);
+
+    public static ConversationRef DirectChat(string email, string workspace = "demo") =>
+        new(ChannelNames.Local, workspace, $"dm-{email}", ConversationKind.Personal);
+
+    public static ConversationRef ChannelChat(string id = "program-channel", string workspace = "demo") =>
+        new(ChannelNames.Local, workspace, id, ConversationKind.Channel);
+
+    private Turn Turn(string email, ConversationRef? conversation) => new()
+    {
+        Conversation = conversation ?? DirectChat(email),
+        User = new ChatUserRef($"user-{email}", email.Split('@')[0], email),
+        ReceivedAt = Clock.GetUtcNow(),
+        EventId = Guid.NewGuid().ToString("N"),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Store.DisposeAsync();
+    }
+}
+
+public static class ReplyAssertions
+{
+    public static CardReply ShouldBeCard(this Reply reply, string template)
+    {
+        var card = Assert.IsType<CardReply>(reply);
+        Assert.Equal(template, card.Template);
+        return card;
+    }
+
+    public static string ShouldBeText(this Reply reply) => Assert.IsType<TextReply>(reply).Body;
+}
