@@ -54,7 +54,8 @@ internal sealed class ExpressionParser
 
     /// <summary>
     /// Splits a JSON string of a template into text and <c>${…}</c> expressions, as the reference
-    /// engine's string-interpolation lexer does. Returns null when the string has no expression.
+    /// engine's string-interpolation lexer does (escapes \${ and \` included). Returns null when the
+    /// string has no <c>${</c> at all.
     /// </summary>
     public static InterpolationExpr? ParseInterpolation(string value)
     {
@@ -89,7 +90,7 @@ internal sealed class ExpressionParser
         }
 
         Flush();
-        return parts.Any(p => p is Expr) ? new InterpolationExpr(parts) : null;
+        return new InterpolationExpr(parts);
 
         void Flush()
         {
