@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
@@ -21,6 +22,7 @@ public static class GovernanceBotApp
         builder.Services
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
+            .AddCards(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
                 .MapPrograms())
@@ -30,6 +32,7 @@ public static class GovernanceBotApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.MapHealth();
+        app.MapCards();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using System.Text.Json;
 using GovernanceBot.Hosting;
 using GovernanceBot.Store;
@@ -52,7 +53,8 @@ public sealed class ConversationEngine(
     }
 
     public static CardReply ErrorReply(string title, string message, IReadOnlyList<string> tryNext, string? reference = null) =>
-        Reply.Card("error", new ErrorCard(title, message, tryNext, reference), ConversationJson.Default.ErrorCard, $"{title}. {message}");
+        Reply.Card("error", new ErrorCard(title, message, tryNext, reference ?? string.Empty, [new CardSuggestion("Help", "help")]),
+            ConversationJson.Default.ErrorCard, $"{title}. {message}");
 
     private static async Task<IReadOnlyList<Reply>> RunAsync(
         IServiceProvider services, Type handlerType, Turn turn, Workspace workspace, string route, string arguments, CancellationToken cancellationToken)

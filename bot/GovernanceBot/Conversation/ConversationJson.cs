@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovernanceBot.Cards;
 
 namespace GovernanceBot.Conversation;
 
@@ -11,11 +12,12 @@ namespace GovernanceBot.Conversation;
 internal sealed partial class ConversationJson : JsonSerializerContext;
 
 /// <summary>Data of the <c>error</c> card: what went wrong and what to try.</summary>
-public sealed record ErrorCard(string Title, string Message, IReadOnlyList<string> TryNext, string? Reference = null);
+/// <param name="Reference">A reference for support (the log entry), or <c>""</c>.</param>
+public sealed record ErrorCard(string Title, string WhatHappened, IReadOnlyList<string> TryThis, string Reference, IReadOnlyList<CardSuggestion> Suggestions);
 
-/// <summary>Data of the <c>help</c> card: the commands, grouped.</summary>
-public sealed record HelpCard(string Title, string Intro, IReadOnlyList<HelpGroup> Groups, string? Note = null);
+/// <summary>Data of the <c>help</c> card: the commands, in sections.</summary>
+public sealed record HelpCard(string Title, string Intro, IReadOnlyList<HelpSection> Sections, IReadOnlyList<CardSuggestion> Suggestions, string Footer);
 
-public sealed record HelpGroup(string Name, IReadOnlyList<HelpCommand> Commands);
+public sealed record HelpSection(string Title, IReadOnlyList<HelpCommand> Commands);
 
 public sealed record HelpCommand(string Usage, string Description);

@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 
 namespace GovernanceBot.Features.Help;
@@ -7,15 +8,22 @@ public sealed class HelpHandler(Router router) : ITurnHandler
 {
     public Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var groups = router.Commands
+        var sections = router.Commands
             .GroupBy(c => c.Group)
-            .Select(g => new HelpGroup(g.Key, g.OrderBy(c => c.Words, StringComparer.Ordinal)
+            .Select(g => new HelpSection(g.Key, g.OrderBy(c => c.Words, StringComparer.Ordinal)
                 .Select(c => new HelpCommand(c.Usage, c.Description)).ToList()))
             .ToList();
+        // Buttons for the first few commands that run without arguments, so a click does something useful.
+        var suggestions = router.Commands
+            .Where(c => !c.Usage.Contains(' ', StringComparison.Ordinal) && c.Words != "help")
+            .Take(3)
+            .Select(c => new CardSuggestion(c.Description.TrimEnd('.'), c.Usage))
+            .ToList();
         var card = new HelpCard(
-            "GovernanceBot",
-            "I run your program's governance rhythm: check-ins, KPI and benefit status, approvals, and answers about program governance.",
-            groups,
+            "What I can do",
+            "I run your program's governance rhythm: check-ins, KPI and benefit status, approvals, and answers about program governance. Type a command, or use a button below.",
+            sections,
+            suggestions,
             "Anything else you type is treated as a question, e.g. \"how does a program manager differ from a product manager?\"");
         IReadOnlyList<Reply> replies =
             [Reply.Card("help", card, ConversationJson.Default.HelpCard, "Commands: " + string.Join(", ", router.Commands.Select(c => c.Usage)))];

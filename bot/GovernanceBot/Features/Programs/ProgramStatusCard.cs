@@ -1,31 +1,37 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovernanceBot.Cards;
 
 namespace GovernanceBot.Features.Programs;
 
-/// <summary>Data of the <c>program.status</c> card.</summary>
+/// <summary>Data of the <c>program.status</c> card. RAG values are green|amber|red|none.</summary>
 public sealed record ProgramStatusCard(
-    string Program,
-    string ProgramKey,
-    string Phase,
-    string? Stage,
-    string? Description,
-    string AsOf,
-    KpiCounts Kpis,
-    IReadOnlyList<KpiHighlight> KpiHighlights,
-    BenefitSummary Benefits,
-    IReadOnlyList<PendingApproval> PendingApprovals,
-    string Overall);
+    ProgramSummary Program,
+    string AsOfText,
+    OverallStatus Overall,
+    RagCounts KpiCounts,
+    BenefitCounts BenefitCounts,
+    CheckInStatus Checkin,
+    NextGate NextGate,
+    IReadOnlyList<StatusDimension> Dimensions,
+    IReadOnlyList<string> Highlights,
+    IReadOnlyList<StatusRisk> Risks,
+    IReadOnlyList<PendingApproval> PendingApprovals);
 
-public sealed record KpiCounts(int Total, int Green, int Amber, int Red, int NoData);
+public sealed record ProgramSummary(string Id, string Name, string Phase, string Manager, string Sponsor);
 
-public sealed record KpiHighlight(string Name, string ValueText, string TargetText, string Rag, string Color);
+public sealed record OverallStatus(string Rag, string Summary);
 
-public sealed record BenefitSummary(int Total, IReadOnlyList<BenefitStatusCount> ByStatus, IReadOnlyList<string> AtRisk);
+public sealed record CheckInStatus(string Title, string ResponseRateText, string ConfidenceText);
 
-public sealed record BenefitStatusCount(string Status, int Count);
+public sealed record NextGate(string Name, string DateText);
 
-public sealed record PendingApproval(string Key, string Title, string Kind, string Deadline, string Votes);
+/// <summary>Health of one area (schedule, KPIs, benefits…).</summary>
+public sealed record StatusDimension(string Name, string Rag, string Note);
+
+public sealed record StatusRisk(string Title, string Owner, string Rag);
+
+public sealed record PendingApproval(string Id, string Title, string TallyText, string DeadlineText);
 
 public sealed record ProgramListItem(string Name, string Key, string Phase, int Red, int Amber, int Green, int PendingApprovals);
 

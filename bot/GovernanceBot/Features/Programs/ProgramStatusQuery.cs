@@ -1,4 +1,5 @@
 using System.Globalization;
+using GovernanceBot.Cards;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -12,11 +13,21 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
     public async Task<ProgramStatusCard> GetAsync(Guid programId, CancellationToken cancellationToken)
     {
         var program = await db.Programs.AsNoTracking().AsSplitQuery()
+            .Include(p => p.Stakeholders)
             .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
-            .Include(p => p.Benefits)
+            .Include(p => p.Kpis).ThenInclude(k => k.Owner)
+            .Include(p => p.Benefits).ThenInclude(b => b.Owner)
             .Include(p => p.Approvals).ThenInclude(a => a.Approvers)
             .Include(p => p.Approvals).ThenInclude(a => a.Votes)
             .FirstAsync(p => p.Id == programId, cancellationToken);
+        var rounds = await db.CheckInRounds.AsNoTracking()
+            .Include(r => r.CheckIn)
+            .Include(r => r.Responses)
+            .Where(r => r.ProgramId == programId)
+            .ToListAsync(cancellationToken);
+        var zone = FindZone(program.TimeZone);
+        string Local(DateTimeOffset at, string format) =>
+            TimeZoneInfo.ConvertTime(at, zone).ToString(format, CultureInfo.InvariantCulture);
 
         var kpis = program.Kpis
             .OrderBy(k => k.Name, StringComparer.OrdinalIgnoreCase)
@@ -26,58 +37,108 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 return (Kpi: k, Latest: latest, Rag: KpiRag.Of(k, latest?.Value));
             })
             .ToList();
-        var counts = new KpiCounts(
-            kpis.Count,
+        var kpiCounts = new RagCounts(
             kpis.Count(k => k.Rag == Rag.Green),
             kpis.Count(k => k.Rag == Rag.Amber),
             kpis.Count(k => k.Rag == Rag.Red),
-            kpis.Count(k => k.Rag == Rag.NoData));
-        var highlights = kpis
+            kpis.Count(k => k.Rag == Rag.NoData),
+            kpis.Count);
+        var benefitCounts = new BenefitCounts(
+            program.Benefits.Count(b => b.Status is BenefitStatus.Realised or BenefitStatus.Sustained),
+            program.Benefits.Count(b => b.Status == BenefitStatus.InDelivery),
+            program.Benefits.Count(b => b.Status == BenefitStatus.AtRisk),
+            0,
+            program.Benefits.Count(b => b.Status is BenefitStatus.Identified or BenefitStatus.Planned),
+            program.Benefits.Count);
+
+        // Off-target KPIs are the program's measurable risks, worst first; on-target ones are its highlights.
+        var risks = kpis
             .Where(k => k.Rag is Rag.Red or Rag.Amber)
             .OrderBy(k => k.Rag == Rag.Red ? 0 : 1)
-            .Select(k => new KpiHighlight(
-                k.Kpi.Name,
-                KpiRag.Format(k.Latest!.Value, k.Kpi.Unit),
-                KpiRag.Format(k.Kpi.Target, k.Kpi.Unit),
-                RagWord(k.Rag),
-                RagColor(k.Rag)))
+            .Select(k => new StatusRisk(
+                $"{k.Kpi.Name} at {KpiRag.Format(k.Latest!.Value, k.Kpi.Unit)} (target {KpiRag.Format(k.Kpi.Target, k.Kpi.Unit)})",
+                k.Kpi.Owner?.Name ?? "no owner",
+                RagKey(k.Rag)))
+            .Concat(program.Benefits.Where(b => b.Status == BenefitStatus.AtRisk).OrderBy(b => b.Name)
+                .Select(b => new StatusRisk($"Benefit at risk: {b.Name}", b.Owner?.Name ?? "no owner", "red")))
             .ToList();
-
-        var benefits = new BenefitSummary(
-            program.Benefits.Count,
-            program.Benefits.GroupBy(b => b.Status).OrderBy(g => g.Key)
-                .Select(g => new BenefitStatusCount(BenefitStatusWord(g.Key), g.Count())).ToList(),
-            program.Benefits.Where(b => b.Status == BenefitStatus.AtRisk).Select(b => b.Name).Order().ToList());
+        var highlights = kpis
+            .Where(k => k.Rag == Rag.Green)
+            .Select(k => $"{k.Kpi.Name} on target at {KpiRag.Format(k.Latest!.Value, k.Kpi.Unit)}.")
+            .ToList();
 
         var pending = program.Approvals
             .Where(a => a.Status == ApprovalStatus.Pending)
             .OrderBy(a => a.Deadline ?? DateTimeOffset.MaxValue)
+            .ToList();
+        var pendingApprovals = pending
             .Select(a => new PendingApproval(
                 a.Key,
                 a.Title,
-                KindWord(a.Kind),
-                a.Deadline is { } d ? d.ToString("ddd d MMM yyyy HH:mm 'UTC'", CultureInfo.InvariantCulture) : "no deadline",
-                $"{a.Votes.Count} of {a.Approvers.Count} voted"))
+                $"{a.Votes.Count} of {a.Approvers.Count} voted",
+                a.Deadline is { } d ? Local(d, "ddd d MMM, HH:mm") : "no deadline"))
             .ToList();
+        var gate = pending.FirstOrDefault(a => a.Kind == ApprovalKind.StageGate);
+        var nextGate = gate is null
+            ? new NextGate("None scheduled", "—")
+            : new NextGate(gate.Title, gate.Deadline is { } gd ? Local(gd, "ddd d MMM yyyy") : "no date set");
 
-        var overall = counts.Red > 0 || benefits.AtRisk.Count > 0 ? "Red"
-            : counts.Amber > 0 ? "Amber"
-            : counts.Green > 0 ? "Green"
-            : "No data";
+        var latestRound = rounds.MaxBy(r => r.OpensAt);
+        var checkin = latestRound is null
+            ? new CheckInStatus("Check-in", "no rounds yet", "—")
+            : new CheckInStatus(
+                $"{latestRound.CheckIn?.Name ?? "Check-in"} of {latestRound.OccurrenceDate.ToString("d MMM", CultureInfo.InvariantCulture)}",
+                $"{latestRound.Responses.Count} answered",
+                "—");
 
+        var kpiRag = kpiCounts.Red > 0 ? Rag.Red : kpiCounts.Amber > 0 ? Rag.Amber : kpiCounts.Green > 0 ? Rag.Green : Rag.NoData;
+        var benefitRag = benefitCounts.AtRisk > 0 ? Rag.Red : program.Benefits.Count > 0 ? Rag.Green : Rag.NoData;
+        var overdue = pending.Count(a => a.Deadline < time.GetUtcNow());
+        var dimensions = new List<StatusDimension>
+        {
+            new("KPIs", RagKey(kpiRag), $"{kpiCounts.Red} off target, {kpiCounts.Amber} to watch, {kpiCounts.Green} on target."),
+            new("Benefits", RagKey(benefitRag), benefitCounts.AtRisk > 0 ? $"{benefitCounts.AtRisk} of {benefitCounts.Total} at risk." : $"{benefitCounts.Total} tracked, none at risk."),
+            new("Decisions", overdue > 0 ? "amber" : "green", pending.Count == 0 ? "Nothing waiting for a decision." : $"{pending.Count} waiting, {overdue} past the deadline."),
+        };
+        var overall = kpiRag == Rag.Red || benefitRag == Rag.Red ? Rag.Red
+            : kpiRag == Rag.Amber ? Rag.Amber
+            : kpiRag;
+        var summary = overall switch
+        {
+            Rag.Red => $"{kpiCounts.Red} KPI(s) off target and {benefitCounts.AtRisk} benefit(s) at risk need attention.",
+            Rag.Amber => $"{kpiCounts.Amber} KPI(s) need watching; nothing is off target.",
+            Rag.Green => "Every KPI is on target.",
+            _ => "No KPI values have been recorded yet.",
+        };
+
+        string Person(string role) => program.Stakeholders.Where(s => s.HasRole(role)).Select(s => s.Name).Order().FirstOrDefault() ?? "not named";
         return new ProgramStatusCard(
-            program.Name,
-            program.Key,
-            PhaseWord(program.Phase),
-            program.Stage,
-            program.Description,
-            time.GetUtcNow().ToString("d MMM yyyy", CultureInfo.InvariantCulture),
-            counts,
+            new ProgramSummary(program.Key, program.Name, PhaseWord(program.Phase), Person(StakeholderRoles.ProgramManager), Person(StakeholderRoles.Sponsor)),
+            Local(time.GetUtcNow(), "ddd d MMM yyyy, HH:mm") + " " + ZoneLabel(zone),
+            new OverallStatus(RagKey(overall), summary),
+            kpiCounts,
+            benefitCounts,
+            checkin,
+            nextGate,
+            dimensions,
             highlights,
-            benefits,
-            pending,
-            overall);
+            risks,
+            pendingApprovals);
     }
+
+    /// <summary>The template's RAG key: green, amber, red or none.</summary>
+    public static string RagKey(Rag rag) => rag switch
+    {
+        Rag.Green => "green",
+        Rag.Amber => "amber",
+        Rag.Red => "red",
+        _ => "none",
+    };
+
+    private static TimeZoneInfo FindZone(string id) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    private static string ZoneLabel(TimeZoneInfo zone) => zone == TimeZoneInfo.Utc ? "UTC" : zone.Id;
 
     public static string RagWord(Rag rag) => rag switch
     {

@@ -64,7 +64,7 @@ public sealed class ProgramStatusHandler(ProgramDirectory directory, ProgramStat
         }
 
         var card = await query.GetAsync(program.Id, cancellationToken);
-        var summary = $"{card.Program}: {card.Phase}, overall {card.Overall}. KPIs {card.Kpis.Red} red, {card.Kpis.Amber} amber, {card.Kpis.Green} green; {card.PendingApprovals.Count} pending approvals.";
+        var summary = $"{card.Program.Name}: {card.Program.Phase}, overall {card.Overall.Rag}. KPIs {card.KpiCounts.Red} red, {card.KpiCounts.Amber} amber, {card.KpiCounts.Green} green; {card.PendingApprovals.Count} pending approvals.";
         return [Reply.Card("program.status", card, ProgramsJson.Default.ProgramStatusCard, summary)];
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using GovernanceBot.Conversation;
 using GovernanceBot.Testing;
 
@@ -15,22 +16,35 @@ public sealed class StatusConversationTests
 
         var card = reply.ShouldBeCard("program.status");
         var data = card.Data;
-        Assert.Equal("Phoenix", (string?)data["program"]);
-        Assert.Equal("Delivery", (string?)data["phase"]);
+        Assert.Equal("Phoenix", (string?)data["program"]!["name"]);
+        Assert.Equal("phoenix", (string?)data["program"]!["id"]);
+        Assert.Equal("Delivery", (string?)data["program"]!["phase"]);
         // samples/phoenix.yaml's latest values: csat 4.3, cost savings 860, adoption 3900 are Green;
         // on-time delivery 88.5 and budget variance 6.2 are Amber; defect escape rate 7.1 is Red.
-        Assert.Equal(6, (int)data["kpis"]!["total"]!);
-        Assert.Equal(3, (int)data["kpis"]!["green"]!);
-        Assert.Equal(2, (int)data["kpis"]!["amber"]!);
-        Assert.Equal(1, (int)data["kpis"]!["red"]!);
-        Assert.Equal("Defect escape rate", (string?)data["kpiHighlights"]![0]!["name"]);
-        Assert.Equal("7.1 %", (string?)data["kpiHighlights"]![0]!["valueText"]);
-        Assert.Equal(5, (int)data["benefits"]!["total"]!);
-        Assert.Equal("Higher customer retention", (string?)data["benefits"]!["atRisk"]![0]);
+        Assert.Equal(6, (int)data["kpiCounts"]!["total"]!);
+        Assert.Equal(3, (int)data["kpiCounts"]!["green"]!);
+        Assert.Equal(2, (int)data["kpiCounts"]!["amber"]!);
+        Assert.Equal(1, (int)data["kpiCounts"]!["red"]!);
+        Assert.StartsWith("Defect escape rate at 7.1 %", (string?)data["risks"]![0]!["title"], StringComparison.Ordinal);
+        Assert.Equal("red", (string?)data["risks"]![0]!["rag"]);
+        Assert.Equal(5, (int)data["benefitCounts"]!["total"]!);
+        Assert.Contains(data["risks"]!.AsArray(), r => (string?)r!["title"] == "Benefit at risk: Higher customer retention");
         var pending = Assert.Single(data["pendingApprovals"]!.AsArray());
         Assert.Equal("Gate 3: release to pilot customers", (string?)pending!["title"]);
-        Assert.Equal("1 of 3 voted", (string?)pending["votes"]);
-        Assert.Equal("Red", (string?)data["overall"]);
+        Assert.Equal("1 of 3 voted", (string?)pending["tallyText"]);
+        Assert.Equal("red", (string?)data["overall"]!["rag"]);
+    }
+
+    [Fact]
+    public async Task StatusCard_RendersThroughTheTemplate_WithNothingLeftUnresolved()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        var card = Assert.Single(await bot.SendAsync("status Phoenix")).ShouldBeCard("program.status");
+
+        var rendered = bot.Services.GetRequiredService<GovernanceBot.Cards.ICardRenderer>().Render(card.Template, card.Data);
+
+        Assert.DoesNotContain("${", rendered.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Phoenix — program status", rendered.ToJsonString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,7 +75,7 @@ public sealed class StatusConversationTests
 
         var reply = Assert.Single(await bot.SendAsync("status"));
 
-        Assert.Equal("Phoenix", (string?)reply.ShouldBeCard("program.status").Data["program"]);
+        Assert.Equal("Phoenix", (string?)reply.ShouldBeCard("program.status").Data["program"]!["name"]);
     }
 
     [Fact]

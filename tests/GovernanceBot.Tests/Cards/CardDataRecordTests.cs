@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Approvals;
+using GovernanceBot.Features.Ask;
+using GovernanceBot.Features.Benefits;
+using GovernanceBot.Features.CheckIns;
+using GovernanceBot.Features.Help;
+using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Programs;
+
+namespace GovernanceBot.Tests.Cards;
+
+/// <summary>Each card's typed record has exactly the shape of its template's samples.</summary>
+public sealed class CardDataRecordTests
+{
+    private static readonly Dictionary<string, Func<JsonNode, JsonNode?>> RoundTrips = new(StringComparer.Ordinal)
+    {
+        ["answer"] = n => RoundTrip(n, AskJson.Default.AnswerCard),
+        ["roles.comparison"] = n => RoundTrip(n, AskJson.Default.RolesComparisonCard),
+        ["approval.request"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalRequestCard),
+        ["approval.decided"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalDecidedCard),
+        ["benefits.status"] = n => RoundTrip(n, BenefitsJson.Default.BenefitsStatusCard),
+        ["checkin.prompt"] = n => RoundTrip(n, CheckInsJson.Default.CheckInPromptCard),
+        ["checkin.thanks"] = n => RoundTrip(n, CheckInsJson.Default.CheckInThanksCard),
+        ["checkin.summary"] = n => RoundTrip(n, CheckInsJson.Default.CheckInSummaryCard),
+        ["error"] = n => RoundTrip(n, ConversationJson.Default.ErrorCard),
+        ["help"] = n => RoundTrip(n, ConversationJson.Default.HelpCard),
+        ["welcome"] = n => RoundTrip(n, HelpJson.Default.WelcomeCard),
+        ["kpis.status"] = n => RoundTrip(n, KpisJson.Default.KpisStatusCard),
+        ["kpi.detail"] = n => RoundTrip(n, KpisJson.Default.KpiDetailCard),
+        ["kpi.record"] = n => RoundTrip(n, KpisJson.Default.KpiRecordCard),
+        ["program.status"] = n => RoundTrip(n, ProgramsJson.Default.ProgramStatusCard),
+    };
+
+    public static TheoryData<string, string> Cases() => TemplateParityTests.Cases();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Sample_DeserialisedIntoItsRecord_SerialisesBackToTheSameJson(string template, string variant)
+    {
+        var dataPath = NodeConformance.Cases().Single(c => c.Name == template && c.Variant == variant).DataPath;
+        var sample = NodeConformance.ReadSample(dataPath);
+        Assert.True(RoundTrips.ContainsKey(template), $"no record for the {template} card");
+
+        var again = RoundTrips[template](sample);
+
+        Assert.Equal(NodeConformance.Normalise(sample), NodeConformance.Normalise(again));
+    }
+
+    private static JsonNode? RoundTrip<T>(JsonNode sample, JsonTypeInfo<T> type)
+    {
+        var record = sample.Deserialize(type);
+        Assert.NotNull(record);
+        return JsonSerializer.SerializeToNode(record, type);
+    }
+}
