@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.CommandLine;
+using GovernanceBot.Cards;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 
@@ -21,6 +22,7 @@ public static class GovernanceCli
         root.Add(ImportCommand(args));
         root.Add(ExportCommand(args));
         root.Add(HealthCheckCommand());
+        root.Add(CardsCli.Command());
         return root;
     }
 
