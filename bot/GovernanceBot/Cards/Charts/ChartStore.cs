@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using GovernanceBot.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace GovernanceBot.Cards.Charts;
@@ -10,7 +11,7 @@ namespace GovernanceBot.Cards.Charts;
 /// an image by URL, so the URL itself is the only secret: unguessable, and dead after
 /// <see cref="CardsOptions.ChartLifetime"/>.
 /// </summary>
-public sealed class ChartStore(IOptions<CardsOptions> options, TimeProvider time, KpiChartRenderer renderer)
+public sealed class ChartStore(IOptions<CardsOptions> options, TimeProvider time, KpiChartRenderer renderer, ILogger<ChartStore> logger)
 {
     /// <summary>Beyond this many live images the oldest go first, so a burst of cards cannot exhaust memory.</summary>
     private const int MaxImages = 2000;
@@ -39,6 +40,7 @@ public sealed class ChartStore(IOptions<CardsOptions> options, TimeProvider time
 
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         images[token] = (png, now + options.Value.ChartLifetime);
+        Log.ChartPublished(logger, options.Value.ChartLifetime.TotalDays, png.Length);
         return token;
     }
 
@@ -69,7 +71,18 @@ public sealed class ChartStore(IOptions<CardsOptions> options, TimeProvider time
     /// <summary>Renders a <c>Chart.Line</c> element to a PNG and returns its public URL, or null when it has no points.</summary>
     public Uri? PublishLine(JsonObject chart)
     {
-        var png = renderer.RenderLine(chart);
+        byte[]? png;
+        try
+        {
+            png = renderer.RenderLine(chart);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or TypeInitializationException or DllNotFoundException)
+        {
+            // A missing native font or graphics library must not cost the user the card: the caller falls back to text.
+            Log.ChartFailed(logger, e);
+            return null;
+        }
+
         return png is null || !CanPublish ? null : UrlFor(Add(png));
     }
 }
