@@ -3,6 +3,7 @@ using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 
 return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args).InvokeAsync();
@@ -21,6 +22,7 @@ public static class GovernanceBotApp
         builder.Services
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
+            .AddOutbox()
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
                 .MapPrograms())
