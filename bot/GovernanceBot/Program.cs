@@ -22,7 +22,8 @@ public static class GovernanceBotApp
         builder.Services
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
-            .AddOutbox()
+            .AddOutbox(builder.Configuration)
+            .AddScheduler(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
                 .MapPrograms())

@@ -49,6 +49,9 @@ public sealed class BotHarness : IAsyncDisposable
         {
             var values = store.Settings;
             values["Demo:Load"] = loadDemo ? "true" : "false";
+            // Tests drive sweeps and the outbox explicitly, on the fake clock.
+            values["Scheduling:Enabled"] = "false";
+            values["Outbox:Dispatch"] = "false";
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 values[key] = value;
