@@ -1,4 +1,5 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
@@ -26,9 +27,11 @@ public static class GovernanceBotApp
             .AddScheduler(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
-                .MapPrograms())
+                .MapPrograms()
+                .MapCheckIns())
             .AddHelp()
-            .AddPrograms();
+            .AddPrograms()
+            .AddCheckIns();
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -214,7 +214,12 @@ public sealed class OutboxDispatcher(
 
     private async Task<SendResult> SendToPersonAsync(GovernanceDb db, OutboxMessage row, OutboundPayload payload, CancellationToken cancellationToken)
     {
-        var email = payload.Email!;
+        var email = payload.Email ?? string.Empty;
+        if (email.Length == 0)
+        {
+            return SendResult.Permanent($"{payload.Name} has no e-mail address in the governance file, so no chat account can be linked to them");
+        }
+
         var users = await db.ChatUsers
             .Where(u => u.WorkspaceId == row.WorkspaceId && u.Email == email)
             .OrderByDescending(u => u.LastSeenAt)
