@@ -21,6 +21,7 @@ public static class GovernanceBotApp
         builder.AddGovernanceHosting();
 
         builder.Services
+            .AddGovernanceTelemetry(builder.Configuration)
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
             .AddOutbox(builder.Configuration)
@@ -35,6 +36,7 @@ public static class GovernanceBotApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseInboundMetrics();
         app.MapHealth();
         return app;
     }
