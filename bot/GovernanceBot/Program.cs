@@ -1,9 +1,11 @@
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 
 return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args).InvokeAsync();
@@ -20,17 +22,23 @@ public static class GovernanceBotApp
         builder.AddGovernanceHosting();
 
         builder.Services
+            .AddGovernanceTelemetry(builder.Configuration)
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
             .AddCards(builder.Configuration)
+            .AddOutbox(builder.Configuration)
+            .AddScheduler(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
-                .MapPrograms())
+                .MapPrograms()
+                .MapCheckIns())
             .AddHelp()
-            .AddPrograms();
+            .AddPrograms()
+            .AddCheckIns();
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseInboundMetrics();
         app.MapHealth();
         app.MapCards();
         return app;

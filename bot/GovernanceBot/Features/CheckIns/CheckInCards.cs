@@ -1,71 +1,49 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using GovernanceBot.Cards;
 
 namespace GovernanceBot.Features.CheckIns;
 
-/// <summary>A check-in round as cards show it. <see cref="Intro"/> is only on the prompt (null elsewhere, and then left out).</summary>
-public sealed record CheckInRoundView(string Id, string Title, string PeriodText, string ClosesText, bool Anonymous, bool IsOpen, string? Intro = null);
+// Data of the check-in cards; the shapes are those of adaptivecards/samples/checkin.*.data.json.
 
-/// <summary>Data of the <c>checkin.prompt</c> card; each input is named <c>q_&lt;questionId&gt;</c>.</summary>
-public sealed record CheckInPromptCard(CardProgram Program, CardPerson Respondent, CheckInRoundView Round, IReadOnlyList<CheckInQuestionView> Questions);
+public sealed record CardProgram(string Id, string Name);
 
-/// <summary>A question: kind scale|choice|text; style expanded|compact|""; value "" when unanswered.</summary>
-public sealed record CheckInQuestionView(
-    string Id,
-    string Kind,
-    string Text,
-    bool Required,
-    string ErrorMessage,
-    string Style,
-    string Placeholder,
-    bool Multiline,
-    int MaxLength,
-    string Value,
-    IReadOnlyList<CheckInChoice> Choices);
+public sealed record Respondent(string Name, string FirstName);
 
-public sealed record CheckInChoice(string Title, string Value);
+public sealed record PromptRound(string Id, string Title, string PeriodText, string ClosesText, string Intro, bool Anonymous, bool IsOpen);
 
-/// <summary>Data of the <c>checkin.thanks</c> card.</summary>
-public sealed record CheckInThanksCard(CardProgram Program, CardPerson Respondent, CheckInRoundView Round, string SubmittedAtText, IReadOnlyList<CheckInAnswer> Answers);
+public sealed record RoundInfo(string Id, string Title, string PeriodText, string ClosesText, bool Anonymous, bool IsOpen);
 
-public sealed record CheckInAnswer(string QuestionId, string Question, string AnswerText);
+public sealed record PromptChoice(string Title, string Value);
 
-/// <summary>Data of the <c>checkin.summary</c> card.</summary>
+public sealed record PromptQuestion(
+    string Id, string Kind, string Text, bool Required, string ErrorMessage, string Style, string Placeholder,
+    bool Multiline, int MaxLength, string Value, IReadOnlyList<PromptChoice> Choices);
+
+public sealed record CheckInPromptCard(CardProgram Program, Respondent Respondent, PromptRound Round, IReadOnlyList<PromptQuestion> Questions);
+
+public sealed record AnswerLine(string QuestionId, string Question, string AnswerText);
+
+public sealed record CheckInThanksCard(CardProgram Program, Respondent Respondent, RoundInfo Round, string SubmittedAtText, IReadOnlyList<AnswerLine> Answers);
+
+public sealed record ResponseStats(int Invited, int Received, double Rate, string RateText, string PreviousRateText, string Trend, string Movement, string DeltaText);
+
+public sealed record DistributionBar(string Label, int Count, string PercentText, string Bar);
+
+public sealed record ScaleSummary(
+    string Id, string Text, double Average, string AverageText, string MaxText, string PreviousAverageText,
+    string Trend, string Movement, string DeltaText, IReadOnlyList<DistributionBar> Distribution);
+
+public sealed record ChoiceSummary(string Id, string Text, IReadOnlyList<DistributionBar> Distribution);
+
+public sealed record Quote(string Kind, string Text, string Author);
+
 public sealed record CheckInSummaryCard(
-    CardProgram Program,
-    CheckInRoundView Round,
-    CheckInResponses Responses,
-    IReadOnlyList<ScaleQuestionSummary> ScaleQuestions,
-    IReadOnlyList<ChoiceQuestionSummary> ChoiceQuestions,
-    IReadOnlyList<CheckInQuote> Quotes,
-    IReadOnlyList<string> NonResponders);
+    CardProgram Program, RoundInfo Round, ResponseStats Responses, IReadOnlyList<ScaleSummary> ScaleQuestions,
+    IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, IReadOnlyList<string> NonResponders);
 
-/// <summary>Response rate; <see cref="Rate"/> is 0–1.</summary>
-public sealed record CheckInResponses(int Invited, int Received, double Rate, string RateText, string PreviousRateText, string Trend, string Movement, string DeltaText);
-
-public sealed record ScaleQuestionSummary(
-    string Id,
-    string Text,
-    double Average,
-    string AverageText,
-    string MaxText,
-    string PreviousAverageText,
-    string Trend,
-    string Movement,
-    string DeltaText,
-    IReadOnlyList<DistributionItem> Distribution);
-
-public sealed record ChoiceQuestionSummary(string Id, string Text, IReadOnlyList<DistributionItem> Distribution);
-
-/// <summary>One bar: <see cref="Bar"/> is up to 20 █ (· for zero).</summary>
-public sealed record DistributionItem(string Label, int Count, string PercentText, string Bar);
-
-/// <summary>A risk or blocker raised; <see cref="Author"/> is "" in anonymous rounds.</summary>
-public sealed record CheckInQuote(string Kind, string Text, string Author);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CheckInPromptCard))]
 [JsonSerializable(typeof(CheckInThanksCard))]
 [JsonSerializable(typeof(CheckInSummaryCard))]
-internal sealed partial class CheckInsJson : JsonSerializerContext;
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class CheckInJson : JsonSerializerContext;
