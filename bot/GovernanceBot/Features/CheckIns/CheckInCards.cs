@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovernanceBot.Cards;
 
 namespace GovernanceBot.Features.CheckIns;
 
 // Data of the check-in cards; the shapes are those of adaptivecards/samples/checkin.*.data.json.
-
-public sealed record CardProgram(string Id, string Name);
 
 public sealed record Respondent(string Name, string FirstName);
 

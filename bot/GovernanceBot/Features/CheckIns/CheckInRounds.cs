@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Cronos;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
