@@ -26,6 +26,7 @@ public static class QaBenchmark
         var knowledgeFolder = Option(args, "--knowledge") ?? Path.Combine(root, "bot", "knowledge");
         var outFolder = Option(args, "--out") ?? Path.Combine(root, "tests", "bench", "qa", "results");
         var showMisses = args.Contains("--misses");
+        var explain = args.Contains("--explain");
 
         var questions = JsonSerializer.Deserialize(File.ReadAllText(questionsPath), BenchJson.Default.ListQaQuestion)
             ?? throw new InvalidDataException($"{questionsPath} holds no questions.");
@@ -40,6 +41,21 @@ public static class QaBenchmark
         var answers = new KnowledgeAnswers(index);
         var buildTime = build.Elapsed;
         var baseline = new TfIdfBaseline(knowledge);
+        if (args.Contains("--sweep"))
+        {
+            Sweep(knowledge, questions, equivalents);
+            return 0;
+        }
+
+        if (explain)
+        {
+            foreach (var q in questions)
+            {
+                var r = index.Search(q.Q);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{(q.Topic is null ? "OFF" : "on ")} cov={r.Coverage:0.00} str={r.Strength:0.00} top={r.Best?.Topic.Id}({r.Best?.Score:0.0}) fix={string.Join(",", r.Corrections.Select(c => c.Typed + ">" + c.Meant))} | {q.Q}"));
+            }
+        }
 
         var engine = Measure("GovernanceBot retrieval (BM25F, stems, synonyms, typos)", questions, equivalents, q =>
         {
@@ -96,6 +112,34 @@ public static class QaBenchmark
 
         var accepted = new HashSet<string>(equivalents.GetValueOrDefault(q.Q) ?? [], StringComparer.Ordinal) { q.Topic };
         return new Outcome(q, ranked, ranked.Count > 0 && accepted.Contains(ranked[0]), ranked.Take(3).Any(accepted.Contains));
+    }
+
+    /// <summary>Tries a grid of ranking knobs and prints the best; for choosing defaults, not for the report.</summary>
+    private static void Sweep(KnowledgeBase knowledge, List<QaQuestion> questions, Dictionary<string, List<string>> equivalents)
+    {
+        var results = new List<(double Top1, double Top3, string Knobs)>();
+        foreach (var share in new[] { 0.0, 0.15, 0.3, 0.5 })
+        foreach (var title in new[] { 1.0, 2.0, 3.0 })
+        foreach (var heading in new[] { 1.0, 2.0, 3.0 })
+        foreach (var tags in new[] { 0.5, 1.5, 3.0 })
+        foreach (var concept in new[] { 0.5, 1.0, 1.5 })
+        foreach (var b in new[] { 0.5, 0.75 })
+        {
+            var options = new RankingOptions { SecondPassageShare = share, TitleWeight = title, HeadingWeight = heading, TagsWeight = tags, ConceptWeight = concept, B = b };
+            var index = new PassageIndex(knowledge, options);
+            var outcomes = questions.Select(q =>
+            {
+                var r = index.Search(q.Q);
+                return Judge(q, r.OffTopic ? [] : r.Topics.Select(t => t.Topic.Id).ToList(), equivalents);
+            }).ToList();
+            results.Add((outcomes.Count(o => o.Top1) * 100.0 / outcomes.Count, outcomes.Count(o => o.Top3) * 100.0 / outcomes.Count,
+                string.Create(CultureInfo.InvariantCulture, $"share={share} title={title} heading={heading} tags={tags} concept={concept} b={b}")));
+        }
+
+        foreach (var r in results.OrderByDescending(r => r.Top1).ThenByDescending(r => r.Top3).Take(25))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Top1:0.0} {r.Top3:0.0} {r.Knobs}"));
+        }
     }
 
     private static double Percentile(List<double> sorted, double p) =>

@@ -10,8 +10,9 @@ public sealed record RankedTopic(KnowledgeTopic Topic, double Score, IReadOnlyLi
 /// <param name="Topics">Topics, best first (empty when nothing matched at all).</param>
 /// <param name="OffTopic">The question is outside what the knowledge base covers: decline it.</param>
 /// <param name="Coverage">Share of the question's content words the knowledge base knows (0–1).</param>
+/// <param name="Strength">The best topic's score per content word of the question.</param>
 /// <param name="Corrections">Typos fixed before searching.</param>
-public sealed record Retrieval(string Question, IReadOnlyList<RankedTopic> Topics, bool OffTopic, double Coverage, IReadOnlyList<(string Typed, string Meant)> Corrections)
+public sealed record Retrieval(string Question, IReadOnlyList<RankedTopic> Topics, bool OffTopic, double Coverage, double Strength, IReadOnlyList<(string Typed, string Meant)> Corrections)
 {
     public RankedTopic? Best => Topics.Count > 0 ? Topics[0] : null;
 }
@@ -22,15 +23,15 @@ public sealed record RankingOptions
     public double K1 { get; init; } = 1.2;
     public double B { get; init; } = 0.75;
     public double TitleWeight { get; init; } = 2.0;
-    public double TagsWeight { get; init; } = 1.5;
+    public double TagsWeight { get; init; } = 3.0;
     public double HeadingWeight { get; init; } = 2.0;
     public double BodyWeight { get; init; } = 1.0;
     /// <summary>Weight of a synonym concept term relative to a word.</summary>
     public double ConceptWeight { get; init; } = 1.0;
     /// <summary>A topic scores its best passage plus this share of its second best.</summary>
-    public double SecondPassageShare { get; init; } = 0.3;
+    public double SecondPassageShare { get; init; } = 0.15;
     /// <summary>Below this share of known content words a question is off-topic.</summary>
-    public double MinCoverage { get; init; } = 0.5;
+    public double MinCoverage { get; init; } = 0.66;
     /// <summary>Below this best-topic score (per known query term) a question is off-topic.</summary>
     public double MinScorePerTerm { get; init; } = 1.0;
 }
@@ -153,7 +154,7 @@ public sealed class PassageIndex
 
         var scorePerTerm = topics.Count == 0 || knownTerms == 0 ? 0 : topics[0].Score / Math.Max(1, contentTerms);
         var offTopic = topics.Count == 0 || coverage < options.MinCoverage || scorePerTerm < options.MinScorePerTerm;
-        return new Retrieval(question, topics, offTopic, coverage, analyzed.Corrections);
+        return new Retrieval(question, topics, offTopic, coverage, scorePerTerm, analyzed.Corrections);
     }
 
     private void Accumulate((double Idf, (int Passage, double Tf)[] Postings) entry, double weight, double[] scores)
