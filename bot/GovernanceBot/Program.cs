@@ -1,4 +1,5 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
@@ -23,9 +24,11 @@ public static class GovernanceBotApp
             .AddGovernanceAsCode()
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
-                .MapPrograms())
+                .MapPrograms()
+                .MapAsk())
             .AddHelp()
-            .AddPrograms();
+            .AddPrograms()
+            .AddAsk(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();

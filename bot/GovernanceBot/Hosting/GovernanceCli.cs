@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.CommandLine;
+using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 
@@ -21,17 +22,22 @@ public static class GovernanceCli
         root.Add(ImportCommand(args));
         root.Add(ExportCommand(args));
         root.Add(HealthCheckCommand());
+        root.Add(AskCli.Command(args));
         return root;
     }
 
     /// <summary>Services for a CLI command: the store (migrated) and the features' services, no web server.</summary>
-    public static async Task<IHost> StartServicesAsync(string[] args, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    public static Task<IHost> StartServicesAsync(string[] args, Action<IServiceCollection>? configure, CancellationToken cancellationToken) =>
+        StartConfiguredServicesAsync(args, configure is null ? null : (services, _) => configure(services), cancellationToken);
+
+    /// <summary>As above, for features whose registration reads configuration.</summary>
+    public static async Task<IHost> StartConfiguredServicesAsync(string[] args, Action<IServiceCollection, IConfiguration>? configure, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(ConfigurationArgs(args));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGovernanceStore(builder.Configuration).AddGovernanceAsCode();
-        configure?.Invoke(builder.Services);
+        configure?.Invoke(builder.Services, builder.Configuration);
         var host = builder.Build();
         await using var db = host.Services.GetRequiredService<IGovernanceDbFactory>().Create();
         await db.MigrateAsync(cancellationToken);

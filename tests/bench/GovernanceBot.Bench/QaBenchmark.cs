@@ -118,10 +118,10 @@ public static class QaBenchmark
     private static void Sweep(KnowledgeBase knowledge, List<QaQuestion> questions, Dictionary<string, List<string>> equivalents)
     {
         var results = new List<(double Top1, double Top3, string Knobs)>();
-        foreach (var share in new[] { 0.0, 0.15, 0.3, 0.5 })
+        foreach (var share in new[] { 0.0, 0.15, 0.3 })
         foreach (var title in new[] { 1.0, 2.0, 3.0 })
-        foreach (var heading in new[] { 1.0, 2.0, 3.0 })
-        foreach (var tags in new[] { 0.5, 1.5, 3.0 })
+        foreach (var heading in new[] { 1.0, 2.0 })
+        foreach (var tags in new[] { 1.5, 3.0, 4.5 })
         foreach (var concept in new[] { 0.5, 1.0, 1.5 })
         foreach (var b in new[] { 0.5, 0.75 })
         {

@@ -42,4 +42,6 @@ public sealed record RolesComparisonSource(string Title, string Detail, string U
 [JsonSerializable(typeof(RolesComparisonCard))]
 [JsonSerializable(typeof(RolesComparisonTable))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(ModelReply))]
+[JsonSerializable(typeof(ModelReplySchema))]
 internal sealed partial class AskJson : JsonSerializerContext;

@@ -22,12 +22,12 @@ public sealed record RankingOptions
 {
     public double K1 { get; init; } = 1.2;
     public double B { get; init; } = 0.75;
-    public double TitleWeight { get; init; } = 2.0;
-    public double TagsWeight { get; init; } = 3.0;
+    public double TitleWeight { get; init; } = 1.0;
+    public double TagsWeight { get; init; } = 4.5;
     public double HeadingWeight { get; init; } = 2.0;
     public double BodyWeight { get; init; } = 1.0;
     /// <summary>Weight of a synonym concept term relative to a word.</summary>
-    public double ConceptWeight { get; init; } = 1.0;
+    public double ConceptWeight { get; init; } = 1.5;
     /// <summary>A topic scores its best passage plus this share of its second best.</summary>
     public double SecondPassageShare { get; init; } = 0.15;
     /// <summary>Below this share of known content words a question is off-topic.</summary>
