@@ -2,7 +2,7 @@ namespace GovernanceBot.Hosting;
 
 internal static partial class Log
 {
-    [LoggerMessage(400, LogLevel.Information, "Ask knowledge index built: {Topics} topics, {Passages} passages in {Milliseconds:0} ms")]
+    [LoggerMessage(400, LogLevel.Debug, "Ask knowledge index built: {Topics} topics, {Passages} passages in {Milliseconds:0} ms")]
     public static partial void AskIndexBuilt(ILogger logger, int topics, int passages, double milliseconds);
 
     [LoggerMessage(401, LogLevel.Debug, "Ask answered as {Kind} (top topic {Topic}, AI {GroundedByAi}) in {Milliseconds:0.0} ms")]

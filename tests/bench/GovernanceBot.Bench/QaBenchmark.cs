@@ -54,6 +54,10 @@ public static class QaBenchmark
                 var r = index.Search(q.Q);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{(q.Topic is null ? "OFF" : "on ")} cov={r.Coverage:0.00} str={r.Strength:0.00} top={r.Best?.Topic.Id}({r.Best?.Score:0.0}) fix={string.Join(",", r.Corrections.Select(c => c.Typed + ">" + c.Meant))} | {q.Q}"));
+                foreach (var t in r.Topics.Take(3))
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {t.Score:0.00} {t.Topic.Id}: {string.Join("; ", t.Passages.Take(2).Select(p => $"{p.Score:0.00} {p.Passage.Heading}"))}"));
+                }
             }
         }
 

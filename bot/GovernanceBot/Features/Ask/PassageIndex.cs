@@ -111,19 +111,19 @@ public sealed class PassageIndex
     {
         var analyzed = Analyzer.AnalyzeQuery(question);
         var scores = new double[passages.Length];
-        var knownTerms = 0;
-        var knownIdf = 0.0;
+        var knownTerms = 0.0;
         foreach (var term in analyzed.Terms.Distinct(StringComparer.Ordinal))
         {
+            // A word known only after a typo fix is half as good a sign that the question is ours.
+            var evidence = analyzed.CorrectedOnly.Contains(term) ? 0.5 : 1.0;
             if (postings.TryGetValue(term, out var entry))
             {
-                knownTerms++;
-                knownIdf += entry.Idf;
+                knownTerms += evidence;
                 Accumulate(entry, 1.0, scores);
             }
             else if (Analyzer.IsKnownStem(term))
             {
-                knownTerms++;
+                knownTerms += evidence;
             }
         }
 
@@ -136,8 +136,7 @@ public sealed class PassageIndex
         }
 
         var contentTerms = analyzed.Terms.Distinct(StringComparer.Ordinal).Count();
-        // A corrected word is only half as good a sign that the question is ours.
-        var coverage = contentTerms == 0 ? 0 : Math.Max(0, knownTerms - 0.5 * analyzed.Corrections.Count) / contentTerms;
+        var coverage = contentTerms == 0 ? 0 : knownTerms / contentTerms;
 
         var topics = Enumerable.Range(0, passages.Length)
             .Where(p => scores[p] > 0)

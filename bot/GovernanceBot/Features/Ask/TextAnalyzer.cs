@@ -8,7 +8,11 @@ namespace GovernanceBot.Features.Ask;
 /// <param name="Terms">Stemmed content words, stop words removed, in order (repeats kept).</param>
 /// <param name="Concepts">Synonym groups the text mentions, as concept terms (<c>~12</c>).</param>
 /// <param name="Corrections">Typos fixed, as <c>typed → meant</c>.</param>
-public sealed record AnalyzedText(IReadOnlyList<string> Terms, IReadOnlyList<string> Concepts, IReadOnlyList<(string Typed, string Meant)> Corrections);
+public sealed record AnalyzedText(IReadOnlyList<string> Terms, IReadOnlyList<string> Concepts, IReadOnlyList<(string Typed, string Meant)> Corrections)
+{
+    /// <summary>Terms that only a typo correction produced: weaker evidence that the question is ours.</summary>
+    public IReadOnlySet<string> CorrectedOnly { get; init; } = new HashSet<string>();
+}
 
 /// <summary>
 /// Turns text into terms for ranking: lower case, split on anything not a letter or digit, English
@@ -26,7 +30,9 @@ public sealed class TextAnalyzer
         "the their theirs them themselves then there these they this those through to too under until up very was wasn we were weren " +
         "what whats when where which while who whom why will with won would wouldn you your yours yourself yourselves " +
         "s t d ll re ve m pls please plz hi hello hey thanks thank really actually basically exactly anyway tell know like get got " +
-        "whether also one ones thing things stuff us lot lots much many may might must shall").Split(' ').ToFrozenSet(StringComparer.Ordinal);
+        "whether also one ones thing things stuff us lot lots much many may might must shall " +
+        // Words that frame a question rather than say what it is about ("what does X involve?").
+        "involve involves involved mean means meant count counts exactly basically").Split(' ').ToFrozenSet(StringComparer.Ordinal);
 
     [ThreadStatic]
     private static EnglishStemmer? stemmer;
@@ -140,22 +146,31 @@ public sealed class TextAnalyzer
     {
         var words = Words(text);
         var corrections = new List<(string, string)>();
+        var corrected = new HashSet<string>(StringComparer.Ordinal);
+        var asTyped = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
             if (word.Length < 4 || IsStopWord(word) || vocabulary.Contains(word) || stemVocabulary.Contains(Stem(word)) || !word.All(char.IsLetter))
             {
+                asTyped.Add(Stem(word));
                 continue;
             }
 
             if (Correct(word) is { } meant)
             {
                 corrections.Add((word, meant));
+                corrected.Add(Stem(meant));
                 words[i] = meant;
+            }
+            else
+            {
+                asTyped.Add(Stem(word));
             }
         }
 
-        return Analyze(words, corrections);
+        corrected.ExceptWith(asTyped);
+        return Analyze(words, corrections) with { CorrectedOnly = corrected };
     }
 
     /// <summary>True when the stemmed term occurs in the knowledge base or the synonym list.</summary>
