@@ -1,5 +1,4 @@
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -61,13 +60,7 @@ public sealed class AskWithAzureOpenAITests : IAsyncLifetime
     [Fact]
     public async Task StoreQuestion_SendsOnlyTheAskersWorkspaceFacts()
     {
-        await using (var scope = bot.Services.CreateAsyncScope())
-        {
-            var outcome = await scope.ServiceProvider.GetRequiredService<GovernanceImporter>()
-                .ImportAsync("globex.yaml", OtherWorkspace.Yaml, false, CancellationToken.None);
-            Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors));
-        }
-
+        await SecondWorkspace.ImportAsync(bot);
         model.Respond = (_, _) => FakeResponse.Reply("Diego Siciliani owns it [1].", true, 1);
 
         var card = Assert.Single(await bot.SendAsync("who owns the cost-savings benefit?")).ShouldBeCard("answer");
@@ -170,30 +163,4 @@ public sealed class AskWithAzureOpenAITests : IAsyncLifetime
         Assert.StartsWith("I can't answer that", text, StringComparison.Ordinal);
         Assert.Empty(model.Requests);
     }
-}
-
-internal static class OtherWorkspace
-{
-    public const string Yaml = """
-        version: 1
-        workspace:
-          key: globex
-          name: Globex
-        program:
-          key: atlas
-          name: Atlas
-          phase: delivery
-          timeZone: Europe/Paris
-        stakeholders:
-          - key: zed
-            name: Zed Secretkeeper
-            email: zed@globex.example
-            roles: [benefit-owner]
-            timeZone: Europe/Paris
-        benefits:
-          - key: cost-savings
-            name: Cost savings
-            owner: zed
-            status: at-risk
-        """;
 }

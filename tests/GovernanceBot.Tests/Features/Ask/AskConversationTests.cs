@@ -1,65 +1,18 @@
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Ask;
-using GovernanceBot.Features.GovernanceAsCode;
-using GovernanceBot.Store;
 using GovernanceBot.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernanceBot.Tests.Features.Ask;
 
 public sealed class AskConversationTests
 {
-    /// <summary>Another organisation with a benefit and KPI of the same names, owned by someone else.</summary>
-    internal const string OtherWorkspaceYaml = """
-        version: 1
-        workspace:
-          key: globex
-          name: Globex
-        program:
-          key: atlas
-          name: Atlas
-          phase: delivery
-          timeZone: Europe/Paris
-        stakeholders:
-          - key: zed
-            name: Zed Secretkeeper
-            email: zed@globex.example
-            roles: [benefit-owner, kpi-owner]
-            timeZone: Europe/Paris
-        kpis:
-          - key: on-time-delivery
-            name: On-time delivery
-            unit: "%"
-            direction: higher
-            target: 99
-            amber: 97
-            red: 95
-            owner: zed
-            history:
-              - { date: 2026-11-20, value: 42.0 }
-        benefits:
-          - key: cost-savings
-            name: Cost savings
-            owner: zed
-            status: at-risk
-        """;
-
-    internal static async Task<Guid> ImportOtherWorkspaceAsync(BotHarness bot)
-    {
-        await using var scope = bot.Services.CreateAsyncScope();
-        var outcome = await scope.ServiceProvider.GetRequiredService<GovernanceImporter>().ImportAsync("globex.yaml", OtherWorkspaceYaml, false, CancellationToken.None);
-        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Errors));
-        var db = scope.ServiceProvider.GetRequiredService<GovernanceDb>();
-        return (await db.Workspaces.SingleAsync(w => w.Key == "globex")).Id;
-    }
-
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task WhoOwnsTheCostSavingsBenefit_AnswersFromTheAskersWorkspaceOnly(StoreKind kind)
     {
         await using var bot = await BotHarness.StartAsync(kind);
-        var globex = await ImportOtherWorkspaceAsync(bot);
+        var globex = await SecondWorkspace.ImportAsync(bot);
 
         var card = Assert.Single(await bot.SendAsync("who owns the cost-savings benefit?")).ShouldBeCard("answer");
 
@@ -83,7 +36,7 @@ public sealed class AskConversationTests
     public async Task HowIsOnTimeDeliveryDoing_GivesValueRagAndTrend(StoreKind kind)
     {
         await using var bot = await BotHarness.StartAsync(kind);
-        await ImportOtherWorkspaceAsync(bot);
+        await SecondWorkspace.ImportAsync(bot);
 
         var card = Assert.Single(await bot.SendAsync("how is on-time delivery doing?")).ShouldBeCard("answer");
 
