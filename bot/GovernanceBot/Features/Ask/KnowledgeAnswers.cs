@@ -42,7 +42,7 @@ public sealed class KnowledgeAnswers(PassageIndex index)
             .Select((p, i) => new Grounding(i + 1, Trim(p.Passage.Text, MaxSourceChars), SourceOf(p.Passage), FromStore: false))
             .ToList();
 
-        var terms = index.Analyzer.AnalyzeQuery(retrieval.Question);
+        var terms = retrieval.Analyzed ?? index.Analyzer.AnalyzeQuery(retrieval.Question);
         var answer = BestSentences(best.Passages[0].Passage.Text, terms, 2) + " [1]";
         return new KnowledgeAnswer(false, answer, sources, best.Topic);
     }

@@ -14,6 +14,9 @@ public sealed record RankedTopic(KnowledgeTopic Topic, double Score, IReadOnlyLi
 /// <param name="Corrections">Typos fixed before searching.</param>
 public sealed record Retrieval(string Question, IReadOnlyList<RankedTopic> Topics, bool OffTopic, double Coverage, double Strength, IReadOnlyList<(string Typed, string Meant)> Corrections)
 {
+    /// <summary>The question as the analyzer saw it (after typo correction).</summary>
+    public AnalyzedText? Analyzed { get; init; }
+
     public RankedTopic? Best => Topics.Count > 0 ? Topics[0] : null;
 }
 
@@ -153,7 +156,7 @@ public sealed class PassageIndex
 
         var scorePerTerm = topics.Count == 0 || knownTerms == 0 ? 0 : topics[0].Score / Math.Max(1, contentTerms);
         var offTopic = topics.Count == 0 || coverage < options.MinCoverage || scorePerTerm < options.MinScorePerTerm;
-        return new Retrieval(question, topics, offTopic, coverage, scorePerTerm, analyzed.Corrections);
+        return new Retrieval(question, topics, offTopic, coverage, scorePerTerm, analyzed.Corrections) { Analyzed = analyzed };
     }
 
     private void Accumulate((double Idf, (int Passage, double Tf)[] Postings) entry, double weight, double[] scores)

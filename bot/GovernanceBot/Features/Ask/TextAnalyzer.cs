@@ -241,20 +241,24 @@ public sealed class TextAnalyzer
     /// <summary>Optimal string alignment distance (a swap of neighbours is one edit); stops early past <paramref name="limit"/>.</summary>
     public static int Distance(string a, string b, int limit)
     {
-        var rows = new int[3][];
-        for (var r = 0; r < 3; r++)
+        if (Math.Abs(a.Length - b.Length) > limit)
         {
-            rows[r] = new int[b.Length + 1];
+            return limit + 1;
         }
 
-        for (var j = 0; j <= b.Length; j++)
+        var width = b.Length + 1;
+        // Three rolling rows; words are short, so they fit on the stack.
+        Span<int> rows = width * 3 <= 256 ? stackalloc int[width * 3] : new int[width * 3];
+        for (var j = 0; j < width; j++)
         {
-            rows[0][j] = j;
+            rows[j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            var (older, previous, current) = (rows[(i + 1) % 3], rows[(i + 2) % 3], rows[i % 3]);
+            var current = rows.Slice(i % 3 * width, width);
+            var previous = rows.Slice((i + 2) % 3 * width, width);
+            var older = rows.Slice((i + 1) % 3 * width, width);
             current[0] = i;
             var rowMin = i;
             for (var j = 1; j <= b.Length; j++)
@@ -276,6 +280,6 @@ public sealed class TextAnalyzer
             }
         }
 
-        return rows[a.Length % 3][b.Length];
+        return rows[a.Length % 3 * width + b.Length];
     }
 }
