@@ -1,9 +1,11 @@
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Ask;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 
 return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args).InvokeAsync();
@@ -20,18 +22,24 @@ public static class GovernanceBotApp
         builder.AddGovernanceHosting();
 
         builder.Services
+            .AddGovernanceTelemetry(builder.Configuration)
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
+            .AddOutbox(builder.Configuration)
+            .AddScheduler(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
                 .MapPrograms()
+                .MapCheckIns()
                 .MapAsk())
             .AddHelp()
             .AddPrograms()
+            .AddCheckIns()
             .AddAsk(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseInboundMetrics();
         app.MapHealth();
         return app;
     }

@@ -22,6 +22,7 @@ public static class GovernanceCli
         root.Add(ImportCommand(args));
         root.Add(ExportCommand(args));
         root.Add(HealthCheckCommand());
+        root.Add(TeamsPackage.Command());
         root.Add(AskCli.Command(args));
         return root;
     }
@@ -36,6 +37,7 @@ public static class GovernanceCli
         var builder = Host.CreateApplicationBuilder(ConfigurationArgs(args));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<BotMetrics>();
         builder.Services.AddGovernanceStore(builder.Configuration).AddGovernanceAsCode();
         configure?.Invoke(builder.Services, builder.Configuration);
         var host = builder.Build();
