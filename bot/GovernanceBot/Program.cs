@@ -1,5 +1,6 @@
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
@@ -31,10 +32,12 @@ public static class GovernanceBotApp
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
                 .MapPrograms()
-                .MapCheckIns())
+                .MapCheckIns()
+                .MapAsk())
             .AddHelp()
             .AddPrograms()
-            .AddCheckIns();
+            .AddCheckIns()
+            .AddAsk(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.CommandLine;
 using GovernanceBot.Cards;
+using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 
@@ -24,18 +25,23 @@ public static class GovernanceCli
         root.Add(HealthCheckCommand());
         root.Add(CardsCli.Command());
         root.Add(TeamsPackage.Command());
+        root.Add(AskCli.Command(args));
         return root;
     }
 
     /// <summary>Services for a CLI command: the store (migrated) and the features' services, no web server.</summary>
-    public static async Task<IHost> StartServicesAsync(string[] args, Action<IServiceCollection>? configure, CancellationToken cancellationToken)
+    public static Task<IHost> StartServicesAsync(string[] args, Action<IServiceCollection>? configure, CancellationToken cancellationToken) =>
+        StartConfiguredServicesAsync(args, configure is null ? null : (services, _) => configure(services), cancellationToken);
+
+    /// <summary>As above, for features whose registration reads configuration.</summary>
+    public static async Task<IHost> StartConfiguredServicesAsync(string[] args, Action<IServiceCollection, IConfiguration>? configure, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(ConfigurationArgs(args));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<BotMetrics>();
         builder.Services.AddGovernanceStore(builder.Configuration).AddGovernanceAsCode();
-        configure?.Invoke(builder.Services);
+        configure?.Invoke(builder.Services, builder.Configuration);
         var host = builder.Build();
         await using var db = host.Services.GetRequiredService<IGovernanceDbFactory>().Create();
         await db.MigrateAsync(cancellationToken);

@@ -27,4 +27,8 @@ public sealed record RoleComparisonRow(string Aspect, string Left, string Right)
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(AnswerCard))]
 [JsonSerializable(typeof(RolesComparisonCard))]
+[JsonSerializable(typeof(RolesComparisonTable))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(ModelReply))]
+[JsonSerializable(typeof(ModelReplySchema))]
 internal sealed partial class AskJson : JsonSerializerContext;

@@ -1,0 +1,85 @@
+using GovernanceBot.Features.Ask;
+
+namespace GovernanceBot.Tests.Features.Ask;
+
+public sealed class RetrievalTests
+{
+    private static readonly Lazy<PassageIndex> Index = new(() => new PassageIndex(KnowledgeBase.Load(KnowledgeBase.DefaultFolder)));
+
+    [Theory]
+    [InlineData("PgMP vs PM", "program-vs-product-manager")]
+    [InlineData("what does a product owner do that a program lead doesn't", "product-owner-vs-program-manager")]
+    [InlineData("who sits on the steerco?", "governance-board")]
+    [InlineData("what happens at a go/no-go review", "phase-gates")]
+    [InlineData("what should our benefit tracker contain", "benefits-register")]
+    [InlineData("how do I stop check-in prompts while I'm on holiday?", "bot-check-ins")]
+    public void Paraphrase_LandsOnTheTopicThatAnswersIt(string question, string topic)
+    {
+        var retrieval = Index.Value.Search(question);
+
+        Assert.False(retrieval.OffTopic);
+        Assert.Equal(topic, retrieval.Best!.Topic.Id);
+    }
+
+    [Theory]
+    [InlineData("progam mangaer vs prodcut manager", "program-vs-product-manager")]
+    [InlineData("what is a stage gaet?", "phase-gates")]
+    [InlineData("when do we write the benfits realisation plan?", "benefits-realisation-plan")]
+    public void Typos_AreCorrectedAgainstTheKnowledgeBase(string question, string topic)
+    {
+        var retrieval = Index.Value.Search(question);
+
+        Assert.NotEmpty(retrieval.Corrections);
+        Assert.Equal(topic, retrieval.Best!.Topic.Id);
+    }
+
+    [Theory]
+    [InlineData("tell me a joke")]
+    [InlineData("Give me a recipe for banana bread")]
+    [InlineData("what's the weather in Oslo tomorrow?")]
+    [InlineData("write me a poem about spring")]
+    public void OffTopicQuestions_AreDeclined(string question)
+    {
+        Assert.True(Index.Value.Search(question).OffTopic);
+    }
+
+    [Fact]
+    public void Synonyms_MeetOnBothSides_SoSteercoFindsTheGovernanceBoard()
+    {
+        var analyzer = Index.Value.Analyzer;
+
+        var question = analyzer.AnalyzeQuery("who is on the steerco");
+        var passage = analyzer.AnalyzeDocument("The governance board decides.");
+
+        Assert.NotEmpty(question.Concepts.Intersect(passage.Concepts));
+    }
+
+    [Fact]
+    public void Compose_CitesTheBestPassage_AndKeepsTheAnswerShort()
+    {
+        var answers = new KnowledgeAnswers(Index.Value);
+
+        var answer = answers.Compose(Index.Value.Search("what is a phase gate?"));
+
+        Assert.False(answer.Declined);
+        Assert.EndsWith("[1]", answer.Answer, StringComparison.Ordinal);
+        Assert.InRange(KnowledgeAnswers.Sentences(answer.Answer).Count, 1, 3);
+        Assert.Equal(1, answer.Sources[0].Number);
+        Assert.Contains("phase-gates.md", answer.Sources[0].Source.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Search_IsFast_OnceTheIndexIsBuilt()
+    {
+        var index = Index.Value;
+        index.Search("warm up");
+        var started = TimeProvider.System.GetTimestamp();
+
+        for (var i = 0; i < 100; i++)
+        {
+            index.Search("how do program and product managers differ in focus?");
+        }
+
+        Assert.True(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds / 100 < 20);
+    }
+}
