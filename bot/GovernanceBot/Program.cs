@@ -4,6 +4,7 @@ using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 
 return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args).InvokeAsync();
@@ -22,6 +23,7 @@ public static class GovernanceBotApp
         builder.Services
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
+            .AddOutbox()
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
                 .MapPrograms())
