@@ -93,7 +93,7 @@ public sealed class FakeBotFramework : IAsyncDisposable
         ["Teams:OpenIdMetadataUrl"] = new Uri(BaseAddress, "openid").ToString(),
         ["Teams:TokenEndpoint"] = new Uri(BaseAddress, "{tenant}/token").ToString(),
         ["Teams:ConnectorRetryDelay"] = "00:00:00.050",
-        ["Teams:ConnectorAttemptTimeout"] = "00:00:01",
+        ["Teams:ConnectorAttemptTimeout"] = "00:00:05",
     };
 
     private void Map()

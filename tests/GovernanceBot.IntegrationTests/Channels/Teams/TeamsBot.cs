@@ -34,7 +34,7 @@ public sealed class TeamsBot : IAsyncDisposable
     {
         var framework = await FakeBotFramework.StartAsync();
         var settings = developmentMode
-            ? new Dictionary<string, string?> { ["Teams:ConnectorRetryDelay"] = "00:00:00.050", ["Teams:ConnectorAttemptTimeout"] = "00:00:01" }
+            ? new Dictionary<string, string?> { ["Teams:ConnectorRetryDelay"] = "00:00:00.050", ["Teams:ConnectorAttemptTimeout"] = "00:00:05" }
             : framework.Settings();
         foreach (var (key, value) in extra ?? [])
         {
