@@ -1,5 +1,6 @@
 using GovernanceBot.Channels.Teams;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
@@ -23,12 +24,15 @@ public static class GovernanceBotApp
         builder.Services
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
-            .AddOutbox()
+            .AddOutbox(builder.Configuration)
+            .AddScheduler(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
-                .MapPrograms())
+                .MapPrograms()
+                .MapCheckIns())
             .AddHelp()
             .AddPrograms()
+            .AddCheckIns()
             .AddTeams(builder.Configuration);
 
         var app = builder.Build();
