@@ -10,8 +10,16 @@ namespace GovernanceBot.Channels.Teams;
 /// Turns a channel-neutral <see cref="Reply"/> into the message activity Teams receives: markdown
 /// text, or the Adaptive Card from <c>Cards/</c> as an attachment with the summary as fallback.
 /// </summary>
-public sealed class TeamsMessageFactory(ICardRenderer renderer, IGovernanceDbFactory dbs)
+/// <remarks>
+/// The card renderer is looked up when the first card is rendered, not at construction: the outbox
+/// builds every <see cref="IChannelSender"/> at start-up, and a host composed without <c>Cards/</c>
+/// (a test, a text-only tool) must still start and send text.
+/// </remarks>
+public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDbFactory dbs)
 {
+    private ICardRenderer Renderer => services.GetService<ICardRenderer>()
+        ?? throw new InvalidOperationException("No ICardRenderer is registered: add Cards/ to the composition to send cards.");
+
     /// <summary>Teams auto-refreshes a card for at most this many listed users (A5).</summary>
     public const int MaxRefreshUsers = 60;
 
@@ -30,7 +38,7 @@ public sealed class TeamsMessageFactory(ICardRenderer renderer, IGovernanceDbFac
     /// <summary>The Adaptive Card for a card reply, with <c>refresh.userIds</c> in Teams' terms.</summary>
     public async Task<JsonObject> RenderAsync(CardReply card, string? tenantId, CancellationToken cancellationToken)
     {
-        var rendered = renderer.Render(card.Template, card.Data);
+        var rendered = Renderer.Render(card.Template, card.Data);
         if (rendered["refresh"] is JsonObject refresh && refresh["userIds"] is JsonArray listed)
         {
             refresh["userIds"] = await ResolveRefreshUsersAsync(listed, tenantId, cancellationToken);
