@@ -30,7 +30,8 @@ public sealed class TeamsBot : IAsyncDisposable
     public RsaSecurityKey Key => Framework.Keys["key-1"].Key;
 
     /// <summary>With an App ID (production auth) unless <paramref name="developmentMode"/>.</summary>
-    public static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite, bool developmentMode = false, Dictionary<string, string?>? extra = null)
+    public static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite, bool developmentMode = false, Dictionary<string, string?>? extra = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
     {
         var framework = await FakeBotFramework.StartAsync();
         var settings = developmentMode
@@ -42,7 +43,11 @@ public sealed class TeamsBot : IAsyncDisposable
         }
 
         var bot = await BotHarness.StartAsync(kind, loadDemo: developmentMode, settings: settings,
-            configure: b => b.Services.AddSingleton<ICardRenderer, ShellCardRenderer>());
+            configure: b =>
+            {
+                b.Services.AddSingleton<ICardRenderer, ShellCardRenderer>();
+                configure?.Invoke(b);
+            });
         return new TeamsBot(bot, framework);
     }
 
