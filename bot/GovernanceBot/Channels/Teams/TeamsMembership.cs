@@ -62,22 +62,7 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
         var workspace = await workspaces.ResolveAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, cancellationToken);
         foreach (var member in members.Where(m => !string.IsNullOrEmpty(m.Id)))
         {
-            var user = await db.ChatUsers.FirstOrDefaultAsync(
-                u => u.WorkspaceId == workspace.Id && u.Channel == ChannelNames.Teams && u.ExternalUserId == member.Id, cancellationToken);
-            if (user is null)
-            {
-                user = new ChatUser { WorkspaceId = workspace.Id, Channel = ChannelNames.Teams, ExternalUserId = member.Id!, LastSeenAt = now };
-                db.ChatUsers.Add(user);
-            }
-
-            user.Name = member.Name ?? user.Name;
-            user.AadObjectId = member.AadObjectId ?? user.AadObjectId;
-            if (conversation.Kind == ConversationKind.Personal)
-            {
-                user.DirectConversationJson = JsonSerializer.Serialize(conversation with { ThreadId = null }, ConversationJson.Default.ConversationRef);
-                user.UnreachableReason = null;
-                user.UnreachableSince = null;
-            }
+            await ConversationEngine.RememberPersonAsync(db, workspace.Id, new ChatUserRef(member.Id!, member.Name, null, member.AadObjectId), conversation, now, cancellationToken);
         }
 
         try
