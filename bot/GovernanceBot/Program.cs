@@ -1,4 +1,5 @@
 using GovernanceBot.Cards;
+using GovernanceBot.Channels.Teams;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.CheckIns;
@@ -37,13 +38,15 @@ public static class GovernanceBotApp
             .AddHelp()
             .AddPrograms()
             .AddCheckIns()
-            .AddAsk(builder.Configuration);
+            .AddAsk(builder.Configuration)
+            .AddTeams(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseInboundMetrics();
         app.MapHealth();
         app.MapCards();
+        app.MapTeams();
         return app;
     }
 

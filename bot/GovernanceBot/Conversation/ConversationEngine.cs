@@ -95,27 +95,7 @@ public sealed class ConversationEngine(
 
     private async Task RememberUserAsync(GovernanceDb db, Workspace workspace, Turn turn, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var user = await db.ChatUsers.FirstOrDefaultAsync(
-            u => u.WorkspaceId == workspace.Id && u.Channel == turn.Channel && u.ExternalUserId == turn.User.Id, cancellationToken);
-        if (user is null)
-        {
-            user = new ChatUser { WorkspaceId = workspace.Id, Channel = turn.Channel, ExternalUserId = turn.User.Id };
-            db.ChatUsers.Add(user);
-        }
-
-        user.Name = turn.User.Name ?? user.Name;
-        user.Email = turn.User.Email ?? user.Email;
-        user.AadObjectId = turn.User.AadObjectId ?? user.AadObjectId;
-        user.LastSeenAt = now;
-        if (turn.Conversation.Kind == ConversationKind.Personal)
-        {
-            user.DirectConversationJson = JsonSerializer.Serialize(turn.Conversation with { ThreadId = null }, ConversationJson.Default.ConversationRef);
-            // A user who talks to the bot again is reachable again.
-            user.UnreachableReason = null;
-            user.UnreachableSince = null;
-        }
-
+        await RememberPersonAsync(db, workspace.Id, turn.User, turn.Conversation, time.GetUtcNow(), cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -125,5 +105,37 @@ public sealed class ConversationEngine(
             // A concurrent turn from the same new user stored the row first; that is all this wanted.
             db.ChangeTracker.Clear();
         }
+    }
+
+    /// <summary>
+    /// Tracks a person the bot met in a conversation (not saved yet): name, e-mail and AAD object id
+    /// as far as known; in a 1:1, that chat becomes their direct conversation and they are reachable again.
+    /// </summary>
+    public static async Task<ChatUser> RememberPersonAsync(
+        GovernanceDb db, Guid workspaceId, ChatUserRef person, ConversationRef conversation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var user = db.ChatUsers.Local.FirstOrDefault(
+                u => u.WorkspaceId == workspaceId && u.Channel == conversation.Channel && u.ExternalUserId == person.Id)
+            ?? await db.ChatUsers.FirstOrDefaultAsync(
+                u => u.WorkspaceId == workspaceId && u.Channel == conversation.Channel && u.ExternalUserId == person.Id, cancellationToken);
+        if (user is null)
+        {
+            user = new ChatUser { WorkspaceId = workspaceId, Channel = conversation.Channel, ExternalUserId = person.Id };
+            db.ChatUsers.Add(user);
+        }
+
+        user.Name = person.Name ?? user.Name;
+        user.Email = person.Email ?? user.Email;
+        user.AadObjectId = person.AadObjectId ?? user.AadObjectId;
+        user.LastSeenAt = now;
+        if (conversation.Kind == ConversationKind.Personal)
+        {
+            user.DirectConversationJson = JsonSerializer.Serialize(conversation with { ThreadId = null }, ConversationJson.Default.ConversationRef);
+            // A user who talks to the bot again is reachable again.
+            user.UnreachableReason = null;
+            user.UnreachableSince = null;
+        }
+
+        return user;
     }
 }

@@ -9,6 +9,7 @@ namespace GovernanceBot.Conversation;
 [JsonSerializable(typeof(ChatUserRef))]
 [JsonSerializable(typeof(ErrorCard))]
 [JsonSerializable(typeof(HelpCard))]
+[JsonSerializable(typeof(WelcomeCard))]
 internal sealed partial class ConversationJson : JsonSerializerContext;
 
 /// <summary>Data of the <c>error</c> card: what went wrong and what to try.</summary>

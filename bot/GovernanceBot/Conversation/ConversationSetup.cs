@@ -16,6 +16,7 @@ public static class ConversationSetup
         services.AddSingleton<WorkspaceResolver>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<InboundLog>();
+        services.AddSingleton<WelcomeComposer>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

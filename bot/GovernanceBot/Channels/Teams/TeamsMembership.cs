@@ -1,0 +1,122 @@
+using System.Text.Json;
+using GovernanceBot.Conversation;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Channels.Teams;
+
+/// <summary>
+/// What the bot remembers about Teams conversations and people: the conversations it is in (to
+/// welcome each once and to send into later), the users it met (ids and AAD object ids for
+/// proactive 1:1s), and who it was removed from.
+/// </summary>
+public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver workspaces, TimeProvider time)
+{
+    /// <summary>Records (or revives) the conversation; true for exactly one caller per installation: the one that welcomes.</summary>
+    public async Task<bool> RememberConversationAndClaimWelcomeAsync(ConversationRef conversation, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = dbs.Create();
+        var workspace = await workspaces.ResolveAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, cancellationToken);
+        await UpsertConversationAsync(db, workspace.Id, conversation, now, cancellationToken);
+        // Teams sends conversationUpdate and installationUpdate for one install: only one may welcome.
+        var claimed = await db.Conversations
+            .Where(c => c.Channel == ChannelNames.Teams && c.ConversationId == conversation.ConversationId && c.WelcomedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.WelcomedAt, now), cancellationToken);
+        return claimed == 1;
+    }
+
+    /// <summary>Keeps the conversation's reference (serviceUrl changes) fresh on every activity.</summary>
+    public async Task TouchConversationAsync(ConversationRef conversation, CancellationToken cancellationToken)
+    {
+        await using var db = dbs.Create();
+        var workspace = await workspaces.ResolveAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, cancellationToken);
+        await UpsertConversationAsync(db, workspace.Id, conversation, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>The bot was removed: forget the conversation (a later install welcomes again) and the 1:1s that pointed at it.</summary>
+    public async Task ForgetConversationAsync(ConversationRef conversation, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = dbs.Create();
+        await db.Conversations
+            .Where(c => c.Channel == ChannelNames.Teams && c.ConversationId == conversation.ConversationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemovedAt, now).SetProperty(c => c.WelcomedAt, (DateTimeOffset?)null), cancellationToken);
+        var direct = await TeamsSender.TeamsUsersOf(db, conversation.WorkspaceExternalId)
+            .Where(u => u.DirectConversationJson != null && u.DirectConversationJson.Contains(conversation.ConversationId))
+            .ToListAsync(cancellationToken);
+        foreach (var user in direct.Where(u => JsonSerializer.Deserialize(u.DirectConversationJson!, ConversationJson.Default.ConversationRef)?.ConversationId == conversation.ConversationId))
+        {
+            user.DirectConversationJson = null;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Remembers people who joined a conversation with the bot (ids, names, AAD object ids, their 1:1).</summary>
+    public async Task RememberMembersAsync(ConversationRef conversation, IEnumerable<ChannelAccount> members, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var db = dbs.Create();
+        var workspace = await workspaces.ResolveAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, cancellationToken);
+        foreach (var member in members.Where(m => !string.IsNullOrEmpty(m.Id)))
+        {
+            await ConversationEngine.RememberPersonAsync(db, workspace.Id, new ChatUserRef(member.Id!, member.Name, null, member.AadObjectId), conversation, now, cancellationToken);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent activity stored the same new user first; nothing is lost.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The e-mail the store already knows for this Teams user in this tenant, if any.</summary>
+    public async Task<string?> KnownEmailAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        await using var db = dbs.Create();
+        return await TeamsSender.TeamsUsersOf(db, tenantId)
+            .Where(u => u.ExternalUserId == userId && u.Email != null)
+            .Select(u => u.Email)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    private static async Task UpsertConversationAsync(GovernanceDb db, Guid workspaceId, ConversationRef conversation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(conversation with { ThreadId = null }, ConversationJson.Default.ConversationRef);
+        var record = await db.Conversations.FirstOrDefaultAsync(
+            c => c.Channel == ChannelNames.Teams && c.ConversationId == conversation.ConversationId, cancellationToken);
+        if (record is null)
+        {
+            db.Conversations.Add(new ConversationRecord
+            {
+                WorkspaceId = workspaceId,
+                Channel = ChannelNames.Teams,
+                ConversationId = conversation.ConversationId,
+                ConversationJson = json,
+                LastSeenAt = now,
+            });
+        }
+        else
+        {
+            record.ConversationJson = json;
+            record.LastSeenAt = now;
+            record.RemovedAt = null;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Two activities of one new conversation raced; the other stored it.
+            db.ChangeTracker.Clear();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Text.Json.Nodes;
+using GovernanceBot.Cards;
+using GovernanceBot.Conversation;
+using GovernanceBot.Store;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Channels.Teams;
+
+/// <summary>
+/// Turns a channel-neutral <see cref="Reply"/> into the message activity Teams receives: markdown
+/// text, or the Adaptive Card from <c>Cards/</c> as an attachment with the summary as fallback.
+/// </summary>
+/// <remarks>
+/// The card renderer is looked up when the first card is rendered, not at construction: the outbox
+/// builds every <see cref="IChannelSender"/> at start-up, and a host composed without <c>Cards/</c>
+/// (a test, a text-only tool) must still start and send text.
+/// </remarks>
+public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDbFactory dbs)
+{
+    private ICardRenderer Renderer => services.GetService<ICardRenderer>()
+        ?? throw new InvalidOperationException("No ICardRenderer is registered: add Cards/ to the composition to send cards.");
+
+    /// <summary>Teams auto-refreshes a card for at most this many listed users (A5).</summary>
+    public const int MaxRefreshUsers = 60;
+
+    public async Task<Activity> CreateAsync(Reply reply, string? tenantId, CancellationToken cancellationToken) => reply switch
+    {
+        TextReply text => new Activity { Type = ActivityTypes.Message, Text = text.Body, TextFormat = "markdown" },
+        CardReply card => new Activity
+        {
+            Type = ActivityTypes.Message,
+            Summary = card.Summary,
+            Attachments = [new Attachment(InvokeContentTypes.AdaptiveCard, await RenderAsync(card, tenantId, cancellationToken))],
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(reply), reply.GetType().Name, "Unknown reply type."),
+    };
+
+    /// <summary>The Adaptive Card for a card reply, with <c>refresh.userIds</c> in Teams' terms.</summary>
+    public async Task<JsonObject> RenderAsync(CardReply card, string? tenantId, CancellationToken cancellationToken)
+    {
+        var rendered = Renderer.Render(card.Template, card.Data);
+        if (rendered["refresh"] is JsonObject refresh && refresh["userIds"] is JsonArray listed)
+        {
+            refresh["userIds"] = await ResolveRefreshUsersAsync(listed, tenantId, cancellationToken);
+        }
+
+        return rendered;
+    }
+
+    /// <summary>
+    /// Handlers name the people who still have to act by e-mail (they know stakeholders, not Teams
+    /// ids); Teams wants <c>29:</c> ids. Ids pass through, e-mails of users the bot has met in this
+    /// tenant are mapped, everyone else is dropped, and the list is capped at 60.
+    /// </summary>
+    internal async Task<JsonArray> ResolveRefreshUsersAsync(JsonArray listed, string? tenantId, CancellationToken cancellationToken)
+    {
+        var entries = listed.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s.Trim() : null)
+            .Where(s => !string.IsNullOrEmpty(s)).Select(s => s!).ToList();
+        var emails = entries.Where(e => e.Contains('@', StringComparison.Ordinal)).Select(e => e.ToLowerInvariant()).Distinct().ToList();
+        var byEmail = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (emails.Count > 0 && tenantId is not null)
+        {
+            await using var db = dbs.Create();
+            var users = await db.ChatUsers.AsNoTracking()
+                .Where(u => u.Channel == ChannelNames.Teams && u.Email != null && emails.Contains(u.Email)
+                    && db.WorkspaceIdentities.Any(i => i.WorkspaceId == u.WorkspaceId && i.Channel == ChannelNames.Teams && i.ExternalId == tenantId))
+                .Select(u => new { u.Email, u.ExternalUserId })
+                .ToListAsync(cancellationToken);
+            foreach (var user in users)
+            {
+                byEmail.TryAdd(user.Email!, user.ExternalUserId);
+            }
+        }
+
+        var ids = entries
+            .Select(e => e.StartsWith("29:", StringComparison.Ordinal) ? e : byEmail.GetValueOrDefault(e))
+            .Where(id => id is not null)
+            .Distinct(StringComparer.Ordinal)
+            .Take(MaxRefreshUsers);
+        return new JsonArray(ids.Select(id => (JsonNode)JsonValue.Create(id!)).ToArray());
+    }
+}

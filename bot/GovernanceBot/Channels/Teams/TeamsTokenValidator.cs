@@ -1,0 +1,122 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace GovernanceBot.Channels.Teams;
+
+/// <summary>A token that passed the checks that need no activity: the claims and the key that signed it.</summary>
+public sealed record ValidatedToken(ClaimsIdentity Identity, EndorsedKey Key)
+{
+    /// <summary>The <c>serviceurl</c> claim, which must equal the activity's serviceUrl.</summary>
+    public string? ServiceUrl => Identity.FindFirst("serviceurl")?.Value;
+}
+
+/// <summary>
+/// Inbound authentication of the Bot Framework (A1). The token is checked in two steps: before the
+/// body is read (scheme, shape, algorithm, key, signature, issuer, audience, lifetime), then against
+/// the activity (serviceurl claim, the key's endorsement of the channel).
+/// </summary>
+public sealed class TeamsTokenValidator(BotFrameworkKeys keys, IOptions<TeamsOptions> options, TimeProvider time)
+{
+    private static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    private readonly JsonWebTokenHandler handler = new() { MaximumTokenSizeInBytes = 16 * 1024 };
+
+    /// <summary>Validates the <c>Authorization</c> header; null with a reason (for logs, never for the caller) when it fails.</summary>
+    public async Task<(ValidatedToken? Token, string? Failure)> ValidateAsync(string? authorization, CancellationToken cancellationToken)
+    {
+        const string scheme = "Bearer ";
+        if (string.IsNullOrEmpty(authorization) || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, "no bearer token");
+        }
+
+        var raw = authorization[scheme.Length..].Trim();
+        if (raw.Length == 0 || raw.Length > handler.MaximumTokenSizeInBytes || !handler.CanReadToken(raw))
+        {
+            return (null, "not a JWT");
+        }
+
+        JsonWebToken jwt;
+        try
+        {
+            jwt = handler.ReadJsonWebToken(raw);
+        }
+        catch (ArgumentException)
+        {
+            return (null, "not a JWT");
+        }
+
+        if (jwt.IsEncrypted || !Algorithms.Contains(jwt.Alg, StringComparer.Ordinal))
+        {
+            return (null, $"algorithm '{jwt.Alg}' is not accepted");
+        }
+
+        if (string.IsNullOrEmpty(jwt.Kid))
+        {
+            return (null, "no kid");
+        }
+
+        var key = await keys.FindAsync(jwt.Kid, cancellationToken);
+        if (key is null)
+        {
+            return (null, "unknown kid");
+        }
+
+        var settings = options.Value;
+        var result = await handler.ValidateTokenAsync(raw, new TokenValidationParameters
+        {
+            ValidIssuer = settings.TokenIssuer,
+            ValidAudience = settings.AppId,
+            IssuerSigningKey = key.Key,
+            TryAllIssuerSigningKeys = false,
+            ValidAlgorithms = Algorithms,
+            RequireSignedTokens = true,
+            // Lifetime is checked below against the injected clock.
+            ValidateLifetime = false,
+            RequireExpirationTime = true,
+            ValidateIssuerSigningKey = false,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+        });
+        if (!result.IsValid)
+        {
+            return (null, result.Exception?.GetType().Name ?? "invalid token");
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (jwt.ValidTo == DateTime.MinValue || jwt.ValidTo + ClockSkew < now)
+        {
+            return (null, "expired");
+        }
+
+        if (jwt.ValidFrom != DateTime.MinValue && jwt.ValidFrom - ClockSkew > now)
+        {
+            return (null, "not yet valid");
+        }
+
+        return (new ValidatedToken(result.ClaimsIdentity, key), null);
+    }
+
+    /// <summary>The checks that need the activity: serviceurl claim (case-insensitive) and the key's endorsement.</summary>
+    public static string? CheckActivity(ValidatedToken token, Activity activity)
+    {
+        if (string.IsNullOrEmpty(token.ServiceUrl))
+        {
+            return "no serviceurl claim";
+        }
+
+        if (!string.Equals(token.ServiceUrl, activity.ServiceUrl, StringComparison.OrdinalIgnoreCase))
+        {
+            return "serviceurl claim differs from the activity";
+        }
+
+        if (string.IsNullOrEmpty(activity.ChannelId) || !token.Key.Endorsements.Contains(activity.ChannelId))
+        {
+            return "the signing key is not endorsed for the channel";
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using GovernanceBot.Cards;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+
+namespace GovernanceBot.IntegrationTests.Channels.Teams;
+
+/// <summary>A request the fake connector received.</summary>
+public sealed record ConnectorRequest(string Method, string Path, string? Authorization, JsonNode? Body);
+
+/// <summary>A scripted connector answer; <see cref="Hang"/> never answers (until the client gives up).</summary>
+public sealed record ScriptedAnswer(int Status, string? Body = null, int? RetryAfterSeconds = null, bool Hang = false);
+
+/// <summary>
+/// The Bot Framework at the network edge, in one small Kestrel app on 127.0.0.1: OpenID metadata
+/// and JWKS with test RSA keys (and their endorsements), a client-credentials token endpoint, and
+/// a Bot Connector that records every request and answers as scripted.
+/// </summary>
+public sealed class FakeBotFramework : IAsyncDisposable
+{
+    public const string Tenant = "tenant-1";
+    public const string AppId = "6f1c4f9e-55a0-4e11-9a0b-6f5d0d3c2a11";
+
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<ScriptedAnswer> script = new();
+    private int activityCounter;
+
+    private FakeBotFramework(WebApplication app) => this.app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string ServiceUrl => new Uri(BaseAddress, "connector/").ToString();
+
+    /// <summary>Keys served in the JWKS: kid → (key, endorsements).</summary>
+    public ConcurrentDictionary<string, (RsaSecurityKey Key, string[] Endorsements)> Keys { get; } = new();
+
+    public ConcurrentQueue<ConnectorRequest> Requests { get; } = new();
+
+    public ConcurrentDictionary<string, string> MemberEmails { get; } = new();
+
+    private int tokenRequests;
+    private int keyRequests;
+
+    public int TokenRequests => Volatile.Read(ref tokenRequests);
+
+    public int KeyRequests => Volatile.Read(ref keyRequests);
+
+    public static async Task<FakeBotFramework> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeBotFramework(app);
+        fake.AddKey("key-1", ["msteams"]);
+        fake.Map();
+        await app.StartAsync();
+        fake.BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        return fake;
+    }
+
+    public RsaSecurityKey AddKey(string kid, string[] endorsements)
+    {
+        var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = kid };
+        Keys[kid] = (key, endorsements);
+        return key;
+    }
+
+    /// <summary>The next connector calls answer these, in order; then 200 again.</summary>
+    public void Script(params ScriptedAnswer[] answers)
+    {
+        foreach (var answer in answers)
+        {
+            script.Enqueue(answer);
+        }
+    }
+
+    public IReadOnlyList<ConnectorRequest> Sent(string method) =>
+        Requests.Where(r => r.Method == method && r.Path.Contains("/activities", StringComparison.Ordinal)).ToList();
+
+    public Dictionary<string, string?> Settings(bool withPassword = true) => new()
+    {
+        ["Teams:AppId"] = AppId,
+        ["Teams:AppPassword"] = withPassword ? "test-secret" : null,
+        ["Teams:OpenIdMetadataUrl"] = new Uri(BaseAddress, "openid").ToString(),
+        ["Teams:TokenEndpoint"] = new Uri(BaseAddress, "{tenant}/token").ToString(),
+        ["Teams:ConnectorRetryDelay"] = "00:00:00.050",
+        ["Teams:ConnectorAttemptTimeout"] = "00:00:05",
+    };
+
+    private void Map()
+    {
+        app.MapGet("/openid", () =>
+        {
+            var metadata = new JsonObject { ["issuer"] = "https://api.botframework.com", ["jwks_uri"] = new Uri(BaseAddress, "keys").ToString() };
+            return Results.Text(metadata.ToJsonString(), "application/json");
+        });
+        app.MapGet("/keys", () =>
+        {
+            Interlocked.Increment(ref keyRequests);
+            var keys = new JsonArray();
+            foreach (var (kid, (key, endorsements)) in Keys)
+            {
+                var parameters = key.Rsa.ExportParameters(false);
+                keys.Add(new JsonObject
+                {
+                    ["kty"] = "RSA",
+                    ["use"] = "sig",
+                    ["kid"] = kid,
+                    ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
+                    ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
+                    ["endorsements"] = new JsonArray(endorsements.Select(e => (JsonNode)JsonValue.Create(e)).ToArray()),
+                });
+            }
+
+            return Results.Text(new JsonObject { ["keys"] = keys }.ToJsonString(), "application/json");
+        });
+        app.MapPost("/{tenant}/token", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            Interlocked.Increment(ref tokenRequests);
+            if (form["client_secret"] != "test-secret" || form["grant_type"] != "client_credentials")
+            {
+                return Results.StatusCode(401);
+            }
+
+            var body = new JsonObject { ["token_type"] = "Bearer", ["expires_in"] = 3600, ["access_token"] = "outbound-token-" + form["client_id"] };
+            return Results.Text(body.ToJsonString(), "application/json");
+        });
+        app.Map("/connector/{**rest}", async (HttpContext context, string rest) =>
+        {
+            JsonNode? body = null;
+            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body);
+            }
+
+            Requests.Enqueue(new ConnectorRequest(context.Request.Method, "/" + rest, context.Request.Headers.Authorization.FirstOrDefault(), body));
+            if (script.TryDequeue(out var answer))
+            {
+                if (answer.Hang)
+                {
+                    var aborted = new TaskCompletionSource();
+                    using var registration = context.RequestAborted.Register(() => aborted.TrySetResult());
+                    await aborted.Task;
+                    return Results.Empty;
+                }
+
+                if (answer.RetryAfterSeconds is { } seconds)
+                {
+                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                return Results.Text(answer.Body ?? string.Empty, "application/json", statusCode: answer.Status);
+            }
+
+            if (context.Request.Method == "GET" && rest.Contains("/members/", StringComparison.Ordinal))
+            {
+                var id = Uri.UnescapeDataString(rest[(rest.LastIndexOf('/') + 1)..]);
+                return MemberEmails.TryGetValue(id, out var email)
+                    ? Results.Text(new JsonObject { ["id"] = id, ["name"] = email.Split('@')[0], ["email"] = email, ["userPrincipalName"] = email }.ToJsonString(), "application/json")
+                    : Results.Text("""{"error":{"code":"MemberNotFoundInConversation","message":"no such member"}}""", "application/json", statusCode: 404);
+            }
+
+            if (rest == "v3/conversations" && context.Request.Method == "POST")
+            {
+                return Results.Text(new JsonObject { ["id"] = "a:new-" + Interlocked.Increment(ref activityCounter), ["activityId"] = "root-1" }.ToJsonString(), "application/json");
+            }
+
+            return Results.Text(new JsonObject { ["id"] = "activity-" + Interlocked.Increment(ref activityCounter) }.ToJsonString(), "application/json");
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// Tests only: a card renderer that wraps the template name and data in an Adaptive Card shell,
+/// for as long as the real renderer is not on the branch. It keeps a <c>refresh</c> the data asks for.
+/// </summary>
+public sealed class ShellCardRenderer : ICardRenderer
+{
+    public JsonObject Render(string templateName, JsonObject data)
+    {
+        var card = new JsonObject
+        {
+            ["type"] = "AdaptiveCard",
+            ["version"] = "1.5",
+            ["body"] = new JsonArray(new JsonObject { ["type"] = "TextBlock", ["text"] = templateName }),
+            ["template"] = templateName,
+            ["data"] = data.DeepClone(),
+        };
+        if (data["refreshUserIds"] is JsonArray users)
+        {
+            card["refresh"] = new JsonObject
+            {
+                ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "refresh" },
+                ["userIds"] = users.DeepClone(),
+            };
+        }
+
+        return card;
+    }
+}
