@@ -1,4 +1,6 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Approvals;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
@@ -25,9 +27,13 @@ public static class GovernanceBotApp
             .AddOutbox()
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
-                .MapPrograms())
+                .MapPrograms()
+                .MapApprovals()
+                .MapAudit())
             .AddHelp()
-            .AddPrograms();
+            .AddPrograms()
+            .AddApprovals()
+            .AddAudit();
 
         var app = builder.Build();
         app.UseExceptionHandler();
