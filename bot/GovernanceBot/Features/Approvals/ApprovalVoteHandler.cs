@@ -73,7 +73,7 @@ public sealed class ApprovalVoteHandler(
             var subject = $"approval:{request.Key}";
             if (votesFor.Count == 0)
             {
-                var approvers = snapshot.Approvers.Select(a => a.Name).ToList();
+                var approvers = snapshot.Approvers.Select(a => a.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
                 return await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, "not an approver or a delegate of one",
                     $"Only the approvers of **{request.Title}** can vote on it: {Governance.Names(approvers)} (or someone they delegated to). I have not recorded anything.",
                     cancellationToken);
