@@ -1,8 +1,11 @@
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Benefits;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
+using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
@@ -24,15 +27,22 @@ public static class GovernanceBotApp
         builder.Services
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
-            .AddOutbox()
+            .AddOutbox(builder.Configuration)
+            .AddScheduler(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
                 .MapPrograms()
+                .MapCheckIns()
                 .MapApprovals()
+                .MapKpis()
+                .MapBenefits()
                 .MapAudit())
             .AddHelp()
             .AddPrograms()
+            .AddCheckIns()
             .AddApprovals()
+            .AddKpis()
+            .AddBenefits()
             .AddAudit();
 
         var app = builder.Build();

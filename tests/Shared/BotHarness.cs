@@ -41,14 +41,18 @@ public sealed class BotHarness : IAsyncDisposable
         StoreKind kind,
         bool loadDemo = true,
         IDictionary<string, string?>? settings = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        DateTimeOffset? now = null)
     {
         var store = await TestStore.CreateAsync(kind);
-        var clock = new FakeTimeProvider(DefaultNow);
+        var clock = new FakeTimeProvider(now ?? DefaultNow);
         var app = GovernanceBotApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             var values = store.Settings;
             values["Demo:Load"] = loadDemo ? "true" : "false";
+            // Tests drive sweeps and the outbox explicitly, on the fake clock.
+            values["Scheduling:Enabled"] = "false";
+            values["Outbox:Dispatch"] = "false";
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 values[key] = value;

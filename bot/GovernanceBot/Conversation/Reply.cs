@@ -21,6 +21,12 @@ public abstract record Reply
     /// <summary>For card actions: this reply replaces the card the action came from (for everyone).</summary>
     public bool ReplacesSourceCard { get; init; }
 
+    /// <summary>
+    /// What a posted card is about (e.g. <c>approval:{id}</c>). Channels record the posted message
+    /// under it, so a later change can update every copy in place.
+    /// </summary>
+    public string? Subject { get; init; }
+
     public static TextReply Text(string text) => new(text);
 
     public static CardReply Card<T>(string template, T data, JsonTypeInfo<T> typeInfo, string summary) =>

@@ -11,9 +11,16 @@ public static class SchedulingSetup
         return services;
     }
 
-    public static IServiceCollection AddOutbox(this IServiceCollection services)
+    public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<Outbox>();
+        services.AddSingleton<OutboxDispatcher>();
+        if (configuration.GetValue("Outbox:Dispatch", true))
+        {
+            services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        }
+
         return services;
     }
 }
