@@ -138,6 +138,12 @@ public sealed class RecordKpiHandler(
 
             var words = context.Words.ToList();
             var at = words.FindIndex(KpiValue.LooksLikeValue);
+            if (at <= 0 && words.Count >= 2)
+            {
+                // No number anywhere: take the first (quoted) word as the KPI so the reply can say what is wrong with the value.
+                at = 1;
+            }
+
             if (at <= 0)
             {
                 return [Reply.Text($"Say which KPI and the value, for example: **{Example}** (optionally a date: **{Example} 2026-11-24**).")];
