@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Store.Entities;
 
@@ -36,7 +37,7 @@ public static class ApprovalCardFactory
                 votesFor.Count > 0,
                 own is null ? "pending" : ApprovalText.DecisionWord(own.Decision),
                 note),
-            new ApprovalRequestData(
+            new ApprovalRequestView(
                 request.Id.ToString(),
                 KindOf(request.Kind),
                 request.Title,
@@ -50,7 +51,7 @@ public static class ApprovalCardFactory
                 TallyOf(tally),
                 VotesOf(snapshot, zone)));
         var summary = $"{request.Title}: {tally.Approve} approve, {tally.Reject} reject, {tally.Abstain} abstain, {tally.Pending} waiting. {Quorum.Progress(tally, outcome)}";
-        return Reply.Card("approval.request", card, ApprovalCardsJson.Default.ApprovalRequestCard, summary);
+        return Reply.Card("approval.request", card, ApprovalsJson.Default.ApprovalRequestCard, summary);
     }
 
     /// <summary>The <c>approval.decided</c> card: the same for everyone, in the program's time zone.</summary>
@@ -68,7 +69,7 @@ public static class ApprovalCardFactory
         };
         var card = new ApprovalDecidedCard(
             ProgramOf(snapshot.Program),
-            new ApprovalDecidedData(
+            new ApprovalDecidedView(
                 request.Id.ToString(),
                 KindOf(request.Kind),
                 request.Title,
@@ -84,13 +85,13 @@ public static class ApprovalCardFactory
                 DecisionLogId(request),
                 TallyOf(tally),
                 VotesOf(snapshot, zone)));
-        return Reply.Card("approval.decided", card, ApprovalCardsJson.Default.ApprovalDecidedCard,
+        return Reply.Card("approval.decided", card, ApprovalsJson.Default.ApprovalDecidedCard,
             $"{request.Title}: {ApprovalText.StatusWord(request.Status)}. {decision.Summary}");
     }
 
     public static string DecisionLogId(ApprovalRequest request) => $"DL-{request.Key.ToUpperInvariant()}";
 
-    private static ApprovalCardProgram ProgramOf(GovernanceProgram program) => new(program.Key, program.Name);
+    private static CardProgram ProgramOf(GovernanceProgram program) => new(program.Key, program.Name);
 
     private static string KindOf(ApprovalKind kind) => kind == ApprovalKind.StageGate ? "stageGate" : "changeRequest";
 
@@ -109,20 +110,20 @@ public static class ApprovalCardFactory
 
     private static ApprovalTally TallyOf(Tally t) => new(t.Approve, t.Reject, t.Abstain, t.Pending, t.Required, t.Total);
 
-    private static List<ApprovalVoteLine> VotesOf(ApprovalSnapshot snapshot, TimeZoneInfo zone)
+    private static List<ApprovalVoteView> VotesOf(ApprovalSnapshot snapshot, TimeZoneInfo zone)
     {
-        var lines = new List<ApprovalVoteLine>();
+        var lines = new List<ApprovalVoteView>();
         foreach (var approver in snapshot.Approvers.OrderBy(a => a.Name, StringComparer.OrdinalIgnoreCase))
         {
             var vote = snapshot.Request.Votes.FirstOrDefault(v => v.ApproverId == approver.Id);
             if (vote is null)
             {
-                lines.Add(new ApprovalVoteLine(approver.Name, "pending", string.Empty, string.Empty, string.Empty));
+                lines.Add(new ApprovalVoteView(approver.Name, "pending", string.Empty, string.Empty, string.Empty));
                 continue;
             }
 
             var castBy = vote.CastById != vote.ApproverId && snapshot.People.TryGetValue(vote.CastById, out var by) ? by : null;
-            lines.Add(new ApprovalVoteLine(
+            lines.Add(new ApprovalVoteView(
                 castBy?.Name ?? approver.Name,
                 ApprovalText.DecisionWord(vote.Decision),
                 ApprovalText.Brief(vote.CastAt, zone),

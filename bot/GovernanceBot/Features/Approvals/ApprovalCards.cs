@@ -1,24 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovernanceBot.Cards;
 
 namespace GovernanceBot.Features.Approvals;
 
-/// <summary>Data of the <c>approval.request</c> card (adaptivecards/README.md).</summary>
-public sealed record ApprovalRequestCard(
-    ApprovalCardProgram Program,
-    IReadOnlyList<string> RefreshUserIds,
-    ApprovalViewer Viewer,
-    ApprovalRequestData Request);
+/// <summary>Data of the <c>approval.request</c> card, as one viewer sees it.</summary>
+/// <param name="RefreshUserIds">Teams <c>29:</c> ids (≤ 60) that still need a fresh, personal view.</param>
+public sealed record ApprovalRequestCard(CardProgram Program, IReadOnlyList<string> RefreshUserIds, ApprovalViewer Viewer, ApprovalRequestView Request);
 
-/// <summary>Data of the <c>approval.decided</c> card.</summary>
-public sealed record ApprovalDecidedCard(ApprovalCardProgram Program, ApprovalDecidedData Request);
-
-public sealed record ApprovalCardProgram(string Id, string Name);
-
-/// <param name="Decision"><c>pending</c>, <c>approve</c>, <c>reject</c> or <c>abstain</c>.</param>
+/// <summary>Who is looking; decision approve|reject|abstain|pending.</summary>
 public sealed record ApprovalViewer(string Name, string FirstName, bool CanVote, string Decision, string Note);
 
-public sealed record ApprovalRequestData(
+/// <summary>A request: kind stageGate|changeRequest.</summary>
+public sealed record ApprovalRequestView(
     string Id,
     string Kind,
     string Title,
@@ -30,9 +24,18 @@ public sealed record ApprovalRequestData(
     string ProgressText,
     string Status,
     ApprovalTally Tally,
-    IReadOnlyList<ApprovalVoteLine> Votes);
+    IReadOnlyList<ApprovalVoteView> Votes);
 
-public sealed record ApprovalDecidedData(
+public sealed record ApprovalTally(int Approve, int Reject, int Abstain, int Pending, int Required, int Total);
+
+/// <summary>One approver's vote; empty strings when not applicable.</summary>
+public sealed record ApprovalVoteView(string Name, string Decision, string VotedAtText, string Comment, string OnBehalfOf);
+
+/// <summary>Data of the <c>approval.decided</c> card.</summary>
+public sealed record ApprovalDecidedCard(CardProgram Program, ApprovalDecidedView Request);
+
+/// <summary>The decided request; outcome approved|rejected|expired|withdrawn.</summary>
+public sealed record ApprovalDecidedView(
     string Id,
     string Kind,
     string Title,
@@ -47,15 +50,9 @@ public sealed record ApprovalDecidedData(
     string DecidedAtText,
     string DecisionLogId,
     ApprovalTally Tally,
-    IReadOnlyList<ApprovalVoteLine> Votes);
-
-public sealed record ApprovalTally(int Approve, int Reject, int Abstain, int Pending, int Required, int Total);
-
-/// <param name="Name">Who pressed the button (the delegate, when one voted).</param>
-/// <param name="OnBehalfOf">The approver a delegate voted for; <c>""</c> otherwise.</param>
-public sealed record ApprovalVoteLine(string Name, string Decision, string VotedAtText, string Comment, string OnBehalfOf);
+    IReadOnlyList<ApprovalVoteView> Votes);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ApprovalRequestCard))]
 [JsonSerializable(typeof(ApprovalDecidedCard))]
-internal sealed partial class ApprovalCardsJson : JsonSerializerContext;
+internal sealed partial class ApprovalsJson : JsonSerializerContext;

@@ -1,19 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using GovernanceBot.Features.Kpis;
+using GovernanceBot.Cards;
 
 namespace GovernanceBot.Features.Benefits;
 
 /// <summary>Data of the <c>benefits.status</c> card: the benefits register.</summary>
 public sealed record BenefitsStatusCard(CardProgram Program, string AsOfText, BenefitCounts Counts, IReadOnlyList<BenefitRow> Benefits);
 
-public sealed record BenefitCounts(int Realised, int OnTrack, int AtRisk, int OffTrack, int Planned, int Total);
-
-/// <param name="Status"><c>realised</c>, <c>onTrack</c>, <c>atRisk</c>, <c>offTrack</c> or <c>planned</c>.</param>
+/// <summary>One benefit; status realised|onTrack|atRisk|offTrack|planned.</summary>
 public sealed record BenefitRow(string Id, string Name, string Owner, string Status, string RealisationDateText, IReadOnlyList<BenefitKpi> Kpis);
 
+/// <summary>A KPI that measures the benefit, from baseline through current to target.</summary>
 public sealed record BenefitKpi(string KpiId, string Name, string BaselineText, string CurrentText, string TargetText, string Rag);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BenefitsStatusCard))]
-internal sealed partial class BenefitCardsJson : JsonSerializerContext;
+internal sealed partial class BenefitsJson : JsonSerializerContext;

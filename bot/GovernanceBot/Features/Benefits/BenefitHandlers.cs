@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using System.Globalization;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Audit;
@@ -45,7 +46,7 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ProgramDirectory dire
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
         var asOf = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
         var card = new BenefitsStatusCard(KpiViews.ProgramOf(program), asOf, counts, rows);
-        return [Reply.Card("benefits.status", card, BenefitCardsJson.Default.BenefitsStatusCard,
+        return [Reply.Card("benefits.status", card, BenefitsJson.Default.BenefitsStatusCard,
             $"{program.Name} benefits: {counts.Realised} realised, {counts.OnTrack} on track, {counts.AtRisk} at risk, {counts.OffTrack} off track, {counts.Planned} planned.")];
     }
 

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovernanceBot.Cards;
 
 namespace GovernanceBot.Features.Kpis;
 
-/// <summary><c>program {id, name}</c> on the KPI and benefit cards.</summary>
-public sealed record CardProgram(string Id, string Name);
+/// <summary>Data of the <c>kpis.status</c> card.</summary>
+public sealed record KpisStatusCard(CardProgram Program, string AsOfText, RagCounts Counts, IReadOnlyList<KpiSummary> Kpis);
 
-public sealed record RagCounts(int Green, int Amber, int Red, int None, int Total);
-
-/// <summary>One KPI row (adaptivecards/README.md, KpiSummary). No nulls: no data is <c>value 0, rag "none"</c>.</summary>
+/// <summary>One KPI row. Enums are camelCase words: rag green|amber|red|none, trend up|down|flat,
+/// movement better|worse|same, direction higherIsBetter|lowerIsBetter.</summary>
 public sealed record KpiSummary(
     string Id,
     string Name,
@@ -25,21 +25,13 @@ public sealed record KpiSummary(
     string DeltaText,
     string LastUpdatedText);
 
-/// <summary>Data of the <c>kpis.status</c> card.</summary>
-public sealed record KpisStatusCard(CardProgram Program, string AsOfText, RagCounts Counts, IReadOnlyList<KpiSummary> Kpis);
-
-/// <summary>The record-a-value form: dates are <c>yyyy-MM-dd</c>.</summary>
-public sealed record KpiForm(string Date, string MaxDate, string Placeholder, string DueText);
+/// <summary>Data of the <c>kpi.detail</c> card.</summary>
+public sealed record KpiDetailCard(CardProgram Program, KpiViewer Viewer, KpiForm Form, KpiDetail Kpi);
 
 public sealed record KpiViewer(bool CanRecord);
 
-public sealed record KpiThresholds(string GreenText, string AmberText, string RedText);
-
-public sealed record ChartPoint(string X, double Y);
-
-public sealed record KpiSeries(IReadOnlyList<ChartPoint> Actual, IReadOnlyList<ChartPoint> Target);
-
-public sealed record KpiHistoryRow(string PeriodText, string ValueText, string TargetText, string Rag);
+/// <summary>The record-a-value form: dates are <c>yyyy-MM-dd</c>.</summary>
+public sealed record KpiForm(string Date, string MaxDate, string Placeholder, string DueText);
 
 public sealed record KpiDetail(
     string Id,
@@ -67,8 +59,17 @@ public sealed record KpiDetail(
     KpiSeries Series,
     IReadOnlyList<KpiHistoryRow> History);
 
-/// <summary>Data of the <c>kpi.detail</c> card.</summary>
-public sealed record KpiDetailCard(CardProgram Program, KpiViewer Viewer, KpiForm Form, KpiDetail Kpi);
+public sealed record KpiThresholds(string GreenText, string AmberText, string RedText);
+
+/// <summary>The chart's data: <c>x</c> is the period label, <c>y</c> the value.</summary>
+public sealed record KpiSeries(IReadOnlyList<KpiPoint> Actual, IReadOnlyList<KpiPoint> Target);
+
+public sealed record KpiPoint(string X, double Y);
+
+public sealed record KpiHistoryRow(string PeriodText, string ValueText, string TargetText, string Rag);
+
+/// <summary>Data of the <c>kpi.record</c> card.</summary>
+public sealed record KpiRecordCard(CardProgram Program, KpiForm Form, KpiRecordKpi Kpi);
 
 public sealed record KpiRecordKpi(
     string Id,
@@ -84,11 +85,8 @@ public sealed record KpiRecordKpi(
     string CadenceText,
     string LastUpdatedText);
 
-/// <summary>Data of the <c>kpi.record</c> card. Inputs: <c>value</c>, <c>date</c>, <c>note</c>.</summary>
-public sealed record KpiRecordCard(CardProgram Program, KpiForm Form, KpiRecordKpi Kpi);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(KpisStatusCard))]
 [JsonSerializable(typeof(KpiDetailCard))]
 [JsonSerializable(typeof(KpiRecordCard))]
-internal sealed partial class KpiCardsJson : JsonSerializerContext;
+internal sealed partial class KpisJson : JsonSerializerContext;

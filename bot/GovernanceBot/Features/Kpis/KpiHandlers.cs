@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using System.Globalization;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Audit;
@@ -22,7 +23,7 @@ public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
         var counts = KpiViews.Count(program.Kpis.Select(k => KpiRag.Of(k, k.Measurements.MaxBy(m => m.Date)?.Value)));
         var asOf = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
         var card = new KpisStatusCard(KpiViews.ProgramOf(program), asOf, counts, kpis);
-        return Reply.Card("kpis.status", card, KpiCardsJson.Default.KpisStatusCard,
+        return Reply.Card("kpis.status", card, KpisJson.Default.KpisStatusCard,
             $"{program.Name} KPIs: {counts.Red} red, {counts.Amber} amber, {counts.Green} green, {counts.None} without data.");
     }
 
@@ -30,7 +31,7 @@ public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
     {
         var program = kpi.Program!;
         var card = new KpiDetailCard(KpiViews.ProgramOf(program), new KpiViewer(canRecord), KpiViews.Form(kpi, Today(program)), KpiViews.Detail(program, kpi));
-        return Reply.Card("kpi.detail", card, KpiCardsJson.Default.KpiDetailCard,
+        return Reply.Card("kpi.detail", card, KpisJson.Default.KpiDetailCard,
             $"{kpi.Name}: {card.Kpi.ValueText} ({card.Kpi.Rag}), target {card.Kpi.TargetText}.");
     }
 
@@ -38,7 +39,7 @@ public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
     {
         var program = kpi.Program!;
         var card = new KpiRecordCard(KpiViews.ProgramOf(program), KpiViews.Form(kpi, Today(program)), KpiViews.RecordKpi(program, kpi));
-        return Reply.Card("kpi.record", card, KpiCardsJson.Default.KpiRecordCard, $"Record {kpi.Name}: {card.Form.DueText}.");
+        return Reply.Card("kpi.record", card, KpisJson.Default.KpiRecordCard, $"Record {kpi.Name}: {card.Form.DueText}.");
     }
 
     public DateOnly Today(GovernanceProgram program) =>

@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using System.Globalization;
 using GovernanceBot.Store.Entities;
 
@@ -72,8 +73,8 @@ public static class KpiViews
             label,
             Sparkline(recent.Select(m => m.Value).ToList()),
             new KpiSeries(
-                recent.Select(m => new ChartPoint(PeriodText(kpi.Cadence, m.Date), m.Value)).ToList(),
-                recent.Select(m => new ChartPoint(PeriodText(kpi.Cadence, m.Date), kpi.Target)).ToList()),
+                recent.Select(m => new KpiPoint(PeriodText(kpi.Cadence, m.Date), m.Value)).ToList(),
+                recent.Select(m => new KpiPoint(PeriodText(kpi.Cadence, m.Date), kpi.Target)).ToList()),
             ordered.AsEnumerable().Reverse().Take(HistoryRows)
                 .Select(m => new KpiHistoryRow(PeriodText(kpi.Cadence, m.Date), KpiRag.Format(m.Value, kpi.Unit), KpiRag.Format(kpi.Target, kpi.Unit), RagWord(KpiRag.Of(kpi, m.Value))))
                 .ToList());

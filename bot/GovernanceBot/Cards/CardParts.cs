@@ -1,0 +1,19 @@
+namespace GovernanceBot.Cards;
+
+/// <summary>The program a card is about; <see cref="Id"/> is the program key the status/KPI/benefit buttons carry.</summary>
+public sealed record CardProgram(string Id, string Name);
+
+/// <summary>A <c>help.run</c> button: its title and the command it runs.</summary>
+public sealed record CardSuggestion(string Title, string Command);
+
+/// <summary>A cited source; <see cref="Url"/> is <c>""</c> when there is no link.</summary>
+public sealed record CardSource(string Title, string Detail, string Url);
+
+/// <summary>RAG counts as the KPI cards show them.</summary>
+public sealed record RagCounts(int Green, int Amber, int Red, int None, int Total);
+
+/// <summary>Benefit status counts as the benefit and program cards show them.</summary>
+public sealed record BenefitCounts(int Realised, int OnTrack, int AtRisk, int OffTrack, int Planned, int Total);
+
+/// <summary>A person as cards greet them.</summary>
+public sealed record CardPerson(string Name, string FirstName);
