@@ -18,7 +18,7 @@ public static class ApprovalsFeature
 
     public static Router MapApprovals(this Router router) => router
         .MapCommand<RequestApprovalHandler>("approval request",
-            "approval request \"Title\" approvers @a @b quorum majority|any|all|\"2 of 3\" due DATE [kind change-request] [max-rejections N] [on-deadline escalate] [for PROGRAM] [why \"…\"]",
+            "approval request <title> approvers @a @b quorum majority|any|all|N of M due DATE [kind change-request] [max-rejections N] [on-deadline escalate] [for PROGRAM] [why <text>]",
             "Program managers: ask approvers to decide a stage gate or change on a card.", "Approvals")
         .MapCommand<MyApprovalsHandler>("approvals", "approvals", "The approvals waiting for your vote (also as a delegate).", "Approvals")
         .MapCommand<DecisionsHandler>("decisions", "decisions <program>", "The program's decision log, latest first.", "Approvals")
