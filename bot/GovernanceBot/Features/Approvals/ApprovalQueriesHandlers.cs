@@ -78,22 +78,10 @@ public sealed class DecisionsHandler(GovernanceDb db, ProgramDirectory directory
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        GovernanceProgram? program;
-        if (string.IsNullOrWhiteSpace(context.Arguments))
+        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "decisions Phoenix", cancellationToken);
+        if (program is null)
         {
-            program = await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text("Which program? For example: **decisions Phoenix**.")];
-            }
-        }
-        else
-        {
-            (program, var known) = await directory.FindAsync(context.WorkspaceId, context.Arguments, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text(ProgramDirectory.UnknownProgram(context.Arguments, known))];
-            }
+            return [Reply.Text(error!)];
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);

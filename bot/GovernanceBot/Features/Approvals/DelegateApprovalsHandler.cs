@@ -35,12 +35,10 @@ public sealed class DelegateApprovalsHandler(
             words = words.Take(forAt).ToList();
         }
 
-        var program = programName is null
-            ? await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken)
-            : (await directory.FindAsync(context.WorkspaceId, programName, cancellationToken)).Program;
+        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, programName, $"{Example} for Phoenix", cancellationToken);
         if (program is null)
         {
-            return [Reply.Text($"Which program? For example: **{Example} for Phoenix**.")];
+            return [Reply.Text(error!)];
         }
 
         var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken)).FirstOrDefault(s => s.ProgramId == program.Id);

@@ -172,22 +172,11 @@ public sealed class RequestApprovalHandler(
             return [Reply.Text(error!) with { Audience = ReplyAudience.Requester }];
         }
 
-        GovernanceProgram? program;
-        if (command.Program is { } name)
+        var (program, programError) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, command.Program,
+            $"{ApprovalRequestCommand.Example} for Phoenix", cancellationToken);
+        if (program is null)
         {
-            (program, var known) = await directory.FindAsync(context.WorkspaceId, name, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text(ProgramDirectory.UnknownProgram(name, known))];
-            }
-        }
-        else
-        {
-            program = await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text($"Which program is this for? Add **for <program>**, e.g. **{ApprovalRequestCommand.Example} for Phoenix**.")];
-            }
+            return [Reply.Text(programError!)];
         }
 
         var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken)).FirstOrDefault(s => s.ProgramId == program.Id);

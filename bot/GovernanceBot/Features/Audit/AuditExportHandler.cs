@@ -56,22 +56,10 @@ public sealed class AuditExportHandler(GovernanceDb db, ProgramDirectory directo
             return [Reply.Text($"The range starts after it ends ({f:yyyy-MM-dd} is after {t:yyyy-MM-dd}). For example **{Example}**.")];
         }
 
-        GovernanceProgram? program;
-        if (programWords.Count == 0)
+        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, string.Join(' ', programWords), Example, cancellationToken);
+        if (program is null)
         {
-            program = await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text($"Which program? For example **{Example}**.")];
-            }
-        }
-        else
-        {
-            (program, var known) = await directory.FindAsync(context.WorkspaceId, string.Join(' ', programWords), cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text(ProgramDirectory.UnknownProgram(string.Join(' ', programWords), known))];
-            }
+            return [Reply.Text(error!)];
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);

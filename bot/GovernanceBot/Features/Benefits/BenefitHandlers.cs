@@ -16,22 +16,10 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ProgramDirectory dire
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
         var words = context.Turn.Action?.Data["program"]?.ToString() ?? context.Arguments.Trim();
-        GovernanceProgram? found;
-        if (words.Length == 0)
+        var (found, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, words, "benefits Phoenix", cancellationToken);
+        if (found is null)
         {
-            found = await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-            if (found is null)
-            {
-                return [Reply.Text("Which program? For example: **benefits Phoenix**.")];
-            }
-        }
-        else
-        {
-            (found, var known) = await directory.FindAsync(context.WorkspaceId, words, cancellationToken);
-            if (found is null)
-            {
-                return [Reply.Text(ProgramDirectory.UnknownProgram(words, known))];
-            }
+            return [Reply.Text(error!)];
         }
 
         var program = await db.Programs.AsNoTracking().AsSplitQuery()

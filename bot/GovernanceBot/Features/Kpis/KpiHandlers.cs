@@ -58,25 +58,8 @@ public sealed class KpisStatusHandler(ProgramDirectory directory, KpiCardBuilder
             words = fromCard;
         }
 
-        GovernanceProgram? program;
-        if (words.Length == 0)
-        {
-            program = await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text("Which program? For example: **kpis Phoenix**.")];
-            }
-        }
-        else
-        {
-            (program, var known) = await directory.FindAsync(context.WorkspaceId, words, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text(ProgramDirectory.UnknownProgram(words, known))];
-            }
-        }
-
-        return [await cards.StatusAsync(program.Id, cancellationToken)];
+        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, words, "kpis Phoenix", cancellationToken);
+        return program is null ? [Reply.Text(error!)] : [await cards.StatusAsync(program.Id, cancellationToken)];
     }
 }
 
