@@ -1,10 +1,14 @@
 using GovernanceBot.Cards;
 using GovernanceBot.Channels.Teams;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.Ask;
+using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
+using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
@@ -34,10 +38,18 @@ public static class GovernanceBotApp
                 .MapHelp()
                 .MapPrograms()
                 .MapCheckIns()
+                .MapApprovals()
+                .MapKpis()
+                .MapBenefits()
+                .MapAudit()
                 .MapAsk())
             .AddHelp()
             .AddPrograms()
             .AddCheckIns()
+            .AddApprovals()
+            .AddKpis()
+            .AddBenefits()
+            .AddAudit()
             .AddAsk(builder.Configuration)
             .AddTeams(builder.Configuration);
 

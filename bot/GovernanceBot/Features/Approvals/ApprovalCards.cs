@@ -11,37 +11,20 @@ public sealed record ApprovalRequestCard(CardProgram Program, IReadOnlyList<stri
 /// <summary>Who is looking; decision approve|reject|abstain|pending.</summary>
 public sealed record ApprovalViewer(string Name, string FirstName, bool CanVote, string Decision, string Note);
 
-/// <summary>What both approval cards say about a request: kind stageGate|changeRequest.</summary>
-public abstract record ApprovalFacts
-{
-    public required string Id { get; init; }
-
-    public required string Kind { get; init; }
-
-    public required string Title { get; init; }
-
-    public required string Why { get; init; }
-
-    public required string Requester { get; init; }
-
-    public required string RequestedAtText { get; init; }
-
-    public required string DeadlineText { get; init; }
-
-    public required string QuorumText { get; init; }
-
-    public required string Status { get; init; }
-
-    public required ApprovalTally Tally { get; init; }
-
-    public required IReadOnlyList<ApprovalVoteView> Votes { get; init; }
-}
-
-/// <summary>A request waiting for votes.</summary>
-public sealed record ApprovalRequestView : ApprovalFacts
-{
-    public required string ProgressText { get; init; }
-}
+/// <summary>A request: kind stageGate|changeRequest.</summary>
+public sealed record ApprovalRequestView(
+    string Id,
+    string Kind,
+    string Title,
+    string Why,
+    string Requester,
+    string RequestedAtText,
+    string DeadlineText,
+    string QuorumText,
+    string ProgressText,
+    string Status,
+    ApprovalTally Tally,
+    IReadOnlyList<ApprovalVoteView> Votes);
 
 public sealed record ApprovalTally(int Approve, int Reject, int Abstain, int Pending, int Required, int Total);
 
@@ -52,16 +35,22 @@ public sealed record ApprovalVoteView(string Name, string Decision, string Voted
 public sealed record ApprovalDecidedCard(CardProgram Program, ApprovalDecidedView Request);
 
 /// <summary>The decided request; outcome approved|rejected|expired|withdrawn.</summary>
-public sealed record ApprovalDecidedView : ApprovalFacts
-{
-    public required string Outcome { get; init; }
-
-    public required string OutcomeText { get; init; }
-
-    public required string DecidedAtText { get; init; }
-
-    public required string DecisionLogId { get; init; }
-}
+public sealed record ApprovalDecidedView(
+    string Id,
+    string Kind,
+    string Title,
+    string Why,
+    string Requester,
+    string RequestedAtText,
+    string DeadlineText,
+    string QuorumText,
+    string Status,
+    string Outcome,
+    string OutcomeText,
+    string DecidedAtText,
+    string DecisionLogId,
+    ApprovalTally Tally,
+    IReadOnlyList<ApprovalVoteView> Votes);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ApprovalRequestCard))]

@@ -58,6 +58,23 @@ public sealed class ProgramDirectory(GovernanceDb db)
             .ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The program a command names, or the default one when it names none; otherwise null and a
+    /// reply that asks (with <paramref name="example"/>) or lists the programs that exist.
+    /// </summary>
+    public async Task<(GovernanceProgram? Program, string? Error)> ResolveAsync(
+        Guid workspaceId, ConversationRef conversation, string? typed, string example, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(typed))
+        {
+            var fallback = await DefaultAsync(workspaceId, conversation, cancellationToken);
+            return fallback is null ? (null, $"Which program? For example: **{example}**.") : (fallback, null);
+        }
+
+        var (program, known) = await FindAsync(workspaceId, typed, cancellationToken);
+        return program is null ? (null, UnknownProgram(typed, known)) : (program, null);
+    }
+
     public static string UnknownProgram(string typed, IReadOnlyList<string> known) => known.Count == 0
         ? $"There is no program called \"{typed}\", and none is set up in this workspace yet. A program manager can import one with `governancebot import FILE`."
         : $"There is no program called \"{typed}\". Programs here: {string.Join(", ", known.Select(k => $"**{k}**"))}. Example: **status {known[0]}**";

@@ -1,0 +1,156 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
+using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.Approvals;
+
+/// <summary>
+/// At the deadline an undecided request expires, or (when it says so) is escalated: the sponsor
+/// (or, without one, the program managers) is asked to decide, and the cards show it closed.
+/// Guarded by the request's status and Version token, so a second run or instance does nothing.
+/// </summary>
+public sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, Outbox outbox, ILogger<ApprovalDeadlineJob> logger) : IGovernanceJob
+{
+    public static string JobId => "approvals.deadlines";
+
+    public static string Cron => "* * * * *";
+
+    internal const string Actor = "governancebot";
+    internal const string SweepChannel = "scheduler";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = book.Now;
+        var due = await db.Approvals.AsNoTracking()
+            .Where(a => a.Status == ApprovalStatus.Pending && a.Deadline != null)
+            .Select(a => new { a.Id, a.Deadline })
+            .ToListAsync(cancellationToken);
+        foreach (var item in due.Where(a => a.Deadline <= now))
+        {
+            db.ChangeTracker.Clear();
+            var snapshot = await book.LoadForSweepAsync(item.Id, cancellationToken);
+            if (snapshot is null || snapshot.Request.Status != ApprovalStatus.Pending)
+            {
+                continue;
+            }
+
+            var request = snapshot.Request;
+            var status = request.OnDeadline == DeadlineAction.Escalate ? ApprovalStatus.Escalated : ApprovalStatus.Expired;
+            request.Version++;
+            var decision = await book.DecideAsync(snapshot, status, Actor, SweepChannel, cancellationToken);
+            var card = ApprovalCardFactory.Decided(snapshot, decision);
+            var tally = Quorum.Count(request);
+            if (status == ApprovalStatus.Escalated)
+            {
+                var sponsors = snapshot.People.Values.Where(p => p.HasRole(StakeholderRoles.Sponsor)).ToList();
+                var deciders = sponsors.Count > 0 ? sponsors : snapshot.People.Values.Where(Governance.IsManager).ToList();
+                foreach (var person in deciders.Where(p => p.Email is not null))
+                {
+                    await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name,
+                        Reply.Text($"⚠️ **{request.Title}** ({snapshot.Program.Name}) reached its deadline without a decision ({tally.Approve} approve, {tally.Reject} reject, {tally.Abstain} abstain, {tally.Pending} no vote; {tally.Required} approvals were needed). It is escalated to you{(sponsors.Count > 0 ? " as sponsor" : "")} to decide; the decision log records the escalation."),
+                        $"approval:{request.Id}:escalated:{person.Key}:text", cancellationToken: cancellationToken);
+                    await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name, card,
+                        $"approval:{request.Id}:escalated:{person.Key}:card", cancellationToken: cancellationToken);
+                }
+
+                db.AppendAudit(now, snapshot.Program.WorkspaceId, request.ProgramId, Actor, SweepChannel, "approval.escalated", $"approval:{request.Key}",
+                    null, $"escalated to {string.Join(", ", deciders.Select(d => d.Key))}");
+            }
+
+            if (request.RequesterId is { } requesterId && snapshot.People.TryGetValue(requesterId, out var requester) && requester.Email is not null)
+            {
+                await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, requester.Email, requester.Name,
+                    Reply.Text($"**{request.Title}** reached its deadline without a decision and is now {ApprovalText.StatusWord(status)}. {decision.Summary}"),
+                    $"approval:{request.Id}:deadline:requester", cancellationToken: cancellationToken);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                Log.ApprovalDeadlinePassed(logger, request.Id, decision.Outcome);
+            }
+            catch (DbUpdateException)
+            {
+                Log.SweepRaceLost(logger, request.Id);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Once per request, <see cref="ApprovalRequest.ReminderLead"/> before the deadline (24 h unless
+/// set), reminds each approver who has not voted — and their delegate, if they have one. Approvers
+/// away (<see cref="Stakeholder.AwayUntil"/>) are reminded through their delegate only.
+/// </summary>
+public sealed class ApprovalReminderJob(GovernanceDb db, ApprovalBook book, Outbox outbox, ILogger<ApprovalReminderJob> logger) : IGovernanceJob
+{
+    public static string JobId => "approvals.reminders";
+
+    public static string Cron => "* * * * *";
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = book.Now;
+        var candidates = await db.Approvals.AsNoTracking()
+            .Where(a => a.Status == ApprovalStatus.Pending && a.Deadline != null && a.RemindedAt == null)
+            .Select(a => new { a.Id, a.Deadline, a.ReminderLead })
+            .ToListAsync(cancellationToken);
+        foreach (var item in candidates.Where(a => a.Deadline > now && a.Deadline - a.ReminderLead <= now))
+        {
+            db.ChangeTracker.Clear();
+            var snapshot = await book.LoadForSweepAsync(item.Id, cancellationToken);
+            if (snapshot is null || snapshot.Request.Status != ApprovalStatus.Pending || snapshot.Request.RemindedAt is not null)
+            {
+                continue;
+            }
+
+            var request = snapshot.Request;
+            var today = book.Today(snapshot.Zone);
+            var voted = request.Votes.Select(v => v.ApproverId).ToHashSet();
+            var recipients = new List<Stakeholder>();
+            foreach (var approver in snapshot.Approvers.Where(a => !voted.Contains(a.Id)))
+            {
+                if (approver.AwayUntil is not { } away || away < today)
+                {
+                    recipients.Add(approver);
+                }
+
+                if (snapshot.DelegateOf(approver.Id) is { } stand)
+                {
+                    recipients.Add(stand);
+                }
+            }
+
+            var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
+            foreach (var person in recipients.DistinctBy(p => p.Id).Where(p => p.Email is not null))
+            {
+                var zone = TimeZoneInfo.TryFindSystemTimeZoneById(person.TimeZone, out var z) ? z : snapshot.Zone;
+                await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name,
+                    Reply.Text($"⏰ Reminder: **{request.Title}** ({snapshot.Program.Name}) needs your vote by {ApprovalText.Deadline(request.Deadline, now, zone, true)}."),
+                    $"approval:{request.Id}:reminder:{person.Key}:text", cancellationToken: cancellationToken);
+                await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name,
+                    ApprovalCardFactory.Request(snapshot, person, refresh, now),
+                    $"approval:{request.Id}:reminder:{person.Key}:card", ApprovalSubjects.Direct(request.Id, person.Key), cancellationToken: cancellationToken);
+            }
+
+            request.RemindedAt = now;
+            request.Version++;
+            db.AppendAudit(now, snapshot.Program.WorkspaceId, request.ProgramId, ApprovalDeadlineJob.Actor, ApprovalDeadlineJob.SweepChannel,
+                "approval.reminded", $"approval:{request.Key}", null,
+                recipients.Count == 0 ? "nobody left to remind" : $"reminded {string.Join(", ", recipients.DistinctBy(p => p.Id).Select(p => p.Key))}");
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                Log.ApprovalReminded(logger, request.Id, recipients.Count);
+            }
+            catch (DbUpdateException)
+            {
+                Log.SweepRaceLost(logger, request.Id);
+            }
+        }
+    }
+}

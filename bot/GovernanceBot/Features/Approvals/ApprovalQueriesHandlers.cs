@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Programs;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.Approvals;
+
+/// <summary>
+/// <c>approvals</c>: the requests waiting for my vote, as approver or as someone's delegate, each as a
+/// card I can vote on right here.
+/// </summary>
+public sealed class MyApprovalsHandler(GovernanceDb db, ProgramDirectory directory, ApprovalBook book) : ITurnHandler
+{
+    internal const int MaxCards = 5;
+
+    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var mine = await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken);
+        if (mine.Count == 0)
+        {
+            return [Reply.Text("You are not a stakeholder of any program here (I match people by e-mail), so no approvals wait for you.")];
+        }
+
+        var programIds = mine.Select(s => s.ProgramId).ToList();
+        var pending = await db.Approvals.AsNoTracking()
+            .Where(a => programIds.Contains(a.ProgramId) && a.Status == ApprovalStatus.Pending)
+            .OrderBy(a => a.Deadline ?? DateTimeOffset.MaxValue)
+            .Select(a => a.Id)
+            .ToListAsync(cancellationToken);
+        var waiting = new List<(ApprovalSnapshot Snapshot, Stakeholder Me)>();
+        foreach (var id in pending)
+        {
+            var snapshot = (await book.LoadAsync(context.WorkspaceId, id.ToString(), cancellationToken))!;
+            var me = mine.First(s => s.ProgramId == snapshot.Request.ProgramId);
+            var voted = snapshot.Request.Votes.Select(v => v.ApproverId).ToHashSet();
+            if (snapshot.VotesFor(me).Any(a => !voted.Contains(a.Id)))
+            {
+                waiting.Add((snapshot, me));
+            }
+        }
+
+        if (waiting.Count == 0)
+        {
+            return [Reply.Text("Nothing is waiting for your vote. 🎉")];
+        }
+
+        var text = new StringBuilder($"**{(waiting.Count == 1 ? "1 approval waits" : $"{waiting.Count} approvals wait")} for your vote**\n");
+        foreach (var (snapshot, me) in waiting)
+        {
+            var r = snapshot.Request;
+            var delegated = snapshot.VotesFor(me).Where(a => a.Id != me.Id).Select(a => a.Name).ToList();
+            text.Append(CultureInfo.InvariantCulture, $"- **{r.Title}** ({snapshot.Program.Name}, {r.Key}) — {ApprovalText.Deadline(r.Deadline, book.Now, snapshot.Zone, true)}");
+            text.Append(delegated.Count > 0 ? $" — as delegate for {string.Join(", ", delegated)}\n" : "\n");
+        }
+
+        if (waiting.Count > MaxCards)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\nThe {MaxCards} most urgent are below.");
+        }
+
+        var replies = new List<Reply> { Reply.Text(text.ToString()) with { Audience = ReplyAudience.Requester } };
+        foreach (var (snapshot, me) in waiting.Take(MaxCards))
+        {
+            replies.Add(ApprovalCardFactory.Request(snapshot, me, [], book.Now) with { Audience = ReplyAudience.Requester });
+        }
+
+        return replies;
+    }
+}
+
+/// <summary><c>decisions [program]</c>: the program's decision log, most recent first.</summary>
+public sealed class DecisionsHandler(GovernanceDb db, ProgramDirectory directory) : ITurnHandler
+{
+    internal const int Shown = 10;
+
+    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "decisions Phoenix", cancellationToken);
+        if (program is null)
+        {
+            return [Reply.Text(error!)];
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var entries = await db.DecisionLog.AsNoTracking().Where(d => d.ProgramId == program.Id).ToListAsync(cancellationToken);
+        // Decisions imported from governance-as-code have no log entry; their requests still count.
+        var logged = entries.Select(e => e.ApprovalRequestId).ToHashSet();
+        var imported = await db.Approvals.AsNoTracking()
+            .Where(a => a.ProgramId == program.Id && a.Status != ApprovalStatus.Pending && a.DecidedAt != null)
+            .ToListAsync(cancellationToken);
+        var lines = entries
+            .Select(e => (At: e.DecidedAt, Title: e.Title, Outcome: e.Outcome, Summary: e.Summary))
+            .Concat(imported.Where(a => !logged.Contains(a.Id)).Select(a => (At: a.DecidedAt!.Value, Title: a.Title, Outcome: ApprovalText.StatusWord(a.Status), Summary: (string?)null)))
+            .OrderByDescending(l => l.At)
+            .ToList();
+        if (lines.Count == 0)
+        {
+            return [Reply.Text($"No decisions are logged for {program.Name} yet. Pending approvals: **status {program.Name}**.")];
+        }
+
+        var text = new StringBuilder($"**Decisions — {program.Name}**{(lines.Count > Shown ? $" (latest {Shown} of {lines.Count})" : "")}\n");
+        foreach (var line in lines.Take(Shown))
+        {
+            var icon = line.Outcome switch { "approved" => "✅", "rejected" => "❌", _ => "⌛" };
+            text.Append(CultureInfo.InvariantCulture, $"- {ApprovalText.Moment(line.At, zone)} — {icon} **{line.Title}**: {line.Outcome}{(line.Summary is { } s ? $". {s}" : "")}\n");
+        }
+
+        return [Reply.Text(text.ToString())];
+    }
+}
+
+/// <summary>
+/// <c>approval.refresh</c> (requestId): the card as the person looking at it should see it (Teams
+/// asks for this when an approval card with their id in <c>refresh.userIds</c> is displayed).
+/// Changes nothing, so it is not audited; another workspace's request is simply not found.
+/// </summary>
+public sealed class ApprovalRefreshHandler(ProgramDirectory directory, ApprovalBook book) : ITurnHandler
+{
+    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var requestId = context.Turn.Action?.Data["requestId"]?.ToString();
+        var snapshot = string.IsNullOrWhiteSpace(requestId) ? null : await book.LoadAsync(context.WorkspaceId, requestId, cancellationToken);
+        if (snapshot is null)
+        {
+            return [Reply.Text("I can't find that approval in this workspace. Type **approvals** to see yours.") with { Audience = ReplyAudience.Requester }];
+        }
+
+        if (snapshot.Request.Status != ApprovalStatus.Pending)
+        {
+            var decision = await book.DecisionOfAsync(snapshot, cancellationToken);
+            return [ApprovalCardFactory.Decided(snapshot, decision) with { Audience = ReplyAudience.Requester }];
+        }
+
+        var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken))
+            .FirstOrDefault(s => s.ProgramId == snapshot.Request.ProgramId);
+        var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
+        return [ApprovalCardFactory.Request(snapshot, me, refresh, book.Now) with { Audience = ReplyAudience.Requester }];
+    }
+}

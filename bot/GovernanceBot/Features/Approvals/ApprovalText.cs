@@ -1,0 +1,81 @@
+using System.Globalization;
+using GovernanceBot.Store.Entities;
+
+namespace GovernanceBot.Features.Approvals;
+
+/// <summary>How approvals read in cards, replies and the audit.</summary>
+public static class ApprovalText
+{
+    public static string StatusWord(ApprovalStatus status) => status switch
+    {
+        ApprovalStatus.Pending => "pending",
+        ApprovalStatus.Approved => "approved",
+        ApprovalStatus.Rejected => "rejected",
+        ApprovalStatus.Expired => "expired",
+        ApprovalStatus.Escalated => "escalated",
+        _ => "withdrawn",
+    };
+
+    public static string DecisionWord(VoteDecision decision) => decision switch
+    {
+        VoteDecision.Approve => "approve",
+        VoteDecision.Reject => "reject",
+        _ => "abstain",
+    };
+
+    public static string DecisionLabel(VoteDecision decision) => decision switch
+    {
+        VoteDecision.Approve => "✅ Approve",
+        VoteDecision.Reject => "❌ Reject",
+        _ => "➖ Abstain",
+    };
+
+    public static string KindWord(ApprovalKind kind) => kind switch
+    {
+        ApprovalKind.StageGate => "stage-gate",
+        ApprovalKind.ChangeRequest => "change-request",
+        ApprovalKind.ScopeChange => "scope-change",
+        _ => "budget-change",
+    };
+
+    /// <summary>"Fri 5 Dec 2026, 17:00 London time": a moment in a person's (or the program's) zone.</summary>
+    public static string Moment(DateTimeOffset at, TimeZoneInfo zone, bool withYear = true) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString(withYear ? "ddd d MMM yyyy, HH:mm" : "ddd d MMM, HH:mm", CultureInfo.InvariantCulture)
+        + " " + ZoneName(zone);
+
+    /// <summary>"25 Nov, 14:05", for vote times.</summary>
+    public static string Brief(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("d MMM, HH:mm", CultureInfo.InvariantCulture);
+
+    public static string Deadline(DateTimeOffset? deadline, DateTimeOffset now, TimeZoneInfo zone, bool open)
+    {
+        if (deadline is not { } d)
+        {
+            return "No deadline";
+        }
+
+        var text = Moment(d, zone);
+        if (!open)
+        {
+            return text;
+        }
+
+        var left = d - now;
+        return left <= TimeSpan.Zero ? $"{text} (passed)"
+            : left < TimeSpan.FromHours(1) ? $"{text} (less than an hour left)"
+            : left < TimeSpan.FromDays(1) ? $"{text} ({(int)left.TotalHours} h left)"
+            : left < TimeSpan.FromDays(2) ? $"{text} (1 day left)"
+            : $"{text} ({(int)left.TotalDays} days left)";
+    }
+
+    private static string ZoneName(TimeZoneInfo zone)
+    {
+        if (zone.Id is "UTC" or "Etc/UTC")
+        {
+            return "UTC";
+        }
+
+        var city = zone.Id.Split('/')[^1].Replace('_', ' ');
+        return $"{city} time";
+    }
+}

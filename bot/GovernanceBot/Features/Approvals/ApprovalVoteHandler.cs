@@ -1,0 +1,187 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Programs;
+using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.Approvals;
+
+/// <summary>
+/// <c>approval.vote</c> (requestId, decision, comment): records an approver's vote, or a delegate's on
+/// their behalf, and decides the request when the rule says so. Who votes comes only from the turn's
+/// user, never from the card data. Concurrency: the request's Version token makes concurrent votes
+/// serialise (the loser reads again and retries), the unique (request, approver) index makes a double
+/// click one vote, and the decision log's unique index makes the decision happen once.
+/// </summary>
+public sealed class ApprovalVoteHandler(
+    GovernanceDb db,
+    ApprovalBook book,
+    ProgramDirectory directory,
+    Governance governance,
+    Outbox outbox,
+    ILogger<ApprovalVoteHandler> logger) : ITurnHandler
+{
+    internal const int MaxAttempts = 25;
+    internal const int MaxCommentLength = 1000;
+
+    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var data = context.Turn.Action?.Data ?? [];
+        var requestId = data["requestId"]?.ToString()?.Trim();
+        if (string.IsNullOrEmpty(requestId) || requestId.Length > 100)
+        {
+            return [Reply.Text("This button does not say which approval it is for, so I have not recorded a vote. Type **approvals** to see yours.")];
+        }
+
+        var decision = (data["decision"]?.ToString()?.Trim().ToLowerInvariant()) switch
+        {
+            "approve" => VoteDecision.Approve,
+            "reject" => VoteDecision.Reject,
+            "abstain" => VoteDecision.Abstain,
+            _ => (VoteDecision?)null,
+        };
+        if (decision is null)
+        {
+            return [Reply.Text("A vote is **approve**, **reject** or **abstain**; this button sent something else, so nothing was recorded.")];
+        }
+
+        var comment = data["comment"]?.ToString()?.Trim() ?? string.Empty;
+        if (comment.Length > MaxCommentLength)
+        {
+            return [Reply.Text($"Your comment is {comment.Length:N0} characters; keep it under {MaxCommentLength:N0} and press the button again. Nothing was recorded.")
+                with { Audience = ReplyAudience.Requester }];
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            var snapshot = await book.LoadAsync(context.WorkspaceId, requestId, cancellationToken);
+            if (snapshot is null)
+            {
+                return await governance.RefuseAsync(context, null, "approval.vote", $"approval:{requestId}", "no such approval in this workspace",
+                    "I can't find that approval in this workspace, so I have not recorded a vote. If the card came from another team or organisation, vote there; type **approvals** to see yours here.",
+                    cancellationToken);
+            }
+
+            var request = snapshot.Request;
+            var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken))
+                .FirstOrDefault(s => s.ProgramId == request.ProgramId);
+            var votesFor = snapshot.VotesFor(me);
+            var subject = $"approval:{request.Key}";
+            if (votesFor.Count == 0)
+            {
+                var approvers = snapshot.Approvers.Select(a => a.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+                return await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, "not an approver or a delegate of one",
+                    $"Only the approvers of **{request.Title}** can vote on it: {Governance.Names(approvers)} (or someone they delegated to). I have not recorded anything.",
+                    cancellationToken);
+            }
+
+            if (request.Status != ApprovalStatus.Pending)
+            {
+                var refusal = await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, $"already {ApprovalText.StatusWord(request.Status)}",
+                    $"**{request.Title}** is already {ApprovalText.StatusWord(request.Status)}{(request.DecidedAt is { } at ? $" ({ApprovalText.Moment(at, snapshot.Zone)})" : "")}; votes after the decision are not recorded.",
+                    cancellationToken);
+                return refusal;
+            }
+
+            if (request.Deadline is { } deadline && book.Now >= deadline)
+            {
+                return await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, "after the deadline",
+                    $"The deadline for **{request.Title}** passed ({ApprovalText.Moment(deadline, snapshot.Zone)}), so votes are closed. The program managers decide what happens next.",
+                    cancellationToken);
+            }
+
+            if (decision == VoteDecision.Reject && comment.Length == 0)
+            {
+                return [Reply.Text($"Please say why you reject **{request.Title}**: type your reason in the comment box on the card, then press **Reject** again. Nothing was recorded yet.")
+                    with { Audience = ReplyAudience.Requester }];
+            }
+
+            var now = book.Now;
+            var actor = Governance.Actor(context.Turn, me);
+            var changed = false;
+            foreach (var approver in votesFor)
+            {
+                var vote = request.Votes.FirstOrDefault(v => v.ApproverId == approver.Id);
+                if (vote is not null && vote.Decision == decision && (vote.Comment ?? string.Empty) == comment && vote.CastById == me!.Id)
+                {
+                    continue;
+                }
+
+                var before = vote is null ? null : $"{ApprovalText.DecisionWord(vote.Decision)}{(vote.Comment is { Length: > 0 } c ? $": {c}" : "")}";
+                if (vote is null)
+                {
+                    vote = new Vote { RequestId = request.Id, ApproverId = approver.Id };
+                    request.Votes.Add(vote);
+                    db.Votes.Add(vote);
+                }
+
+                vote.Decision = decision.Value;
+                vote.Comment = comment.Length == 0 ? null : comment;
+                vote.CastById = me!.Id;
+                vote.CastAt = now;
+                changed = true;
+                var onBehalf = approver.Id == me.Id ? string.Empty : $" on behalf of {approver.Key}";
+                db.AppendAudit(now, context.WorkspaceId, request.ProgramId, actor, context.Turn.Channel,
+                    $"approval.vote.{ApprovalText.DecisionWord(decision.Value)}",
+                    subject, before, $"{ApprovalText.DecisionWord(decision.Value)}{onBehalf}{(comment.Length > 0 ? $": {comment}" : "")}");
+                if (approver.Id != me.Id && approver.Email is { } email)
+                {
+                    await outbox.ToPersonAsync(db, context.WorkspaceId, email, approver.Name,
+                        Reply.Text($"{me.Name} voted **{ApprovalText.DecisionLabel(decision.Value)}** on your behalf on **{request.Title}** ({snapshot.Program.Name}){(comment.Length > 0 ? $": “{comment}”" : ".")} You delegated your approvals to them; your own vote, if you cast one, replaces theirs."),
+                        $"approval:{request.Id}:v{request.Version + 1}:told:{approver.Key}", cancellationToken: cancellationToken);
+                }
+            }
+
+            if (!changed)
+            {
+                return [CardFor(snapshot, me, context, await book.RefreshUserIdsAsync(snapshot, cancellationToken))];
+            }
+
+            request.Version++;
+            var tally = Quorum.Count(request);
+            var outcome = Quorum.Evaluate(request, tally);
+            DecisionLogEntry? decided = null;
+            if (outcome != QuorumOutcome.Open)
+            {
+                decided = await book.DecideAsync(snapshot, outcome == QuorumOutcome.Approved ? ApprovalStatus.Approved : ApprovalStatus.Rejected,
+                    actor, context.Turn.Channel, cancellationToken);
+            }
+            else
+            {
+                await book.QueueCardUpdatesAsync(snapshot, null, cancellationToken);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException) when (attempt < MaxAttempts)
+            {
+                Log.VoteRetried(logger, request.Id, attempt);
+                continue;
+            }
+
+            if (decided is not null)
+            {
+                Log.ApprovalDecided(logger, request.Id, decided.Outcome);
+                return [ApprovalCardFactory.Decided(snapshot, decided) with { ReplacesSourceCard = true }];
+            }
+
+            return [CardFor(snapshot, me, context, await book.RefreshUserIdsAsync(snapshot, cancellationToken))];
+        }
+    }
+
+    /// <summary>
+    /// The card that replaces the one pressed: the voter's own view in their 1:1 chat, the
+    /// everyone-view in a shared conversation (the replacement is seen by everyone there).
+    /// </summary>
+    private CardReply CardFor(ApprovalSnapshot snapshot, Stakeholder? me, TurnContext context, IReadOnlyList<string> refresh)
+    {
+        var viewer = context.Turn.Conversation.Kind == ConversationKind.Personal ? me : null;
+        return ApprovalCardFactory.Request(snapshot, viewer, refresh, book.Now) with { ReplacesSourceCard = true };
+    }
+}

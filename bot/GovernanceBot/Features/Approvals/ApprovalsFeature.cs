@@ -1,0 +1,28 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Scheduling;
+
+namespace GovernanceBot.Features.Approvals;
+
+public static class ApprovalsFeature
+{
+    public static IServiceCollection AddApprovals(this IServiceCollection services) => services
+        .AddScoped<ApprovalBook>()
+        .AddScoped<RequestApprovalHandler>()
+        .AddScoped<ApprovalVoteHandler>()
+        .AddScoped<ApprovalRefreshHandler>()
+        .AddScoped<MyApprovalsHandler>()
+        .AddScoped<DecisionsHandler>()
+        .AddScoped<DelegateApprovalsHandler>()
+        .AddGovernanceJob<ApprovalDeadlineJob>()
+        .AddGovernanceJob<ApprovalReminderJob>();
+
+    public static Router MapApprovals(this Router router) => router
+        .MapCommand<RequestApprovalHandler>("approval request",
+            "approval request <title> approvers @a @b quorum majority|any|all|N of M due DATE [kind change-request] [max-rejections N] [on-deadline escalate] [for PROGRAM] [why <text>]",
+            "Program managers: ask approvers to decide a stage gate or change on a card.", "Approvals")
+        .MapCommand<MyApprovalsHandler>("approvals", "approvals", "The approvals waiting for your vote (also as a delegate).", "Approvals")
+        .MapCommand<DecisionsHandler>("decisions", "decisions <program>", "The program's decision log, latest first.", "Approvals")
+        .MapCommand<DelegateApprovalsHandler>("delegate approvals", "delegate approvals to @person until DATE", "Let someone vote for you while you are away (delegate approvals stop ends it).", "Approvals")
+        .MapAction<ApprovalVoteHandler>("approval.vote")
+        .MapAction<ApprovalRefreshHandler>("approval.refresh");
+}

@@ -1,0 +1,327 @@
+using System.Globalization;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.GovernanceAsCode;
+using GovernanceBot.Features.Programs;
+using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.Approvals;
+
+/// <summary>What <c>approval request …</c> asks for, once parsed.</summary>
+public sealed record ApprovalRequestCommand(
+    string Title,
+    IReadOnlyList<string> Approvers,
+    string? Quorum,
+    DateOnly? Due,
+    ApprovalKind Kind,
+    int? MaxRejections,
+    DeadlineAction OnDeadline,
+    string? Program,
+    string? Why)
+{
+    public const string Example = "approval request \"Gate 4: go live\" approvers @meganb @leeg @diegos quorum majority due 2026-12-05";
+
+    private static readonly HashSet<string> Keywords =
+        new(["approvers", "quorum", "due", "kind", "max-rejections", "on-deadline", "for", "why"], StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Parses the words after <c>approval request</c>; an error message says what was wrong and shows a right example.</summary>
+    public static (ApprovalRequestCommand? Command, string? Error) Parse(IReadOnlyList<string> words)
+    {
+        if (words.Count == 0 || Keywords.Contains(words[0]))
+        {
+            return (null, $"Start with the title in quotes, for example: **{Example}**");
+        }
+
+        var title = words[0].Trim();
+        if (title.Length > 200)
+        {
+            return (null, $"The title is {title.Length} characters; keep it under 200 (put details after **why**).");
+        }
+
+        var values = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        string? current = null;
+        foreach (var word in words.Skip(1))
+        {
+            if (current != "why" && Keywords.Contains(word))
+            {
+                current = word.ToLowerInvariant();
+                if (values.ContainsKey(current))
+                {
+                    return (null, $"**{current}** is given twice. Example: **{Example}**");
+                }
+
+                values[current] = [];
+            }
+            else if (current is null)
+            {
+                return (null, $"I don't know what \"{Clip(word)}\" after the title means. Example: **{Example}**");
+            }
+            else
+            {
+                values[current].Add(word);
+            }
+        }
+
+        if (!values.TryGetValue("approvers", out var approvers) || approvers.Count == 0)
+        {
+            return (null, $"Who should approve? Name them after **approvers**, for example: **{Example}**");
+        }
+
+        string? quorum = null;
+        if (values.TryGetValue("quorum", out var q))
+        {
+            quorum = string.Join(' ', q);
+            if (!GovernanceFileReader.TryParseQuorum(quorum, out _, out _, out _))
+            {
+                return (null, $"\"{Clip(quorum)}\" is not a quorum rule. Use **any**, **all**, **majority** or **\"2 of 3\"**.");
+            }
+        }
+
+        DateOnly? due = null;
+        if (values.TryGetValue("due", out var d))
+        {
+            if (d.Count != 1 || !DateOnly.TryParseExact(d[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return (null, $"Write the deadline as a date, yyyy-MM-dd, for example **due 2026-12-05** (it closes at 17:00 program time).");
+            }
+
+            due = date;
+        }
+
+        var kind = ApprovalKind.StageGate;
+        if (values.TryGetValue("kind", out var k))
+        {
+            var word = string.Join('-', k).ToLowerInvariant();
+            kind = word switch
+            {
+                "stage-gate" or "gate" or "stagegate" => ApprovalKind.StageGate,
+                "change-request" or "change" or "changerequest" or "cr" => ApprovalKind.ChangeRequest,
+                "scope-change" or "scope" => ApprovalKind.ScopeChange,
+                "budget-change" or "budget" => ApprovalKind.BudgetChange,
+                _ => (ApprovalKind)(-1),
+            };
+            if ((int)kind < 0)
+            {
+                return (null, $"\"{Clip(word)}\" is not a kind of approval. Use **stage-gate**, **change-request**, **scope-change** or **budget-change**.");
+            }
+        }
+
+        int? maxRejections = null;
+        if (values.TryGetValue("max-rejections", out var m))
+        {
+            if (m.Count != 1 || !int.TryParse(m[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
+            {
+                return (null, "**max-rejections** takes a whole number of 1 or more, for example **max-rejections 2**.");
+            }
+
+            maxRejections = n;
+        }
+
+        var onDeadline = DeadlineAction.Expire;
+        if (values.TryGetValue("on-deadline", out var o))
+        {
+            onDeadline = string.Join(' ', o).ToLowerInvariant() switch
+            {
+                "expire" => DeadlineAction.Expire,
+                "escalate" => DeadlineAction.Escalate,
+                _ => (DeadlineAction)(-1),
+            };
+            if ((int)onDeadline < 0)
+            {
+                return (null, "**on-deadline** is **expire** (the request closes undecided) or **escalate** (the sponsor is asked to decide).");
+            }
+        }
+
+        var program = values.TryGetValue("for", out var f) && f.Count > 0 ? string.Join(' ', f) : null;
+        var why = values.TryGetValue("why", out var w) && w.Count > 0 ? string.Join(' ', w) : null;
+        if (why is { Length: > 2000 })
+        {
+            return (null, $"The description is {why.Length:N0} characters; keep it under 2,000 and link to the full document.");
+        }
+
+        return (new ApprovalRequestCommand(title, approvers, quorum, due, kind, maxRejections, onDeadline, program, why), null);
+    }
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}
+
+/// <summary>
+/// <c>approval request "Title" approvers @a @b quorum majority due DATE [kind …] [max-rejections N]
+/// [on-deadline expire|escalate] [for PROGRAM] [why "…"]</c>: program managers and the PMO only.
+/// Approvers may also be an approver group's key (its quorum and maximum rejections then apply
+/// unless given). The card goes to the program's linked channels and to each approver's 1:1 chat.
+/// </summary>
+public sealed class RequestApprovalHandler(
+    GovernanceDb db,
+    ProgramDirectory directory,
+    Governance governance,
+    ApprovalBook book,
+    Outbox outbox,
+    ILogger<RequestApprovalHandler> logger) : ITurnHandler
+{
+    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var words = CommandText.Tokenize(ApprovalPeople.NormalizeMentions(context.Arguments));
+        var (command, error) = ApprovalRequestCommand.Parse(words);
+        if (command is null)
+        {
+            return [Reply.Text(error!) with { Audience = ReplyAudience.Requester }];
+        }
+
+        var (program, programError) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, command.Program,
+            $"{ApprovalRequestCommand.Example} for Phoenix", cancellationToken);
+        if (program is null)
+        {
+            return [Reply.Text(programError!)];
+        }
+
+        var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken)).FirstOrDefault(s => s.ProgramId == program.Id);
+        if (!Governance.IsManager(me))
+        {
+            var managers = await governance.ManagerNamesAsync(program.Id, cancellationToken);
+            return await governance.RefuseAsync(context, program.Id, "approval.request", $"program:{program.Key}", "not a program manager or PMO member",
+                $"Only {program.Name}'s program managers or PMO can request approvals ({Governance.Names(managers)}). Ask one of them to raise it.",
+                cancellationToken);
+        }
+
+        var people = await db.Stakeholders.Where(s => s.ProgramId == program.Id).ToListAsync(cancellationToken);
+        var groups = await db.ApproverGroups.AsNoTracking().Where(g => g.ProgramId == program.Id).ToListAsync(cancellationToken);
+        var references = new List<string>();
+        ApproverGroup? usedGroup = null;
+        foreach (var reference in command.Approvers)
+        {
+            var group = groups.FirstOrDefault(g => string.Equals(g.Key, reference.TrimStart('@'), StringComparison.OrdinalIgnoreCase));
+            if (group is null)
+            {
+                references.Add(reference);
+            }
+            else
+            {
+                usedGroup ??= group;
+                references.AddRange(group.MemberKeys);
+            }
+        }
+
+        var (approvers, unknown) = await ApprovalPeople.ResolveAsync(db, context.WorkspaceId, people, references, cancellationToken);
+        if (unknown.Count > 0)
+        {
+            return [Reply.Text($"I don't know {string.Join(", ", unknown.Select(u => $"\"{u}\""))} in {program.Name}. Name approvers by key, e-mail or full name: {string.Join(", ", people.OrderBy(p => p.Key).Select(p => $"{p.Key} ({p.Name})"))}.")
+                with { Audience = ReplyAudience.Requester }];
+        }
+
+        var (rule, count) = command.Quorum is { } quorumText
+            ? GovernanceImporter.ParseQuorum(quorumText)
+            : usedGroup is not null ? (usedGroup.Quorum, usedGroup.QuorumCount) : (QuorumRule.Majority, null);
+        var of = command.Quorum is { } written && GovernanceFileReader.TryParseQuorum(written, out _, out _, out var m) ? m : null;
+        if (count is { } n && n > approvers.Count)
+        {
+            return [Reply.Text($"The rule needs {n} approvals but you named {approvers.Count} approvers. Name more approvers or write **quorum \"{approvers.Count} of {approvers.Count}\"**.")];
+        }
+
+        if (of is { } total && total != approvers.Count)
+        {
+            return [Reply.Text($"The rule says {total} approvers but you named {approvers.Count}. Write **quorum \"{count} of {approvers.Count}\"**.")];
+        }
+
+        var maxRejections = command.MaxRejections ?? usedGroup?.MaxRejections;
+        if (maxRejections is { } max && max > approvers.Count)
+        {
+            return [Reply.Text($"**max-rejections {max}** can never be reached with {approvers.Count} approvers; use a number up to {approvers.Count}.")];
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var now = book.Now;
+        DateTimeOffset? deadline = null;
+        if (command.Due is { } due)
+        {
+            var local = due.ToDateTime(new TimeOnly(17, 0));
+            deadline = new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+            if (deadline <= now)
+            {
+                return [Reply.Text($"The deadline {due:yyyy-MM-dd} (17:00 {program.Name} time) has already passed. Pick a later date.")];
+            }
+        }
+
+        var existingKeys = await db.Approvals.Where(a => a.ProgramId == program.Id).Select(a => a.Key).ToListAsync(cancellationToken);
+        var request = new ApprovalRequest
+        {
+            ProgramId = program.Id,
+            Key = NextKey(command.Kind, existingKeys),
+            Title = command.Title,
+            Kind = command.Kind,
+            Description = command.Why,
+            RequesterId = me!.Id,
+            CreatedAt = now,
+            Deadline = deadline,
+            OnDeadline = command.OnDeadline,
+            Quorum = rule,
+            QuorumCount = rule == QuorumRule.NOfM ? count : null,
+            MaxRejections = maxRejections,
+            Status = ApprovalStatus.Pending,
+        };
+        request.Approvers.AddRange(approvers.Select(a => new ApprovalApprover { RequestId = request.Id, StakeholderId = a.Id }));
+        db.Approvals.Add(request);
+        var snapshot = await book.SnapshotAsync(request, cancellationToken);
+        var tally = Quorum.Count(request);
+        db.AppendAudit(now, context.WorkspaceId, program.Id, me.Key, context.Turn.Channel, "approval.requested", $"approval:{request.Key}", null,
+            $"{request.Title}; approvers {string.Join(", ", approvers.Select(a => a.Key))}; {Quorum.Describe(request, tally)} deadline {(deadline is { } dl ? dl.ToString("u", CultureInfo.InvariantCulture) : "none")}; on deadline {request.OnDeadline.ToString().ToLowerInvariant()}");
+
+        var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
+        var posted = await outbox.ToProgramChannelsAsync(db, program, ApprovalCardFactory.Request(snapshot, null, refresh, now),
+            $"approval:{request.Id}:posted", ApprovalSubjects.Channel(request.Id), cancellationToken: cancellationToken);
+        var recipients = approvers.Concat(approvers.Select(a => snapshot.DelegateOf(a.Id)).OfType<Stakeholder>()).DistinctBy(p => p.Id).ToList();
+        var unreachable = new List<string>();
+        foreach (var person in recipients)
+        {
+            if (person.Email is null)
+            {
+                unreachable.Add(person.Name);
+                continue;
+            }
+
+            await outbox.ToPersonAsync(db, context.WorkspaceId, person.Email, person.Name, ApprovalCardFactory.Request(snapshot, person, refresh, now),
+                $"approval:{request.Id}:dm:{person.Key}", ApprovalSubjects.Direct(request.Id, person.Key), cancellationToken: cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        Log.ApprovalRequested(logger, request.Id, program.Id, approvers.Count);
+
+        var where = posted
+            ? $"I've posted it to {program.Name}'s channel and sent it to each approver."
+            : $"I've sent it to each approver. {program.Name} isn't linked to a channel yet: type **link {program.Name}** in the team's channel to post approvals there.";
+        var missing = unreachable.Count > 0 ? $" I have no e-mail for {string.Join(", ", unreachable)}, so they must vote from the channel card." : string.Empty;
+        return
+        [
+            Reply.Text($"Requested **{request.Title}** ({request.Key}) from {string.Join(", ", approvers.Select(a => a.Name))}. {Quorum.Describe(request, tally)} {where}{missing}"),
+            ApprovalCardFactory.Request(snapshot, me, refresh, now),
+        ];
+    }
+
+    /// <summary>A short key people can type: gate-4, cr-13, scope-1, budget-2 (one more than the highest so far).</summary>
+    internal static string NextKey(ApprovalKind kind, IReadOnlyCollection<string> existing)
+    {
+        var prefix = kind switch
+        {
+            ApprovalKind.StageGate => "gate",
+            ApprovalKind.ChangeRequest => "cr",
+            ApprovalKind.ScopeChange => "scope",
+            _ => "budget",
+        };
+        var highest = existing
+            .Where(k => k.StartsWith(prefix + "-", StringComparison.OrdinalIgnoreCase))
+            .Select(k => int.TryParse(k[(prefix.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
+            .DefaultIfEmpty(0)
+            .Max();
+        var next = highest + 1;
+        while (existing.Contains($"{prefix}-{next}", StringComparer.OrdinalIgnoreCase))
+        {
+            next++;
+        }
+
+        return $"{prefix}-{next}";
+    }
+}

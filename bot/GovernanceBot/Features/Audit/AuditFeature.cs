@@ -1,0 +1,14 @@
+using GovernanceBot.Conversation;
+
+namespace GovernanceBot.Features.Audit;
+
+public static class AuditFeature
+{
+    public static IServiceCollection AddAudit(this IServiceCollection services) => services
+        .AddScoped<Governance>()
+        .AddScoped<AuditExportHandler>();
+
+    public static Router MapAudit(this Router router) => router
+        .MapCommand<AuditExportHandler>("audit export", "audit export <program> [from DATE] [to DATE]",
+            "The program's audit trail (who changed what, when, where, before → after) as CSV.", "Audit");
+}

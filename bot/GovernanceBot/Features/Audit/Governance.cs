@@ -1,0 +1,53 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.Audit;
+
+/// <summary>
+/// Who may change what (issue 7): program managers and the PMO configure and request approvals,
+/// approvers (or their delegates) vote, KPI owners and program managers record values, benefit
+/// owners and program managers update benefits; anyone in the workspace reads. A refusal is polite,
+/// names who can, goes only to the person who asked, and is audited.
+/// </summary>
+public sealed class Governance(GovernanceDb db, TimeProvider time)
+{
+    public static bool IsManager(Stakeholder? person) =>
+        person is not null && (person.HasRole(StakeholderRoles.ProgramManager) || person.HasRole(StakeholderRoles.Pmo));
+
+    /// <summary>How the audit names the person behind a turn: their stakeholder key, else e-mail, name or chat id.</summary>
+    public static string Actor(Turn turn, Stakeholder? person = null) =>
+        person?.Key ?? turn.User.Email ?? turn.User.Name ?? turn.User.Id;
+
+    public async Task<IReadOnlyList<string>> ManagerNamesAsync(Guid programId, CancellationToken cancellationToken)
+    {
+        var people = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == programId).ToListAsync(cancellationToken);
+        return people.Where(IsManager).Select(s => s.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>Audits the refusal (committed at once, on its own) and returns the polite reply.</summary>
+    public async Task<IReadOnlyList<Reply>> RefuseAsync(
+        TurnContext context, Guid? programId, string action, string subject, string reason, string message, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var email = (context.User.Email ?? string.Empty).Trim().ToLowerInvariant();
+        var me = programId is { } id && email.Length > 0
+            ? await db.Stakeholders.AsNoTracking()
+                .Where(s => s.ProgramId == id && s.Email == email)
+                .FirstOrDefaultAsync(cancellationToken)
+            : null;
+        db.AppendAudit(time.GetUtcNow(), context.WorkspaceId, programId, Actor(context.Turn, me), context.Turn.Channel,
+            $"{action}.refused", subject, after: reason);
+        await db.SaveChangesAsync(cancellationToken);
+        return [Reply.Text(message) with { Audience = ReplyAudience.Requester }];
+    }
+
+    /// <summary>"Alex Wilber or Nestor Wilke", for "only … can".</summary>
+    public static string Names(IReadOnlyList<string> names) => names.Count switch
+    {
+        0 => "nobody yet",
+        1 => names[0],
+        _ => string.Join(", ", names.Take(names.Count - 1)) + " or " + names[^1],
+    };
+}

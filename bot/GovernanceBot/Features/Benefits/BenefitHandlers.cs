@@ -1,0 +1,204 @@
+using GovernanceBot.Cards;
+using System.Globalization;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Programs;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.Benefits;
+
+/// <summary><c>benefits [program]</c> and the <c>benefits.show</c> button: the benefits register.</summary>
+public sealed class BenefitsStatusHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
+{
+    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var words = context.Turn.Action?.Data["program"]?.ToString() ?? context.Arguments.Trim();
+        var (found, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, words, "benefits Phoenix", cancellationToken);
+        if (found is null)
+        {
+            return [Reply.Text(error!)];
+        }
+
+        var program = await db.Programs.AsNoTracking().AsSplitQuery()
+            .Include(p => p.Benefits).ThenInclude(b => b.Owner)
+            .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
+            .FirstAsync(p => p.Id == found.Id, cancellationToken);
+        var rows = program.Benefits.OrderBy(b => b.RealisationDate ?? DateOnly.MaxValue).ThenBy(b => b.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(b => Row(program, b)).ToList();
+        var counts = new BenefitCounts(
+            rows.Count(r => r.Status == "realised"), rows.Count(r => r.Status == "onTrack"), rows.Count(r => r.Status == "atRisk"),
+            rows.Count(r => r.Status == "offTrack"), rows.Count(r => r.Status == "planned"), rows.Count);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var asOf = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+        var card = new BenefitsStatusCard(KpiViews.ProgramOf(program), asOf, counts, rows);
+        return [Reply.Card("benefits.status", card, BenefitsJson.Default.BenefitsStatusCard,
+            $"{program.Name} benefits: {counts.Realised} realised, {counts.OnTrack} on track, {counts.AtRisk} at risk, {counts.OffTrack} off track, {counts.Planned} planned.")];
+    }
+
+    /// <summary>
+    /// The register's status words: identified and planned show as planned, realised and sustained
+    /// as realised; a benefit in delivery is on track unless one of its KPIs is Red (then off track).
+    /// </summary>
+    internal static BenefitRow Row(GovernanceProgram program, Benefit benefit)
+    {
+        var kpis = benefit.KpiKeys
+            .Select(key => program.Kpis.FirstOrDefault(k => k.Key == key))
+            .OfType<Kpi>()
+            .Select(k =>
+            {
+                var ordered = KpiViews.Ordered(k);
+                return new BenefitKpi(
+                    KpiViews.IdOf(program, k),
+                    k.Name,
+                    ordered.Count == 0 ? "—" : KpiRag.Format(ordered[0].Value, k.Unit),
+                    ordered.Count == 0 ? "no data" : KpiRag.Format(ordered[^1].Value, k.Unit),
+                    KpiViews.TargetText(k),
+                    KpiViews.RagWord(KpiRag.Of(k, ordered.LastOrDefault()?.Value)));
+            })
+            .ToList();
+        var status = benefit.Status switch
+        {
+            BenefitStatus.Identified or BenefitStatus.Planned => "planned",
+            BenefitStatus.Realised or BenefitStatus.Sustained => "realised",
+            BenefitStatus.AtRisk => "atRisk",
+            _ => kpis.Any(k => k.Rag == "red") ? "offTrack" : "onTrack",
+        };
+        var date = benefit.RealisationDate?.ToString("MMM yyyy", CultureInfo.InvariantCulture) ?? "no date set";
+        return new BenefitRow($"{program.Key}.{benefit.Key}", benefit.Name, benefit.Owner?.Name ?? "no owner", status, date, kpis);
+    }
+}
+
+/// <summary>
+/// <c>benefit "&lt;name&gt;" status|baseline|target|date &lt;value&gt;</c>: benefit owners and program
+/// managers update a benefit; every change is audited with before → after.
+/// </summary>
+public sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time) : ITurnHandler
+{
+    private const string Example = "benefit \"Faster customer onboarding\" status at-risk";
+
+    private static readonly Dictionary<string, BenefitStatus> Statuses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["identified"] = BenefitStatus.Identified,
+        ["planned"] = BenefitStatus.Planned,
+        ["in-delivery"] = BenefitStatus.InDelivery,
+        ["in delivery"] = BenefitStatus.InDelivery,
+        ["delivering"] = BenefitStatus.InDelivery,
+        ["realised"] = BenefitStatus.Realised,
+        ["realized"] = BenefitStatus.Realised,
+        ["sustained"] = BenefitStatus.Sustained,
+        ["at-risk"] = BenefitStatus.AtRisk,
+        ["at risk"] = BenefitStatus.AtRisk,
+    };
+
+    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var words = context.Words.ToList();
+        var fieldAt = words.FindIndex(w => w.ToLowerInvariant() is "status" or "baseline" or "target" or "date");
+        if (context.Arguments.Length > 500 || fieldAt <= 0 || fieldAt == words.Count - 1)
+        {
+            return [Reply.Text($"Say which benefit and what to change, for example: **{Example}**, **benefit \"Faster customer onboarding\" target 5** or **… date 2027-03-31**.")];
+        }
+
+        var name = string.Join(' ', words.Take(fieldAt));
+        var field = words[fieldAt].ToLowerInvariant();
+        var value = string.Join(' ', words.Skip(fieldAt + 1));
+        var benefits = await db.Benefits.Include(b => b.Program).Include(b => b.Owner)
+            .Where(b => b.Program!.WorkspaceId == context.WorkspaceId)
+            .ToListAsync(cancellationToken);
+        var matches = benefits.Where(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase) || string.Equals(b.Key, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        if (matches.Count != 1)
+        {
+            return [Reply.Text(matches.Count == 0
+                ? $"There is no benefit called \"{(name.Length > 60 ? name[..60] + "…" : name)}\". Benefits here: {string.Join(", ", benefits.Select(b => $"**{b.Name}**").Order(StringComparer.OrdinalIgnoreCase))}."
+                : $"\"{name}\" matches benefits in several programs; use its key: {string.Join(", ", matches.Select(b => $"{b.Key} ({b.Program!.Name})"))}.")];
+        }
+
+        var benefit = matches[0];
+        var program = benefit.Program!;
+        var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken)).FirstOrDefault(s => s.ProgramId == program.Id);
+        if (me is null || !(benefit.OwnerId == me.Id || Governance.IsManager(me)))
+        {
+            var managers = await governance.ManagerNamesAsync(program.Id, cancellationToken);
+            var owner = benefit.Owner is null ? string.Empty : $"its owner {benefit.Owner.Name} or ";
+            return await governance.RefuseAsync(context, program.Id, "benefit.update", $"benefit:{program.Key}.{benefit.Key}", "not the benefit owner or a program manager",
+                $"Only {owner}{program.Name}'s program managers ({Governance.Names(managers)}) can update **{benefit.Name}**. Nothing was changed.",
+                cancellationToken);
+        }
+
+        string before, after;
+        switch (field)
+        {
+            case "status":
+                if (!Statuses.TryGetValue(value, out var status))
+                {
+                    return [Reply.Text($"\"{Clip(value)}\" is not a benefit status. Use identified, planned, in-delivery, realised, sustained or at-risk, for example **{Example}**.")];
+                }
+
+                before = Word(benefit.Status);
+                after = Word(status);
+                benefit.Status = status;
+                break;
+            case "baseline" or "target":
+                var number = NumberOf(value, benefit.Unit);
+                if (number is null)
+                {
+                    return [Reply.Text($"\"{Clip(value)}\" is not a number{(benefit.Unit is { } u ? $" in {u}" : "")}. For example **benefit \"{benefit.Name}\" {field} 5**. Nothing was changed.")];
+                }
+
+                before = Format(field == "baseline" ? benefit.Baseline : benefit.Target, benefit.Unit);
+                after = Format(number, benefit.Unit);
+                if (field == "baseline")
+                {
+                    benefit.Baseline = number;
+                }
+                else
+                {
+                    benefit.Target = number;
+                }
+
+                break;
+            default:
+                if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                {
+                    return [Reply.Text($"Write the expected realisation date as yyyy-MM-dd, for example **benefit \"{benefit.Name}\" date 2027-03-31**. Nothing was changed.")];
+                }
+
+                before = benefit.RealisationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "none";
+                after = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                benefit.RealisationDate = date;
+                break;
+        }
+
+        if (before == after)
+        {
+            return [Reply.Text($"**{benefit.Name}** already has {field} {after}; nothing changed.")];
+        }
+
+        db.AppendAudit(time.GetUtcNow(), context.WorkspaceId, program.Id, me.Key, context.Turn.Channel, $"benefit.{(field == "date" ? "realisation-date" : field)}",
+            $"benefit:{program.Key}.{benefit.Key}", before, after);
+        await db.SaveChangesAsync(cancellationToken);
+        return [Reply.Text($"Updated **{benefit.Name}**: {field} {before} → **{after}**. See the register: **benefits {program.Name}**.")];
+    }
+
+    private static double? NumberOf(string text, string? unit)
+    {
+        var trimmed = text.Trim();
+        if (unit is { Length: > 0 } && trimmed.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
+        {
+            trimmed = trimmed[..^unit.Length].Trim();
+        }
+
+        return trimmed.Length <= 30 && double.TryParse(trimmed, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : null;
+    }
+
+    private static string Format(double? value, string? unit) => value is { } v ? KpiRag.Format(v, unit) : "none";
+
+    private static string Word(BenefitStatus status) => GovernanceAsCode.GovernanceImporter.Word(status);
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}
