@@ -1,3 +1,4 @@
+using GovernanceBot.Channels.Slack;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
@@ -25,11 +26,13 @@ public static class GovernanceBotApp
                 .MapHelp()
                 .MapPrograms())
             .AddHelp()
-            .AddPrograms();
+            .AddPrograms()
+            .AddSlack(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.MapHealth();
+        app.MapSlack();
         return app;
     }
 
