@@ -1,0 +1,50 @@
+using GovernanceBot.Channels.Slack;
+using YamlDotNet.RepresentationModel;
+
+namespace GovernanceBot.Tests.Channels.Slack;
+
+public sealed class SlackManifestTests
+{
+    [Fact]
+    public void BotScopesTheCodeRequests_EqualTheScopesInTheAppManifest()
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(Path.Combine(RepositoryRoot(), "infra", "slack", "manifest.yaml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var bot = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)root["oauth_config"])["scopes"])["bot"];
+        var manifestScopes = bot.Children.Select(n => ((YamlScalarNode)n).Value!).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Equal(manifestScopes, SlackOAuth.BotScopes.Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public void TheManifest_SubscribesToTheEventsTheBotHandles()
+    {
+        var yaml = new YamlStream();
+        using (var reader = File.OpenText(Path.Combine(RepositoryRoot(), "infra", "slack", "manifest.yaml")))
+        {
+            yaml.Load(reader);
+        }
+
+        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var events = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)root["settings"])["event_subscriptions"])["bot_events"];
+
+        Assert.Equal(["app_mention", "app_uninstalled", "message.im", "tokens_revoked"],
+            events.Children.Select(n => ((YamlScalarNode)n).Value!).Order(StringComparer.Ordinal));
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GovernanceBot.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("GovernanceBot.sln not found above the test binaries.");
+    }
+}
