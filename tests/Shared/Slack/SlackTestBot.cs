@@ -38,7 +38,11 @@ public sealed class SlackTestBot : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<SlackTestBot> StartAsync(StoreKind kind = StoreKind.Sqlite, IDictionary<string, string?>? settings = null, bool registerTestCards = true)
+    public static async Task<SlackTestBot> StartAsync(
+        StoreKind kind = StoreKind.Sqlite,
+        IDictionary<string, string?>? settings = null,
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null,
+        Action<GovernanceBot.Conversation.Router>? routes = null)
     {
         var slack = await FakeSlackApi.StartAsync();
         slack.Emails[Alex] = "alexw@example.com";
@@ -61,12 +65,11 @@ public sealed class SlackTestBot : IAsyncDisposable
 
         var bot = await BotHarness.StartAsync(kind, loadDemo: false, settings: values, configure: builder =>
         {
-            if (registerTestCards)
-            {
-                builder.Services.TryAddSingleton<ICardRenderer, TestCards>();
-                builder.Services.TryAddSingleton<IBlockKitTranslator, TestCards>();
-            }
+            builder.Services.TryAddSingleton<ICardRenderer, TestCards>();
+            builder.Services.TryAddSingleton<IBlockKitTranslator, TestCards>();
+            configure?.Invoke(builder);
         });
+        routes?.Invoke(bot.Services.GetRequiredService<GovernanceBot.Conversation.Router>());
         var importer = bot.Services.GetRequiredService<GovernanceImporter>();
         var demo = StoreInitializer.DemoPath(AppContext.BaseDirectory) ?? throw new InvalidOperationException("samples/phoenix.yaml not found");
         var imported = await importer.ImportAsync(demo, await File.ReadAllTextAsync(demo), dryRun: false, CancellationToken.None);

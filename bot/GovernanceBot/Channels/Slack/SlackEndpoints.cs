@@ -25,7 +25,7 @@ public static class SlackEndpoints
         return app;
     }
 
-    private static async Task<IResult> EventsAsync(HttpContext context, SlackInbound inbound, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
+    private static async Task<IResult> EventsAsync(HttpContext context, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
     {
         var (body, refusal) = await ReadVerifiedAsync(context, "events", options.Value, time, logger);
         if (refusal is not null)
@@ -48,10 +48,10 @@ public static class SlackEndpoints
             return Malformed(logger, "events", "empty body");
         }
 
-        return ToResult(await inbound.HandleEventAsync(envelope, context.Request.Headers["X-Slack-Retry-Num"].FirstOrDefault(), context.RequestAborted));
+        return ToResult(await Inbound(context).HandleEventAsync(envelope, context.Request.Headers["X-Slack-Retry-Num"].FirstOrDefault(), context.RequestAborted));
     }
 
-    private static async Task<IResult> InteractionsAsync(HttpContext context, SlackInbound inbound, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
+    private static async Task<IResult> InteractionsAsync(HttpContext context, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
     {
         var (body, refusal) = await ReadVerifiedAsync(context, "interactions", options.Value, time, logger);
         if (refusal is not null)
@@ -76,14 +76,17 @@ public static class SlackEndpoints
 
         return payload is null
             ? Malformed(logger, "interactions", "empty payload")
-            : ToResult(await inbound.HandleInteractionAsync(payload, context.RequestAborted));
+            : ToResult(await Inbound(context).HandleInteractionAsync(payload, context.RequestAborted));
     }
 
-    private static async Task<IResult> CommandsAsync(HttpContext context, SlackInbound inbound, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
+    private static async Task<IResult> CommandsAsync(HttpContext context, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
     {
         var (body, refusal) = await ReadVerifiedAsync(context, "commands", options.Value, time, logger);
-        return refusal ?? ToResult(await inbound.HandleCommandAsync(ParseForm(body), context.RequestAborted));
+        return refusal ?? ToResult(await Inbound(context).HandleCommandAsync(ParseForm(body), context.RequestAborted));
     }
+
+    /// <summary>Resolved only after the signature is verified: a refused request builds nothing.</summary>
+    private static SlackInbound Inbound(HttpContext context) => context.RequestServices.GetRequiredService<SlackInbound>();
 
     private static IResult Install(HttpContext context, SlackOAuth oauth, IOptions<SlackOptions> options)
     {
