@@ -33,6 +33,9 @@ public static class SlackSetup
             .AddResilienceHandler("slack", (pipeline, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+                // Retry-After and attempt timeouts are waits on a real network peer: wall-clock time,
+                // even when the app's TimeProvider is a test's frozen clock.
+                pipeline.TimeProvider = TimeProvider.System;
                 if (o.MaxRetries > 0)
                 {
                     pipeline.AddRetry(new HttpRetryStrategyOptions
