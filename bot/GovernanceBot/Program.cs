@@ -1,9 +1,11 @@
 using GovernanceBot.Channels.Slack;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 
 return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args).InvokeAsync();
@@ -22,11 +24,15 @@ public static class GovernanceBotApp
         builder.Services
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
+            .AddOutbox(builder.Configuration)
+            .AddScheduler(builder.Configuration)
             .AddConversation(builder.Configuration, router => router
                 .MapHelp()
-                .MapPrograms())
+                .MapPrograms()
+                .MapCheckIns())
             .AddHelp()
             .AddPrograms()
+            .AddCheckIns()
             .AddSlack(builder.Configuration);
 
         var app = builder.Build();

@@ -17,8 +17,11 @@ public sealed class BotHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset DefaultNow = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    private BotHarness(WebApplication app, TestStore store, FakeTimeProvider clock)
+    private readonly bool ownsStore;
+
+    private BotHarness(WebApplication app, TestStore store, FakeTimeProvider clock, bool ownsStore)
     {
+        this.ownsStore = ownsStore;
         App = app;
         Store = store;
         Clock = clock;
@@ -41,14 +44,20 @@ public sealed class BotHarness : IAsyncDisposable
         StoreKind kind,
         bool loadDemo = true,
         IDictionary<string, string?>? settings = null,
-        Action<WebApplicationBuilder>? configure = null)
+        Action<WebApplicationBuilder>? configure = null,
+        DateTimeOffset? now = null,
+        TestStore? sharedStore = null,
+        FakeTimeProvider? sharedClock = null)
     {
-        var store = await TestStore.CreateAsync(kind);
-        var clock = new FakeTimeProvider(DefaultNow);
+        var store = sharedStore ?? await TestStore.CreateAsync(kind);
+        var clock = sharedClock ?? new FakeTimeProvider(now ?? DefaultNow);
         var app = GovernanceBotApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             var values = store.Settings;
             values["Demo:Load"] = loadDemo ? "true" : "false";
+            // Tests drive sweeps and the outbox explicitly, on the fake clock.
+            values["Scheduling:Enabled"] = "false";
+            values["Outbox:Dispatch"] = "false";
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             {
                 values[key] = value;
@@ -59,7 +68,7 @@ public sealed class BotHarness : IAsyncDisposable
             configure?.Invoke(builder);
         });
         await app.StartAsync();
-        return new BotHarness(app, store, clock);
+        return new BotHarness(app, store, clock, ownsStore: sharedStore is null);
     }
 
     /// <summary>Sends text as the person with this e-mail, in a 1:1 chat (or the given conversation).</summary>
@@ -88,7 +97,10 @@ public sealed class BotHarness : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        await Store.DisposeAsync();
+        if (ownsStore)
+        {
+            await Store.DisposeAsync();
+        }
     }
 }
 

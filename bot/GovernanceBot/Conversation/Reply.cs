@@ -28,6 +28,12 @@ public abstract record Reply
     /// </summary>
     public IReadOnlyDictionary<string, string>? InputErrors { get; init; }
 
+    /// <summary>
+    /// What a posted card is about (e.g. <c>approval:{id}</c>). Channels record the posted message
+    /// under it, so a later change can update every copy in place.
+    /// </summary>
+    public string? Subject { get; init; }
+
     public static TextReply Text(string text) => new(text);
 
     /// <summary>

@@ -20,4 +20,16 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "The demo program could not be loaded: {Errors}")]
     public static partial void DemoFailed(ILogger logger, string errors);
+
+    [LoggerMessage(20, LogLevel.Error, "Outbox pass failed")]
+    public static partial void OutboxPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Warning, "Outbox message {Id} to {Destination} failed permanently: {Reason}")]
+    public static partial void OutboxSendFailed(ILogger logger, long id, string destination, string reason);
+
+    [LoggerMessage(22, LogLevel.Information, "Recurring job {JobId} scheduled ({Cron} UTC)")]
+    public static partial void JobScheduled(ILogger logger, string jobId, string cron);
+
+    [LoggerMessage(23, LogLevel.Debug, "Recurring job {JobId} ran")]
+    public static partial void JobRan(ILogger logger, string jobId);
 }

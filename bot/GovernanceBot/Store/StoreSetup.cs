@@ -40,7 +40,7 @@ public static class StoreSetup
                     ["Store:Provider is 'postgres' but ConnectionStrings:Governance is empty."]);
             }
 
-            services.AddDbContextFactory<PostgresGovernanceDb>(o => o.UseNpgsql(connectionString));
+            services.AddDbContextFactory<PostgresGovernanceDb>(o => o.UseNpgsql(connectionString, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
             services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<PostgresGovernanceDb>());
             services.AddSingleton<IGovernanceDbFactory>(sp =>
                 new Factory<PostgresGovernanceDb>(sp.GetRequiredService<IDbContextFactory<PostgresGovernanceDb>>()));
@@ -48,7 +48,7 @@ public static class StoreSetup
         else
         {
             var sqlite = SqliteConnectionString(connectionString, options.SqlitePath);
-            services.AddDbContextFactory<SqliteGovernanceDb>(o => o.UseSqlite(sqlite));
+            services.AddDbContextFactory<SqliteGovernanceDb>(o => o.UseSqlite(sqlite, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
             services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<SqliteGovernanceDb>());
             services.AddSingleton<IGovernanceDbFactory>(sp =>
                 new Factory<SqliteGovernanceDb>(sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>()));

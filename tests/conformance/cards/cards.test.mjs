@@ -167,3 +167,29 @@ test('a check-in prompt names each input q_<questionId>', () => {
   walk(card, (n) => { if (typeof n.type === 'string' && n.type.startsWith('Input.')) ids.push(n.id); });
   assert.deepEqual(ids, data.questions.map((q) => `q_${q.id}`));
 });
+
+// The C# engine implements only this subset (adaptivecards/README.md); keep templates inside it.
+const ALLOWED_FUNCTIONS = new Set(['if', 'equals', 'not', 'and', 'or', 'greater', 'greaterOrEquals', 'less',
+  'lessOrEquals', 'count', 'empty', 'concat', 'join', 'string', 'formatNumber', 'toUpper', 'toLower', 'add', 'sub',
+  'mul', 'div', 'exists']);
+
+test('templates use only the documented expression subset', () => {
+  const problems = [];
+  for (const name of templateNames()) {
+    const scan = (node, path) => {
+      if (typeof node === 'string') {
+        for (const [, expr] of node.matchAll(/\$\{((?:[^{}']|'[^']*')*)\}/g)) {
+          const code = expr.replace(/'[^']*'/g, "''"); // ignore string literals
+          for (const [, fn] of code.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+            if (!ALLOWED_FUNCTIONS.has(fn)) problems.push(`${name} ${path}: function ${fn}()`);
+          }
+          if (/[?]|=>|%|\bnull\b/.test(code)) problems.push(`${name} ${path}: unsupported syntax in \${${expr}}`);
+          if (/(^|[^=!<>])=([^=]|$)/.test(code)) problems.push(`${name} ${path}: assignment-like "=" in \${${expr}}`);
+        }
+      } else if (Array.isArray(node)) node.forEach((v, i) => scan(v, `${path}[${i}]`));
+      else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) scan(v, `${path}.${k}`);
+    };
+    scan(readJson(join(samplesDir, '..', `${name}.json`)), '$');
+  }
+  assert.deepEqual(problems, []);
+});

@@ -1,5 +1,9 @@
+using System.Text.Json;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Channels.Slack;
 
@@ -27,9 +31,10 @@ public sealed record SlackOrigin(
 /// <summary>
 /// Delivers a turn's replies: <see cref="ReplyAudience.Requester"/> as ephemeral messages (outside
 /// DMs), <see cref="Reply.ReplacesSourceCard"/> as an in-place <c>chat.update</c> of the card for
-/// everyone, the rest as new messages in the turn's channel and thread.
+/// everyone, the rest as new messages in the turn's channel and thread. A posted card with a
+/// <see cref="Reply.Subject"/> is recorded as a <see cref="CardMessage"/>, so later changes update it.
 /// </summary>
-public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder, ILogger<SlackReplies> logger)
+public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder, IGovernanceDbFactory factory, TimeProvider time, ILogger<SlackReplies> logger)
 {
     public async Task DeliverAsync(SlackInstallation installation, SlackOrigin origin, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
     {
@@ -64,7 +69,36 @@ public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder
         }
         else
         {
-            await api.PostMessageAsync(token, new ChatPostMessageRequest(origin.ChannelId, content.Text, content.Blocks, origin.ThreadTs), cancellationToken);
+            var posted = await api.PostMessageAsync(token, new ChatPostMessageRequest(origin.ChannelId, content.Text, content.Blocks, origin.ThreadTs), cancellationToken);
+            if (reply.Subject is { } subject && posted.Ts is { } ts)
+            {
+                await RecordAsync(origin, subject, posted.Channel ?? origin.ChannelId, ts, cancellationToken);
+            }
         }
+    }
+
+    private async Task RecordAsync(SlackOrigin origin, string subject, string channelId, string ts, CancellationToken cancellationToken)
+    {
+        await using var db = factory.Create();
+        var workspaceId = await db.WorkspaceIdentities
+            .Where(i => i.Channel == ChannelNames.Slack && i.ExternalId == origin.TeamId)
+            .Select(i => (Guid?)i.WorkspaceId)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (workspaceId is null)
+        {
+            return;
+        }
+
+        var kind = origin.IsDirect ? ConversationKind.Personal : channelId.StartsWith('G') ? ConversationKind.Group : ConversationKind.Channel;
+        db.CardMessages.Add(new CardMessage
+        {
+            WorkspaceId = workspaceId.Value,
+            Subject = subject,
+            Channel = ChannelNames.Slack,
+            ConversationJson = JsonSerializer.Serialize(new ConversationRef(ChannelNames.Slack, origin.TeamId, channelId, kind, ThreadId: origin.ThreadTs), ConversationJson.Default.ConversationRef),
+            MessageId = ts,
+            PostedAt = time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
     }
 }

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GovernanceBot.Features.CheckIns;
+
+// Data of the check-in cards; the shapes are those of adaptivecards/samples/checkin.*.data.json.
+
+public sealed record CardProgram(string Id, string Name);
+
+public sealed record Respondent(string Name, string FirstName);
+
+public sealed record PromptRound(string Id, string Title, string PeriodText, string ClosesText, string Intro, bool Anonymous, bool IsOpen);
+
+public sealed record RoundInfo(string Id, string Title, string PeriodText, string ClosesText, bool Anonymous, bool IsOpen);
+
+public sealed record PromptChoice(string Title, string Value);
+
+public sealed record PromptQuestion(
+    string Id, string Kind, string Text, bool Required, string ErrorMessage, string Style, string Placeholder,
+    bool Multiline, int MaxLength, string Value, IReadOnlyList<PromptChoice> Choices);
+
+public sealed record CheckInPromptCard(CardProgram Program, Respondent Respondent, PromptRound Round, IReadOnlyList<PromptQuestion> Questions);
+
+public sealed record AnswerLine(string QuestionId, string Question, string AnswerText);
+
+public sealed record CheckInThanksCard(CardProgram Program, Respondent Respondent, RoundInfo Round, string SubmittedAtText, IReadOnlyList<AnswerLine> Answers);
+
+public sealed record ResponseStats(int Invited, int Received, double Rate, string RateText, string PreviousRateText, string Trend, string Movement, string DeltaText);
+
+public sealed record DistributionBar(string Label, int Count, string PercentText, string Bar);
+
+public sealed record ScaleSummary(
+    string Id, string Text, double Average, string AverageText, string MaxText, string PreviousAverageText,
+    string Trend, string Movement, string DeltaText, IReadOnlyList<DistributionBar> Distribution);
+
+public sealed record ChoiceSummary(string Id, string Text, IReadOnlyList<DistributionBar> Distribution);
+
+public sealed record Quote(string Kind, string Text, string Author);
+
+public sealed record CheckInSummaryCard(
+    CardProgram Program, RoundInfo Round, ResponseStats Responses, IReadOnlyList<ScaleSummary> ScaleQuestions,
+    IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, IReadOnlyList<string> NonResponders);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(CheckInPromptCard))]
+[JsonSerializable(typeof(CheckInThanksCard))]
+[JsonSerializable(typeof(CheckInSummaryCard))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class CheckInJson : JsonSerializerContext;

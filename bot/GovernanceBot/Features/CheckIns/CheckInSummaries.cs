@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json;
+using GovernanceBot.Conversation;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.CheckIns;
+
+/// <summary>The <c>checkin.summary</c> card: response rate, score distribution, trend, risks, non-responders.</summary>
+public sealed class CheckInSummaries(GovernanceDb db)
+{
+    public async Task<CardReply> BuildAsync(CheckInRound round, CancellationToken cancellationToken)
+    {
+        var checkIn = await db.CheckIns.AsNoTracking().Include(c => c.Questions).Include(c => c.Program!).ThenInclude(p => p.Stakeholders)
+            .FirstAsync(c => c.Id == round.CheckInId, cancellationToken);
+        var program = checkIn.Program!;
+        var responses = await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == round.Id).ToListAsync(cancellationToken);
+        var previous = await db.CheckInRounds.AsNoTracking()
+            .Where(r => r.CheckInId == checkIn.Id && r.OccurrenceDate < round.OccurrenceDate)
+            .OrderByDescending(r => r.OccurrenceDate)
+            .FirstOrDefaultAsync(cancellationToken);
+        var previousResponses = previous is null ? [] : await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == previous.Id).ToListAsync(cancellationToken);
+
+        var invited = CheckInRounds.Participants(checkIn, program.Stakeholders).Where(p => !CheckInRounds.IsAway(p, round.OccurrenceDate)).ToList();
+        var answered = responses.Select(r => r.StakeholderId).ToHashSet();
+        var answers = responses.Select(r => (r.StakeholderId, Answers: Parse(r.AnswersJson))).ToList();
+        var previousAnswers = previousResponses.Select(r => Parse(r.AnswersJson)).ToList();
+        var previousInvited = previous is null ? 0 : CheckInRounds.Participants(checkIn, program.Stakeholders).Count(p => !CheckInRounds.IsAway(p, previous.OccurrenceDate));
+
+        var rate = invited.Count == 0 ? 0 : (double)responses.Count / invited.Count;
+        double? previousRate = previous is null || previousInvited == 0 ? null : (double)previousResponses.Count / previousInvited;
+        var stats = new ResponseStats(invited.Count, responses.Count, Math.Round(rate, 3), Percent(rate),
+            previousRate is { } pr ? Percent(pr) : "no earlier round",
+            Trend(rate, previousRate), Movement(rate, previousRate, higherIsBetter: true), Delta(rate * 100, previousRate * 100, " pts"));
+
+        var scale = checkIn.Questions.Where(q => q.Kind == CheckInQuestionKind.Scale).OrderBy(q => q.Order).Select(q =>
+        {
+            var scores = Scores(answers.Select(a => a.Answers), q.Key);
+            var before = Scores(previousAnswers, q.Key);
+            double average = scores.Count == 0 ? 0 : scores.Average();
+            double? previousAverage = before.Count == 0 ? null : before.Average();
+            var distribution = Enumerable.Range(1, 5).Select(score =>
+            {
+                var count = scores.Count(s => s == score);
+                return Bar(q.Options.Count == 5 ? $"{score} – {q.Options[score - 1]}" : score.ToString(CultureInfo.InvariantCulture), count, scores.Count);
+            }).ToList();
+            return new ScaleSummary(q.Key, q.Text, Math.Round(average, 2), scores.Count == 0 ? "no answers" : average.ToString("0.0", CultureInfo.InvariantCulture),
+                "of 5", previousAverage is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) : "no earlier round",
+                Trend(average, previousAverage), Movement(average, previousAverage, higherIsBetter: true), Delta(average, previousAverage, ""), distribution);
+        }).ToList();
+
+        var choice = checkIn.Questions.Where(q => q.Kind == CheckInQuestionKind.Choice).OrderBy(q => q.Order).Select(q =>
+        {
+            var values = answers.Select(a => a.Answers.GetValueOrDefault(q.Key)).Where(v => !string.IsNullOrEmpty(v)).ToList();
+            return new ChoiceSummary(q.Key, q.Text, q.Options.Select(o => Bar(o, values.Count(v => v == o), values.Count)).ToList());
+        }).ToList();
+
+        var names = program.Stakeholders.ToDictionary(s => s.Id, s => s.Name);
+        var quotes = checkIn.Questions.Where(q => q.FlagsRisks).OrderBy(q => q.Order)
+            .SelectMany(q => answers
+                .Where(a => a.Answers.TryGetValue(q.Key, out var text) && !string.IsNullOrWhiteSpace(text))
+                .Select(a => new Quote(IsBlocker(a.Answers) ? "blocker" : "risk", a.Answers[q.Key], names.GetValueOrDefault(a.StakeholderId, "someone"))))
+            .ToList();
+        var missing = invited.Where(p => !answered.Contains(p.Id))
+            .Select(p => checkIn.MentionNonResponders && p.Email is not null ? $"{p.Name} ({p.Email})" : p.Name)
+            .ToList();
+
+        var data = new CheckInSummaryCard(
+            new CardProgram(program.Key, program.Name),
+            CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)) with { ClosesText = ClosedText(round, program.TimeZone) },
+            stats, scale, choice, quotes, missing);
+        return Reply.Card("checkin.summary", data, CheckInJson.Default.CheckInSummaryCard,
+            $"{checkIn.Name} ({CheckInRounds.PeriodText(round.OccurrenceDate)}): {responses.Count} of {invited.Count} answered, {quotes.Count} risks or blockers raised.");
+    }
+
+    private static string ClosedText(CheckInRound round, string timeZone) =>
+        TimeZoneInfo.ConvertTime(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).ToString("ddd d MMM, HH:mm", CultureInfo.InvariantCulture);
+
+    private static bool IsBlocker(Dictionary<string, string> answers) =>
+        answers.Values.Any(v => v.Contains("block", StringComparison.OrdinalIgnoreCase) || v.Contains("off track", StringComparison.OrdinalIgnoreCase));
+
+    private static List<int> Scores(IEnumerable<Dictionary<string, string>> answers, string key) =>
+        answers.Select(a => a.TryGetValue(key, out var v) && int.TryParse(v, CultureInfo.InvariantCulture, out var s) ? s : 0).Where(s => s is >= 1 and <= 5).ToList();
+
+    private static DistributionBar Bar(string label, int count, int total)
+    {
+        var share = total == 0 ? 0 : (double)count / total;
+        return new DistributionBar(label, count, Percent(share), new string('█', (int)Math.Round(share * 10)) + new string('░', 10 - (int)Math.Round(share * 10)));
+    }
+
+    private static string Percent(double share) => (share * 100).ToString("0", CultureInfo.InvariantCulture) + " %";
+
+    private static string Trend(double now, double? before) => before is not { } b ? "flat" : now > b + 1e-9 ? "up" : now < b - 1e-9 ? "down" : "flat";
+
+    private static string Movement(double now, double? before, bool higherIsBetter) => before is not { } b ? "same"
+        : Math.Abs(now - b) < 1e-9 ? "same"
+        : (now > b) == higherIsBetter ? "better" : "worse";
+
+    private static string Delta(double now, double? before, string unit) => before is not { } b ? "first round"
+        : (now - b).ToString("+0.0;-0.0;±0.0", CultureInfo.InvariantCulture) + unit + " vs last round";
+
+    internal static Dictionary<string, string> Parse(string json) =>
+        JsonSerializer.Deserialize(json, CheckInJson.Default.DictionaryStringString) ?? [];
+}

@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using GovernanceBot.Conversation;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Scheduling;
+
+/// <summary>What an outbox row asks the dispatcher to do.</summary>
+public enum OutboundKind
+{
+    /// <summary>Post into a known conversation (a program channel, a 1:1 already open).</summary>
+    Conversation,
+    /// <summary>Send to a person's 1:1 chat, found from their e-mail at send time.</summary>
+    Person,
+    /// <summary>Replace every card posted under a subject, for everyone who sees it.</summary>
+    UpdateCards,
+}
+
+/// <summary>The serialised payload of an outbox row. Its shape is stored: add fields, never rename.</summary>
+public sealed record OutboundPayload(
+    OutboundKind Kind,
+    OutboundContent Content,
+    ConversationRef? Conversation = null,
+    string? Email = null,
+    string? Name = null,
+    string? Subject = null);
+
+/// <summary>A reply as stored in the outbox: text, or a card template with its data.</summary>
+public sealed record OutboundContent(string? Text, string? Template, JsonObject? Data, string? Summary)
+{
+    public static OutboundContent From(Reply reply) => reply switch
+    {
+        TextReply text => new OutboundContent(text.Body, null, null, null),
+        CardReply card => new OutboundContent(null, card.Template, card.Data, card.Summary),
+        _ => throw new ArgumentException($"Unsupported reply {reply.GetType().Name}", nameof(reply)),
+    };
+
+    public Reply ToReply() => Template is null
+        ? new TextReply(Text ?? string.Empty)
+        : new CardReply(Template, Data ?? [], Summary ?? string.Empty);
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(OutboundPayload))]
+internal sealed partial class OutboxJson : JsonSerializerContext;
+
+/// <summary>
+/// Queues what the bot sends on its own. Rows are added to the caller's unit of work, so a
+/// message is queued if and only if the state change that caused it commits. The idempotency key
+/// makes queuing the same message twice (a retried job, a second instance) a no-op.
+/// </summary>
+public sealed class Outbox(TimeProvider time)
+{
+    /// <summary>Posts into a conversation, e.g. a program's channel.</summary>
+    public Task<bool> ToConversationAsync(GovernanceDb db, Guid workspaceId, ConversationRef conversation, Reply reply, string idempotencyKey,
+        string? subject = null, DateTimeOffset? notBefore = null, CancellationToken cancellationToken = default) =>
+        AddAsync(db, workspaceId, conversation.Channel, $"{conversation.Channel}:{conversation.ConversationId}",
+            new OutboundPayload(OutboundKind.Conversation, OutboundContent.From(reply), Conversation: conversation, Subject: subject),
+            idempotencyKey, subject, notBefore, cancellationToken);
+
+    /// <summary>Sends to a person's 1:1 chat; the dispatcher finds their chat account by e-mail.</summary>
+    public Task<bool> ToPersonAsync(GovernanceDb db, Guid workspaceId, string email, string name, Reply reply, string idempotencyKey,
+        string? subject = null, DateTimeOffset? notBefore = null, CancellationToken cancellationToken = default) =>
+        AddAsync(db, workspaceId, "person", $"person:{email.ToLowerInvariant()}",
+            new OutboundPayload(OutboundKind.Person, OutboundContent.From(reply), Email: email.ToLowerInvariant(), Name: name, Subject: subject),
+            idempotencyKey, subject, notBefore, cancellationToken);
+
+    /// <summary>Posts into every conversation a program is linked to (see <c>link</c>); false when it is linked nowhere.</summary>
+    public async Task<bool> ToProgramChannelsAsync(GovernanceDb db, GovernanceProgram program, Reply reply, string idempotencyKey,
+        string? subject = null, DateTimeOffset? notBefore = null, CancellationToken cancellationToken = default)
+    {
+        var bindings = await db.ProgramChannels.Where(c => c.ProgramId == program.Id).ToListAsync(cancellationToken);
+        foreach (var binding in bindings)
+        {
+            var conversation = JsonSerializer.Deserialize(binding.ConversationJson, ConversationJson.Default.ConversationRef)!;
+            await ToConversationAsync(db, program.WorkspaceId, conversation, reply, $"{idempotencyKey}:{binding.Channel}", subject, notBefore, cancellationToken);
+        }
+
+        return bindings.Count > 0;
+    }
+
+    /// <summary>Replaces every card posted under <paramref name="subject"/> (in channels and DMs) with a new version.</summary>
+    public Task<bool> UpdateCardsAsync(GovernanceDb db, Guid workspaceId, string subject, Reply reply, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        AddAsync(db, workspaceId, "update", $"update:{subject}",
+            new OutboundPayload(OutboundKind.UpdateCards, OutboundContent.From(reply), Subject: subject),
+            idempotencyKey, subject, null, cancellationToken);
+
+    private async Task<bool> AddAsync(GovernanceDb db, Guid workspaceId, string channel, string destination, OutboundPayload payload,
+        string idempotencyKey, string? subject, DateTimeOffset? notBefore, CancellationToken cancellationToken)
+    {
+        if (db.Outbox.Local.Any(o => o.IdempotencyKey == idempotencyKey)
+            || await db.Outbox.AnyAsync(o => o.IdempotencyKey == idempotencyKey, cancellationToken))
+        {
+            return false;
+        }
+
+        var now = time.GetUtcNow();
+        db.Outbox.Add(new OutboxMessage
+        {
+            WorkspaceId = workspaceId,
+            Channel = channel,
+            Destination = destination,
+            PayloadJson = JsonSerializer.Serialize(payload, OutboxJson.Default.OutboundPayload),
+            IdempotencyKey = idempotencyKey,
+            Subject = subject,
+            Status = OutboxStatus.Pending,
+            CreatedAt = now,
+            NextAttemptAt = notBefore ?? now,
+        });
+        return true;
+    }
+}

@@ -1,0 +1,154 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Scheduling;
+using GovernanceBot.Store.Entities;
+using GovernanceBot.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GovernanceBot.Tests.Scheduling;
+
+public sealed class OutboxDispatcherTests
+{
+    private static async Task<(BotHarness Bot, RecordingSender Sender)> StartAsync()
+    {
+        var sender = new RecordingSender();
+        var bot = await BotHarness.StartAsync(StoreKind.Sqlite, configure: b => b.Services.AddSingleton<IChannelSender>(sender));
+        await bot.SendAsync("help", "adelev@example.com");
+        return (bot, sender);
+    }
+
+    private static async Task QueueAsync(BotHarness bot, string key, string email = "adelev@example.com")
+    {
+        await using var db = await bot.Store.OpenAsync();
+        var workspace = await db.Workspaces.SingleAsync();
+        var outbox = bot.Services.GetRequiredService<Outbox>();
+        await outbox.ToPersonAsync(db, workspace.Id, email, "Adele Vance", Reply.Text("Hello"), key);
+        await outbox.ToPersonAsync(db, workspace.Id, email, "Adele Vance", Reply.Text("Hello"), key);
+        await db.SaveChangesAsync();
+    }
+
+    private static Task<int> DrainAsync(BotHarness bot) => bot.Services.GetRequiredService<OutboxDispatcher>().DrainAllAsync(CancellationToken.None);
+
+    private static async Task<OutboxMessage> RowAsync(BotHarness bot, string key)
+    {
+        await using var db = await bot.Store.OpenAsync();
+        return await db.Outbox.SingleAsync(o => o.IdempotencyKey == key);
+    }
+
+    [Fact]
+    public async Task QueuingTheSameKeyTwice_SendsOnce()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+
+        await QueueAsync(bot, "k1");
+        await DrainAsync(bot);
+        await DrainAsync(bot);
+
+        Assert.Single(sender.Sent);
+        Assert.Equal(OutboxStatus.Sent, (await RowAsync(bot, "k1")).Status);
+    }
+
+    [Fact]
+    public async Task ATransientFailure_WithRetryAfter_IsRetriedNoSoonerThanThePlatformAsked()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("429 Too Many Requests", TimeSpan.FromSeconds(30));
+        await QueueAsync(bot, "k2");
+
+        await DrainAsync(bot);
+        var waiting = await RowAsync(bot, "k2");
+        sender.Failures.Clear();
+        bot.Clock.Advance(TimeSpan.FromSeconds(29));
+        await DrainAsync(bot);
+        Assert.Empty(sender.Sent);
+        bot.Clock.Advance(TimeSpan.FromSeconds(1));
+        await DrainAsync(bot);
+
+        Assert.Equal(OutboxStatus.Pending, waiting.Status);
+        Assert.Equal(bot.Clock.GetUtcNow(), waiting.NextAttemptAt);
+        Assert.Single(sender.Sent);
+        var sent = await RowAsync(bot, "k2");
+        Assert.Equal(OutboxStatus.Sent, sent.Status);
+        Assert.Equal(2, sent.Attempts);
+    }
+
+    [Fact]
+    public async Task APermanentFailure_IsRecordedWithItsReason_MarksThePersonUnreachable_AndIsNotRetried()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        sender.Failures["dm-adelev@example.com"] = SendResult.Permanent("403 MessageWritesBlocked: the user blocked the bot");
+        await QueueAsync(bot, "k3");
+
+        await DrainAsync(bot);
+        bot.Clock.Advance(TimeSpan.FromHours(1));
+        await DrainAsync(bot);
+
+        var row = await RowAsync(bot, "k3");
+        Assert.Equal(OutboxStatus.Failed, row.Status);
+        Assert.Equal(1, row.Attempts);
+        Assert.Contains("MessageWritesBlocked", row.LastError, StringComparison.Ordinal);
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Contains("MessageWritesBlocked", (await db.ChatUsers.SingleAsync(u => u.Email == "adelev@example.com")).UnreachableReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TransientFailuresThatNeverEnd_StopAfterTheMaximumAttempts()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("503");
+        await QueueAsync(bot, "k4");
+
+        for (var i = 0; i < 12; i++)
+        {
+            await DrainAsync(bot);
+            bot.Clock.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        var row = await RowAsync(bot, "k4");
+        Assert.Equal(OutboxStatus.Failed, row.Status);
+        Assert.Equal(10, row.Attempts);
+    }
+
+    [Fact]
+    public async Task APersonWithoutAnEmail_FailsWithAnExplanation()
+    {
+        var (bot, _) = await StartAsync();
+        await using var __ = bot;
+
+        await QueueAsync(bot, "k5", email: "");
+        await DrainAsync(bot);
+
+        Assert.Contains("has no e-mail address", (await RowAsync(bot, "k5")).LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CardUpdates_ReachEveryPostedCopy()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            var workspace = await db.Workspaces.SingleAsync();
+            var outbox = bot.Services.GetRequiredService<Outbox>();
+            await outbox.ToConversationAsync(db, workspace.Id, BotHarness.ChannelChat("team"), Reply.Text("v1"), "post-1", subject: "approval:x");
+            await outbox.ToPersonAsync(db, workspace.Id, "adelev@example.com", "Adele", Reply.Text("v1"), "post-2", subject: "approval:x");
+            await db.SaveChangesAsync();
+        }
+
+        await DrainAsync(bot);
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            await bot.Services.GetRequiredService<Outbox>().UpdateCardsAsync(db, (await db.Workspaces.SingleAsync()).Id, "approval:x", Reply.Text("v2"), "update-1");
+            await db.SaveChangesAsync();
+        }
+
+        await DrainAsync(bot);
+
+        Assert.Equal(2, sender.Updated.Count);
+        Assert.Equal(["team", "dm-adelev@example.com"], sender.Updated.Select(u => u.Conversation.ConversationId).Order().Reverse().ToArray());
+    }
+}
