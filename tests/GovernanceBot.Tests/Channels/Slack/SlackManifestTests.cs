@@ -1,4 +1,5 @@
 using GovernanceBot.Channels.Slack;
+using GovernanceBot.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace GovernanceBot.Tests.Channels.Slack;
@@ -9,7 +10,7 @@ public sealed class SlackManifestTests
     public void BotScopesTheCodeRequests_EqualTheScopesInTheAppManifest()
     {
         var yaml = new YamlStream();
-        using (var reader = File.OpenText(Path.Combine(RepositoryRoot(), "infra", "slack", "manifest.yaml")))
+        using (var reader = File.OpenText(RepoPaths.Combine("infra", "slack", "manifest.yaml")))
         {
             yaml.Load(reader);
         }
@@ -25,7 +26,7 @@ public sealed class SlackManifestTests
     public void TheManifest_SubscribesToTheEventsTheBotHandles()
     {
         var yaml = new YamlStream();
-        using (var reader = File.OpenText(Path.Combine(RepositoryRoot(), "infra", "slack", "manifest.yaml")))
+        using (var reader = File.OpenText(RepoPaths.Combine("infra", "slack", "manifest.yaml")))
         {
             yaml.Load(reader);
         }
@@ -35,16 +36,5 @@ public sealed class SlackManifestTests
 
         Assert.Equal(["app_mention", "app_uninstalled", "message.im", "tokens_revoked"],
             events.Children.Select(n => ((YamlScalarNode)n).Value!).Order(StringComparer.Ordinal));
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GovernanceBot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("GovernanceBot.sln not found above the test binaries.");
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernanceBot.Channels.Slack;
+using GovernanceBot.Testing;
 
 namespace GovernanceBot.Tests.Channels.Slack;
 
@@ -19,7 +20,7 @@ public sealed class SlackSignatureConformanceTests
     [Fact]
     public void BoltFixtures_AreExactlyWhatOurSignerProduces()
     {
-        var path = Path.Combine(SlackManifestTests.RepositoryRoot(), "tests", "conformance", "slack", "fixtures.json");
+        var path = RepoPaths.Combine("tests", "conformance", "slack", "fixtures.json");
         var expected = Fixtures().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
         if (Environment.GetEnvironmentVariable("UPDATE_SLACK_FIXTURES") == "1")
         {
