@@ -285,7 +285,7 @@ public sealed partial class SlackInbound(
         };
 
         var running = engine.HandleAsync(turn, cancellationToken);
-        if (await FinishesWithinBudgetAsync(running) && InputErrors(await running) is { } errors)
+        if (await FinishesWithinBudgetAsync(running) && running.IsCompletedSuccessfully && InputErrors(running.Result) is { } errors)
         {
             var inputBlocks = view.State?.Values?.Keys.ToList() ?? [];
             var byBlock = new Dictionary<string, string>(StringComparer.Ordinal);

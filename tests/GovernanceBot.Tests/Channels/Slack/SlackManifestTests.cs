@@ -9,13 +9,7 @@ public sealed class SlackManifestTests
     [Fact]
     public void BotScopesTheCodeRequests_EqualTheScopesInTheAppManifest()
     {
-        var yaml = new YamlStream();
-        using (var reader = File.OpenText(RepoPaths.Combine("infra", "slack", "manifest.yaml")))
-        {
-            yaml.Load(reader);
-        }
-
-        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var root = Manifest();
         var bot = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)root["oauth_config"])["scopes"])["bot"];
         var manifestScopes = bot.Children.Select(n => ((YamlScalarNode)n).Value!).Order(StringComparer.Ordinal).ToList();
 
@@ -25,16 +19,18 @@ public sealed class SlackManifestTests
     [Fact]
     public void TheManifest_SubscribesToTheEventsTheBotHandles()
     {
-        var yaml = new YamlStream();
-        using (var reader = File.OpenText(RepoPaths.Combine("infra", "slack", "manifest.yaml")))
-        {
-            yaml.Load(reader);
-        }
-
-        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
+        var root = Manifest();
         var events = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)root["settings"])["event_subscriptions"])["bot_events"];
 
         Assert.Equal(["app_mention", "app_uninstalled", "message.im", "tokens_revoked"],
             events.Children.Select(n => ((YamlScalarNode)n).Value!).Order(StringComparer.Ordinal));
+    }
+
+    private static YamlMappingNode Manifest()
+    {
+        var yaml = new YamlStream();
+        using var reader = File.OpenText(RepoPaths.Combine("infra", "slack", "manifest.yaml"));
+        yaml.Load(reader);
+        return (YamlMappingNode)yaml.Documents[0].RootNode;
     }
 }
