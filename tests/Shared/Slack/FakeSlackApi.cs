@@ -168,7 +168,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
             "chat.postMessage" or "chat.update" => new() { ["ok"] = true, ["channel"] = body["channel"]?.DeepClone(), ["ts"] = (string?)body["ts"] ?? ts },
             "chat.postEphemeral" => new() { ["ok"] = true, ["message_ts"] = ts },
             "conversations.open" => new() { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + ((string?)body["users"] ?? "X") } },
-            "views.open" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = "V" + ts.Replace(".", string.Empty, StringComparison.Ordinal) } },
+            "views.open" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"V{calls.Count(c => c.Method == method)}" } },
             "users.info" => UserAnswer((string?)body["user"]),
             "users.lookupByEmail" => Emails.FirstOrDefault(p => p.Value == (string?)body["email"]).Key is { } id
                 ? UserAnswer(id)

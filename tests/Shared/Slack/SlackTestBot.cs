@@ -209,7 +209,7 @@ public sealed class TestCards : ICardRenderer, IBlockKitTranslator
             {
                 ["type"] = "modal",
                 ["callback_id"] = verb.GetValue<string>(),
-                ["private_metadata"] = new JsonObject { ["id"] = "42" }.ToJsonString(),
+                ["private_metadata"] = new JsonObject { ["verb"] = verb.GetValue<string>(), ["data"] = new JsonObject { ["id"] = "42" } }.ToJsonString(),
                 ["title"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Form" },
                 ["submit"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Send" },
                 ["blocks"] = new JsonArray(new JsonObject

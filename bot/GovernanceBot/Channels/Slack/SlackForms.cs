@@ -42,6 +42,13 @@ public sealed class SlackForms(TimeProvider time) : IDisposable
         return copy;
     }
 
+    /// <summary>Remembers which message an opened modal (by view id) belongs to, until it is submitted.</summary>
+    public void RememberView(string viewId, SlackFormContext context) =>
+        modals.Set("view:" + viewId, context, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromDays(1) });
+
+    public SlackFormContext? FindView(string? viewId) =>
+        viewId is not null && modals.TryGetValue("view:" + viewId, out SlackFormContext? context) ? context : null;
+
     /// <summary>A copy of the modal a form button opens, or null when it is unknown or expired.</summary>
     public JsonObject? Find(string actionId) =>
         modals.TryGetValue(actionId, out JsonObject? modal) && modal is not null ? (JsonObject)modal.DeepClone() : null;

@@ -23,9 +23,10 @@ public sealed record SlackAck(int StatusCode, string? Json = null, string? Text 
 /// <remarks>
 /// The contract with the Block Kit translator: a button's <c>action_id</c> is the card action's verb,
 /// optionally followed by <c>#…</c> to keep ids unique within a message; its <c>value</c> is the
-/// action's data as a JSON object (buttons without a value, such as links, are not actions). A
-/// modal's <c>callback_id</c> is the submit verb (same rule), its <c>private_metadata</c> the submit
-/// data as a JSON object, and each input block's <c>block_id</c> the Adaptive Card input id.
+/// action's data as a JSON object (buttons without a value, and <c>url:</c> links, are not actions).
+/// A modal's <c>private_metadata</c> is <c>{"verb", "data"}</c> of its submit action (or just the data,
+/// with the verb in <c>callback_id</c>), and each input block's <c>block_id</c> is the Adaptive Card
+/// input id.
 /// </remarks>
 public sealed partial class SlackInbound(
     ConversationEngine engine,
@@ -200,7 +201,7 @@ public sealed partial class SlackInbound(
             return SlackAck.Empty;
         }
 
-        if (action["type"]?.GetValue<string>() == "button" && action["value"] is null)
+        if (actionId.StartsWith("url:", StringComparison.Ordinal) || (action["type"]?.GetValue<string>() == "button" && action["value"] is null))
         {
             return Ignored("link button");
         }
@@ -240,12 +241,14 @@ public sealed partial class SlackInbound(
             return;
         }
 
-        var context = new SlackFormContext(modal["private_metadata"]?.GetValue<string>(), origin.ChannelId, origin.SourceMessageTs, origin.ThreadTs);
-        modal["private_metadata"] = JsonSerializer.Serialize(context, SlackJson.Default.SlackFormContext);
         try
         {
             // The trigger_id is single-use and lives about 3 s: open now, before acknowledging.
-            await api.OpenViewAsync(installation.BotToken, payload.TriggerId, modal, cancellationToken);
+            var opened = await api.OpenViewAsync(installation.BotToken, payload.TriggerId, modal, cancellationToken);
+            if (opened.View?.Id is { } viewId)
+            {
+                forms.RememberView(viewId, new SlackFormContext(origin.ChannelId, origin.SourceMessageTs, origin.ThreadTs));
+            }
         }
         catch (SlackApiException ex)
         {
@@ -266,8 +269,8 @@ public sealed partial class SlackInbound(
             return SlackAck.Empty;
         }
 
-        var context = TryParse(view.PrivateMetadata);
-        var data = ParseObject(context?.Metadata);
+        var context = forms.FindView(view.Id);
+        var (verb, data) = Submitted(callbackId, view.PrivateMetadata);
         MergeInputs(data, view.State);
         var dedupe = $"view:{teamId}:{view.Id}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data.ToJsonString())))[..16]}";
         if (!await inbound.TryRecordAsync(ChannelNames.Slack, dedupe, cancellationToken))
@@ -280,7 +283,7 @@ public sealed partial class SlackInbound(
         var origin = new SlackOrigin(teamId, channelId, userId, channelId.StartsWith('D') || channelId == userId, context?.ThreadTs, context?.MessageTs);
         var turn = await TurnAsync(installation, teamId, origin, userId, payload.User?.Name, cancellationToken) with
         {
-            Action = new CardAction(Verb(callbackId), data, context?.MessageTs),
+            Action = new CardAction(verb, data, context?.MessageTs),
             EventId = view.Id,
         };
 
@@ -424,21 +427,16 @@ public sealed partial class SlackInbound(
         }
     }
 
-    private static SlackFormContext? TryParse(string? privateMetadata)
+    /// <summary>
+    /// The verb and data of a submitted modal: <c>private_metadata</c> is <c>{"verb", "data"}</c> (the
+    /// translator's form) or the data itself, with the verb in <c>callback_id</c>.
+    /// </summary>
+    private static (string Verb, JsonObject Data) Submitted(string callbackId, string? privateMetadata)
     {
-        if (string.IsNullOrWhiteSpace(privateMetadata))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(privateMetadata, SlackJson.Default.SlackFormContext);
-        }
-        catch (JsonException)
-        {
-            return new SlackFormContext(privateMetadata, null, null, null);
-        }
+        var metadata = ParseObject(privateMetadata);
+        return metadata["data"] is JsonObject data && metadata["verb"] is JsonValue verb && verb.GetValueKind() == JsonValueKind.String
+            ? (Verb(verb.GetValue<string>()), (JsonObject)data.DeepClone())
+            : (Verb(callbackId), metadata);
     }
 
     /// <summary>Adds each input's value to the data under its block id (the card's input id).</summary>

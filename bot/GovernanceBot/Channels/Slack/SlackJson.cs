@@ -11,7 +11,6 @@ namespace GovernanceBot.Channels.Slack;
 [JsonSerializable(typeof(SlackEnvelope))]
 [JsonSerializable(typeof(SlackInteraction))]
 [JsonSerializable(typeof(SlackViewSubmissionAnswer))]
-[JsonSerializable(typeof(SlackFormContext))]
 [JsonSerializable(typeof(SlackInstallState))]
 [JsonSerializable(typeof(ChatPostMessageRequest))]
 [JsonSerializable(typeof(ChatUpdateRequest))]
@@ -109,11 +108,8 @@ public sealed record SlackState(Dictionary<string, Dictionary<string, JsonObject
 /// <summary>The answer to a <c>view_submission</c> that keeps the modal open with errors.</summary>
 public sealed record SlackViewSubmissionAnswer(string ResponseAction, IReadOnlyDictionary<string, string> Errors);
 
-/// <summary>
-/// What a modal opened from a message carries in its <c>private_metadata</c>: the translator's own
-/// metadata and the message the form came from (so a decision can update it in place).
-/// </summary>
-public sealed record SlackFormContext(string? Metadata, string? Channel, string? MessageTs, string? ThreadTs);
+/// <summary>Where an open modal's form came from: the message to update in place after a decision.</summary>
+public sealed record SlackFormContext(string Channel, string? MessageTs, string? ThreadTs);
 
 /// <summary>The signed content of an OAuth <c>state</c>.</summary>
 public sealed record SlackInstallState(string Nonce, long IssuedAt);

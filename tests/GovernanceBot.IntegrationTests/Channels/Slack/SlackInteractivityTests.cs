@@ -23,7 +23,7 @@ public sealed class FeedbackSubmitHandler : ITurnHandler
         IReadOnlyList<Reply> replies = string.IsNullOrWhiteSpace(comment)
             ? [Reply.InvalidInput("Write a comment, e.g. \"Looks good\".", new Dictionary<string, string> { ["comment"] = "Write a comment, e.g. \"Looks good\"." })]
             : [
-                new CardReply("feedback.done", new JsonObject { ["comment"] = comment, ["id"] = context.Turn.Action.Data["id"]?.DeepClone() }, $"Feedback: {comment}") { ReplacesSourceCard = true },
+                new CardReply("feedback.done", new JsonObject { ["comment"] = comment, ["id"] = context.Turn.Action.Data["id"]?.DeepClone() }, $"Feedback {context.Turn.Action.Data["id"]}: {comment}") { ReplacesSourceCard = true },
                 Reply.Text("Thanks, **noted**.") with { Audience = ReplyAudience.Requester },
             ];
         return Task.FromResult(replies);
@@ -66,7 +66,7 @@ public sealed class SlackInteractivityTests
         ["user"] = new JsonObject { ["id"] = SlackTestBot.Alex, ["team_id"] = SlackTestBot.Team },
         ["view"] = new JsonObject
         {
-            ["id"] = "V0FORM",
+            ["id"] = "V1",
             ["team_id"] = SlackTestBot.Team,
             ["callback_id"] = openedView["callback_id"]?.DeepClone(),
             ["private_metadata"] = openedView["private_metadata"]?.DeepClone(),
@@ -156,6 +156,8 @@ public sealed class SlackInteractivityTests
         Assert.Equal("C0PROGRAM", (string?)update.Body["channel"]);
         Assert.Equal("1764072000.000001", (string?)update.Body["ts"]);
         Assert.StartsWith("feedback.done:", (string?)update.Body["blocks"]![0]!["text"]!["text"], StringComparison.Ordinal);
+        // The form's own data (from the card) reached the handler along with the input.
+        Assert.Contains("Feedback 42:", (string?)update.Body["blocks"]![0]!["text"]!["text"], StringComparison.Ordinal);
         Assert.DoesNotContain("<!here>", update.Body.ToJsonString(), StringComparison.Ordinal);
         var thanks = Assert.Single(slack.Slack.CallsTo("chat.postEphemeral"));
         Assert.Equal(SlackTestBot.Alex, (string?)thanks.Body["user"]);
