@@ -22,6 +22,7 @@ public static class GovernanceBotApp
         builder.AddGovernanceHosting();
 
         builder.Services
+            .AddGovernanceTelemetry(builder.Configuration)
             .AddGovernanceStore(builder.Configuration)
             .AddGovernanceAsCode()
             .AddOutbox(builder.Configuration)
@@ -37,6 +38,7 @@ public static class GovernanceBotApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseInboundMetrics();
         app.MapHealth();
         app.MapSlack();
         return app;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using GovernanceBot.Hosting;
 using GovernanceBot.Store;
@@ -15,6 +16,7 @@ public sealed class ConversationEngine(
     IServiceScopeFactory scopes,
     WorkspaceResolver workspaces,
     TimeProvider time,
+    BotMetrics metrics,
     ILogger<ConversationEngine> logger)
 {
     public Router Router => router;
@@ -28,6 +30,7 @@ public sealed class ConversationEngine(
 
         var match = router.Match(turn);
         Log.TurnRouted(logger, turn.Channel, match.GetType().Name, turn.EventId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             return match switch
@@ -49,7 +52,19 @@ public sealed class ConversationEngine(
                 "I could not finish that. Nothing was half-saved: try again in a moment.",
                 ["Type **help** to see what I can do."], reference)];
         }
+        finally
+        {
+            metrics.TurnHandled(RouteName(match), Stopwatch.GetElapsedTime(started));
+        }
     }
+
+    private static string RouteName(RouteMatch match) => match switch
+    {
+        CommandMatch m => m.Route.Words,
+        ActionMatch m => m.Route.Verb,
+        FallbackMatch { Handler: not null } => "ask",
+        _ => match.GetType().Name,
+    };
 
     public static CardReply ErrorReply(string title, string message, IReadOnlyList<string> tryNext, string? reference = null) =>
         Reply.Card("error", new ErrorCard(title, message, tryNext, reference), ConversationJson.Default.ErrorCard, $"{title}. {message}");

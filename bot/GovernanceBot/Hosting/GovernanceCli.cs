@@ -21,6 +21,7 @@ public static class GovernanceCli
         root.Add(ImportCommand(args));
         root.Add(ExportCommand(args));
         root.Add(HealthCheckCommand());
+        root.Add(TeamsPackage.Command());
         return root;
     }
 
@@ -30,6 +31,7 @@ public static class GovernanceCli
         var builder = Host.CreateApplicationBuilder(ConfigurationArgs(args));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<BotMetrics>();
         builder.Services.AddGovernanceStore(builder.Configuration).AddGovernanceAsCode();
         configure?.Invoke(builder.Services);
         var host = builder.Build();

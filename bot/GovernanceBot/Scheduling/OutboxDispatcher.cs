@@ -56,6 +56,7 @@ public sealed class OutboxDispatcher(
     IEnumerable<IChannelSender> senders,
     IOptions<OutboxOptions> options,
     TimeProvider time,
+    BotMetrics metrics,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     private readonly string instance = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -83,6 +84,7 @@ public sealed class OutboxDispatcher(
                 Log.OutboxPassFailed(logger, ex);
             }
 
+            await ReportDepthAsync(stoppingToken);
             using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             poll.CancelAfter(options.Value.PollInterval);
             try
@@ -93,6 +95,22 @@ public sealed class OutboxDispatcher(
             {
                 // The poll interval passed: look again.
             }
+        }
+    }
+
+    private async Task ReportDepthAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = factory.Create();
+            var pending = db.Outbox.Where(o => o.Status == OutboxStatus.Pending);
+            var depth = await pending.LongCountAsync(cancellationToken);
+            var oldest = depth == 0 ? (DateTimeOffset?)null : await pending.MinAsync(o => (DateTimeOffset?)o.CreatedAt, cancellationToken);
+            metrics.OutboxState(depth, oldest is { } at ? time.GetUtcNow() - at : TimeSpan.Zero);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.OutboxPassFailed(logger, ex);
         }
     }
 
@@ -336,11 +354,13 @@ public sealed class OutboxDispatcher(
         {
             row.Status = OutboxStatus.Failed;
             row.LastError = Truncate(result.Reason);
+            metrics.SendFailed("permanent", result.Reason);
             Log.OutboxSendFailed(logger, row.Id, row.Destination, result.Reason ?? "unknown");
         }
         else
         {
             row.NextAttemptAt = now + Backoff(row.Attempts, result.RetryAfter);
+            metrics.SendFailed("transient", result.Reason);
             row.LastError = Truncate(result.Reason);
         }
 
