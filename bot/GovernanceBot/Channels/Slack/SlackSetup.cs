@@ -13,13 +13,14 @@ public static class SlackSetup
     /// <summary>
     /// Registers the Slack channel: options, the Web API client (retries honouring <c>Retry-After</c>,
     /// per-attempt timeouts), workspaces and their encrypted tokens, the inbound pipeline, the
-    /// background work queue and <see cref="IChannelSender"/> for Slack.
+    /// background work queue and, when <c>Slack:SigningSecret</c> is set, <see cref="IChannelSender"/> for Slack.
     /// </summary>
     public static IServiceCollection AddSlack(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section));
+        var enabled = !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:SigningSecret"]);
         var dataProtection = services.AddDataProtection().SetApplicationName("GovernanceBot");
-        if (!string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:SigningSecret"]))
+        if (enabled)
         {
             // Installed workspaces' tokens must survive restarts: keep the key ring with the data.
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(configuration["DataProtection:KeysPath"] ?? Path.Combine("data", "keys")));
@@ -61,7 +62,12 @@ public static class SlackSetup
         services.AddTransient<SlackReplies>();
         services.AddTransient<SlackInbound>();
         services.AddTransient<SlackOAuth>();
-        services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
+        if (enabled)
+        {
+            // Without Slack configured there is no Slack to send to: the outbox reports it as such.
+            services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
+        }
+
         return services;
     }
 
