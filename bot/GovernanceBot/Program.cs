@@ -1,4 +1,5 @@
 using GovernanceBot.Cards;
+using GovernanceBot.Channels.Slack;
 using GovernanceBot.Channels.Teams;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Approvals;
@@ -51,7 +52,8 @@ public static class GovernanceBotApp
             .AddBenefits()
             .AddAudit()
             .AddAsk(builder.Configuration)
-            .AddTeams(builder.Configuration);
+            .AddTeams(builder.Configuration)
+            .AddSlack(builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -59,6 +61,7 @@ public static class GovernanceBotApp
         app.MapHealth();
         app.MapCards();
         app.MapTeams();
+        app.MapSlack();
         return app;
     }
 

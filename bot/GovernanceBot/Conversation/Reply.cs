@@ -22,12 +22,26 @@ public abstract record Reply
     public bool ReplacesSourceCard { get; init; }
 
     /// <summary>
+    /// Set when the reply refuses a card form's input: the form's input id → what is wrong with it.
+    /// Slack keeps the modal open and shows each message under its input
+    /// (<c>response_action: errors</c>); other channels deliver the reply as usual. Nothing was saved.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? InputErrors { get; init; }
+
+    /// <summary>
     /// What a posted card is about (e.g. <c>approval:{id}</c>). Channels record the posted message
     /// under it, so a later change can update every copy in place.
     /// </summary>
     public string? Subject { get; init; }
 
     public static TextReply Text(string text) => new(text);
+
+    /// <summary>
+    /// Refuses a form submission: <paramref name="text"/> says what was wrong and gives an example of
+    /// right; <paramref name="errors"/> name the offending inputs by id.
+    /// </summary>
+    public static TextReply InvalidInput(string text, IReadOnlyDictionary<string, string> errors) =>
+        new(text) { Audience = ReplyAudience.Requester, InputErrors = errors };
 
     public static CardReply Card<T>(string template, T data, JsonTypeInfo<T> typeInfo, string summary) =>
         new(template, (JsonObject)JsonSerializer.SerializeToNode(data, typeInfo)!, summary);

@@ -1,0 +1,29 @@
+using System.Text.Json.Nodes;
+using GovernanceBot.Cards;
+using GovernanceBot.Conversation;
+
+namespace GovernanceBot.Channels.Slack;
+
+/// <summary>A reply as Slack message content: mrkdwn fallback text and, for cards, blocks.</summary>
+public sealed record SlackMessageContent(string Text, JsonArray? Blocks);
+
+/// <summary>
+/// Turns a <see cref="Reply"/> into Slack content. Cards are rendered by <see cref="ICardRenderer"/>
+/// and translated by <see cref="IBlockKitTranslator"/>; their forms are registered with
+/// <see cref="SlackForms"/> so their buttons open the modal. Text is escaped (B6).
+/// </summary>
+public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTranslator translator, SlackForms forms)
+{
+    public SlackMessageContent Build(Reply reply) => reply switch
+    {
+        TextReply text => new SlackMessageContent(SlackMrkdwn.FromReplyText(text.Body), null),
+        CardReply card => FromCard(card),
+        _ => throw new ArgumentException($"Slack cannot send a {reply.GetType().Name}.", nameof(reply)),
+    };
+
+    private SlackMessageContent FromCard(CardReply card)
+    {
+        var message = translator.Translate(renderer.Render(card.Template, card.Data), card.Summary);
+        return new SlackMessageContent(SlackMrkdwn.Escape(message.Text), forms.Register(message.Blocks, message.Modals));
+    }
+}

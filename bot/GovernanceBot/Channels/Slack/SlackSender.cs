@@ -1,0 +1,87 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Hosting;
+
+namespace GovernanceBot.Channels.Slack;
+
+/// <summary>
+/// Sends into Slack on the bot's own initiative (<see cref="IChannelSender"/>): chat.postMessage,
+/// chat.update and conversations.open with the team's bot token. Failures come back as
+/// <see cref="SendResult"/> values: <c>channel_not_found</c>, <c>not_in_channel</c>,
+/// <c>account_inactive</c>, <c>invalid_auth</c> and other errors that need a person are permanent.
+/// </summary>
+public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, SlackMessageBuilder builder, ILogger<SlackSender> logger) : IChannelSender
+{
+    public string Channel => ChannelNames.Slack;
+
+    public Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken) =>
+        RunAsync(conversation.WorkspaceExternalId, "chat.postMessage", async token =>
+        {
+            var content = builder.Build(reply);
+            var sent = await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, content.Text, content.Blocks, conversation.ThreadId), cancellationToken);
+            return SendResult.Sent(sent.Ts);
+        });
+
+    public Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken) =>
+        RunAsync(conversation.WorkspaceExternalId, "chat.update", async token =>
+        {
+            var content = builder.Build(reply);
+            var updated = await api.UpdateAsync(token, new ChatUpdateRequest(conversation.ConversationId, messageId, content.Text, content.Blocks), cancellationToken);
+            return SendResult.Sent(updated.Ts ?? messageId);
+        });
+
+    /// <summary>
+    /// Opens the DM with a user: by their Slack id, or — for a stakeholder known only by e-mail —
+    /// after <c>users.lookupByEmail</c>.
+    /// </summary>
+    public async Task<(ConversationRef? Conversation, SendResult? Failure)> OpenDirectAsync(string workspaceExternalId, ChatUserRef user, CancellationToken cancellationToken)
+    {
+        ConversationRef? opened = null;
+        var result = await RunAsync(workspaceExternalId, "conversations.open", async token =>
+        {
+            var userId = user.Id;
+            if (!LooksLikeSlackUserId(userId))
+            {
+                if (string.IsNullOrWhiteSpace(user.Email))
+                {
+                    return SendResult.Permanent("users_not_found");
+                }
+
+                var found = await api.LookupUserByEmailAsync(token, user.Email, cancellationToken);
+                userId = found.User?.Id ?? string.Empty;
+            }
+
+            var channel = await api.OpenDirectAsync(token, userId, cancellationToken);
+            opened = new ConversationRef(ChannelNames.Slack, workspaceExternalId, channel.Channel?.Id ?? string.Empty, ConversationKind.Personal);
+            return SendResult.Sent(opened.ConversationId);
+        });
+        return result.Succeeded ? (opened, null) : (null, result);
+    }
+
+    /// <summary>Slack user ids: U… or W… (Enterprise Grid), upper-case letters and digits.</summary>
+    internal static bool LooksLikeSlackUserId(string? id) =>
+        id is { Length: >= 3 } && (id[0] == 'U' || id[0] == 'W') && id.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c));
+
+    /// <summary>Maps a Web API failure to the outbox's view of it.</summary>
+    internal static SendResult ToResult(SlackApiException ex) =>
+        ex.IsPermanent ? SendResult.Permanent(ex.Error) : SendResult.Transient(ex.Error, ex.RetryAfter);
+
+    private async Task<SendResult> RunAsync(string teamId, string method, Func<string, Task<SendResult>> call)
+    {
+        var installation = await workspaces.FindAsync(teamId, CancellationToken.None);
+        if (installation is null)
+        {
+            Log.SlackSendFailed(logger, method, teamId, "not_installed");
+            return SendResult.Permanent("not_installed");
+        }
+
+        try
+        {
+            return await call(installation.BotToken);
+        }
+        catch (SlackApiException ex)
+        {
+            Log.SlackSendFailed(logger, ex.Method, teamId, ex.Error);
+            return ToResult(ex);
+        }
+    }
+}

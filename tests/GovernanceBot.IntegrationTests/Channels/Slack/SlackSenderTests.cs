@@ -1,0 +1,135 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Testing.Slack;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GovernanceBot.IntegrationTests.Channels.Slack;
+
+/// <summary>The Slack <see cref="IChannelSender"/> against the fake Web API: retries, Retry-After, permanent failures.</summary>
+public sealed class SlackSenderTests
+{
+    private static readonly ConversationRef Channel = new(ChannelNames.Slack, SlackTestBot.Team, "C0PROGRAM", ConversationKind.Channel);
+
+    private static IChannelSender Sender(SlackTestBot slack) =>
+        slack.Bot.Services.GetServices<IChannelSender>().Single(s => s.Channel == ChannelNames.Slack);
+
+    [Fact]
+    public async Task Send_PostsTheMessageWithTheWorkspacesToken_AndReturnsItsTs()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+
+        var result = await Sender(slack).SendAsync(Channel with { ThreadId = "1764070000.000009" }, Reply.Text("Check-in is **open**"), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        var call = Assert.Single(slack.Slack.CallsTo("chat.postMessage"));
+        Assert.Equal("1764072000.000001", result.MessageId);
+        Assert.Equal("xoxb-config-token", call.Token);
+        Assert.Equal("Check-in is *open*", (string?)call.Body["text"]);
+        Assert.Equal("1764070000.000009", (string?)call.Body["thread_ts"]);
+    }
+
+    [Fact]
+    public async Task Send_After429_WaitsForRetryAfterThenSucceeds()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+        slack.Slack.Script("chat.postMessage", FakeSlackAnswer.RateLimited(1));
+
+        var result = await Sender(slack).SendAsync(Channel, Reply.Text("hello"), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        var calls = slack.Slack.CallsTo("chat.postMessage");
+        Assert.Equal(2, calls.Count);
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(0.95), $"retried after {(calls[1].At - calls[0].At).TotalMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Send_After500AndATimeout_IsRetriedAndDelivered()
+    {
+        await using var slack = await SlackTestBot.StartAsync(settings: new Dictionary<string, string?> { ["Slack:AttemptTimeout"] = "00:00:00.500" });
+        slack.Slack.Script("chat.postMessage", FakeSlackAnswer.ServerError, FakeSlackAnswer.Timeout);
+
+        var result = await Sender(slack).SendAsync(Channel, Reply.Text("hello"), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(3, slack.Slack.CallsTo("chat.postMessage").Count);
+    }
+
+    [Fact]
+    public async Task Send_StillRateLimitedAfterEveryRetry_IsTransientWithRetryAfter()
+    {
+        await using var slack = await SlackTestBot.StartAsync(settings: new Dictionary<string, string?> { ["Slack:MaxRetries"] = "1" });
+        slack.Slack.Script("chat.postMessage", FakeSlackAnswer.RateLimited(0), FakeSlackAnswer.RateLimited(30));
+
+        var result = await Sender(slack).SendAsync(Channel, Reply.Text("hello"), CancellationToken.None);
+
+        Assert.Equal(SendFailureKind.Transient, result.Failure);
+        Assert.Equal("ratelimited", result.Reason);
+        Assert.Equal(TimeSpan.FromSeconds(30), result.RetryAfter);
+    }
+
+    [Theory]
+    [InlineData("channel_not_found")]
+    [InlineData("not_in_channel")]
+    [InlineData("account_inactive")]
+    [InlineData("invalid_auth")]
+    public async Task Send_WithAPermanentSlackError_IsPermanentAndNotRetried(string error)
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+        slack.Slack.Script("chat.postMessage", FakeSlackAnswer.Error(error));
+
+        var result = await Sender(slack).SendAsync(Channel, Reply.Text("hello"), CancellationToken.None);
+
+        Assert.Equal(SendFailureKind.Permanent, result.Failure);
+        Assert.Equal(error, result.Reason);
+        Assert.Single(slack.Slack.CallsTo("chat.postMessage"));
+    }
+
+    [Fact]
+    public async Task Update_ReplacesTheMessageInPlace()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+
+        var result = await Sender(slack).UpdateAsync(Channel, "1764072000.000042", Reply.Text("Decided: **approved**"), CancellationToken.None);
+
+        Assert.True(result.Succeeded);
+        var call = Assert.Single(slack.Slack.CallsTo("chat.update"));
+        Assert.Equal("1764072000.000042", (string?)call.Body["ts"]);
+        Assert.Equal("Decided: *approved*", (string?)call.Body["text"]);
+    }
+
+    [Fact]
+    public async Task OpenDirect_ForAStakeholderKnownOnlyByEmail_LooksThemUpThenOpensTheDm()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+
+        var (conversation, failure) = await Sender(slack).OpenDirectAsync(SlackTestBot.Team, new ChatUserRef(string.Empty, "Megan", "meganb@example.com"), CancellationToken.None);
+
+        Assert.Null(failure);
+        Assert.Equal("DUMEGAN", conversation!.ConversationId);
+        Assert.Equal(ConversationKind.Personal, conversation.Kind);
+        Assert.Equal("meganb@example.com", (string?)Assert.Single(slack.Slack.CallsTo("users.lookupByEmail")).Body["email"]);
+        Assert.Equal("UMEGAN", (string?)Assert.Single(slack.Slack.CallsTo("conversations.open")).Body["users"]);
+    }
+
+    [Fact]
+    public async Task OpenDirect_ForAnUnknownEmail_IsPermanent()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+
+        var (conversation, failure) = await Sender(slack).OpenDirectAsync(SlackTestBot.Team, new ChatUserRef(string.Empty, "Nobody", "nobody@example.com"), CancellationToken.None);
+
+        Assert.Null(conversation);
+        Assert.Equal(SendFailureKind.Permanent, failure!.Failure);
+        Assert.Equal("users_not_found", failure.Reason);
+    }
+
+    [Fact]
+    public async Task Send_ToATeamWithoutAToken_IsPermanentNotInstalled()
+    {
+        await using var slack = await SlackTestBot.StartAsync(settings: new Dictionary<string, string?> { ["Slack:BotToken"] = null });
+
+        var result = await Sender(slack).SendAsync(Channel, Reply.Text("hello"), CancellationToken.None);
+
+        Assert.Equal("not_installed", result.Reason);
+        Assert.Empty(slack.Slack.Calls);
+    }
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GovernanceBot.Testing.Slack;
+
+/// <summary>One request the fake Slack received: the Web API method (or <c>response_url</c>), its token and its fields.</summary>
+public sealed record SlackCall(string Method, string? Token, JsonObject Body, DateTimeOffset At);
+
+/// <summary>What the fake answers to one call: a status, a JSON body, optional Retry-After, or a hang.</summary>
+public sealed record FakeSlackAnswer(HttpStatusCode Status, JsonObject? Body = null, int? RetryAfterSeconds = null, bool Hang = false)
+{
+    public static FakeSlackAnswer Error(string error) => new(HttpStatusCode.OK, new JsonObject { ["ok"] = false, ["error"] = error });
+
+    public static FakeSlackAnswer RateLimited(int retryAfterSeconds) => new(HttpStatusCode.TooManyRequests, new JsonObject { ["ok"] = false, ["error"] = "ratelimited" }, retryAfterSeconds);
+
+    public static readonly FakeSlackAnswer ServerError = new(HttpStatusCode.InternalServerError);
+
+    /// <summary>Never answers (until the caller gives up): a timeout.</summary>
+    public static readonly FakeSlackAnswer Timeout = new(HttpStatusCode.OK, Hang: true);
+}
+
+/// <summary>
+/// A fake Slack Web API on 127.0.0.1: <c>POST /api/{method}</c> (JSON or form) and
+/// <c>POST /hooks/{id}</c> (response URLs). It records every call, answers like Slack by default,
+/// and plays scripted answers (ok:false, 429 + Retry-After, 500, a hang) when told to.
+/// </summary>
+public sealed class FakeSlackApi : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<SlackCall> calls = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeSlackAnswer>> scripted = new();
+    private readonly List<(string Method, int Count, TaskCompletionSource Signal)> waiters = [];
+    private readonly Lock gate = new();
+    private int nextTs;
+
+    private FakeSlackApi(WebApplication app) => this.app = app;
+
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    public Uri ApiBaseUrl => new(BaseAddress, "api/");
+
+    /// <summary>A response URL on this fake (allowed by the bot because it shares the API's host).</summary>
+    public Uri ResponseUrl(string id = "T0TEST/1/abc") => new(BaseAddress, $"hooks/{id}");
+
+    /// <summary>users.info answers: user id → e-mail.</summary>
+    public ConcurrentDictionary<string, string> Emails { get; } = new();
+
+    /// <summary>oauth.v2.access answer (ok:true) for a code; override to test refusals.</summary>
+    public JsonObject OAuthAnswer { get; set; } = new()
+    {
+        ["ok"] = true,
+        ["access_token"] = "xoxb-installed-token",
+        ["token_type"] = "bot",
+        ["scope"] = "app_mentions:read,chat:write,commands,im:history,im:write,users:read,users:read.email",
+        ["bot_user_id"] = "UINSTALLEDBOT",
+        ["app_id"] = "A0TEST",
+        ["team"] = new JsonObject { ["id"] = "T0INSTALL", ["name"] = "Installed Team" },
+    };
+
+    public IReadOnlyList<SlackCall> Calls => [.. calls];
+
+    public IReadOnlyList<SlackCall> CallsTo(string method) => [.. calls.Where(c => c.Method == method)];
+
+    public static async Task<FakeSlackApi> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeSlackApi(app);
+        app.MapPost("/api/{method}", (HttpContext context, string method) => fake.HandleAsync(context, method));
+        app.MapPost("/hooks/{**id}", (HttpContext context) => fake.HandleAsync(context, "response_url"));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        return fake;
+    }
+
+    /// <summary>The next calls to <paramref name="method"/> get these answers, in order; then the default again.</summary>
+    public void Script(string method, params FakeSlackAnswer[] answers)
+    {
+        var queue = scripted.GetOrAdd(method, _ => new ConcurrentQueue<FakeSlackAnswer>());
+        foreach (var answer in answers)
+        {
+            queue.Enqueue(answer);
+        }
+    }
+
+    /// <summary>Completes once <paramref name="count"/> calls to the method have arrived (fails the test after 15 s).</summary>
+    public Task WaitForAsync(string method, int count = 1)
+    {
+        lock (gate)
+        {
+            if (calls.Count(c => c.Method == method) >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiters.Add((method, count, signal));
+            return signal.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, string method)
+    {
+        JsonObject body;
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync();
+            body = [];
+            foreach (var (key, value) in form)
+            {
+                body[key] = value.ToString();
+            }
+        }
+        else
+        {
+            body = (await JsonNode.ParseAsync(context.Request.Body)) as JsonObject ?? [];
+        }
+
+        var auth = context.Request.Headers.Authorization.ToString();
+        var call = new SlackCall(method, auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : null, body, DateTimeOffset.UtcNow);
+        lock (gate)
+        {
+            calls.Enqueue(call);
+            foreach (var waiter in waiters.Where(w => w.Method == method && calls.Count(c => c.Method == method) >= w.Count).ToList())
+            {
+                waiters.Remove(waiter);
+                waiter.Signal.TrySetResult();
+            }
+        }
+
+        var answer = scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var next) ? next : new FakeSlackAnswer(HttpStatusCode.OK, DefaultAnswer(method, body));
+        if (answer.Hang)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
+        context.Response.StatusCode = (int)answer.Status;
+        if (answer.RetryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (answer.Body is not null)
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(answer.Body.ToJsonString());
+        }
+    }
+
+    private JsonObject DefaultAnswer(string method, JsonObject body)
+    {
+        var ts = $"1764072000.{Interlocked.Increment(ref nextTs):D6}";
+        return method switch
+        {
+            "chat.postMessage" or "chat.update" => new() { ["ok"] = true, ["channel"] = body["channel"]?.DeepClone(), ["ts"] = (string?)body["ts"] ?? ts },
+            "chat.postEphemeral" => new() { ["ok"] = true, ["message_ts"] = ts },
+            "conversations.open" => new() { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + ((string?)body["users"] ?? "X") } },
+            "views.open" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"V{calls.Count(c => c.Method == method)}" } },
+            "users.info" => UserAnswer((string?)body["user"]),
+            "users.lookupByEmail" => Emails.FirstOrDefault(p => p.Value == (string?)body["email"]).Key is { } id
+                ? UserAnswer(id)
+                : new() { ["ok"] = false, ["error"] = "users_not_found" },
+            "auth.test" => new() { ["ok"] = true, ["team_id"] = "T0TEST", ["user_id"] = "UBOT", ["bot_id"] = "B0BOT" },
+            "oauth.v2.access" => (JsonObject)OAuthAnswer.DeepClone(),
+            "response_url" => new() { ["ok"] = true },
+            _ => new() { ["ok"] = false, ["error"] = "unknown_method" },
+        };
+    }
+
+    private JsonObject UserAnswer(string? id) => new()
+    {
+        ["ok"] = true,
+        ["user"] = new JsonObject
+        {
+            ["id"] = id,
+            ["name"] = id?.ToLowerInvariant(),
+            ["real_name"] = $"User {id}",
+            ["profile"] = new JsonObject { ["email"] = id is not null && Emails.TryGetValue(id, out var email) ? email : null, ["real_name"] = $"User {id}" },
+        },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
