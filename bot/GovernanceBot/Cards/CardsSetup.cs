@@ -14,10 +14,11 @@ public static class CardsSetup
             .PostConfigure(o => o.PublicBaseUrl ??= Uri.TryCreate(configuration["PublicBaseUrl"], UriKind.Absolute, out var url) ? url : null);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<TemplateCardRenderer>();
-        services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>());
+        // TryAdd: a host (a test) that registered its own renderer first keeps it.
+        services.TryAddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>());
         services.AddSingleton<ChartStore>();
         services.AddSingleton<KpiChartRenderer>();
-        services.AddSingleton<IBlockKitTranslator, BlockKitTranslator>();
+        services.TryAddSingleton<IBlockKitTranslator, BlockKitTranslator>();
         return services;
     }
 

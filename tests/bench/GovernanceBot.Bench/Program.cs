@@ -1,11 +1,15 @@
 using GovernanceBot.Bench;
 
-return args is ["qa", ..]
-    ? QaBenchmark.Run(args[1..])
-    : Usage();
+return args switch
+{
+    ["qa", ..] => QaBenchmark.Run(args[1..]),
+    ["fanout", ..] => await FanOutBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run --project tests/bench/GovernanceBot.Bench -- qa [--questions FILE] [--knowledge DIR] [--out DIR] [--misses]");
+    Console.Error.WriteLine("usage: dotnet run --project tests/bench/GovernanceBot.Bench -c Release -- qa [--questions FILE] [--knowledge DIR] [--out DIR] [--misses]");
+    Console.Error.WriteLine("       dotnet run --project tests/bench/GovernanceBot.Bench -c Release -- fanout [--people 5000] [--rate 200] [--dispatcher-rate N]");
     return 2;
 }
