@@ -153,16 +153,16 @@ public sealed class OutboxDispatcher(
             .Take(options.Value.BatchSize)
             .ToListAsync(cancellationToken);
         var leaseUntil = now + options.Value.Lease;
-        var claimed = new List<long>(candidates.Count);
-        foreach (var id in candidates)
+        // One conditional update claims the batch; rows another instance took meanwhile are skipped
+        // by the condition, and the lease stamp tells this instance which rows are its own.
+        var stamp = $"{instance}:{Guid.NewGuid():N}";
+        await db.Outbox
+            .Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && (o.LockedUntil == null || o.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, stamp).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
+        var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).Select(o => o.Id).ToListAsync(cancellationToken);
+        if (claimed.Count > 0)
         {
-            var rows = await db.Outbox
-                .Where(o => o.Id == id && o.Status == OutboxStatus.Pending && (o.LockedUntil == null || o.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, instance).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
-            if (rows == 1)
-            {
-                claimed.Add(id);
-            }
+            await db.Outbox.Where(o => o.LockedBy == stamp).ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, instance), cancellationToken);
         }
 
         return claimed;
@@ -388,11 +388,12 @@ public sealed class OutboxDispatcher(
         using var second = await global.AcquireAsync(1, cancellationToken);
     }
 
+    /// <summary>Refilled every 50 ms rather than once a second, so sends are spread evenly and a platform's sliding window never sees a burst.</summary>
     private static TokenBucketRateLimiter Limiter(int perSecond) => new(new TokenBucketRateLimiterOptions
     {
-        TokenLimit = Math.Max(1, perSecond),
-        TokensPerPeriod = Math.Max(1, perSecond),
-        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        TokenLimit = Math.Max(1, perSecond / 20),
+        TokensPerPeriod = Math.Max(1, perSecond / 20),
+        ReplenishmentPeriod = perSecond >= 20 ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(1.0 / Math.Max(1, perSecond)),
         QueueLimit = int.MaxValue,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         AutoReplenishment = true,
