@@ -388,16 +388,24 @@ public sealed class OutboxDispatcher(
         using var second = await global.AcquireAsync(1, cancellationToken);
     }
 
-    /// <summary>Refilled every 50 ms rather than once a second, so sends are spread evenly and a platform's sliding window never sees a burst.</summary>
-    private static TokenBucketRateLimiter Limiter(int perSecond) => new(new TokenBucketRateLimiterOptions
+    /// <summary>
+    /// Refilled in small steps (about every 50 ms) rather than once a second, so sends are spread
+    /// evenly and a platform's sliding window never sees a burst; the step keeps the rate exact.
+    /// </summary>
+    private static TokenBucketRateLimiter Limiter(int perSecond)
     {
-        TokenLimit = Math.Max(1, perSecond / 20),
-        TokensPerPeriod = Math.Max(1, perSecond / 20),
-        ReplenishmentPeriod = perSecond >= 20 ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromSeconds(1.0 / Math.Max(1, perSecond)),
-        QueueLimit = int.MaxValue,
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        AutoReplenishment = true,
-    });
+        var rate = Math.Max(1, perSecond);
+        var tokens = Math.Max(1, rate / 20);
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = tokens,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = TimeSpan.FromSeconds((double)tokens / rate),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
 
     private static string? Truncate(string? text) => text is { Length: > 1000 } ? text[..1000] : text;
 
