@@ -48,9 +48,9 @@ public sealed class AzureOpenAIOptions
     /// <summary>Empty: authenticate with an Entra credential (managed identity, Azure CLI…) instead.</summary>
     public string? ApiKey { get; set; }
     /// <summary>One HTTP attempt.</summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>All attempts together; past it the offline answer is used.</summary>
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(20);
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public int MaxRetries { get; set; } = 2;
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
     public int MaxOutputTokens { get; set; } = 600;
