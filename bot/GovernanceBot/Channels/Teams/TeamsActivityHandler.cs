@@ -82,6 +82,11 @@ public sealed class TeamsActivityHandler(
         }
 
         var turn = await TurnAsync(activity, conversation, cancellationToken) with { Text = text, Action = action };
+        if (IsQuestion(engine.Router.Match(turn)))
+        {
+            await TypingAsync(conversation, cancellationToken);
+        }
+
         var replies = await engine.HandleAsync(turn, cancellationToken);
         await DeliverAsync(activity, conversation, turn.User, replies, action?.MessageId, cancellationToken);
         return Results.Ok();
@@ -167,6 +172,23 @@ public sealed class TeamsActivityHandler(
     }
 
     /// <summary>Replies to a turn: in the same reply chain; the requester's 1:1 for private answers in a group; an update for replacing cards.</summary>
+    /// <summary>Questions may wait on a model (bounded well under Teams' 15 s); everything else answers at once.</summary>
+    private static bool IsQuestion(RouteMatch match) =>
+        match is FallbackMatch { Handler: not null, Text.Length: > 0 } or CommandMatch { Route.Words: "ask" };
+
+    private async Task TypingAsync(ConversationRef conversation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sender.SendTypingAsync(conversation, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            // "Typing…" is a courtesy: the answer still goes out without it.
+            Log.TeamsReplyFailed(logger, "typing", "Transient", ex.Message);
+        }
+    }
+
     private async Task DeliverAsync(Activity activity, ConversationRef conversation, ChatUserRef user, IReadOnlyList<Reply> replies, string? sourceMessageId, CancellationToken cancellationToken)
     {
         foreach (var reply in replies)

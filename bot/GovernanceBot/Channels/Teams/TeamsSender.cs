@@ -32,6 +32,13 @@ public sealed class TeamsSender(
     }
 
     /// <summary>Answers an inbound activity in its own thread (the reply chain it belongs to).</summary>
+    /// <summary>Shows "typing…" in the conversation while a slow answer (a question) is prepared.</summary>
+    public async Task SendTypingAsync(ConversationRef conversation, CancellationToken cancellationToken)
+    {
+        var typing = new Activity { Type = "typing", ChannelId = ChannelNames.Teams };
+        await connector.SendAsync(ServiceUrlOf(conversation), conversation.ConversationId, typing, cancellationToken);
+    }
+
     public async Task<SendResult> ReplyAsync(ConversationRef conversation, string activityId, Reply reply, CancellationToken cancellationToken)
     {
         var activity = await messages.CreateAsync(reply, conversation.WorkspaceExternalId, cancellationToken);

@@ -221,7 +221,8 @@ public sealed class TeamsChannelTests
         using var response = await teams.PostAsync(activity, teams.ValidToken());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(teams.Framework.Sent("POST"));
+        // Free text is a question: "typing…" first, then exactly one answer.
+        Assert.Single(teams.Framework.Sent("POST"), r => (string?)r.Body?["type"] == "message");
     }
 
     [Fact]
