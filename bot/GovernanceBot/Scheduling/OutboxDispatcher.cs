@@ -225,6 +225,7 @@ public sealed class OutboxDispatcher(
                 MessageId = messageId,
                 PostedAt = time.GetUtcNow(),
             });
+            await CatchUpAsync(db, row, sender, conversation, subject, messageId, cancellationToken);
         }
 
         return result;
@@ -283,6 +284,24 @@ public sealed class OutboxDispatcher(
             }
 
             return outcome;
+        }
+    }
+
+    /// <summary>
+    /// A card posted late (after a retry) may have missed an update of its subject that was already
+    /// sent to the other copies: apply the latest such update to it at once, so no copy stays stale.
+    /// </summary>
+    private static async Task CatchUpAsync(GovernanceDb db, OutboxMessage row, IChannelSender sender, ConversationRef conversation,
+        string subject, string messageId, CancellationToken cancellationToken)
+    {
+        var update = await db.Outbox.AsNoTracking()
+            .Where(o => o.WorkspaceId == row.WorkspaceId && o.Subject == subject && o.Channel == "update"
+                && o.Status == OutboxStatus.Sent && o.CreatedAt >= row.CreatedAt && o.Id != row.Id)
+            .OrderByDescending(o => o.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        if (update is not null && JsonSerializer.Deserialize(update.PayloadJson, OutboxJson.Default.OutboundPayload) is { } latest)
+        {
+            await sender.UpdateAsync(conversation, messageId, latest.Content.ToReply(), cancellationToken);
         }
     }
 

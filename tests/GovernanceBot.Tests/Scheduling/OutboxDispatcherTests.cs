@@ -151,4 +151,35 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(2, sender.Updated.Count);
         Assert.Equal(["team", "dm-adelev@example.com"], sender.Updated.Select(u => u.Conversation.ConversationId).Order().Reverse().ToArray());
     }
+
+    [Fact]
+    public async Task ACardPostedAfterAnUpdateWasSent_GetsThatUpdateAtOnce()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("503", TimeSpan.FromSeconds(30));
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            var workspace = await db.Workspaces.SingleAsync();
+            var outbox = bot.Services.GetRequiredService<Outbox>();
+            await outbox.ToConversationAsync(db, workspace.Id, BotHarness.ChannelChat("team"), Reply.Text("v1"), "post-a", subject: "approval:y");
+            await outbox.ToPersonAsync(db, workspace.Id, "adelev@example.com", "Adele", Reply.Text("v1"), "post-b", subject: "approval:y");
+            await db.SaveChangesAsync();
+        }
+
+        await DrainAsync(bot);
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            await bot.Services.GetRequiredService<Outbox>().UpdateCardsAsync(db, (await db.Workspaces.SingleAsync()).Id, "approval:y", Reply.Text("v2"), "update-y");
+            await db.SaveChangesAsync();
+        }
+
+        await DrainAsync(bot);
+        sender.Failures.Clear();
+        bot.Clock.Advance(TimeSpan.FromSeconds(30));
+        await DrainAsync(bot);
+
+        var late = Assert.Single(sender.Updated, u => u.Conversation.ConversationId == "dm-adelev@example.com");
+        Assert.Equal("v2", late.Reply.ShouldBeText());
+    }
 }
