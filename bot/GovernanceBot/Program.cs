@@ -15,7 +15,9 @@ using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 
-return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args).InvokeAsync();
+// The web host handles SIGTERM/Ctrl+C itself (graceful shutdown); System.CommandLine must not race it.
+return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args)
+    .InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });
 
 namespace GovernanceBot
 {

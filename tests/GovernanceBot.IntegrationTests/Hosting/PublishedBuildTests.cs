@@ -55,11 +55,25 @@ public sealed class PublishedBuildTests
             Assert.True(status == HttpStatusCode.OK, $"/readyz answered {status}; the bot printed:\n{printed}");
             var health = await ProcessRunner.RunAsync("dotnet", $"{Path.Combine(output, "GovernanceBot.dll")} healthcheck --url http://127.0.0.1:{port}/healthz", output, TimeSpan.FromSeconds(60));
             Assert.Equal(0, health.ExitCode);
+
+            // SIGTERM (what a container runtime or systemd sends) shuts the bot down cleanly.
+            await ProcessRunner.RunAsync("kill", $"-TERM {bot.Id}", output, TimeSpan.FromSeconds(10));
+            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await bot.WaitForExitAsync(stopped.Token);
+            Assert.True(bot.ExitCode == 0, $"exit code {bot.ExitCode}; the bot printed:\n{printed}");
+            lock (printed)
+            {
+                Assert.DoesNotContain("Unhandled exception", printed.ToString(), StringComparison.Ordinal);
+            }
         }
         finally
         {
-            bot.Kill(entireProcessTree: true);
-            await bot.WaitForExitAsync();
+            if (!bot.HasExited)
+            {
+                bot.Kill(entireProcessTree: true);
+                await bot.WaitForExitAsync();
+            }
+
             Directory.Delete(output, recursive: true);
         }
     }
