@@ -125,7 +125,8 @@ public sealed class ConversationEngine(
         }
 
         user.Name = person.Name ?? user.Name;
-        user.Email = person.Email ?? user.Email;
+        // Stored lower-case: stakeholders are matched and DMs are addressed by e-mail, case-insensitively.
+        user.Email = person.Email?.Trim().ToLowerInvariant() ?? user.Email;
         user.AadObjectId = person.AadObjectId ?? user.AadObjectId;
         user.LastSeenAt = now;
         if (conversation.Kind == ConversationKind.Personal)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -52,13 +53,12 @@ public sealed class CheckInStatusHandler(GovernanceDb db, ProgramDirectory direc
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var program = await CheckInPrograms.ResolveAsync(directory, context, cancellationToken);
-        if (program.Refusal is { } refusal)
+        var (p, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "checkin status Phoenix", cancellationToken);
+        if (p is null)
         {
-            return [refusal];
+            return [Reply.Text(error!)];
         }
 
-        var p = program.Program!;
         var rounds = await db.CheckInRounds.AsNoTracking().Include(r => r.CheckIn)
             .Where(r => r.ProgramId == p.Id)
             .OrderByDescending(r => r.OccurrenceDate)
@@ -110,19 +110,19 @@ public sealed class RunCheckInHandler(GovernanceDb db, ProgramDirectory director
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var resolved = await CheckInPrograms.ResolveAsync(directory, context, cancellationToken);
-        if (resolved.Refusal is { } refusal)
+        var (resolved, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "checkin run Phoenix", cancellationToken);
+        if (resolved is null)
         {
-            return [refusal];
+            return [Reply.Text(error!)];
         }
 
         var program = await db.Programs.Include(p => p.Stakeholders).Include(p => p.CheckIns).ThenInclude(c => c.Questions)
-            .FirstAsync(p => p.Id == resolved.Program!.Id, cancellationToken);
+            .FirstAsync(p => p.Id == resolved.Id, cancellationToken);
         var now = time.GetUtcNow();
         var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken)).FirstOrDefault(s => s.ProgramId == program.Id);
-        if (me is null || !(me.HasRole(StakeholderRoles.ProgramManager) || me.HasRole(StakeholderRoles.Pmo)))
+        if (me is null || !Governance.IsManager(me))
         {
-            var managers = program.Stakeholders.Where(s => s.HasRole(StakeholderRoles.ProgramManager) || s.HasRole(StakeholderRoles.Pmo)).Select(s => s.Name);
+            var managers = program.Stakeholders.Where(Governance.IsManager).Select(s => s.Name);
             db.AppendAudit(now, context.WorkspaceId, program.Id, CheckInAccess.Actor(context), context.Turn.Channel, "checkin.run.refused", $"program:{program.Key}", after: "not a program manager or PMO member");
             await db.SaveChangesAsync(cancellationToken);
             return [Reply.Text($"Only {program.Name}'s program managers or PMO can start a check-in round ({string.Join(", ", managers)}).") with { Audience = ReplyAudience.Requester }];
@@ -198,28 +198,5 @@ public sealed class AwayHandler(GovernanceDb db, ProgramDirectory directory, Tim
         return [Reply.Text(back
             ? "Welcome back! Check-in prompts and reminders will reach you again."
             : $"Got it: no check-in prompts or reminders until the end of {until:ddd d MMM yyyy}. Type **back** if you return early.") with { Audience = ReplyAudience.Requester }];
-    }
-}
-
-internal static class CheckInPrograms
-{
-    public static async Task<(GovernanceProgram? Program, Reply? Refusal)> ResolveAsync(ProgramDirectory directory, TurnContext context, CancellationToken cancellationToken)
-    {
-        if (string.IsNullOrWhiteSpace(context.Arguments))
-        {
-            var fallback = await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-            if (fallback is not null)
-            {
-                return (fallback, null);
-            }
-
-            var (_, known) = await directory.FindAsync(context.WorkspaceId, string.Empty, cancellationToken);
-            return (null, Reply.Text(known.Count == 0
-                ? ProgramDirectory.UnknownProgram(string.Empty, known)
-                : $"Which program? For example: **{context.Route} {known[0]}**."));
-        }
-
-        var (program, names) = await directory.FindAsync(context.WorkspaceId, context.Arguments, cancellationToken);
-        return program is null ? (null, Reply.Text(ProgramDirectory.UnknownProgram(context.Arguments, names))) : (program, null);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using GovernanceBot.Conversation;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -32,7 +33,7 @@ public sealed class ProgramDirectory(GovernanceDb db)
         }
 
         return programs.FirstOrDefault(p => p.Channels.Any(c => c.Channel == conversation.Channel
-            && c.ConversationJson.Contains(conversation.ConversationId, StringComparison.Ordinal)));
+            && JsonSerializer.Deserialize(c.ConversationJson, ConversationJson.Default.ConversationRef)?.ConversationId == conversation.ConversationId));
     }
 
     /// <summary>The stakeholder records (one per program) of the person behind a chat user, matched by e-mail.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -92,12 +93,12 @@ public sealed class LinkProgramHandler(GovernanceDb db, ProgramDirectory directo
         var turn = context.Turn;
         var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, turn, cancellationToken))
             .FirstOrDefault(s => s.ProgramId == found.Id);
-        if (me is null || !(me.HasRole(StakeholderRoles.ProgramManager) || me.HasRole(StakeholderRoles.Pmo)))
+        if (me is null || !Governance.IsManager(me))
         {
             var managers = await db.Stakeholders.AsNoTracking()
                 .Where(s => s.ProgramId == found.Id)
                 .ToListAsync(cancellationToken);
-            var names = managers.Where(s => s.HasRole(StakeholderRoles.ProgramManager) || s.HasRole(StakeholderRoles.Pmo))
+            var names = managers.Where(Governance.IsManager)
                 .Select(s => s.Name).ToList();
             db.AppendAudit(now, context.WorkspaceId, found.Id, ActorName(turn), turn.Channel, "link.refused", $"program:{found.Key}",
                 after: "not a program manager or PMO member");
