@@ -182,4 +182,18 @@ public sealed class OutboxDispatcherTests
         var late = Assert.Single(sender.Updated, u => u.Conversation.ConversationId == "dm-adelev@example.com");
         Assert.Equal("v2", late.Reply.ShouldBeText());
     }
+
+    [Fact]
+    public async Task APersonWhosePlatformReportsAMixedCaseEmail_IsStillReachedByTheirEmail()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        await bot.SendAsync("help", "Lynner@Example.COM");
+
+        await QueueAsync(bot, "k6", email: "lynner@example.com");
+        await DrainAsync(bot);
+
+        Assert.Equal(OutboxStatus.Sent, (await RowAsync(bot, "k6")).Status);
+        Assert.Contains(sender.Sent, s => s.Conversation.ConversationId == "dm-Lynner@Example.COM");
+    }
 }
