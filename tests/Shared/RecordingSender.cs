@@ -17,6 +17,20 @@ public sealed class RecordingSender : IChannelSender
 
     public ConcurrentQueue<(ConversationRef Conversation, string MessageId, Reply Reply)> Updated { get; } = new();
 
+    /// <summary>Outbox key → conversation id and message id of what was sent under it (what a platform with history would find).</summary>
+    public ConcurrentDictionary<string, (string ConversationId, string MessageId)> SentKeys { get; } = new();
+
+    /// <summary>False: behave like a platform without history for bots (Teams) when asked for a lost send.</summary>
+    public bool CanFindSent { get; set; } = true;
+
+    /// <summary>When set, the answer to every lookup of a lost send (e.g. a failure to ask).</summary>
+    public SentLookup? LookupAnswer { get; set; }
+
+    /// <summary>How many times a lost send was looked up.</summary>
+    public int Lookups => lookups;
+
+    private int lookups;
+
     /// <summary>Conversation id → the result to return instead of sending.</summary>
     public ConcurrentDictionary<string, SendResult> Failures { get; } = new();
 
@@ -29,8 +43,19 @@ public sealed class RecordingSender : IChannelSender
 
         var id = $"m{Interlocked.Increment(ref next)}";
         Sent.Enqueue((conversation, reply, id));
+        if (OutboxDelivery.Current is { } delivery)
+        {
+            SentKeys[delivery.Key] = (conversation.ConversationId, id);
+        }
+
         return Task.FromResult(SendResult.Sent(id));
     }
+
+    public Task<SentLookup> FindSentAsync(ConversationRef conversation, string key, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(Interlocked.Increment(ref lookups) > 0 && LookupAnswer is { } answer ? answer
+            : !CanFindSent ? SentLookup.Unknowable
+            : SentKeys.TryGetValue(key, out var sent) && sent.ConversationId == conversation.ConversationId ? SentLookup.Found(sent.MessageId)
+            : SentLookup.NotFound);
 
     public Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken)
     {

@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(21, LogLevel.Warning, "Outbox message {Id} to {Destination} failed permanently: {Reason}")]
     public static partial void OutboxSendFailed(ILogger logger, long id, string destination, string reason);
 
+    [LoggerMessage(24, LogLevel.Warning, "Outbox message {Id} to {Destination} was being sent when its instance stopped: {Outcome}")]
+    public static partial void OutboxInDoubt(ILogger logger, long id, string destination, string outcome);
+
     [LoggerMessage(22, LogLevel.Information, "Recurring job {JobId} scheduled ({Cron} UTC)")]
     public static partial void JobScheduled(ILogger logger, string jobId, string cron);
 

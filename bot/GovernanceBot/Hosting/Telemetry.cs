@@ -15,6 +15,7 @@ public sealed class BotMetrics : IDisposable
     private readonly Meter meter = new(MeterName);
     private readonly Counter<long> inbound;
     private readonly Counter<long> sendFailures;
+    private readonly Counter<long> inDoubt;
     private readonly Histogram<double> turnDuration;
     private readonly Histogram<double> qaLatency;
     private long outboxDepth;
@@ -24,6 +25,7 @@ public sealed class BotMetrics : IDisposable
     {
         inbound = meter.CreateCounter<long>("governancebot.inbound.requests", description: "Requests received from chat platforms, by channel.");
         sendFailures = meter.CreateCounter<long>("governancebot.send.failures", description: "Outbound sends that failed, by kind and reason.");
+        inDoubt = meter.CreateCounter<long>("governancebot.outbox.in_doubt", description: "Sends found in flight after their instance stopped, by how they were settled.");
         turnDuration = meter.CreateHistogram<double>("governancebot.turn.duration", "ms", "Time to handle one turn, by route.");
         qaLatency = meter.CreateHistogram<double>("governancebot.qa.latency", "ms", "Time to answer a question.");
         meter.CreateObservableGauge("governancebot.outbox.depth", () => Interlocked.Read(ref outboxDepth), description: "Outbox messages waiting to be sent.");
@@ -34,6 +36,8 @@ public sealed class BotMetrics : IDisposable
 
     public void SendFailed(string kind, string? reason) =>
         sendFailures.Add(1, new("kind", kind), new("reason", Category(reason)));
+
+    public void InDoubtSettled(string outcome) => inDoubt.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void TurnHandled(string route, TimeSpan elapsed)
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using System.Threading.RateLimiting;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
@@ -14,20 +16,27 @@ public sealed class OutboxOptions
 {
     public const string Section = "Outbox";
 
-    /// <summary>Rows claimed per pass.</summary>
+    /// <summary>Rows claimed at a time; the next batch is claimed while this one is still being sent.</summary>
     public int BatchSize { get; set; } = 200;
 
     /// <summary>Sends in flight at once; the rate limits, not this, set the pace.</summary>
     public int Concurrency { get; set; } = 16;
 
-    /// <summary>How long a claimed row stays reserved for this instance (longer than any send).</summary>
+    /// <summary>How long a claimed row stays reserved for this instance (renewed when its send starts).</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
     public int MaxAttempts { get; set; } = 10;
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Per platform: messages per second into one conversation, and for the whole app.</summary>
+    /// <summary>
+    /// The one-second window sends are counted in is stretched by this fraction, so that network
+    /// jitter between here and the platform never pushes its exact window over the limit (each
+    /// send over it is a 429).
+    /// </summary>
+    public double SafetyMargin { get; set; } = 0.02;
+
+    /// <summary>Per platform: messages per second into one conversation, and for the whole app (per instance).</summary>
     public Dictionary<string, ChannelRateLimit> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         // platforms.md A6: 7 per second per thread, 50 per second per app and tenant.
@@ -45,11 +54,19 @@ public sealed class ChannelRateLimit
 }
 
 /// <summary>
-/// Drains the outbox: claims due rows with a lease (a conditional update, so several instances
-/// sharing one store never claim the same row), sends within per-conversation and global rate
-/// limits, honours Retry-After, backs off on transient failures, and records permanent ones.
-/// A row whose instance died mid-send is claimed again after its lease: delivery is at least once,
-/// and only a send whose result was lost to a crash can repeat.
+/// Drains the outbox as a pipeline: claims due rows in batches with a lease (a conditional update
+/// stamped per claim, so several instances sharing one store never claim the same row) while the
+/// previous batch is still being sent; paces sends evenly within per-conversation and global rate
+/// limits; honours Retry-After; backs off on transient failures; records permanent ones.
+/// <para>
+/// Exactly once across crashes: a row is marked "send started" (committed) before its send, and
+/// the mark is cleared when the outcome is recorded. A row found still marked after its lease ran
+/// out was in flight when its instance died; before sending it again the dispatcher asks the
+/// platform whether the message arrived (<see cref="IChannelSender.FindSentAsync"/>: Slack finds it
+/// by the outbox key carried in the message's metadata). Only a platform that cannot be asked
+/// (Teams has no message history for bots) may see such a message twice, and only the few that
+/// were in flight at the crash.
+/// </para>
 /// </summary>
 public sealed class OutboxDispatcher(
     IGovernanceDbFactory factory,
@@ -61,8 +78,13 @@ public sealed class OutboxDispatcher(
 {
     private readonly string instance = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Dictionary<string, IChannelSender> byChannel = senders.ToDictionary(s => s.Channel, StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, RateLimiter> limiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PacingRateLimiter> globalLimiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, PacingRateLimiter> conversationLimiters = new(StringComparer.Ordinal);
+    private long lastIdleSweep = Stopwatch.GetTimestamp();
     private readonly SemaphoreSlim wake = new(0);
+
+    /// <summary>A claimed row: its id and the claim's stamp (a re-claim, after the lease ran out, changes the stamp).</summary>
+    private readonly record struct Claim(long Id, string Stamp);
 
     /// <summary>Asks the dispatcher to look now rather than at its next poll.</summary>
     public void Wake() => wake.Release();
@@ -73,28 +95,116 @@ public sealed class OutboxDispatcher(
         {
             try
             {
-                var sent = await DrainOnceAsync(stoppingToken);
-                if (sent > 0)
-                {
-                    continue;
-                }
+                await RunAsync(untilIdle: false, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 Log.OutboxPassFailed(logger, ex);
+                await Task.Delay(options.Value.PollInterval, stoppingToken);
             }
+        }
+    }
 
-            await ReportDepthAsync(stoppingToken);
-            using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            poll.CancelAfter(options.Value.PollInterval);
-            try
+    /// <summary>One pass: claims one batch of what is due and sends it. Returns how many rows were handled.</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    {
+        var claimed = await ClaimAsync(options.Value.BatchSize, cancellationToken);
+        await Parallel.ForEachAsync(claimed,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Concurrency), CancellationToken = cancellationToken },
+            async (claim, ct) => await DispatchAsync(claim, ct));
+        return claimed.Count;
+    }
+
+    /// <summary>Sends until nothing is due and nothing is in flight (tests, the CLI, the benchmark). Returns how many rows were handled.</summary>
+    public Task<int> DrainAllAsync(CancellationToken cancellationToken) => RunAsync(untilIdle: true, cancellationToken);
+
+    /// <summary>
+    /// The pipeline: one claimer keeps a bounded queue of claimed rows topped up while the workers
+    /// send, so a slow send (or one waiting for its pace) never stalls the next batch.
+    /// </summary>
+    private async Task<int> RunAsync(bool untilIdle, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var workers = Math.Max(1, o.Concurrency);
+        var queue = Channel.CreateBounded<Claim>(new BoundedChannelOptions(Math.Max(workers, o.BatchSize / 2)) { SingleWriter = true });
+        var handled = 0;
+        var inFlight = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sending = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            await foreach (var claim in queue.Reader.ReadAllAsync(stop.Token))
             {
-                await wake.WaitAsync(poll.Token);
+                try
+                {
+                    await DispatchAsync(claim, stop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The row keeps its lease and its send-started mark: it is settled as in doubt once the lease runs out.
+                    Log.OutboxPassFailed(logger, ex);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref inFlight);
+                    Interlocked.Increment(ref handled);
+                }
             }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        }, stop.Token)).ToList();
+
+        try
+        {
+            while (!stop.Token.IsCancellationRequested)
             {
-                // The poll interval passed: look again.
+                var room = o.BatchSize - queue.Reader.Count;
+                var claimed = room >= o.BatchSize / 2 ? await ClaimAsync(room, stop.Token) : [];
+                foreach (var claim in claimed)
+                {
+                    Interlocked.Increment(ref inFlight);
+                    await queue.Writer.WriteAsync(claim, stop.Token);
+                }
+
+                if (claimed.Count > 0)
+                {
+                    continue;
+                }
+
+                if (untilIdle && Volatile.Read(ref inFlight) == 0)
+                {
+                    break;
+                }
+
+                await WaitAsync(untilIdle || Volatile.Read(ref inFlight) > 0 ? TimeSpan.FromMilliseconds(20) : o.PollInterval, untilIdle, stop.Token);
             }
+        }
+        finally
+        {
+            queue.Writer.TryComplete();
+            if (stop.IsCancellationRequested)
+            {
+                await Task.WhenAll(sending).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
+        await Task.WhenAll(sending);
+        return handled;
+    }
+
+    private async Task WaitAsync(TimeSpan delay, bool untilIdle, CancellationToken cancellationToken)
+    {
+        if (!untilIdle)
+        {
+            await ReportDepthAsync(cancellationToken);
+        }
+
+        using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        poll.CancelAfter(delay);
+        try
+        {
+            await wake.WaitAsync(poll.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The poll interval passed: look again.
         }
     }
 
@@ -114,35 +224,7 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>One pass: claims what is due and sends it. Returns how many rows were handled.</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
-    {
-        var claimed = await ClaimAsync(cancellationToken);
-        if (claimed.Count == 0)
-        {
-            return 0;
-        }
-
-        await Parallel.ForEachAsync(claimed,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Concurrency), CancellationToken = cancellationToken },
-            async (id, ct) => await DispatchAsync(id, ct));
-        return claimed.Count;
-    }
-
-    /// <summary>Drains until nothing is due (tests, the CLI, shutdown flushes).</summary>
-    public async Task<int> DrainAllAsync(CancellationToken cancellationToken)
-    {
-        var total = 0;
-        int handled;
-        while ((handled = await DrainOnceAsync(cancellationToken)) > 0)
-        {
-            total += handled;
-        }
-
-        return total;
-    }
-
-    private async Task<List<long>> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<List<Claim>> ClaimAsync(int limit, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var db = factory.Create();
@@ -150,70 +232,113 @@ public sealed class OutboxDispatcher(
             .Where(o => o.Status == OutboxStatus.Pending && o.NextAttemptAt <= now && (o.LockedUntil == null || o.LockedUntil < now))
             .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
             .Select(o => o.Id)
-            .Take(options.Value.BatchSize)
+            .Take(limit)
             .ToListAsync(cancellationToken);
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
         var leaseUntil = now + options.Value.Lease;
         // One conditional update claims the batch; rows another instance took meanwhile are skipped
-        // by the condition, and the lease stamp tells this instance which rows are its own.
+        // by the condition, and the stamp tells this claim which rows are its own.
         var stamp = $"{instance}:{Guid.NewGuid():N}";
         await db.Outbox
             .Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && (o.LockedUntil == null || o.LockedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, stamp).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
-        var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).Select(o => o.Id).ToListAsync(cancellationToken);
-        if (claimed.Count > 0)
-        {
-            await db.Outbox.Where(o => o.LockedBy == stamp).ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, instance), cancellationToken);
-        }
-
-        return claimed;
+        var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id).Select(o => o.Id).ToListAsync(cancellationToken);
+        return claimed.ConvertAll(id => new Claim(id, stamp));
     }
 
-    private async Task DispatchAsync(long id, CancellationToken cancellationToken)
+    private async Task DispatchAsync(Claim claim, CancellationToken cancellationToken)
     {
         await using var db = factory.Create();
-        var row = await db.Outbox.FirstAsync(o => o.Id == id, cancellationToken);
-        if (row.LockedBy != instance || row.Status != OutboxStatus.Pending)
+        var row = await db.Outbox.FirstAsync(o => o.Id == claim.Id, cancellationToken);
+        if (row.LockedBy != claim.Stamp || row.Status != OutboxStatus.Pending)
         {
             return;
         }
 
-        SendResult result;
-        try
+        // A mark left by an attempt that never recorded its outcome: that send is in doubt.
+        var inDoubtSince = row.SendStartedAt;
+        var started = time.GetUtcNow();
+        var leaseUntil = started + options.Value.Lease;
+        var marked = await db.Outbox
+            .Where(o => o.Id == row.Id && o.LockedBy == claim.Stamp && o.Status == OutboxStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.SendStartedAt, started).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
+        if (marked == 0)
         {
-            var payload = JsonSerializer.Deserialize(row.PayloadJson, OutboxJson.Default.OutboundPayload)
-                ?? throw new JsonException("Empty outbox payload.");
-            result = payload.Kind switch
-            {
-                OutboundKind.Conversation => await SendToConversationAsync(db, row, payload.Conversation!, payload, cancellationToken),
-                OutboundKind.Person => await SendToPersonAsync(db, row, payload, cancellationToken),
-                _ => await UpdateCardsAsync(db, row, payload, cancellationToken),
-            };
-        }
-        catch (JsonException ex)
-        {
-            result = SendResult.Permanent($"unreadable payload: {ex.Message}");
-        }
-        catch (HttpRequestException ex)
-        {
-            result = SendResult.Transient(ex.Message);
-        }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            result = SendResult.Transient("timed out");
+            return;
         }
 
-        await RecordAsync(db, row, result, cancellationToken);
+        Settle(db, row, o => o.SendStartedAt, started);
+        Settle(db, row, o => o.LockedUntil, leaseUntil);
+        var attempt = new Attempt(row, inDoubtSince);
+        SendResult result;
+        using (OutboxDelivery.Begin(row.IdempotencyKey))
+        {
+            try
+            {
+                var payload = JsonSerializer.Deserialize(row.PayloadJson, OutboxJson.Default.OutboundPayload)
+                    ?? throw new JsonException("Empty outbox payload.");
+                result = payload.Kind switch
+                {
+                    OutboundKind.Conversation => await SendToConversationAsync(db, attempt, payload.Conversation!, payload, cancellationToken),
+                    OutboundKind.Person => await SendToPersonAsync(db, attempt, payload, cancellationToken),
+                    _ => await UpdateCardsAsync(db, row, payload, cancellationToken),
+                };
+            }
+            catch (JsonException ex)
+            {
+                result = SendResult.Permanent($"unreadable payload: {ex.Message}");
+            }
+            catch (HttpRequestException ex)
+            {
+                result = SendResult.Transient(ex.Message);
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                result = SendResult.Transient("timed out");
+            }
+        }
+
+        await RecordAsync(db, attempt, result, cancellationToken);
     }
 
-    private async Task<SendResult> SendToConversationAsync(GovernanceDb db, OutboxMessage row, ConversationRef conversation, OutboundPayload payload, CancellationToken cancellationToken)
+    /// <summary>Tells the tracked row a value the store already has (written by a conditional update), so saving it later writes only what changed.</summary>
+    private static void Settle<T>(GovernanceDb db, OutboxMessage row, System.Linq.Expressions.Expression<Func<OutboxMessage, T>> property, T value)
     {
+        var entry = db.Entry(row).Property(property);
+        entry.CurrentValue = value;
+        entry.OriginalValue = value;
+    }
+
+    /// <summary>One attempt at a row: whether an earlier attempt's outcome was lost (and since when), so the platform is asked before sending again.</summary>
+    private sealed class Attempt(OutboxMessage row, DateTimeOffset? inDoubtSince)
+    {
+        public OutboxMessage Row { get; } = row;
+
+        public DateTimeOffset? InDoubtSince { get; } = inDoubtSince;
+
+        /// <summary>True when the platform could not be asked yet: the row stays in doubt for the next attempt.</summary>
+        public bool StillInDoubt { get; set; }
+    }
+
+    private async Task<SendResult> SendToConversationAsync(GovernanceDb db, Attempt attempt, ConversationRef conversation, OutboundPayload payload, CancellationToken cancellationToken)
+    {
+        var row = attempt.Row;
         if (!byChannel.TryGetValue(conversation.Channel, out var sender))
         {
             return SendResult.Permanent($"{conversation.Channel} is not configured");
         }
 
-        await AcquireAsync(conversation.Channel, $"{conversation.Channel}:{conversation.ConversationId}", cancellationToken);
-        var result = await sender.SendAsync(conversation, payload.Content.ToReply(), cancellationToken);
+        var result = attempt.InDoubtSince is { } since ? await SettleInDoubtAsync(attempt, sender, conversation, since, cancellationToken) : null;
+        if (result is null)
+        {
+            result = await PacedAsync(conversation.Channel, conversation.ConversationId,
+                () => sender.SendAsync(conversation, payload.Content.ToReply(), cancellationToken), cancellationToken);
+        }
+
         if (result.Succeeded && payload.Subject is { } subject && result.MessageId is { } messageId)
         {
             db.CardMessages.Add(new CardMessage
@@ -231,8 +356,43 @@ public sealed class OutboxDispatcher(
         return result;
     }
 
-    private async Task<SendResult> SendToPersonAsync(GovernanceDb db, OutboxMessage row, OutboundPayload payload, CancellationToken cancellationToken)
+    /// <summary>
+    /// An earlier attempt died mid-send: asks the platform whether its message arrived. Returns the
+    /// outcome to record (found, or asking failed for now), or null to send now.
+    /// </summary>
+    private async Task<SendResult?> SettleInDoubtAsync(Attempt attempt, IChannelSender sender, ConversationRef conversation, DateTimeOffset since, CancellationToken cancellationToken)
     {
+        var lookup = await sender.FindSentAsync(conversation, attempt.Row.IdempotencyKey, since, cancellationToken);
+        var outcome = lookup.Outcome switch
+        {
+            SentLookupOutcome.Found => "found",
+            SentLookupOutcome.NotFound => "not_found",
+            SentLookupOutcome.Unknowable => "unknowable",
+            _ => "lookup_failed",
+        };
+        metrics.InDoubtSettled(outcome);
+        Log.OutboxInDoubt(logger, attempt.Row.Id, attempt.Row.Destination, lookup.Outcome switch
+        {
+            SentLookupOutcome.Found => "it arrived; recorded as sent, not sent again",
+            SentLookupOutcome.NotFound => "it never arrived; sending it now",
+            SentLookupOutcome.Unknowable => $"{conversation.Channel} cannot say whether it arrived; sending it again",
+            _ => $"could not ask {conversation.Channel} ({lookup.Failure?.Reason}); asking again later",
+        });
+        switch (lookup.Outcome)
+        {
+            case SentLookupOutcome.Found:
+                return SendResult.Sent(lookup.MessageId);
+            case SentLookupOutcome.Failed:
+                attempt.StillInDoubt = true;
+                return lookup.Failure ?? SendResult.Transient("the platform could not be asked whether the message arrived");
+            default:
+                return null;
+        }
+    }
+
+    private async Task<SendResult> SendToPersonAsync(GovernanceDb db, Attempt attempt, OutboundPayload payload, CancellationToken cancellationToken)
+    {
+        var row = attempt.Row;
         var email = payload.Email ?? string.Empty;
         if (email.Length == 0)
         {
@@ -251,7 +411,7 @@ public sealed class OutboxDispatcher(
                 return SendResult.Permanent($"{payload.Name} is unreachable: {blocked.UnreachableReason}");
             }
 
-            return await OpenByEmailAsync(db, row, payload, cancellationToken);
+            return await OpenByEmailAsync(db, attempt, payload, cancellationToken);
         }
 
         var conversation = user.DirectConversationJson is { } json
@@ -271,7 +431,7 @@ public sealed class OutboxDispatcher(
             user.DirectConversationJson = JsonSerializer.Serialize(opened, ConversationJson.Default.ConversationRef);
         }
 
-        var result = await SendToConversationAsync(db, row, conversation, payload, cancellationToken);
+        var result = await SendToConversationAsync(db, attempt, conversation, payload, cancellationToken);
         return result.Failure == SendFailureKind.Permanent ? Unreachable(user, result) : result;
 
         SendResult Unreachable(ChatUser who, SendResult? failure)
@@ -306,16 +466,16 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>Someone who never talked to the bot: platforms that can find people by e-mail (Slack) may still reach them.</summary>
-    private async Task<SendResult> OpenByEmailAsync(GovernanceDb db, OutboxMessage row, OutboundPayload payload, CancellationToken cancellationToken)
+    private async Task<SendResult> OpenByEmailAsync(GovernanceDb db, Attempt attempt, OutboundPayload payload, CancellationToken cancellationToken)
     {
-        var identities = await db.WorkspaceIdentities.Where(i => i.WorkspaceId == row.WorkspaceId).ToListAsync(cancellationToken);
+        var identities = await db.WorkspaceIdentities.Where(i => i.WorkspaceId == attempt.Row.WorkspaceId).ToListAsync(cancellationToken);
         SendResult? last = null;
         foreach (var identity in identities.Where(i => byChannel.ContainsKey(i.Channel)))
         {
             var (opened, failure) = await byChannel[identity.Channel].OpenDirectAsync(identity.ExternalId, new ChatUserRef(string.Empty, payload.Name, payload.Email), cancellationToken);
             if (opened is not null)
             {
-                return await SendToConversationAsync(db, row, opened, payload, cancellationToken);
+                return await SendToConversationAsync(db, attempt, opened, payload, cancellationToken);
             }
 
             last = failure;
@@ -344,8 +504,8 @@ public sealed class OutboxDispatcher(
             }
 
             var conversation = JsonSerializer.Deserialize(card.ConversationJson, ConversationJson.Default.ConversationRef)!;
-            await AcquireAsync(card.Channel, $"{card.Channel}:{conversation.ConversationId}", cancellationToken);
-            var result = await sender.UpdateAsync(conversation, card.MessageId, reply, cancellationToken);
+            var result = await PacedAsync(card.Channel, conversation.ConversationId,
+                () => sender.UpdateAsync(conversation, card.MessageId, reply, cancellationToken), cancellationToken);
             if (result.Failure == SendFailureKind.Transient)
             {
                 // Updates are idempotent: the retry redoes them all.
@@ -356,12 +516,16 @@ public sealed class OutboxDispatcher(
         return SendResult.Sent(null);
     }
 
-    private async Task RecordAsync(GovernanceDb db, OutboxMessage row, SendResult result, CancellationToken cancellationToken)
+    private async Task RecordAsync(GovernanceDb db, Attempt attempt, SendResult result, CancellationToken cancellationToken)
     {
+        var row = attempt.Row;
         var now = time.GetUtcNow();
         row.Attempts++;
         row.LockedBy = null;
         row.LockedUntil = null;
+        // The outcome is known: the send is no longer in doubt (unless the platform could not be asked yet).
+        row.SendStartedAt = attempt.StillInDoubt ? attempt.InDoubtSince : null;
+        var throttled = result.RetryAfter is { } wait && wait > TimeSpan.Zero;
         if (result.Succeeded)
         {
             row.Status = OutboxStatus.Sent;
@@ -369,8 +533,9 @@ public sealed class OutboxDispatcher(
             row.PlatformMessageId = result.MessageId;
             row.LastError = null;
         }
-        else if (result.Failure == SendFailureKind.Permanent || row.Attempts >= options.Value.MaxAttempts)
+        else if (result.Failure == SendFailureKind.Permanent || (row.Attempts >= options.Value.MaxAttempts && !throttled))
         {
+            // Throttling is the platform asking to wait, never a reason to give a message up.
             row.Status = OutboxStatus.Failed;
             row.LastError = Truncate(result.Reason);
             metrics.SendFailed("permanent", result.Reason);
@@ -379,7 +544,7 @@ public sealed class OutboxDispatcher(
         else
         {
             row.NextAttemptAt = now + Backoff(row.Attempts, result.RetryAfter);
-            metrics.SendFailed("transient", result.Reason);
+            metrics.SendFailed(throttled ? "throttled" : "transient", result.Reason);
             row.LastError = Truncate(result.Reason);
         }
 
@@ -398,39 +563,65 @@ public sealed class OutboxDispatcher(
         return TimeSpan.FromSeconds(seconds * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
-    private async Task AcquireAsync(string channel, string destination, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends once the conversation's and the platform's pace allow. A throttled answer holds the
+    /// conversation's pace back for its Retry-After, so the sends queued behind it wait too instead
+    /// of collecting 429s of their own.
+    /// </summary>
+    private async Task<SendResult> PacedAsync(string channel, string conversationId, Func<Task<SendResult>> send, CancellationToken cancellationToken)
     {
-        var limit = options.Value.RateLimits.TryGetValue(channel, out var configured) ? configured : new ChannelRateLimit();
-        var global = limiters.GetOrAdd($"global:{channel}", _ => Limiter(limit.GlobalPerSecond));
-        var local = limiters.GetOrAdd(destination, _ => Limiter(limit.PerConversationPerSecond));
-        using var first = await local.AcquireAsync(1, cancellationToken);
-        using var second = await global.AcquireAsync(1, cancellationToken);
+        var conversation = ConversationLimiter(channel, $"{channel}:{conversationId}");
+        using (await conversation.AcquireAsync(1, cancellationToken))
+        {
+            var global = GlobalLimiter(channel);
+            using var lease = await global.AcquireAsync(1, cancellationToken);
+            var result = await send();
+            if (result.RetryAfter is { } wait)
+            {
+                conversation.Defer(wait);
+                global.Refund(lease);
+            }
+
+            return result;
+        }
     }
 
-    /// <summary>
-    /// Refilled in small steps (about every 50 ms) rather than once a second, so sends are spread
-    /// evenly and a platform's sliding window never sees a burst; the step keeps the rate exact.
-    /// </summary>
-    private static TokenBucketRateLimiter Limiter(int perSecond)
+    private PacingRateLimiter GlobalLimiter(string channel) =>
+        globalLimiters.GetOrAdd(channel, c => Pacer(c, l => l.GlobalPerSecond));
+
+    /// <summary>One pace per conversation, created on first use; those idle for a minute are dropped (a round touches thousands of DMs once).</summary>
+    private PacingRateLimiter ConversationLimiter(string channel, string destination)
     {
-        var rate = Math.Max(1, perSecond);
-        var tokens = Math.Max(1, rate / 20);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        var last = Interlocked.Read(ref lastIdleSweep);
+        if (Stopwatch.GetElapsedTime(last) > IdleLimiterLifetime && Interlocked.CompareExchange(ref lastIdleSweep, Stopwatch.GetTimestamp(), last) == last)
         {
-            TokenLimit = tokens,
-            TokensPerPeriod = tokens,
-            ReplenishmentPeriod = TimeSpan.FromSeconds((double)tokens / rate),
-            QueueLimit = int.MaxValue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+            foreach (var idle in conversationLimiters.Where(l => l.Value.IdleDuration > IdleLimiterLifetime).ToList())
+            {
+                conversationLimiters.TryRemove(idle);
+            }
+        }
+
+        return conversationLimiters.GetOrAdd(destination, _ => Pacer(channel, l => l.PerConversationPerSecond));
+    }
+
+    private static readonly TimeSpan IdleLimiterLifetime = TimeSpan.FromMinutes(1);
+
+    private PacingRateLimiter Pacer(string channel, Func<ChannelRateLimit, int> rate)
+    {
+        var limit = options.Value.RateLimits.TryGetValue(channel, out var configured) ? configured : new ChannelRateLimit();
+        return new PacingRateLimiter(Math.Max(1, rate(limit)), options.Value.SafetyMargin);
     }
 
     private static string? Truncate(string? text) => text is { Length: > 1000 } ? text[..1000] : text;
 
     public override void Dispose()
     {
-        foreach (var limiter in limiters.Values)
+        foreach (var limiter in globalLimiters.Values)
+        {
+            limiter.Dispose();
+        }
+
+        foreach (var limiter in conversationLimiters.Values)
         {
             limiter.Dispose();
         }

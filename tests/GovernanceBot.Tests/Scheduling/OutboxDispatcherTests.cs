@@ -196,4 +196,138 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(OutboxStatus.Sent, (await RowAsync(bot, "k6")).Status);
         Assert.Contains(sender.Sent, s => s.Conversation.ConversationId == "dm-Lynner@Example.COM");
     }
+
+    /// <summary>What a process killed mid-send leaves: the row still pending, marked as being sent, its lease run out.</summary>
+    private static async Task CrashMidSendAsync(BotHarness bot, string key)
+    {
+        await using var db = await bot.Store.OpenAsync();
+        var row = await db.Outbox.SingleAsync(o => o.IdempotencyKey == key);
+        row.Status = OutboxStatus.Pending;
+        row.SentAt = null;
+        row.PlatformMessageId = null;
+        row.SendStartedAt = bot.Clock.GetUtcNow() - TimeSpan.FromMinutes(3);
+        row.LockedBy = "a-dead-instance";
+        row.LockedUntil = bot.Clock.GetUtcNow() - TimeSpan.FromMinutes(1);
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task ASendCutShortByACrash_ThatReachedThePlatform_IsRecordedAsSent_AndNotSentAgain()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        await QueueAsync(bot, "doubt-1");
+        await DrainAsync(bot);
+        var delivered = Assert.Single(sender.Sent).MessageId;
+
+        await CrashMidSendAsync(bot, "doubt-1");
+        await DrainAsync(bot);
+
+        Assert.Single(sender.Sent);
+        Assert.Equal(1, sender.Lookups);
+        var row = await RowAsync(bot, "doubt-1");
+        Assert.Equal(OutboxStatus.Sent, row.Status);
+        Assert.Equal(delivered, row.PlatformMessageId);
+        Assert.Null(row.SendStartedAt);
+    }
+
+    [Fact]
+    public async Task ASendCutShortByACrash_ThatNeverArrived_IsSentOnce()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        await QueueAsync(bot, "doubt-2");
+        await CrashMidSendAsync(bot, "doubt-2");
+
+        await DrainAsync(bot);
+
+        Assert.Single(sender.Sent);
+        Assert.Equal(1, sender.Lookups);
+        Assert.Equal(OutboxStatus.Sent, (await RowAsync(bot, "doubt-2")).Status);
+    }
+
+    [Fact]
+    public async Task ASendCutShortByACrash_OnAPlatformThatCannotBeAsked_IsSentAgain_SoNothingIsLost()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        sender.CanFindSent = false;
+        await QueueAsync(bot, "doubt-3");
+        await DrainAsync(bot);
+        await CrashMidSendAsync(bot, "doubt-3");
+
+        await DrainAsync(bot);
+
+        Assert.Equal(2, sender.Sent.Count);
+        Assert.Equal(OutboxStatus.Sent, (await RowAsync(bot, "doubt-3")).Status);
+    }
+
+    [Fact]
+    public async Task ASendInDoubt_WhenThePlatformCannotBeAskedYet_StaysInDoubt_AndIsAskedAgainLater()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        await QueueAsync(bot, "doubt-4");
+        await DrainAsync(bot);
+        await CrashMidSendAsync(bot, "doubt-4");
+        sender.LookupAnswer = SentLookup.Failed(SendResult.Transient("ratelimited", TimeSpan.FromSeconds(20)));
+
+        await DrainAsync(bot);
+        var waiting = await RowAsync(bot, "doubt-4");
+        Assert.Equal(OutboxStatus.Pending, waiting.Status);
+        Assert.NotNull(waiting.SendStartedAt);
+        Assert.Equal(bot.Clock.GetUtcNow() + TimeSpan.FromSeconds(20), waiting.NextAttemptAt);
+
+        sender.LookupAnswer = null;
+        bot.Clock.Advance(TimeSpan.FromSeconds(20));
+        await DrainAsync(bot);
+
+        Assert.Single(sender.Sent);
+        Assert.Equal(2, sender.Lookups);
+        Assert.Equal(OutboxStatus.Sent, (await RowAsync(bot, "doubt-4")).Status);
+    }
+
+    [Fact]
+    public async Task ARowAnotherInstanceIsStillSending_IsLeftAlone()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        await QueueAsync(bot, "doubt-5");
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            var row = await db.Outbox.SingleAsync(o => o.IdempotencyKey == "doubt-5");
+            row.SendStartedAt = bot.Clock.GetUtcNow();
+            row.LockedBy = "a-live-instance";
+            row.LockedUntil = bot.Clock.GetUtcNow() + TimeSpan.FromMinutes(2);
+            await db.SaveChangesAsync();
+        }
+
+        await DrainAsync(bot);
+
+        Assert.Empty(sender.Sent);
+        Assert.Equal(0, sender.Lookups);
+    }
+
+    [Fact]
+    public async Task Throttling_NeverMakesAMessageFail_HoweverOftenItComes()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("ratelimited", TimeSpan.FromSeconds(5));
+        await QueueAsync(bot, "throttled");
+
+        for (var i = 0; i < 15; i++)
+        {
+            await DrainAsync(bot);
+            bot.Clock.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(OutboxStatus.Pending, (await RowAsync(bot, "throttled")).Status);
+        sender.Failures.Clear();
+        await DrainAsync(bot);
+
+        var row = await RowAsync(bot, "throttled");
+        Assert.Equal(OutboxStatus.Sent, row.Status);
+        Assert.Equal(16, row.Attempts);
+    }
 }

@@ -40,6 +40,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ConcurrentQueue<FakeSlackAnswer>> scripted = new();
     private readonly List<(string Method, int Count, TaskCompletionSource Signal)> waiters = [];
     private readonly Lock gate = new();
+    private readonly ConcurrentQueue<(string Channel, string Ts, DateTimeOffset At, JsonObject Body)> posted = new();
     private int nextTs;
 
     private FakeSlackApi(WebApplication app) => this.app = app;
@@ -60,11 +61,20 @@ public sealed class FakeSlackApi : IAsyncDisposable
         ["ok"] = true,
         ["access_token"] = "xoxb-installed-token",
         ["token_type"] = "bot",
-        ["scope"] = "app_mentions:read,chat:write,commands,im:history,im:write,users:read,users:read.email",
+        ["scope"] = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,im:write,users:read,users:read.email",
         ["bot_user_id"] = "UINSTALLEDBOT",
         ["app_id"] = "A0TEST",
         ["team"] = new JsonObject { ["id"] = "T0INSTALL", ["name"] = "Installed Team" },
     };
+
+    /// <summary>
+    /// How long chat.postMessage takes to answer after the message is posted (and visible in
+    /// conversations.history): a crash in this window loses the answer, not the message.
+    /// </summary>
+    public TimeSpan PostDelay { get; set; }
+
+    /// <summary>Messages chat.postMessage accepted: channel, ts, when, and the request (text, blocks, metadata).</summary>
+    public IReadOnlyList<(string Channel, string Ts, DateTimeOffset At, JsonObject Body)> Posted => [.. posted];
 
     public IReadOnlyList<SlackCall> Calls => [.. calls];
 
@@ -141,6 +151,15 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
 
         var answer = scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var next) ? next : new FakeSlackAnswer(HttpStatusCode.OK, DefaultAnswer(method, body));
+        if (method == "chat.postMessage" && answer.Body is { } accepted && (bool?)accepted["ok"] == true)
+        {
+            posted.Enqueue(((string?)body["channel"] ?? string.Empty, (string?)accepted["ts"] ?? string.Empty, call.At, body));
+            if (PostDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(PostDelay, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+
         if (answer.Hang)
         {
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -173,11 +192,38 @@ public sealed class FakeSlackApi : IAsyncDisposable
             "users.lookupByEmail" => Emails.FirstOrDefault(p => p.Value == (string?)body["email"]).Key is { } id
                 ? UserAnswer(id)
                 : new() { ["ok"] = false, ["error"] = "users_not_found" },
+            "conversations.history" => History(body),
             "auth.test" => new() { ["ok"] = true, ["team_id"] = "T0TEST", ["user_id"] = "UBOT", ["bot_id"] = "B0BOT" },
             "oauth.v2.access" => (JsonObject)OAuthAnswer.DeepClone(),
             "response_url" => new() { ["ok"] = true },
             _ => new() { ["ok"] = false, ["error"] = "unknown_method" },
         };
+    }
+
+    /// <summary>
+    /// conversations.history: the channel's posted messages, newest first, with their metadata when
+    /// <c>include_all_metadata</c> is set; <c>oldest</c> is compared with when each was posted.
+    /// </summary>
+    private JsonObject History(JsonObject body)
+    {
+        var channel = (string?)body["channel"];
+        var oldest = decimal.TryParse((string?)body["oldest"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000))
+            : DateTimeOffset.MinValue;
+        var withMetadata = (string?)body["include_all_metadata"] is "true" or "1";
+        var messages = new JsonArray();
+        foreach (var (_, ts, _, message) in posted.Where(p => p.Channel == channel && p.At >= oldest).Reverse())
+        {
+            var item = new JsonObject { ["type"] = "message", ["ts"] = ts, ["bot_id"] = "B0BOT", ["text"] = message["text"]?.DeepClone() };
+            if (withMetadata && message["metadata"] is { } metadata)
+            {
+                item["metadata"] = metadata.DeepClone();
+            }
+
+            messages.Add(item);
+        }
+
+        return new() { ["ok"] = true, ["messages"] = messages, ["has_more"] = false };
     }
 
     private JsonObject UserAnswer(string? id) => new()

@@ -14,7 +14,8 @@ const text = readFileSync(path.join(root, 'infra/slack/manifest.yaml'), 'utf8');
 
 // The scopes GovernanceBot's Slack code needs (see reference/platforms.md B2-B5).
 const EXPECTED_BOT_SCOPES = [
-  'app_mentions:read', 'chat:write', 'commands', 'im:history', 'im:write', 'users:read', 'users:read.email',
+  'app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'im:write',
+  'users:read', 'users:read.email',
 ];
 
 // Slack Events API event types a bot may subscribe to, with the scope each needs ('' = none).

@@ -56,6 +56,12 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     public Task<ConversationsOpenResponse> OpenDirectAsync(string token, string userId, CancellationToken cancellationToken) =>
         CallJsonAsync("conversations.open", token, new ConversationsOpenRequest(userId), SlackJson.Default.ConversationsOpenRequest, SlackJson.Default.ConversationsOpenResponse, cancellationToken);
 
+    /// <summary>One page of a conversation's messages since <paramref name="oldest"/>, with their metadata.</summary>
+    public Task<ConversationsHistoryResponse> HistoryAsync(string token, string channel, string oldest, string? cursor, CancellationToken cancellationToken) =>
+        CallFormAsync("conversations.history", token,
+            [new("channel", channel), new("oldest", oldest), new("inclusive", "true"), new("limit", "200"), new("include_all_metadata", "true"), new("cursor", cursor ?? string.Empty)],
+            SlackJson.Default.ConversationsHistoryResponse, cancellationToken);
+
     public Task<ViewsOpenResponse> OpenViewAsync(string token, string triggerId, JsonObject view, CancellationToken cancellationToken) =>
         CallJsonAsync("views.open", token, new ViewsOpenRequest(triggerId, view), SlackJson.Default.ViewsOpenRequest, SlackJson.Default.ViewsOpenResponse, cancellationToken);
 

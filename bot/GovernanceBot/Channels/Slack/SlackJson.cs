@@ -21,6 +21,7 @@ namespace GovernanceBot.Channels.Slack;
 [JsonSerializable(typeof(SlackApiResponse))]
 [JsonSerializable(typeof(ChatMessageResponse))]
 [JsonSerializable(typeof(ConversationsOpenResponse))]
+[JsonSerializable(typeof(ConversationsHistoryResponse))]
 [JsonSerializable(typeof(ViewsOpenResponse))]
 [JsonSerializable(typeof(UsersInfoResponse))]
 [JsonSerializable(typeof(AuthTestResponse))]
@@ -116,7 +117,10 @@ public sealed record SlackInstallState(string Nonce, long IssuedAt);
 
 // ---- Web API requests (B5) ----
 
-public sealed record ChatPostMessageRequest(string Channel, string Text, JsonArray? Blocks = null, string? ThreadTs = null);
+public sealed record ChatPostMessageRequest(string Channel, string Text, JsonArray? Blocks = null, string? ThreadTs = null, SlackMessageMetadata? Metadata = null);
+
+/// <summary>Message metadata (<c>event_type</c> and <c>event_payload</c>): how a message carries its outbox key.</summary>
+public sealed record SlackMessageMetadata(string EventType, JsonObject EventPayload);
 
 public sealed record ChatUpdateRequest(string Channel, string Ts, string Text, JsonArray? Blocks = null);
 
@@ -148,6 +152,17 @@ public sealed class ConversationsOpenResponse : SlackApiResponse
 {
     public SlackChannelInfo? Channel { get; init; }
 }
+
+public sealed class ConversationsHistoryResponse : SlackApiResponse
+{
+    public IReadOnlyList<SlackHistoryMessage>? Messages { get; init; }
+    public bool HasMore { get; init; }
+    public SlackResponseMetadata? ResponseMetadata { get; init; }
+}
+
+public sealed record SlackHistoryMessage(string? Ts, string? BotId, SlackMessageMetadata? Metadata);
+
+public sealed record SlackResponseMetadata(string? NextCursor);
 
 public sealed class ViewsOpenResponse : SlackApiResponse
 {

@@ -21,9 +21,13 @@ public sealed class SlackOAuth(
 {
     public const string StateCookie = "gb_slack_install";
 
-    /// <summary>The bot scopes the app asks for; <c>infra/slack/manifest.yaml</c> must list exactly these.</summary>
+    /// <summary>
+    /// The bot scopes the app asks for; <c>infra/slack/manifest.yaml</c> must list exactly these.
+    /// <c>channels:history</c> and <c>groups:history</c> let the outbox find its own message (by its
+    /// metadata) after a crash cut a send short, so a channel summary is never posted twice.
+    /// </summary>
     public static readonly IReadOnlyList<string> BotScopes =
-        ["app_mentions:read", "chat:write", "commands", "im:history", "im:write", "users:read", "users:read.email"];
+        ["app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history", "im:write", "users:read", "users:read.email"];
 
     private readonly IDataProtector protector = protection.CreateProtector("GovernanceBot.Slack.InstallState.v1");
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
 
@@ -17,9 +19,52 @@ public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, 
         RunAsync(conversation.WorkspaceExternalId, "chat.postMessage", async token =>
         {
             var content = builder.Build(reply);
-            var sent = await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, content.Text, content.Blocks, conversation.ThreadId), cancellationToken);
+            var metadata = OutboxDelivery.Current is { } delivery ? OutboxMetadata(delivery.Key) : null;
+            var sent = await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, content.Text, content.Blocks, conversation.ThreadId, metadata), cancellationToken);
             return SendResult.Sent(sent.Ts);
         });
+
+    /// <summary>
+    /// Finds a message the outbox posted under <paramref name="key"/> (carried in its metadata) in
+    /// the conversation since <paramref name="since"/>: conversations.history, newest first, a few pages at most.
+    /// </summary>
+    public async Task<SentLookup> FindSentAsync(ConversationRef conversation, string key, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        string? found = null;
+        var result = await RunAsync(conversation.WorkspaceExternalId, "conversations.history", async token =>
+        {
+            // A little before the mark: Slack's clock and ours are not the same clock.
+            var oldest = (since - TimeSpan.FromSeconds(30)).ToUnixTimeMilliseconds() / 1000m;
+            string? cursor = null;
+            for (var page = 0; page < MaxHistoryPages && found is null; page++)
+            {
+                var history = await api.HistoryAsync(token, conversation.ConversationId, oldest.ToString("0.000000", CultureInfo.InvariantCulture), cursor, cancellationToken);
+                found = history.Messages?.FirstOrDefault(m => m.Metadata is { EventType: OutboxEventType } meta
+                    && (string?)meta.EventPayload["key"] == key)?.Ts;
+                cursor = history.ResponseMetadata?.NextCursor;
+                if (!history.HasMore || string.IsNullOrEmpty(cursor))
+                {
+                    break;
+                }
+            }
+
+            return SendResult.Sent(found);
+        });
+        if (result.Succeeded)
+        {
+            return found is null ? SentLookup.NotFound : SentLookup.Found(found);
+        }
+
+        // Without the history scope (an install from before it was asked for) the question cannot be answered.
+        return result.Failure == SendFailureKind.Permanent ? SentLookup.Unknowable : SentLookup.Failed(result);
+    }
+
+    /// <summary>The metadata type of the bot's outbox messages (Slack: a name of the app's choosing).</summary>
+    internal const string OutboxEventType = "governancebot_outbox";
+
+    private const int MaxHistoryPages = 5;
+
+    internal static SlackMessageMetadata OutboxMetadata(string key) => new(OutboxEventType, new JsonObject { ["key"] = key });
 
     public Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken) =>
         RunAsync(conversation.WorkspaceExternalId, "chat.update", async token =>

@@ -46,6 +46,9 @@ public static class SlackSetup
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         ShouldRetryAfterHeader = true,
+                        // The outbox paces and retries its own sends: a throttled one is reported at once.
+                        ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                            && !(OutboxDelivery.Current is not null && args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests)),
                     });
                 }
 

@@ -31,7 +31,13 @@ public sealed class TeamsSender(
         return await ResultAsync(conversation, response, cancellationToken);
     }
 
-    /// <summary>Answers an inbound activity in its own thread (the reply chain it belongs to).</summary>
+    /// <summary>
+    /// The Bot Connector has no message history for bots and no idempotency key on a send, so
+    /// Teams cannot say whether a send cut short by a crash arrived: the outbox sends it again.
+    /// </summary>
+    public Task<SentLookup> FindSentAsync(ConversationRef conversation, string key, DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult(SentLookup.Unknowable);
+
     /// <summary>Shows "typing…" in the conversation while a slow answer (a question) is prepared.</summary>
     public async Task SendTypingAsync(ConversationRef conversation, CancellationToken cancellationToken)
     {

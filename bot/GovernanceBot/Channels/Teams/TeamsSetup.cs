@@ -62,7 +62,8 @@ public static class TeamsSetup
                 UseJitter = true,
                 Delay = options.ConnectorRetryDelay,
                 ShouldRetryAfterHeader = true,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, options.MaxInlineRetryAfter)),
+                // The outbox paces and retries its own sends: a throttled one is reported at once.
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, OutboxDelivery.Current is null ? options.MaxInlineRetryAfter : null)),
             })
             .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
             {
@@ -70,12 +71,15 @@ public static class TeamsSetup
                 MinimumThroughput = 20,
                 SamplingDuration = TimeSpan.FromSeconds(30),
                 BreakDuration = TimeSpan.FromSeconds(15),
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, TimeSpan.MaxValue)),
+                // Throttling is a healthy service asking to slow down, not a failing one.
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome, TimeSpan.MaxValue)
+                    && args.Outcome.Result?.StatusCode != HttpStatusCode.TooManyRequests),
             })
             .AddTimeout(options.ConnectorAttemptTimeout);
     }
 
-    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, TimeSpan maxRetryAfter)
+    /// <param name="maxRetryAfter">The longest Retry-After worth waiting for inline; null: a 429 is never retried inline.</param>
+    internal static bool IsTransient(Outcome<HttpResponseMessage> outcome, TimeSpan? maxRetryAfter)
     {
         if (outcome.Exception is not null)
         {
@@ -85,7 +89,7 @@ public static class TeamsSetup
         var response = outcome.Result!;
         return response.StatusCode switch
         {
-            HttpStatusCode.TooManyRequests => !(BotConnectorClient.RetryAfterOf(response) > maxRetryAfter),
+            HttpStatusCode.TooManyRequests => maxRetryAfter is { } max && !(BotConnectorClient.RetryAfterOf(response) > max),
             HttpStatusCode.PreconditionFailed or HttpStatusCode.RequestTimeout => true,
             HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported => false,
             var status => (int)status >= 500,

@@ -33,6 +33,12 @@ public sealed class OutboxMessage
     public DateTimeOffset NextAttemptAt { get; set; }
     public string? LockedBy { get; set; }
     public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>
+    /// When the send in progress began (committed before the send, cleared with its outcome). Still
+    /// set after the lease ran out means the instance died mid-send: the send is in doubt, and the
+    /// platform is asked whether the message arrived before it is sent again.
+    /// </summary>
+    public DateTimeOffset? SendStartedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? SentAt { get; set; }
     public string? PlatformMessageId { get; set; }
