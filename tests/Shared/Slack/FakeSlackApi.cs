@@ -12,8 +12,14 @@ using Microsoft.Extensions.Logging;
 
 namespace GovernanceBot.Testing.Slack;
 
-/// <summary>One request the fake Slack received: the Web API method (or <c>response_url</c>), its token and its fields.</summary>
-public sealed record SlackCall(string Method, string? Token, JsonObject Body, DateTimeOffset At);
+/// <summary>One request the fake Slack received: the Web API method (or <c>response_url</c>), its token and its fields; then what it answered.</summary>
+public sealed record SlackCall(string Method, string? Token, JsonObject Body, DateTimeOffset At)
+{
+    public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
+
+    /// <summary>The JSON the fake answered with (e.g. the posted message's <c>ts</c>).</summary>
+    public JsonObject? Answer { get; set; }
+}
 
 /// <summary>What the fake answers to one call: a status, a JSON body, optional Retry-After, or a hang.</summary>
 public sealed record FakeSlackAnswer(HttpStatusCode Status, JsonObject? Body = null, int? RetryAfterSeconds = null, bool Hang = false)
@@ -51,6 +57,12 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
     /// <summary>A response URL on this fake (allowed by the bot because it shares the API's host).</summary>
     public Uri ResponseUrl(string id = "T0TEST/1/abc") => new(BaseAddress, $"hooks/{id}");
+
+    /// <summary>
+    /// When set, <c>chat.postMessage</c> calls beyond this rate get HTTP 429 with Retry-After and
+    /// <c>{"ok":false,"error":"ratelimited"}</c>, as Slack answers an app that posts too fast (B5).
+    /// </summary>
+    public FakeRateLimit? RateLimit { get; set; }
 
     /// <summary>users.info answers: user id → e-mail.</summary>
     public ConcurrentDictionary<string, string> Emails { get; } = new();
@@ -150,7 +162,11 @@ public sealed class FakeSlackApi : IAsyncDisposable
             }
         }
 
-        var answer = scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var next) ? next : new FakeSlackAnswer(HttpStatusCode.OK, DefaultAnswer(method, body));
+        var answer = scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var next) ? next
+            : method == "chat.postMessage" && RateLimit is { } limit && !limit.TryAdmit() ? FakeSlackAnswer.RateLimited(limit.RetryAfterSeconds)
+            : new FakeSlackAnswer(HttpStatusCode.OK, DefaultAnswer(method, body));
+        call.Status = answer.Status;
+        call.Answer = answer.Body;
         if (method == "chat.postMessage" && answer.Body is { } accepted && (bool?)accepted["ok"] == true)
         {
             posted.Enqueue(((string?)body["channel"] ?? string.Empty, (string?)accepted["ts"] ?? string.Empty, call.At, body));

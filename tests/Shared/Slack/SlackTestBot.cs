@@ -13,7 +13,8 @@ namespace GovernanceBot.Testing.Slack;
 
 /// <summary>
 /// The whole bot with Slack enabled (signing secret, one workspace's bot token) against a
-/// <see cref="FakeSlackApi"/>, with the Phoenix demo imported; requests are signed like Slack signs them.
+/// <see cref="FakeSlackApi"/>, with the Phoenix demo (or the given governance file) imported; requests
+/// are signed like Slack signs them.
 /// </summary>
 public sealed class SlackTestBot : IAsyncDisposable
 {
@@ -42,7 +43,8 @@ public sealed class SlackTestBot : IAsyncDisposable
         StoreKind kind = StoreKind.Sqlite,
         IDictionary<string, string?>? settings = null,
         Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null,
-        Action<GovernanceBot.Conversation.Router>? routes = null)
+        Action<GovernanceBot.Conversation.Router>? routes = null,
+        string? governanceYaml = null)
     {
         var slack = await FakeSlackApi.StartAsync();
         slack.Emails[Alex] = "alexw@example.com";
@@ -72,7 +74,9 @@ public sealed class SlackTestBot : IAsyncDisposable
         routes?.Invoke(bot.Services.GetRequiredService<GovernanceBot.Conversation.Router>());
         var importer = bot.Services.GetRequiredService<GovernanceImporter>();
         var demo = StoreInitializer.DemoPath(AppContext.BaseDirectory) ?? throw new InvalidOperationException("samples/phoenix.yaml not found");
-        var imported = await importer.ImportAsync(demo, await File.ReadAllTextAsync(demo), dryRun: false, CancellationToken.None);
+        var imported = governanceYaml is null
+            ? await importer.ImportAsync(demo, await File.ReadAllTextAsync(demo), dryRun: false, CancellationToken.None)
+            : await importer.ImportAsync("test.yaml", governanceYaml, dryRun: false, CancellationToken.None);
         Assert.True(imported.Succeeded, string.Join(Environment.NewLine, imported.Errors));
         return new SlackTestBot(bot, slack, keys);
     }

@@ -35,13 +35,14 @@ public sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory direc
         if (problems.Count > 0)
         {
             var text = new StringBuilder("Your check-in was not saved yet:\n");
-            foreach (var problem in problems)
+            foreach (var (_, problem) in problems)
             {
                 text.Append(CultureInfo.InvariantCulture, $"- {problem}\n");
             }
 
             text.Append("Fix the answers on the card and submit again.");
-            return [Reply.Text(text.ToString()) with { Audience = ReplyAudience.Requester }];
+            // Named by the card's input ids, so a Slack modal stays open with each message under its input.
+            return [Reply.InvalidInput(text.ToString(), problems.ToDictionary(p => p.InputId, p => p.Problem, StringComparer.Ordinal))];
         }
 
         var json = JsonSerializer.Serialize(answers, CheckInJson.Default.DictionaryStringString);
@@ -84,19 +85,23 @@ public sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory direc
         }
     }
 
-    /// <summary>The card's inputs checked against the questions: every problem named, nothing partial kept.</summary>
-    public static (Dictionary<string, string> Answers, List<string> Problems) Validate(CheckInDefinition checkIn, JsonObject data)
+    /// <summary>
+    /// The card's inputs checked against the questions: every problem named with the card input it
+    /// belongs to (<c>q_{key}</c>), nothing partial kept.
+    /// </summary>
+    public static (Dictionary<string, string> Answers, List<(string InputId, string Problem)> Problems) Validate(CheckInDefinition checkIn, JsonObject data)
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
-        var problems = new List<string>();
+        var problems = new List<(string InputId, string Problem)>();
         foreach (var q in checkIn.Questions.OrderBy(q => q.Order))
         {
-            var raw = data[$"q_{q.Key}"] is JsonValue value ? value.ToString().Trim() : string.Empty;
+            var input = $"q_{q.Key}";
+            var raw = data[input] is JsonValue value ? value.ToString().Trim() : string.Empty;
             if (raw.Length == 0)
             {
                 if (q.Required)
                 {
-                    problems.Add($"\"{q.Text}\" needs an answer.");
+                    problems.Add((input, $"\"{q.Text}\" needs an answer."));
                 }
 
                 continue;
@@ -105,13 +110,13 @@ public sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory direc
             switch (q.Kind)
             {
                 case CheckInQuestionKind.Scale when !int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var score) || score is < 1 or > 5:
-                    problems.Add($"\"{q.Text}\": pick a score from 1 to 5 (got \"{Shorten(raw)}\").");
+                    problems.Add((input, $"\"{q.Text}\": pick a score from 1 to 5 (got \"{Shorten(raw)}\")."));
                     break;
                 case CheckInQuestionKind.Choice when !q.Options.Contains(raw, StringComparer.Ordinal):
-                    problems.Add($"\"{q.Text}\": choose one of {string.Join(", ", q.Options.Select(o => $"\"{o}\""))}.");
+                    problems.Add((input, $"\"{q.Text}\": choose one of {string.Join(", ", q.Options.Select(o => $"\"{o}\""))}."));
                     break;
                 case CheckInQuestionKind.Text when raw.Length > CheckInRounds.MaxTextLength:
-                    problems.Add($"\"{q.Text}\": keep it under {CheckInRounds.MaxTextLength} characters (this one has {raw.Length}).");
+                    problems.Add((input, $"\"{q.Text}\": keep it under {CheckInRounds.MaxTextLength} characters (this one has {raw.Length})."));
                     break;
                 default:
                     answers[q.Key] = q.Kind == CheckInQuestionKind.Text ? WithoutControlCharacters(raw) : raw;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using GovernanceBot.Cards;
+using GovernanceBot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,8 +14,16 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace GovernanceBot.IntegrationTests.Channels.Teams;
 
-/// <summary>A request the fake connector received.</summary>
-public sealed record ConnectorRequest(string Method, string Path, string? Authorization, JsonNode? Body);
+/// <summary>A request the fake connector received, when (wall clock) and what it answered.</summary>
+public sealed record ConnectorRequest(string Method, string Path, string? Authorization, JsonNode? Body)
+{
+    public DateTimeOffset At { get; init; } = DateTimeOffset.UtcNow;
+
+    public int Status { get; set; } = 200;
+
+    /// <summary>The JSON the fake answered with (e.g. the new conversation's or activity's id).</summary>
+    public JsonNode? Answer { get; set; }
+}
 
 /// <summary>A scripted connector answer; <see cref="Hang"/> never answers (until the client gives up).</summary>
 public sealed record ScriptedAnswer(int Status, string? Body = null, int? RetryAfterSeconds = null, bool Hang = false);
@@ -45,6 +54,15 @@ public sealed class FakeBotFramework : IAsyncDisposable
     public ConcurrentQueue<ConnectorRequest> Requests { get; } = new();
 
     public ConcurrentDictionary<string, string> MemberEmails { get; } = new();
+
+    /// <summary>
+    /// When set, messages (POSTs to <c>…/activities</c>) beyond this rate get 429 with Retry-After,
+    /// as the Bot Connector answers a bot that sends too fast (platforms.md A6).
+    /// </summary>
+    public FakeRateLimit? RateLimit { get; set; }
+
+    /// <summary>1:1 conversations created so far: member id → conversation id (Teams returns the same one again).</summary>
+    public ConcurrentDictionary<string, string> DirectConversations { get; } = new();
 
     private int tokenRequests;
     private int keyRequests;
@@ -143,40 +161,72 @@ public sealed class FakeBotFramework : IAsyncDisposable
                 body = await JsonNode.ParseAsync(context.Request.Body);
             }
 
-            Requests.Enqueue(new ConnectorRequest(context.Request.Method, "/" + rest, context.Request.Headers.Authorization.FirstOrDefault(), body));
-            if (script.TryDequeue(out var answer))
-            {
-                if (answer.Hang)
-                {
-                    var aborted = new TaskCompletionSource();
-                    using var registration = context.RequestAborted.Register(() => aborted.TrySetResult());
-                    await aborted.Task;
-                    return Results.Empty;
-                }
-
-                if (answer.RetryAfterSeconds is { } seconds)
-                {
-                    context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                }
-
-                return Results.Text(answer.Body ?? string.Empty, "application/json", statusCode: answer.Status);
-            }
-
-            if (context.Request.Method == "GET" && rest.Contains("/members/", StringComparison.Ordinal))
-            {
-                var id = Uri.UnescapeDataString(rest[(rest.LastIndexOf('/') + 1)..]);
-                return MemberEmails.TryGetValue(id, out var email)
-                    ? Results.Text(new JsonObject { ["id"] = id, ["name"] = email.Split('@')[0], ["email"] = email, ["userPrincipalName"] = email }.ToJsonString(), "application/json")
-                    : Results.Text("""{"error":{"code":"MemberNotFoundInConversation","message":"no such member"}}""", "application/json", statusCode: 404);
-            }
-
-            if (rest == "v3/conversations" && context.Request.Method == "POST")
-            {
-                return Results.Text(new JsonObject { ["id"] = "a:new-" + Interlocked.Increment(ref activityCounter), ["activityId"] = "root-1" }.ToJsonString(), "application/json");
-            }
-
-            return Results.Text(new JsonObject { ["id"] = "activity-" + Interlocked.Increment(ref activityCounter) }.ToJsonString(), "application/json");
+            var request = new ConnectorRequest(context.Request.Method, "/" + rest, context.Request.Headers.Authorization.FirstOrDefault(), body);
+            Requests.Enqueue(request);
+            var result = await AnswerAsync(context, rest, body);
+            request.Status = result.Status;
+            request.Answer = result.Json;
+            return result.Result;
         });
+    }
+
+    private async Task<(IResult Result, int Status, JsonNode? Json)> AnswerAsync(HttpContext context, string rest, JsonNode? body)
+    {
+        if (script.TryDequeue(out var answer))
+        {
+            if (answer.Hang)
+            {
+                var aborted = new TaskCompletionSource();
+                using var registration = context.RequestAborted.Register(() => aborted.TrySetResult());
+                await aborted.Task;
+                return (Results.Empty, 499, null);
+            }
+
+            if (answer.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return (Results.Text(answer.Body ?? string.Empty, "application/json", statusCode: answer.Status), answer.Status, null);
+        }
+
+        if (context.Request.Method == "POST" && rest.EndsWith("/activities", StringComparison.Ordinal) && RateLimit is { } limit && !limit.TryAdmit())
+        {
+            context.Response.Headers.RetryAfter = limit.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "TooManyRequests", ["message"] = "Too many requests. Retry after the given time." } }, 429);
+        }
+
+        if (context.Request.Method == "GET" && rest.Contains("/members/", StringComparison.Ordinal))
+        {
+            var id = Uri.UnescapeDataString(rest[(rest.LastIndexOf('/') + 1)..]);
+            return MemberEmails.TryGetValue(id, out var email)
+                ? Json(new JsonObject { ["id"] = id, ["name"] = email.Split('@')[0], ["email"] = email, ["userPrincipalName"] = email })
+                : Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "MemberNotFoundInConversation", ["message"] = "no such member" } }, 404);
+        }
+
+        if (rest == "v3/conversations" && context.Request.Method == "POST")
+        {
+            if (body?["isGroup"]?.GetValue<bool>() != true)
+            {
+                // A 1:1 names exactly one member by id; the connector returns the same chat for the same member.
+                var members = body?["members"] as JsonArray;
+                var member = members is [JsonObject only] ? (string?)only["id"] : null;
+                if (string.IsNullOrEmpty(member))
+                {
+                    return Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "BadArgument", ["message"] = "A 1:1 conversation needs exactly one member with an id." } }, 400);
+                }
+
+                var conversation = DirectConversations.GetOrAdd(member, _ => "a:new-" + Interlocked.Increment(ref activityCounter));
+                return Json(new JsonObject { ["id"] = conversation });
+            }
+
+            return Json(new JsonObject { ["id"] = "a:new-" + Interlocked.Increment(ref activityCounter), ["activityId"] = "root-1" });
+        }
+
+        return Json(new JsonObject { ["id"] = "activity-" + Interlocked.Increment(ref activityCounter) });
+
+        static (IResult, int, JsonNode?) Json(JsonNode json, int status = 200) =>
+            (Results.Text(json.ToJsonString(), "application/json", statusCode: status), status, json);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,220 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using GovernanceBot.Cards;
+using GovernanceBot.Features.GovernanceAsCode;
+using GovernanceBot.Hosting;
+using GovernanceBot.IntegrationTests.Channels.Teams;
+using GovernanceBot.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using static GovernanceBot.IntegrationTests.Features.CheckIns.CheckInSteps;
+
+namespace GovernanceBot.IntegrationTests.Features.CheckIns;
+
+/// <summary>
+/// A Phoenix check-in round in Teams, end to end: real JWTs, the real card renderer, the fake Bot
+/// Connector. People are linked when they first talk to the bot in the team's channel (the bot asks
+/// the connector for their e-mail); their prompts come in 1:1 chats the bot creates.
+/// </summary>
+public sealed class TeamsCheckInRoundTests
+{
+    private const string TeamChannel = "19:phoenix@thread.tacv2";
+
+    private static readonly ChatPerson Alex = new("29:user-alex", "Alex Wilber", "alexw@example.com");
+    private static readonly ChatPerson Adele = new("29:user-adele", "Adele Vance", "adelev@example.com");
+    private static readonly ChatPerson Isaiah = new("29:user-isaiah", "Isaiah Langer", "isaiahl@example.com");
+    private static readonly ChatPerson Patti = new("29:user-patti", "Patti Fernandez", "pattif@example.com");
+    private static readonly ChatPerson Lynne = new("29:user-lynne", "Lynne Robbins", "lynner@example.com");
+    private static readonly ChatPerson Diego = new("29:user-diego", "Diego Siciliani", "diegos@example.com");
+    private static readonly ChatPerson[] Participants = [Adele, Isaiah, Patti, Lynne, Diego];
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ARound_PromptsEachParticipantOnceInANewOneToOne_AtTheirLocalTime_ThenRemindsOnlyNonResponders_AndPostsTheSummaryToTheLinkedChannel(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        // 08:00 UTC: only Sydney and Berlin have reached 09:00.
+        Assert.Equal([Isaiah.Id, Lynne.Id], teams.Framework.DirectConversations.Keys.Order(StringComparer.Ordinal));
+        Assert.Single(PromptsTo(teams, Isaiah));
+        Assert.Single(PromptsTo(teams, Lynne));
+        var create = teams.Framework.Requests.First(r => r.Method == "POST" && r.Path == "/v3/conversations");
+        Assert.False((bool)create.Body!["isGroup"]!);
+        Assert.Equal(FakeBotFramework.Tenant, (string?)create.Body["channelData"]!["tenant"]!["id"]);
+
+        teams.Bot.Clock.SetUtcNow(MondayEvening);
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        Assert.All(Participants, p => Assert.Single(PromptsTo(teams, p)));
+        Assert.Equal(Participants.Length, teams.Framework.Requests.Count(r => r.Method == "POST" && r.Path == "/v3/conversations"));
+        Assert.DoesNotContain(Alex.Id, teams.Framework.DirectConversations.Keys);
+
+        // Adele answers on the card: the invoke is answered with the thanks card, and the prompt is replaced by it.
+        var prompt = Assert.Single(PromptsTo(teams, Adele));
+        using (var answer = await SubmitAsync(teams, Adele, prompt, Answers("4", "On track", risks: "Vendor sandbox is down most afternoons.")))
+        {
+            var invoke = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+            Assert.Equal(200, (int)invoke["statusCode"]!);
+            Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)invoke["type"]);
+            Assert.Equal("✅ Thanks, Adele!", (string?)invoke["value"]!["body"]![0]!["text"]);
+        }
+
+        var replaced = Assert.Single(teams.Framework.Requests, r => r.Method == "PUT" && r.Path == $"/v3/conversations/{ConversationOf(teams, Adele)}/activities/{PromptId(prompt)}");
+        Assert.Equal("✅ Thanks, Adele!", (string?)AdaptiveCard(replaced)!["body"]![0]!["text"]);
+        Assert.Equal(["adelev@example.com"], await RespondentsAsync(teams.Bot));
+        Assert.Contains("\"confidence\":\"4\"", await AnswersOfAsync(teams.Bot, Adele.Email), StringComparison.Ordinal);
+
+        using (await SubmitAsync(teams, Patti, Assert.Single(PromptsTo(teams, Patti)), Answers("3", "Some risk")))
+        {
+        }
+
+        teams.Bot.Clock.SetUtcNow(ReminderTime);
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        foreach (var waiting in new[] { Isaiah, Lynne, Diego })
+        {
+            Assert.Single(RemindersTo(teams, waiting));
+        }
+
+        Assert.Empty(RemindersTo(teams, Adele));
+        Assert.Empty(RemindersTo(teams, Patti));
+        Assert.Equal(Participants.Length, teams.Framework.Requests.Count(r => r.Method == "POST" && r.Path == "/v3/conversations"));
+
+        teams.Bot.Clock.SetUtcNow(CloseTime);
+        await SweepTwiceAndDrainAsync(teams.Bot);
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        var summary = Assert.Single(Delivered(teams), r => r.Path.StartsWith($"/v3/conversations/{TeamChannel}/activities", StringComparison.Ordinal) && IsSummary(r));
+        var summaryText = AdaptiveCard(summary)!.ToJsonString();
+        Assert.Contains("2 of 5 answered", summaryText, StringComparison.Ordinal);
+        Assert.Contains("Vendor sandbox is down most afternoons.", summaryText, StringComparison.Ordinal);
+        Assert.DoesNotContain(Delivered(teams), r => IsSummary(r) && !r.Path.Contains(TeamChannel, StringComparison.Ordinal));
+
+        // Lynne answers the prompt she still has after the round closed: refused politely, nothing stored.
+        using (var late = await SubmitAsync(teams, Lynne, Assert.Single(PromptsTo(teams, Lynne)), Answers("5", "On track")))
+        {
+            var invoke = JsonNode.Parse(await late.Content.ReadAsStringAsync())!;
+            Assert.Equal(200, (int)invoke["statusCode"]!);
+            var text = (string?)invoke["value"];
+            Assert.Contains("Sorry, Lynne", text, StringComparison.Ordinal);
+            Assert.Contains("closed", text, StringComparison.Ordinal);
+            Assert.Contains("not recorded", text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["adelev@example.com", "pattif@example.com"], await RespondentsAsync(teams.Bot));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AnInvalidAnswerOnTheCard_IsAnsweredWithWhatIsWrong_AndNothingIsStored(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        teams.Bot.Clock.SetUtcNow(MondayEvening);
+        await SweepTwiceAndDrainAsync(teams.Bot);
+        var prompt = Assert.Single(PromptsTo(teams, Isaiah));
+
+        using var outOfRange = await SubmitAsync(teams, Isaiah, prompt, Answers("7", "Mostly fine"));
+        using var missing = await SubmitAsync(teams, Isaiah, prompt, Answers(string.Empty, string.Empty));
+
+        var first = JsonNode.Parse(await outOfRange.Content.ReadAsStringAsync())!;
+        Assert.Equal(200, (int)first["statusCode"]!);
+        Assert.Equal("application/vnd.microsoft.activity.message", (string?)first["type"]);
+        Assert.Contains("pick a score from 1 to 5 (got \"7\")", (string?)first["value"], StringComparison.Ordinal);
+        Assert.Contains("choose one of \"On track\", \"Some risk\", \"Off track\"", (string?)first["value"], StringComparison.Ordinal);
+        var second = JsonNode.Parse(await missing.Content.ReadAsStringAsync())!;
+        Assert.Contains("needs an answer", (string?)second["value"], StringComparison.Ordinal);
+        Assert.Empty(await RespondentsAsync(teams.Bot));
+        Assert.DoesNotContain(teams.Framework.Requests, r => r.Method == "PUT");
+    }
+
+    private static async Task<TeamsBot> StartAsync(StoreKind kind)
+    {
+        var teams = await TeamsBot.StartAsync(kind, extra: new() { ["Conversation:BindUnknownWorkspacesTo"] = "demo" },
+            configure: b => b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>()));
+        var demo = StoreInitializer.DemoPath(AppContext.BaseDirectory)!;
+        var imported = await teams.Bot.Services.GetRequiredService<GovernanceImporter>().ImportAsync(demo, await File.ReadAllTextAsync(demo), false, CancellationToken.None);
+        Assert.True(imported.Succeeded, string.Join("\n", imported.Errors));
+        teams.Bot.Clock.SetUtcNow(MondayMorning);
+        foreach (var person in Participants.Append(Alex))
+        {
+            teams.Framework.MemberEmails[person.Id] = person.Email;
+        }
+
+        await SayInChannelAsync(teams, Alex, "link Phoenix");
+        foreach (var person in Participants)
+        {
+            // First contact: the bot looks the person up at the connector and links them by e-mail.
+            await SayInChannelAsync(teams, person, "checkin");
+        }
+
+        return teams;
+    }
+
+    private static async Task SayInChannelAsync(TeamsBot teams, ChatPerson who, string text)
+    {
+        var activity = TestActivities.Message(teams.Framework.ServiceUrl, text, $"msg-{Guid.NewGuid():N}", "channel", TeamChannel);
+        activity["from"] = new JsonObject { ["id"] = who.Id, ["name"] = who.Name };
+        using var response = await teams.PostAsync(activity, teams.ValidToken());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    /// <summary>Presses the card's Submit (Action.Execute) in the person's 1:1, with the inputs filled in as Teams sends them.</summary>
+    private static async Task<HttpResponseMessage> SubmitAsync(TeamsBot teams, ChatPerson who, ConnectorRequest prompt, JsonObject inputs)
+    {
+        var card = AdaptiveCard(prompt)!;
+        var submit = card["actions"]!.AsArray().OfType<JsonObject>().Single(a => (string?)a["type"] == "Action.Execute");
+        var data = (JsonObject)submit["data"]!.DeepClone();
+        foreach (var (id, value) in inputs)
+        {
+            data[id] = value?.DeepClone();
+        }
+
+        var invoke = TestActivities.Invoke(teams.Framework.ServiceUrl, (string)submit["verb"]!, data, $"invoke-{Guid.NewGuid():N}", PromptId(prompt));
+        invoke["from"] = new JsonObject { ["id"] = who.Id, ["name"] = who.Name };
+        invoke["conversation"] = new JsonObject { ["id"] = ConversationOf(teams, who), ["conversationType"] = "personal", ["tenantId"] = FakeBotFramework.Tenant };
+        var response = await teams.PostAsync(invoke, teams.ValidToken());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response;
+    }
+
+    private static JsonObject Answers(string confidence, string status, string? risks = null) => new()
+    {
+        ["q_confidence"] = confidence,
+        ["q_status"] = status,
+        ["q_highlights"] = "Release 1 passed security testing.",
+        ["q_risks"] = risks ?? string.Empty,
+    };
+
+    private static string ConversationOf(TeamsBot teams, ChatPerson who) => teams.Framework.DirectConversations[who.Id];
+
+    private static string PromptId(ConnectorRequest prompt) => (string)prompt.Answer!["id"]!;
+
+    /// <summary>Messages the connector accepted (rejected ones never reached anybody).</summary>
+    private static List<ConnectorRequest> Delivered(TeamsBot teams) =>
+        teams.Framework.Requests.Where(r => r.Method == "POST" && r.Path.Contains("/activities", StringComparison.Ordinal) && r.Status is >= 200 and < 300).ToList();
+
+    private static List<ConnectorRequest> InOneToOne(TeamsBot teams, ChatPerson who) =>
+        teams.Framework.DirectConversations.TryGetValue(who.Id, out var conversation)
+            ? Delivered(teams).Where(r => r.Path == $"/v3/conversations/{conversation}/activities").ToList()
+            : [];
+
+    private static List<ConnectorRequest> PromptsTo(TeamsBot teams, ChatPerson who) =>
+        InOneToOne(teams, who).Where(r => HasCheckInForm(r) && !IsReminder(r)).ToList();
+
+    private static List<ConnectorRequest> RemindersTo(TeamsBot teams, ChatPerson who) =>
+        InOneToOne(teams, who).Where(r => HasCheckInForm(r) && IsReminder(r)).ToList();
+
+    private static JsonObject? AdaptiveCard(ConnectorRequest request) =>
+        request.Body?["attachments"]?[0]?["content"] as JsonObject;
+
+    private static bool HasCheckInForm(ConnectorRequest request) =>
+        AdaptiveCard(request)?["actions"] is JsonArray actions
+        && actions.OfType<JsonObject>().Any(a => (string?)a["type"] == "Action.Execute" && (string?)a["verb"] == "checkin.submit");
+
+    private static bool IsReminder(ConnectorRequest request) =>
+        ((string?)request.Body?["summary"])?.StartsWith("Reminder:", StringComparison.Ordinal) == true;
+
+    private static bool IsSummary(ConnectorRequest request) =>
+        ((string?)AdaptiveCard(request)?["body"]?[0]?["text"])?.EndsWith("— results", StringComparison.Ordinal) == true;
+}
