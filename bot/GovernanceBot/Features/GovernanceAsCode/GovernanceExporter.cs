@@ -142,6 +142,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                 Holidays = c.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList(),
                 MentionNonResponders = c.MentionNonResponders,
                 Enabled = c.Enabled,
+                Archived = c.ArchivedAt is null ? null : true,
                 Questions = c.Questions.OrderBy(q => q.Order).Select(q => new QuestionSpec
                 {
                     Key = q.Key,
