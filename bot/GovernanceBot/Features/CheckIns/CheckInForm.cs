@@ -204,17 +204,22 @@ public static partial class CheckInForm
         return $"{list} at {time}";
     }
 
-    /// <summary>When the next round opens: the schedule's next firing for the earliest participant, skipping holidays.</summary>
+    /// <summary>
+    /// When the next round opens: the schedule's first firing after now, for the earliest participant,
+    /// on a date that is not a holiday and has not fired yet for anyone (that round is already due).
+    /// </summary>
     public static DateTimeOffset? NextOpening(CheckInDefinition checkIn, IReadOnlyList<Stakeholder> participants, DateTimeOffset now)
     {
         var cron = CronExpression.Parse(checkIn.Cron, CronFormat.Standard);
+        var due = CheckInRounds.LatestDueDate(checkIn, participants, now);
         DateTimeOffset? best = null;
         foreach (var zoneId in participants.Select(p => p.TimeZone).Distinct(StringComparer.Ordinal))
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
             foreach (var next in cron.GetOccurrences(now.UtcDateTime, now.UtcDateTime.AddDays(400), zone, fromInclusive: false).Take(400))
             {
-                if (checkIn.Holidays.Contains(DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(next, zone))))
+                var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(next, zone));
+                if (checkIn.Holidays.Contains(date) || date <= due)
                 {
                     continue;
                 }
