@@ -79,30 +79,6 @@ public sealed class CheckInDefinitions(GovernanceDb db, ProgramDirectory directo
         $"roles [{string.Join(", ", c.ParticipantRoles)}], people [{string.Join(", ", c.ParticipantKeys)}], holidays [{string.Join(", ", c.Holidays.Select(h => h.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}], " +
         $"mention non-responders {(c.MentionNonResponders ? "on" : "off")}, {(c.Enabled ? "running" : "paused")}, questions [{string.Join(", ", c.Questions.OrderBy(q => q.Order).Select(q => $"{q.Key} ({CheckInRounds.Word(q.Kind)})"))}]";
 
-    /// <summary>The store's check-in as the spec import and export use, so the form shows what a file would say.</summary>
-    public static CheckInSpec Spec(CheckInDefinition c) => new()
-    {
-        Key = c.Key,
-        Name = c.Name,
-        Schedule = c.Cron,
-        Window = GovernanceFileReader.FormatDuration(c.Window),
-        Reminders = c.Reminders.Select(GovernanceFileReader.FormatDuration).ToList(),
-        Participants = new ParticipantsSpec { Roles = [.. c.ParticipantRoles], Stakeholders = [.. c.ParticipantKeys] },
-        Holidays = c.Holidays.Select(h => h.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList(),
-        MentionNonResponders = c.MentionNonResponders,
-        Enabled = c.Enabled,
-        Archived = c.ArchivedAt is null ? null : true,
-        Questions = c.Questions.OrderBy(q => q.Order).Select(q => new QuestionSpec
-        {
-            Key = q.Key,
-            Text = q.Text,
-            Kind = CheckInRounds.Word(q.Kind),
-            Required = q.Required,
-            Options = [.. q.Options],
-            FlagsRisks = q.FlagsRisks,
-        }).ToList(),
-    };
-
     public static string ExportHint(GovernanceProgram program) =>
         $"If {program.Name} is managed as code, export it into the governance file (`governancebot export --program {program.Key}`): importing a file replaces the program's check-ins with the file's.";
 }
@@ -137,7 +113,7 @@ public sealed class CheckInFormHandler(GovernanceDb db, CheckInDefinitions defin
             return [Reply.Text($"{checkIn.Name} was removed (its history is kept), so it can't be edited. **checkin new {target.Program.Name}** starts a new one.") with { Audience = ReplyAudience.Requester }];
         }
 
-        return [CheckInForm.Card(target.Program, people, CheckInDefinitions.Spec(checkIn)) with { Audience = ReplyAudience.Requester }];
+        return [CheckInForm.Card(target.Program, people, GovernanceExporter.CheckInSpecOf(checkIn)) with { Audience = ReplyAudience.Requester }];
     }
 }
 
