@@ -129,6 +129,7 @@ internal sealed class CheckInRoundConfiguration : IEntityTypeConfiguration<Check
     public void Configure(EntityTypeBuilder<CheckInRound> b)
     {
         b.HasIndex(r => new { r.CheckInId, r.OccurrenceDate }).IsUnique();
+        b.Property(r => r.QuestionsJson).HasMaxLength(64_000);
         b.HasOne(r => r.CheckIn).WithMany().HasForeignKey(r => r.CheckInId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(r => r.Responses).WithOne().HasForeignKey(x => x.RoundId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -22,6 +22,7 @@ public sealed class CardDataRecordTests
         ["approval.request"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalRequestCard),
         ["approval.decided"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalDecidedCard),
         ["benefits.status"] = n => RoundTrip(n, BenefitsJson.Default.BenefitsStatusCard),
+        ["checkin.define"] = n => RoundTrip(n, CheckInJson.Default.CheckInDefineCard),
         ["checkin.prompt"] = n => RoundTrip(n, CheckInJson.Default.CheckInPromptCard),
         ["checkin.thanks"] = n => RoundTrip(n, CheckInJson.Default.CheckInThanksCard),
         ["checkin.summary"] = n => RoundTrip(n, CheckInJson.Default.CheckInSummaryCard),

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GovernanceBot.Cards;
+using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.CheckIns;
 
@@ -40,9 +41,24 @@ public sealed record CheckInSummaryCard(
     CardProgram Program, RoundInfo Round, ResponseStats Responses, IReadOnlyList<ScaleSummary> ScaleQuestions,
     IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, IReadOnlyList<string> NonResponders);
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+/// <summary>The inputs of the <c>checkin.define</c> form, as strings the inputs show (lists comma-separated).</summary>
+public sealed record CheckInDefineForm(
+    string CheckInKey, string Name, string Days, string Time, string Cron, string Window, string Reminders,
+    string Roles, string People, string Questions, string Holidays, string MentionNonResponders);
+
+public sealed record CheckInDefineCard(
+    CardProgram Program, string Title, string Intro, string SubmitTitle, CheckInDefineForm Form,
+    IReadOnlyList<PromptChoice> Days, IReadOnlyList<PromptChoice> Roles, IReadOnlyList<PromptChoice> People,
+    string QuestionHelp, string QuestionExample);
+
+/// <summary>A question as a round keeps it (<see cref="GovernanceBot.Store.Entities.CheckInRound.QuestionsJson"/>).</summary>
+public sealed record RoundQuestion(string Key, CheckInQuestionKind Kind, string Text, bool Required, List<string> Options, bool FlagsRisks);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(CheckInPromptCard))]
 [JsonSerializable(typeof(CheckInThanksCard))]
 [JsonSerializable(typeof(CheckInSummaryCard))]
+[JsonSerializable(typeof(CheckInDefineCard))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(List<RoundQuestion>))]
 internal sealed partial class CheckInJson : JsonSerializerContext;

@@ -128,10 +128,12 @@ public sealed class RunCheckInHandler(GovernanceDb db, ProgramDirectory director
             return [Reply.Text($"Only {program.Name}'s program managers or PMO can start a check-in round ({string.Join(", ", managers)}).") with { Audience = ReplyAudience.Requester }];
         }
 
-        var checkIns = program.CheckIns.Where(c => c.Enabled).ToList();
+        var checkIns = program.CheckIns.Where(c => c.Enabled && c.ArchivedAt is null).ToList();
         if (checkIns.Count == 0)
         {
-            return [Reply.Text($"{program.Name} has no check-in defined. Add one under `checkIns:` in its governance file.")];
+            return [Reply.Text(program.CheckIns.Any(c => c.ArchivedAt is null)
+                ? $"{program.Name}'s check-ins are all paused. **checkin resume {program.Name} <name>** starts one again (**checkins {program.Name}** lists them)."
+                : $"{program.Name} has no check-in defined. **checkin new {program.Name}** creates one (or add it under `checkIns:` in its governance file).")];
         }
 
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)).DateTime);

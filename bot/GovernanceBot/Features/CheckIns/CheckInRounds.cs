@@ -112,6 +112,9 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
             // A round opened late (after downtime, or by hand) still gives everyone the full window.
             ClosesAt = naturalClose > now + checkIn.Window ? naturalClose : now + checkIn.Window,
             Status = CheckInRoundStatus.Open,
+            QuestionsJson = JsonSerializer.Serialize(
+                checkIn.Questions.OrderBy(q => q.Order).Select(q => new RoundQuestion(q.Key, q.Kind, q.Text, q.Required, q.Options, q.FlagsRisks)).ToList(),
+                CheckInJson.Default.ListRoundQuestion),
         };
         db.CheckInRounds.Add(round);
         foreach (var (person, at) in times)
@@ -126,6 +129,31 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
         return round;
     }
 
+    /// <summary>
+    /// The questions of a round, in order: those its prompts showed when it opened, so an edit of
+    /// the check-in changes the next round and never the one people are answering.
+    /// </summary>
+    public static IReadOnlyList<CheckInQuestion> QuestionsOf(CheckInDefinition checkIn, CheckInRound round)
+    {
+        if (round.QuestionsJson is null)
+        {
+            return checkIn.Questions.OrderBy(q => q.Order).ToList();
+        }
+
+        var kept = JsonSerializer.Deserialize(round.QuestionsJson, CheckInJson.Default.ListRoundQuestion) ?? [];
+        return kept.Select((q, i) => new CheckInQuestion
+        {
+            CheckInId = checkIn.Id,
+            Key = q.Key,
+            Order = i,
+            Kind = q.Kind,
+            Text = q.Text,
+            Required = q.Required,
+            Options = q.Options,
+            FlagsRisks = q.FlagsRisks,
+        }).ToList();
+    }
+
     public static string PromptKey(CheckInRound round, Stakeholder person) => $"checkin:{round.Id}:{person.Id}:prompt";
 
     public static string KeyPrefix(CheckInRound round) => $"checkin:{round.Id}:";
@@ -133,7 +161,7 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
     public CardReply Prompt(GovernanceProgram program, CheckInDefinition checkIn, CheckInRound round, Stakeholder person, IReadOnlyDictionary<string, string>? answers)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(person.TimeZone);
-        var questions = checkIn.Questions.OrderBy(q => q.Order).Select(q => new PromptQuestion(
+        var questions = QuestionsOf(checkIn, round).Select(q => new PromptQuestion(
             q.Key,
             Word(q.Kind),
             q.Text,
@@ -174,7 +202,7 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(person.TimeZone);
         var answers = JsonSerializer.Deserialize(response.AnswersJson, CheckInJson.Default.DictionaryStringString) ?? [];
-        var lines = checkIn.Questions.OrderBy(q => q.Order)
+        var lines = QuestionsOf(checkIn, round)
             .Select(q => new AnswerLine(q.Key, q.Text, answers.TryGetValue(q.Key, out var a) && a.Length > 0 ? AnswerText(q, a) : "—"))
             .ToList();
         var data = new CheckInThanksCard(

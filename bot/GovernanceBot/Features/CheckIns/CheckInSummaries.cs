@@ -16,6 +16,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
         var checkIn = await db.CheckIns.AsNoTracking().Include(c => c.Questions).Include(c => c.Program!).ThenInclude(p => p.Stakeholders)
             .FirstAsync(c => c.Id == round.CheckInId, cancellationToken);
         var program = checkIn.Program!;
+        var questions = CheckInRounds.QuestionsOf(checkIn, round);
         var responses = await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == round.Id).ToListAsync(cancellationToken);
         var previous = await db.CheckInRounds.AsNoTracking()
             .Where(r => r.CheckInId == checkIn.Id && r.OccurrenceDate < round.OccurrenceDate)
@@ -35,7 +36,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
             previousRate is { } pr ? Percent(pr) : "no earlier round",
             Trend(rate, previousRate), Movement(rate, previousRate, higherIsBetter: true), Delta(rate * 100, previousRate * 100, " pts"));
 
-        var scale = checkIn.Questions.Where(q => q.Kind == CheckInQuestionKind.Scale).OrderBy(q => q.Order).Select(q =>
+        var scale = questions.Where(q => q.Kind == CheckInQuestionKind.Scale).Select(q =>
         {
             var scores = Scores(answers.Select(a => a.Answers), q.Key);
             var before = Scores(previousAnswers, q.Key);
@@ -51,14 +52,14 @@ public sealed class CheckInSummaries(GovernanceDb db)
                 Trend(average, previousAverage), Movement(average, previousAverage, higherIsBetter: true), Delta(average, previousAverage, ""), distribution);
         }).ToList();
 
-        var choice = checkIn.Questions.Where(q => q.Kind == CheckInQuestionKind.Choice).OrderBy(q => q.Order).Select(q =>
+        var choice = questions.Where(q => q.Kind == CheckInQuestionKind.Choice).Select(q =>
         {
             var values = answers.Select(a => a.Answers.GetValueOrDefault(q.Key)).Where(v => !string.IsNullOrEmpty(v)).ToList();
             return new ChoiceSummary(q.Key, q.Text, q.Options.Select(o => Bar(o, values.Count(v => v == o), values.Count)).ToList());
         }).ToList();
 
         var names = program.Stakeholders.ToDictionary(s => s.Id, s => s.Name);
-        var quotes = checkIn.Questions.Where(q => q.FlagsRisks).OrderBy(q => q.Order)
+        var quotes = questions.Where(q => q.FlagsRisks)
             .SelectMany(q => answers
                 .Where(a => a.Answers.TryGetValue(q.Key, out var text) && !string.IsNullOrWhiteSpace(text))
                 .Select(a => new Quote(IsBlocker(a.Answers) ? "blocker" : "risk", a.Answers[q.Key], names.GetValueOrDefault(a.StakeholderId, "someone"))))

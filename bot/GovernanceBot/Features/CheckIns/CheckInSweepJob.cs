@@ -29,7 +29,7 @@ public sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds 
     {
         var now = time.GetUtcNow();
         await using var db = factory.Create();
-        var checkIns = await db.CheckIns.AsNoTracking().Where(c => c.Enabled).Select(c => c.Id).ToListAsync(cancellationToken);
+        var checkIns = await db.CheckIns.AsNoTracking().Where(c => c.Enabled && c.ArchivedAt == null).Select(c => c.Id).ToListAsync(cancellationToken);
         foreach (var id in checkIns)
         {
             await using var unit = factory.Create();

@@ -14,6 +14,12 @@ public static class CheckInsFeature
         .AddScoped<AwayHandler>()
         .AddScoped<SubmitCheckInHandler>()
         .AddScoped<EditCheckInHandler>()
+        .AddScoped<CheckInDefinitions>()
+        .AddScoped<CheckInFormHandler>()
+        .AddScoped<SaveCheckInDefinitionHandler>()
+        .AddScoped<CheckInListHandler>()
+        .AddScoped<PauseCheckInHandler>()
+        .AddScoped<RemoveCheckInHandler>()
         .AddGovernanceJob<CheckInSweepJob>();
 
     public static Router MapCheckIns(this Router router) => router
@@ -22,6 +28,14 @@ public static class CheckInsFeature
         .MapCommand<RunCheckInHandler>("checkin run", "checkin run <program>", "Program managers: open a check-in round now.", "Check-ins")
         .MapCommand<AwayHandler>("away until", "away until <date>", "Pause your check-in prompts and reminders until a date (YYYY-MM-DD).", "Check-ins")
         .MapCommand<AwayHandler>("back", "back", "Resume your check-in prompts after being away.", "Check-ins")
+        .MapCommand<CheckInListHandler>("checkins", "checkins [program]", "The program's check-ins: cadence, window, participants, next round.", "Check-ins")
+        .MapCommand<CheckInListHandler>("checkin list", "checkin list [program]", "Same as checkins.", "Check-ins")
+        .MapCommand<CheckInFormHandler>("checkin new", "checkin new <program>", "Program managers: define a new check-in on a form.", "Check-ins")
+        .MapCommand<CheckInFormHandler>("checkin edit", "checkin edit <program> <check-in>", "Program managers: change a check-in (question changes apply from the next round).", "Check-ins")
+        .MapCommand<PauseCheckInHandler>("checkin pause", "checkin pause <program> <check-in>", "Program managers: stop opening new rounds until resumed.", "Check-ins")
+        .MapCommand<PauseCheckInHandler>("checkin resume", "checkin resume <program> <check-in>", "Program managers: start a paused check-in again.", "Check-ins")
+        .MapCommand<RemoveCheckInHandler>("checkin remove", "checkin remove <program> <check-in>", "Program managers: remove a check-in (archived if it has history).", "Check-ins")
+        .MapAction<SaveCheckInDefinitionHandler>(CheckInForm.Verb)
         .MapAction<SubmitCheckInHandler>("checkin.submit")
         .MapAction<EditCheckInHandler>("checkin.edit");
 }

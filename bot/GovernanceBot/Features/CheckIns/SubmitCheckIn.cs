@@ -31,7 +31,7 @@ public sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory direc
             return [Reply.Text($"Sorry, {CheckInRounds.FirstName(person.Name)} — the {checkIn.Name} for {CheckInRounds.PeriodText(round.OccurrenceDate)} closed on {CheckInRounds.ClosesText(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(person.TimeZone))}, so this answer was not recorded. You will get the next one as usual.") with { Audience = ReplyAudience.Requester }];
         }
 
-        var (answers, problems) = Validate(checkIn, context.Turn.Action!.Data);
+        var (answers, problems) = Validate(CheckInRounds.QuestionsOf(checkIn, round), context.Turn.Action!.Data);
         if (problems.Count > 0)
         {
             var text = new StringBuilder("Your check-in was not saved yet:\n");
@@ -89,11 +89,11 @@ public sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory direc
     /// The card's inputs checked against the questions: every problem named with the card input it
     /// belongs to (<c>q_{key}</c>), nothing partial kept.
     /// </summary>
-    public static (Dictionary<string, string> Answers, List<(string InputId, string Problem)> Problems) Validate(CheckInDefinition checkIn, JsonObject data)
+    public static (Dictionary<string, string> Answers, List<(string InputId, string Problem)> Problems) Validate(IReadOnlyList<CheckInQuestion> questions, JsonObject data)
     {
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<(string InputId, string Problem)>();
-        foreach (var q in checkIn.Questions.OrderBy(q => q.Order))
+        foreach (var q in questions)
         {
             var input = $"q_{q.Key}";
             var raw = data[input] is JsonValue value ? value.ToString().Trim() : string.Empty;

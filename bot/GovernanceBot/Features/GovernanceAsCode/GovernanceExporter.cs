@@ -131,27 +131,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                 Quorum = QuorumText(g.Quorum, g.QuorumCount, g.MemberKeys.Count),
                 MaxRejections = g.MaxRejections,
             }).ToList(),
-            CheckIns = p.CheckIns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new CheckInSpec
-            {
-                Key = c.Key,
-                Name = c.Name,
-                Schedule = c.Cron,
-                Window = GovernanceFileReader.FormatDuration(c.Window),
-                Reminders = c.Reminders.Select(GovernanceFileReader.FormatDuration).ToList(),
-                Participants = new ParticipantsSpec { Roles = c.ParticipantRoles, Stakeholders = c.ParticipantKeys },
-                Holidays = c.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList(),
-                MentionNonResponders = c.MentionNonResponders,
-                Enabled = c.Enabled,
-                Questions = c.Questions.OrderBy(q => q.Order).Select(q => new QuestionSpec
-                {
-                    Key = q.Key,
-                    Text = q.Text,
-                    Kind = GovernanceImporter.Word(q.Kind),
-                    Required = q.Required,
-                    Options = q.Options,
-                    FlagsRisks = q.FlagsRisks,
-                }).ToList(),
-            }).ToList(),
+            CheckIns = p.CheckIns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(CheckInSpecOf).ToList(),
             Approvals = p.Approvals.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new ApprovalSpec
             {
                 Key = a.Key,
@@ -179,6 +159,30 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
             }).ToList(),
         };
     }
+
+    /// <summary>A check-in as the file writes it; the chat form shows the same.</summary>
+    internal static CheckInSpec CheckInSpecOf(CheckInDefinition c) => new()
+    {
+        Key = c.Key,
+        Name = c.Name,
+        Schedule = c.Cron,
+        Window = GovernanceFileReader.FormatDuration(c.Window),
+        Reminders = c.Reminders.Select(GovernanceFileReader.FormatDuration).ToList(),
+        Participants = new ParticipantsSpec { Roles = [.. c.ParticipantRoles], Stakeholders = [.. c.ParticipantKeys] },
+        Holidays = c.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList(),
+        MentionNonResponders = c.MentionNonResponders,
+        Enabled = c.Enabled,
+        Archived = c.ArchivedAt is null ? null : true,
+        Questions = c.Questions.OrderBy(q => q.Order).Select(q => new QuestionSpec
+        {
+            Key = q.Key,
+            Text = q.Text,
+            Kind = GovernanceImporter.Word(q.Kind),
+            Required = q.Required,
+            Options = [.. q.Options],
+            FlagsRisks = q.FlagsRisks,
+        }).ToList(),
+    };
 
     private static string QuorumText(QuorumRule rule, int? count, int members) => rule switch
     {

@@ -108,6 +108,8 @@ public sealed class CheckInSpec
     public List<string> Holidays { get; set; } = [];
     public bool MentionNonResponders { get; set; }
     public bool Enabled { get; set; } = true;
+    /// <summary>True for a check-in removed by chat that keeps its recorded rounds; absent otherwise.</summary>
+    public bool? Archived { get; set; }
     public List<QuestionSpec> Questions { get; set; } = [];
 }
 

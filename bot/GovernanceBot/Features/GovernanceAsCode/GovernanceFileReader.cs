@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Cronos;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Store.Entities;
 
@@ -16,7 +16,6 @@ public static partial class GovernanceFileReader
     public static readonly string[] Directions = ["higher", "lower"];
     public static readonly string[] Cadences = ["daily", "weekly", "fortnightly", "monthly", "quarterly"];
     public static readonly string[] BenefitStatuses = ["identified", "planned", "in-delivery", "realised", "sustained", "at-risk"];
-    public static readonly string[] QuestionKinds = ["scale", "choice", "text"];
     public static readonly string[] ApprovalKinds = ["stage-gate", "change-request", "scope-change", "budget-change"];
     public static readonly string[] DeadlineActions = ["expire", "escalate"];
     public static readonly string[] ApprovalStatuses = ["pending", "approved", "rejected", "expired", "escalated", "cancelled"];
@@ -325,75 +324,33 @@ public static partial class GovernanceFileReader
 
     private static CheckInSpec? ReadCheckIn(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people)
     {
-        if (r.Map(map, "a check-in", ["key", "name", "schedule", "window", "reminders", "participants", "holidays", "mentionNonResponders", "enabled", "questions"]) is null)
+        if (r.Map(map, "a check-in", ["key", "name", "schedule", "window", "reminders", "participants", "holidays", "mentionNonResponders", "enabled", "archived", "questions"]) is null)
         {
             return null;
         }
 
+        // Structure (lists, mappings, booleans) is checked here; what the values mean, by the rules
+        // the chat form obeys too (CheckInRules), each problem placed at its node.
         var spec = new CheckInSpec
         {
             Key = r.RequiredKey(map, "check-in", keys),
-            Name = r.RequiredString(map, "name", "a check-in", "Weekly check-in"),
-            Schedule = CronField(r, map, "schedule") ?? "",
+            Name = r.OptionalString(map, "name")?.Trim() ?? "",
+            Schedule = r.OptionalString(map, "schedule")?.Trim() ?? "",
+            Window = r.OptionalString(map, "window")?.Trim() ?? "1d",
             MentionNonResponders = r.Bool(map, "mentionNonResponders", false),
             Enabled = r.Bool(map, "enabled", true),
+            Archived = r.Bool(map, "archived", false) ? true : null,
         };
-        if (map["schedule"] is null)
-        {
-            r.Error(map, $"the check-in '{spec.Key}' needs 'schedule'", "schedule: \"0 9 * * MON\" (09:00 each Monday, in each participant's own time zone)");
-        }
-
-        var window = DurationField(r, map, "window", TimeSpan.FromDays(1));
-        spec.Window = FormatDuration(window);
-        foreach (var item in r.Sequence(map["reminders"], "'reminders'"))
-        {
-            if (item is YScalar { Value: { } text } && TryParseDuration(text, out var lead))
-            {
-                if (lead >= window)
-                {
-                    r.Error(item, $"a reminder {text} before close would go out before the round opens (window {spec.Window})", "use a shorter lead, e.g. 2h");
-                }
-
-                spec.Reminders.Add(FormatDuration(lead));
-            }
-            else
-            {
-                r.Error(item, "a reminder must be a duration before the round closes", "e.g. 2h, 30m or 1d");
-            }
-        }
-
+        var reminderNodes = Scalars(r, map["reminders"], "'reminders'", "a reminder must be a duration before the round closes", spec.Reminders);
         var participants = r.Map(map["participants"], "participants", ["roles", "stakeholders"]);
         if (participants is not null)
         {
             spec.Participants.Roles = r.Strings(participants, "roles");
-            foreach (var role in spec.Participants.Roles.Where(role => !StakeholderRoles.All.Contains(role)))
-            {
-                r.Error(participants["roles"]!, $"unknown role '{role}'", $"use any of: {string.Join(", ", StakeholderRoles.All)}");
-            }
-
-            spec.Participants.Stakeholders = References(r, participants, "stakeholders", people);
+            spec.Participants.Stakeholders = r.Strings(participants, "stakeholders").Distinct(StringComparer.Ordinal).ToList();
         }
 
-        var anyone = spec.Participants.Stakeholders.Count > 0
-            || people.Values.Any(p => p.Roles.Intersect(spec.Participants.Roles).Any());
-        if (!anyone)
-        {
-            r.Error(map["participants"] ?? map, $"the check-in '{spec.Key}' has no participants", "participants: { roles: [project-manager] } or { stakeholders: [adelev] }");
-        }
-
-        foreach (var item in r.Sequence(map["holidays"], "'holidays'"))
-        {
-            if (item is YScalar { Value: { } text } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
-            {
-                spec.Holidays.Add(text);
-            }
-            else
-            {
-                r.Error(item, "a holiday must be a date", "e.g. 2026-12-25");
-            }
-        }
-
-        var questionKeys = new HashSet<string>(StringComparer.Ordinal);
+        var holidayNodes = Scalars(r, map["holidays"], "'holidays'", "a holiday must be a date", spec.Holidays);
+        var questionNodes = new List<YMap>();
         foreach (var item in r.Sequence(map["questions"], "'questions'"))
         {
             var q = r.Map(item, "a question", ["key", "text", "kind", "required", "options", "flagsRisks"]);
@@ -402,36 +359,67 @@ public static partial class GovernanceFileReader
                 continue;
             }
 
-            var question = new QuestionSpec
+            questionNodes.Add(q);
+            spec.Questions.Add(new QuestionSpec
             {
-                Key = r.RequiredKey(q, "question", questionKeys),
-                Text = r.RequiredString(q, "text", "a question", "How confident are you in this week's plan?"),
-                Kind = r.Word(q, "kind", QuestionKinds, "text"),
+                Key = r.OptionalString(q, "key")?.Trim() ?? "",
+                Text = r.OptionalString(q, "text")?.Trim() ?? "",
+                Kind = r.OptionalString(q, "kind")?.Trim().ToLowerInvariant() ?? "text",
                 Required = r.Bool(q, "required", false),
                 Options = r.Strings(q, "options"),
                 FlagsRisks = r.Bool(q, "flagsRisks", false),
-            };
-            var problem = question.Kind switch
-            {
-                "scale" when question.Options.Count is not (0 or 5) => "a scale question has 5 labels (for 1 to 5) or none",
-                "choice" when question.Options.Count < 2 => "a choice question needs at least 2 options",
-                "text" when question.Options.Count > 0 => "a text question has no options",
-                _ => null,
-            };
-            if (problem is not null)
-            {
-                r.Error(q["options"] ?? q, $"question '{question.Key}': {problem}");
-            }
-
-            spec.Questions.Add(question);
+            });
         }
 
-        if (spec.Questions.Count == 0)
+        var everyone = people.Values.Select(p => new CheckInPerson(p.Key, p.Name, p.Roles)).ToList();
+        foreach (var problem in CheckInRules.Check(spec, everyone))
         {
-            r.Error(map["questions"] ?? map, $"the check-in '{spec.Key}' has no questions", "questions: [ { key: progress, kind: scale, text: How is it going? } ]");
+            YNode at = problem.Field switch
+            {
+                CheckInField.Name => map["name"] ?? map,
+                CheckInField.Schedule => map["schedule"] ?? map,
+                CheckInField.Window => map["window"] ?? map,
+                CheckInField.Reminders => reminderNodes[problem.Index],
+                CheckInField.Roles => participants?["roles"] ?? map,
+                CheckInField.Stakeholders => participants?["stakeholders"] ?? map,
+                CheckInField.Participants => map["participants"] ?? map,
+                CheckInField.Holidays => holidayNodes[problem.Index],
+                CheckInField.Questions => map["questions"] ?? map,
+                CheckInField.QuestionKey => questionNodes[problem.Index]["key"] ?? questionNodes[problem.Index],
+                CheckInField.QuestionText => questionNodes[problem.Index]["text"] ?? questionNodes[problem.Index],
+                CheckInField.QuestionKind => questionNodes[problem.Index]["kind"] ?? questionNodes[problem.Index],
+                _ => questionNodes[problem.Index]["options"] ?? questionNodes[problem.Index],
+            };
+            r.Error(at, problem.Message, problem.Hint);
         }
 
+        if (TryParseDuration(spec.Window, out var window))
+        {
+            spec.Window = FormatDuration(window);
+        }
+
+        spec.Reminders = spec.Reminders.Select(t => TryParseDuration(t, out var lead) ? FormatDuration(lead) : t).ToList();
         return spec;
+    }
+
+    /// <summary>The scalar items of a list, into <paramref name="values"/>; returns their nodes (same order) for placing errors.</summary>
+    private static List<YNode> Scalars(NodeReader r, YNode? node, string what, string notScalar, List<string> values)
+    {
+        var nodes = new List<YNode>();
+        foreach (var item in r.Sequence(node, what))
+        {
+            if (item is YScalar { Value: { } text })
+            {
+                values.Add(text.Trim());
+                nodes.Add(item);
+            }
+            else
+            {
+                r.Error(item, notScalar);
+            }
+        }
+
+        return nodes;
     }
 
     private static ApprovalSpec? ReadApproval(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, Dictionary<string, ApproverGroupSpec> groups, string programZone)
@@ -571,7 +559,7 @@ public static partial class GovernanceFileReader
         return result;
     }
 
-    private static string Suggest(string key, IEnumerable<string> known)
+    internal static string Suggest(string key, IEnumerable<string> known)
     {
         var list = known.ToList();
         if (list.Count == 0)
@@ -608,17 +596,13 @@ public static partial class GovernanceFileReader
             return null;
         }
 
-        try
+        if (CheckInRules.CronProblem(text) is { } problem)
         {
-            CronExpression.Parse(text, CronFormat.Standard);
-            return text;
-        }
-        catch (CronFormatException ex)
-        {
-            r.Error(map[field]!, $"'{text}' is not a valid cron expression: {ex.Message.TrimEnd('.')}",
-                "five fields: minute hour day-of-month month day-of-week, e.g. \"0 9 * * MON\"");
+            r.Error(map[field]!, problem, CheckInRules.CronHint);
             return null;
         }
+
+        return text;
     }
 
     private static string? DateField(NodeReader r, YMap map, string field)

@@ -184,30 +184,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
 
         Sync(db, program.CheckIns, file.CheckIns, c => c.Key, x => x.Key, changes, "check-in",
             x => new CheckInDefinition { ProgramId = program.Id, Key = x.Key, Name = x.Name, Cron = x.Schedule },
-            (c, x) =>
-            {
-                c.Name = x.Name;
-                c.Cron = x.Schedule;
-                c.Window = ParseDuration(x.Window);
-                c.Reminders = x.Reminders.Select(ParseDuration).ToList();
-                c.ParticipantRoles = x.Participants.Roles;
-                c.ParticipantKeys = x.Participants.Stakeholders;
-                c.Holidays = x.Holidays.Select(ParseDate).ToList();
-                c.MentionNonResponders = x.MentionNonResponders;
-                c.Enabled = x.Enabled;
-                var order = 0;
-                Sync(db, c.Questions, x.Questions, q => q.Key, q => q.Key, changes, $"question of {x.Key}",
-                    q => new CheckInQuestion { CheckInId = c.Id, Key = q.Key, Text = q.Text },
-                    (q, qs) =>
-                    {
-                        q.Order = order++;
-                        q.Text = qs.Text;
-                        q.Kind = Enum.Parse<CheckInQuestionKind>(qs.Kind, ignoreCase: true);
-                        q.Required = qs.Required;
-                        q.Options = qs.Options;
-                        q.FlagsRisks = qs.FlagsRisks;
-                    });
-            });
+            (c, x) => ApplyCheckIn(db, c, x, changes, now));
 
         var groups = file.ApproverGroups.ToDictionary(g => g.Key);
         foreach (var x in file.Approvals)
@@ -270,6 +247,36 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
         }
 
         return (workspace, program);
+    }
+
+    /// <summary>
+    /// Makes a check-in (and its questions, matched by key) say what a validated spec says; used by
+    /// import and by the chat form, so both store a definition the same way.
+    /// </summary>
+    internal static void ApplyCheckIn(GovernanceDb db, CheckInDefinition c, CheckInSpec x, List<string> changes, DateTimeOffset now)
+    {
+        c.Name = x.Name;
+        c.Cron = x.Schedule;
+        c.Window = ParseDuration(x.Window);
+        c.Reminders = x.Reminders.Select(ParseDuration).ToList();
+        c.ParticipantRoles = x.Participants.Roles;
+        c.ParticipantKeys = x.Participants.Stakeholders;
+        c.Holidays = x.Holidays.Select(ParseDate).ToList();
+        c.MentionNonResponders = x.MentionNonResponders;
+        c.Enabled = x.Enabled;
+        c.ArchivedAt = x.Archived == true ? c.ArchivedAt ?? now : null;
+        var order = 0;
+        Sync(db, c.Questions, x.Questions, q => q.Key, q => q.Key, changes, $"question of {x.Key}",
+            q => new CheckInQuestion { CheckInId = c.Id, Key = q.Key, Text = q.Text },
+            (q, qs) =>
+            {
+                q.Order = order++;
+                q.Text = qs.Text;
+                q.Kind = Enum.Parse<CheckInQuestionKind>(qs.Kind, ignoreCase: true);
+                q.Required = qs.Required;
+                q.Options = qs.Options;
+                q.FlagsRisks = qs.FlagsRisks;
+            });
     }
 
     /// <summary>Adds, updates and removes entities so the collection matches the file, keyed by key.</summary>

@@ -18,7 +18,10 @@ public sealed class CheckInDefinition
     public List<string> ParticipantKeys { get; set; } = [];
     public List<DateOnly> Holidays { get; set; } = [];
     public bool MentionNonResponders { get; set; }
+    /// <summary>False while paused: no new rounds open; an open round still runs to its close.</summary>
     public bool Enabled { get; set; } = true;
+    /// <summary>Set when a check-in with recorded rounds is removed: it stays, with its history, but never runs again.</summary>
+    public DateTimeOffset? ArchivedAt { get; set; }
     public List<CheckInQuestion> Questions { get; set; } = [];
 }
 
@@ -51,6 +54,11 @@ public sealed class CheckInRound
     public DateTimeOffset ClosesAt { get; set; }
     public CheckInRoundStatus Status { get; set; }
     public DateTimeOffset? SummarisedAt { get; set; }
+    /// <summary>
+    /// The questions as the round's prompts showed them (JSON), so editing the check-in changes the
+    /// next round, never one in flight. Null for rounds opened before this was kept: they read the definition's.
+    /// </summary>
+    public string? QuestionsJson { get; set; }
     public List<CheckInResponse> Responses { get; set; } = [];
 }
 

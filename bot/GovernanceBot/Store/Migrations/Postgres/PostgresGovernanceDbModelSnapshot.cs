@@ -381,6 +381,9 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Cron")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -532,6 +535,10 @@ namespace GovernanceBot.Store.Migrations.Postgres
 
                     b.Property<Guid>("ProgramId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("QuestionsJson")
+                        .HasMaxLength(64000)
+                        .HasColumnType("character varying(64000)");
 
                     b.Property<string>("Status")
                         .IsRequired()

@@ -373,6 +373,9 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Cron")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -523,6 +526,10 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QuestionsJson")
+                        .HasMaxLength(64000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
