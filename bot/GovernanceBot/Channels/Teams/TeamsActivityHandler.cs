@@ -115,6 +115,12 @@ public sealed class TeamsActivityHandler(
                 : InvokeCard(await messages.RenderAsync(view, conversation.WorkspaceExternalId, cancellationToken));
         }
 
+        if (replacement is null && replies.FirstOrDefault(r => r.InputErrors is { Count: > 0 }) is TextReply invalid)
+        {
+            // The card stays as it was, with what is wrong shown on it; nothing is posted into the chat.
+            return InvokeMessage(invalid.Body);
+        }
+
         await DeliverAsync(activity, conversation, turn.User, replies.Where(r => r != replacement).ToList(), action.MessageId, cancellationToken);
         if (replacement is not null)
         {

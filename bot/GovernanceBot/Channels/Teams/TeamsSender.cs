@@ -86,6 +86,13 @@ public sealed class TeamsSender(
 
     public async Task<(ConversationRef? Conversation, SendResult? Failure)> OpenDirectAsync(string workspaceExternalId, ChatUserRef user, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(user.Id))
+        {
+            // Teams cannot look people up by e-mail through the connector: a 1:1 needs their Teams id,
+            // learnt when they first talk to the bot or appear in a team's member list.
+            return (null, SendResult.Permanent($"{user.Name ?? user.Email} has no Teams account known to GovernanceBot yet (they have not talked to it in Teams)"));
+        }
+
         await using var db = dbs.Create();
         var known = await TeamsUsersOf(db, workspaceExternalId).FirstOrDefaultAsync(u => u.ExternalUserId == user.Id, cancellationToken);
         if (known?.DirectConversationJson is { } json

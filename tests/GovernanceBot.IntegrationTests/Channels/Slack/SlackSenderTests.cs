@@ -66,6 +66,71 @@ public sealed class SlackSenderTests
         Assert.Equal(TimeSpan.FromSeconds(30), result.RetryAfter);
     }
 
+    [Fact]
+    public async Task AnOutboxSend_CarriesItsKeyInTheMessageMetadata_AndIsFoundByItAfterwards()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+        var since = DateTimeOffset.UtcNow;
+        SendResult sent;
+        using (OutboxDelivery.Begin("checkin:prompt:42"))
+        {
+            sent = await Sender(slack).SendAsync(Channel, Reply.Text("Your check-in is open"), CancellationToken.None);
+        }
+
+        var found = await Sender(slack).FindSentAsync(Channel, "checkin:prompt:42", since, CancellationToken.None);
+        var other = await Sender(slack).FindSentAsync(Channel, "checkin:prompt:43", since, CancellationToken.None);
+        var elsewhere = await Sender(slack).FindSentAsync(Channel with { ConversationId = "C0OTHER" }, "checkin:prompt:42", since, CancellationToken.None);
+
+        var metadata = Assert.Single(slack.Slack.CallsTo("chat.postMessage")).Body["metadata"]!;
+        Assert.Equal("governancebot_outbox", (string?)metadata["event_type"]);
+        Assert.Equal("checkin:prompt:42", (string?)metadata["event_payload"]!["key"]);
+        Assert.Equal(SentLookup.Found(sent.MessageId!), found);
+        Assert.Equal(SentLookup.NotFound, other);
+        Assert.Equal(SentLookup.NotFound, elsewhere);
+        var history = slack.Slack.CallsTo("conversations.history")[0].Body;
+        Assert.Equal("true", (string?)history["include_all_metadata"]);
+    }
+
+    [Fact]
+    public async Task AMessageSentOutsideTheOutbox_CarriesNoMetadata()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+
+        await Sender(slack).SendAsync(Channel, Reply.Text("hello"), CancellationToken.None);
+
+        Assert.Null(Assert.Single(slack.Slack.CallsTo("chat.postMessage")).Body["metadata"]);
+    }
+
+    [Theory]
+    [InlineData("missing_scope", SentLookupOutcome.Unknowable)]
+    [InlineData("ratelimited", SentLookupOutcome.Failed)]
+    public async Task ALookupSlackCannotAnswer_IsUnknowableWhenPermanent_AndFailedForNowWhenTransient(string error, SentLookupOutcome expected)
+    {
+        await using var slack = await SlackTestBot.StartAsync(settings: new Dictionary<string, string?> { ["Slack:MaxRetries"] = "0" });
+        slack.Slack.Script("conversations.history", error == "ratelimited" ? FakeSlackAnswer.RateLimited(5) : FakeSlackAnswer.Error(error));
+
+        var lookup = await Sender(slack).FindSentAsync(Channel, "k", DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.Equal(expected, lookup.Outcome);
+    }
+
+    [Fact]
+    public async Task AnOutboxSend_ThatIsThrottled_IsReportedAtOnceWithRetryAfter_ForTheOutboxToPace()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+        slack.Slack.Script("chat.postMessage", FakeSlackAnswer.RateLimited(7));
+
+        SendResult result;
+        using (OutboxDelivery.Begin("k-throttled"))
+        {
+            result = await Sender(slack).SendAsync(Channel, Reply.Text("hello"), CancellationToken.None);
+        }
+
+        Assert.Equal(SendFailureKind.Transient, result.Failure);
+        Assert.Equal(TimeSpan.FromSeconds(7), result.RetryAfter);
+        Assert.Single(slack.Slack.CallsTo("chat.postMessage"));
+    }
+
     [Theory]
     [InlineData("channel_not_found")]
     [InlineData("not_in_channel")]

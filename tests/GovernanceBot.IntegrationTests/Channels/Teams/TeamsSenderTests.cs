@@ -49,6 +49,36 @@ public sealed class TeamsSenderTests
     }
 
     [Fact]
+    public async Task TooManyRequests_OnAnOutboxSend_IsReportedAtOnceWithRetryAfter_ForTheOutboxToPace()
+    {
+        await using var teams = await TeamsBot.StartAsync();
+        teams.Framework.Script(new ScriptedAnswer(429, """{"error":{"code":"TooManyRequests","message":"slow down"}}""", RetryAfterSeconds: 3));
+
+        SendResult result;
+        using (OutboxDelivery.Begin("outbox-key-1"))
+        {
+            result = await Sender(teams).SendAsync(Conversation(teams), Reply.Text("hello"), CancellationToken.None);
+        }
+
+        Assert.Equal(SendFailureKind.Transient, result.Failure);
+        Assert.Equal(TimeSpan.FromSeconds(3), result.RetryAfter);
+        Assert.Single(teams.Framework.Sent("POST"));
+    }
+
+    [Fact]
+    public async Task OpenDirect_ForSomeoneWithoutATeamsId_FailsPermanently_WithoutAskingTheConnector()
+    {
+        await using var teams = await TeamsBot.StartAsync();
+
+        var (direct, failure) = await Sender(teams).OpenDirectAsync(FakeBotFramework.Tenant, new ChatUserRef(string.Empty, "Nestor Wilke", "nestorw@example.com"), CancellationToken.None);
+
+        Assert.Null(direct);
+        Assert.Equal(SendFailureKind.Permanent, failure?.Failure);
+        Assert.Contains("Nestor Wilke has no Teams account", failure?.Reason, StringComparison.Ordinal);
+        Assert.Empty(teams.Framework.Requests);
+    }
+
+    [Fact]
     public async Task ServerErrors_AndAConnectorThatHangs_AreRetriedUntilDelivered()
     {
         await using var teams = await TeamsBot.StartAsync(extra: new() { ["Teams:ConnectorAttemptTimeout"] = "00:00:01" });

@@ -113,6 +113,7 @@ public sealed class TeamsCheckInRoundTests
         teams.Bot.Clock.SetUtcNow(MondayEvening);
         await SweepTwiceAndDrainAsync(teams.Bot);
         var prompt = Assert.Single(PromptsTo(teams, Isaiah));
+        var postedBefore = teams.Framework.Sent("POST").Count;
 
         using var outOfRange = await SubmitAsync(teams, Isaiah, prompt, Answers("7", "Mostly fine"));
         using var missing = await SubmitAsync(teams, Isaiah, prompt, Answers(string.Empty, string.Empty));
@@ -126,6 +127,8 @@ public sealed class TeamsCheckInRoundTests
         Assert.Contains("needs an answer", (string?)second["value"], StringComparison.Ordinal);
         Assert.Empty(await RespondentsAsync(teams.Bot));
         Assert.DoesNotContain(teams.Framework.Requests, r => r.Method == "PUT");
+        // What is wrong is shown on the card only, not posted into the chat as well.
+        Assert.Equal(postedBefore, teams.Framework.Sent("POST").Count);
     }
 
     private static async Task<TeamsBot> StartAsync(StoreKind kind)
