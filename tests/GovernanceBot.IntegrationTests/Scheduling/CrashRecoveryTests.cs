@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store.Entities;
 using GovernanceBot.Testing;
@@ -92,57 +90,16 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     private static async Task QueueRoundAsync(TestStore store)
     {
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite, loadDemo: false, now: DateTimeOffset.UtcNow, sharedStore: store);
-        var imported = await bot.Services.GetRequiredService<GovernanceImporter>().ImportAsync("crash.yaml", Program(), false, CancellationToken.None);
+        var imported = await bot.Services.GetRequiredService<GovernanceImporter>().ImportAsync("crash.yaml", LargeProgram.Yaml(People, "Crash", slackTeam: "T0TEST"), false, CancellationToken.None);
         Assert.True(imported.Succeeded, string.Join("\n", imported.Errors));
         await using (var db = await store.OpenAsync())
         {
-            var workspace = await db.Workspaces.SingleAsync();
-            for (var i = 0; i < People; i++)
-            {
-                db.ChatUsers.Add(new ChatUser
-                {
-                    WorkspaceId = workspace.Id,
-                    Channel = "slack",
-                    ExternalUserId = $"U{i:D4}",
-                    Email = $"p{i}@example.com",
-                    DirectConversationJson = $$"""{"channel":"slack","workspaceExternalId":"T0TEST","conversationId":"D{{i:D4}}","kind":"Personal"}""",
-                    LastSeenAt = DateTimeOffset.UtcNow,
-                });
-            }
-
-            await db.SaveChangesAsync();
+            await LargeProgram.LinkChatUsersAsync(db, (await db.Workspaces.SingleAsync()).Id, People, "slack", "T0TEST", i => $"D{i:D4}");
         }
 
         await bot.SendAsync("checkin run Crash", "boss@example.com");
         await using var check = await store.OpenAsync();
         Assert.Equal(People, await check.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending));
-    }
-
-    private static string Program()
-    {
-        var yaml = new StringBuilder("""
-            version: 1
-            workspace: { key: demo, name: Crash, identities: [ { channel: slack, id: T0TEST } ] }
-            program: { key: crash, name: Crash, timeZone: UTC }
-            stakeholders:
-              - { key: boss, name: Boss, email: boss@example.com, roles: [program-manager] }
-
-            """);
-        for (var i = 0; i < People; i++)
-        {
-            yaml.Append(CultureInfo.InvariantCulture, $"  - {{ key: p{i}, name: Person {i}, email: p{i}@example.com, roles: [project-manager], timeZone: UTC }}\n");
-        }
-
-        yaml.Append("""
-            checkIns:
-              - key: weekly
-                name: Weekly
-                schedule: "0 9 * * MON"
-                window: 1d
-                participants: { roles: [project-manager] }
-                questions: [ { key: score, text: How is it going?, kind: scale, required: true } ]
-            """);
-        return yaml.ToString();
     }
 
     private static Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> failure) =>

@@ -1,4 +1,3 @@
-using System.Text;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
@@ -13,33 +12,6 @@ namespace GovernanceBot.IntegrationTests.Scheduling;
 /// <summary>Two bot instances on one PostgreSQL store run the same 500-person round at the same time.</summary>
 public sealed class ScaleOutTests
 {
-    private static string Program(int people)
-    {
-        var yaml = new StringBuilder("""
-            version: 1
-            workspace: { key: demo, name: Demo }
-            program: { key: big, name: Big, timeZone: Europe/London }
-            stakeholders:
-              - { key: boss, name: Boss, email: boss@example.com, roles: [program-manager] }
-
-            """);
-        for (var i = 0; i < people; i++)
-        {
-            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"  - {{ key: p{i}, name: Person {i}, email: p{i}@example.com, roles: [project-manager], timeZone: {(i % 2 == 0 ? "Europe/London" : "Europe/Berlin")} }}\n");
-        }
-
-        yaml.Append("""
-            checkIns:
-              - key: weekly
-                name: Weekly
-                schedule: "0 9 * * MON"
-                window: 1d
-                participants: { roles: [project-manager] }
-                questions: [ { key: score, text: How is it going?, kind: scale, required: true } ]
-            """);
-        return yaml.ToString();
-    }
-
     [Fact]
     public async Task TwoInstances_RunningOneRoundOf500_SendEveryPromptOnce_AndPostTheSummaryOnce()
     {
@@ -54,26 +26,12 @@ public sealed class ScaleOutTests
         };
         await using var first = await BotHarness.StartAsync(StoreKind.Postgres, loadDemo: false, settings, b => b.Services.AddSingleton<IChannelSender>(sender), sharedStore: store, sharedClock: clock);
         await using var second = await BotHarness.StartAsync(StoreKind.Postgres, loadDemo: false, settings, b => b.Services.AddSingleton<IChannelSender>(sender), sharedStore: store, sharedClock: clock);
-        var imported = await first.Services.GetRequiredService<GovernanceImporter>().ImportAsync("big.yaml", Program(people), false, CancellationToken.None);
+        var imported = await first.Services.GetRequiredService<GovernanceImporter>().ImportAsync("big.yaml", LargeProgram.Yaml(people, "Big", timeZone: i => i % 2 == 0 ? "Europe/London" : "Europe/Berlin"), false, CancellationToken.None);
         Assert.True(imported.Succeeded, string.Join("\n", imported.Errors));
         await using (var db = await store.OpenAsync())
         {
             // Everyone has talked to the bot before, so each has a 1:1 chat on the local channel.
-            var workspace = await db.Workspaces.SingleAsync();
-            for (var i = 0; i < people; i++)
-            {
-                db.ChatUsers.Add(new GovernanceBot.Store.Entities.ChatUser
-                {
-                    WorkspaceId = workspace.Id,
-                    Channel = ChannelNames.Local,
-                    ExternalUserId = $"u{i}",
-                    Email = $"p{i}@example.com",
-                    DirectConversationJson = $$"""{"channel":"local","workspaceExternalId":"demo","conversationId":"dm-p{{i}}@example.com","kind":"Personal"}""",
-                    LastSeenAt = clock.GetUtcNow(),
-                });
-            }
-
-            await db.SaveChangesAsync();
+            await LargeProgram.LinkChatUsersAsync(db, (await db.Workspaces.SingleAsync()).Id, people, ChannelNames.Local, "demo", i => $"dm-p{i}@example.com");
         }
 
         await first.SendAsync("link Big", "boss@example.com", BotHarness.ChannelChat("big-team"));

@@ -8,6 +8,7 @@ using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
+using GovernanceBot.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -51,7 +52,7 @@ public static class FanOutBenchmark
         await app.StartAsync();
         try
         {
-            var import = await app.Services.GetRequiredService<GovernanceImporter>().ImportAsync("bench.yaml", Program(people), false, CancellationToken.None);
+            var import = await app.Services.GetRequiredService<GovernanceImporter>().ImportAsync("bench.yaml", LargeProgram.Yaml(people, "Bench", slackTeam: "T0BENCH", schedule: "* * * * *"), false, CancellationToken.None);
             if (!import.Succeeded)
             {
                 Console.Error.WriteLine(string.Join(Environment.NewLine, import.Errors));
@@ -60,21 +61,7 @@ public static class FanOutBenchmark
 
             await using (var db = app.Services.GetRequiredService<IGovernanceDbFactory>().Create())
             {
-                var workspace = await db.Workspaces.SingleAsync();
-                for (var i = 0; i < people; i++)
-                {
-                    db.ChatUsers.Add(new ChatUser
-                    {
-                        WorkspaceId = workspace.Id,
-                        Channel = "slack",
-                        ExternalUserId = $"U{i:D6}",
-                        Email = $"p{i}@example.com",
-                        DirectConversationJson = $$"""{"channel":"slack","workspaceExternalId":"T0BENCH","conversationId":"D{{i:D6}}","kind":"Personal"}""",
-                        LastSeenAt = DateTimeOffset.UtcNow,
-                    });
-                }
-
-                await db.SaveChangesAsync();
+                await LargeProgram.LinkChatUsersAsync(db, (await db.Workspaces.SingleAsync()).Id, people, "slack", "T0BENCH", i => $"D{i:D6}");
             }
 
             await using (var scope = app.Services.CreateAsyncScope())
@@ -127,35 +114,6 @@ public static class FanOutBenchmark
     {
         await using var db = services.GetRequiredService<IGovernanceDbFactory>().Create();
         return await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending);
-    }
-
-    private static string Program(int people)
-    {
-        var yaml = new StringBuilder("""
-            version: 1
-            workspace:
-              key: bench
-              name: Bench
-              identities: [ { channel: slack, id: T0BENCH } ]
-            program: { key: bench, name: Bench, timeZone: UTC }
-            stakeholders:
-
-            """);
-        for (var i = 0; i < people; i++)
-        {
-            yaml.Append(CultureInfo.InvariantCulture, $"  - {{ key: p{i}, name: Person {i}, email: p{i}@example.com, roles: [project-manager], timeZone: UTC }}\n");
-        }
-
-        yaml.Append("""
-            checkIns:
-              - key: weekly
-                name: Weekly
-                schedule: "* * * * *"
-                window: 1d
-                participants: { roles: [project-manager] }
-                questions: [ { key: score, text: How is it going?, kind: scale, required: true } ]
-            """);
-        return yaml.ToString();
     }
 
     private static int Option(string[] args, string name, int fallback)
