@@ -83,8 +83,8 @@ public sealed class OutboxDispatcher(
     private long lastIdleSweep = Stopwatch.GetTimestamp();
     private readonly SemaphoreSlim wake = new(0);
 
-    /// <summary>A claimed row: its id and the claim's stamp (a re-claim, after the lease ran out, changes the stamp).</summary>
-    private readonly record struct Claim(long Id, string Stamp);
+    /// <summary>A claimed row, as read when claimed, and the claim's stamp (a re-claim, after the lease ran out, changes the stamp).</summary>
+    private readonly record struct Claim(OutboxMessage Row, string Stamp);
 
     /// <summary>Asks the dispatcher to look now rather than at its next poll.</summary>
     public void Wake() => wake.Release();
@@ -246,23 +246,19 @@ public sealed class OutboxDispatcher(
         await db.Outbox
             .Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && (o.LockedUntil == null || o.LockedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, stamp).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
-        var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id).Select(o => o.Id).ToListAsync(cancellationToken);
-        return claimed.ConvertAll(id => new Claim(id, stamp));
+        var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id).ToListAsync(cancellationToken);
+        return claimed.ConvertAll(row => new Claim(row, stamp));
     }
 
     private async Task DispatchAsync(Claim claim, CancellationToken cancellationToken)
     {
         await using var db = factory.Create();
-        var row = await db.Outbox.FirstAsync(o => o.Id == claim.Id, cancellationToken);
-        if (row.LockedBy != claim.Stamp || row.Status != OutboxStatus.Pending)
-        {
-            return;
-        }
-
+        var row = claim.Row;
         // A mark left by an attempt that never recorded its outcome: that send is in doubt.
         var inDoubtSince = row.SendStartedAt;
         var started = time.GetUtcNow();
         var leaseUntil = started + options.Value.Lease;
+        // Still this claim's (no other instance re-claimed it after a lapsed lease): mark the send as started, and renew the lease.
         var marked = await db.Outbox
             .Where(o => o.Id == row.Id && o.LockedBy == claim.Stamp && o.Status == OutboxStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.SendStartedAt, started).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
@@ -271,6 +267,7 @@ public sealed class OutboxDispatcher(
             return;
         }
 
+        db.Outbox.Attach(row);
         Settle(db, row, o => o.SendStartedAt, started);
         Settle(db, row, o => o.LockedUntil, leaseUntil);
         var attempt = new Attempt(row, inDoubtSince);
