@@ -137,6 +137,8 @@ public sealed class OutboxDispatcher(
         var queue = Channel.CreateBounded<Claim>(new BoundedChannelOptions(Math.Max(workers, o.BatchSize / 2)) { SingleWriter = true });
         var handled = 0;
         var inFlight = 0;
+        // Claimed and not yet dispatched: given back on a stop, so a restart need not wait out their leases.
+        var outstanding = new ConcurrentDictionary<long, string>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sending = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
@@ -145,14 +147,17 @@ public sealed class OutboxDispatcher(
                 try
                 {
                     await DispatchAsync(claim, stop.Token);
+                    outstanding.TryRemove(claim.Row.Id, out string? _);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The row keeps its lease and its send-started mark: it is settled as in doubt once the lease runs out.
+                    outstanding.TryRemove(claim.Row.Id, out string? _);
                     Log.OutboxPassFailed(logger, ex);
                 }
                 finally
                 {
+                    // Stopped before its send began: it stays outstanding and is given back below.
                     Interlocked.Decrement(ref inFlight);
                     Interlocked.Increment(ref handled);
                 }
@@ -165,6 +170,11 @@ public sealed class OutboxDispatcher(
             {
                 var room = o.BatchSize - queue.Reader.Count;
                 var claimed = room >= o.BatchSize / 2 ? await ClaimAsync(room, stop.Token) : [];
+                foreach (var claim in claimed)
+                {
+                    outstanding[claim.Row.Id] = claim.Stamp;
+                }
+
                 foreach (var claim in claimed)
                 {
                     Interlocked.Increment(ref inFlight);
@@ -190,11 +200,37 @@ public sealed class OutboxDispatcher(
             if (stop.IsCancellationRequested)
             {
                 await Task.WhenAll(sending).ContinueWith(_ => { }, TaskScheduler.Default);
+                await ReleaseAsync(outstanding);
             }
         }
 
         await Task.WhenAll(sending);
         return handled;
+    }
+
+    /// <summary>Gives claimed rows that were never dispatched back to the pool (their send-started mark, if any, stays).</summary>
+    private async Task ReleaseAsync(ConcurrentDictionary<long, string> outstanding)
+    {
+        if (outstanding.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            var ids = outstanding.Keys.ToList();
+            var stamps = outstanding.Values.Distinct().ToList();
+            await using var db = factory.Create();
+            await WriteAsync(() => db.Outbox
+                .Where(o => ids.Contains(o.Id) && o.LockedBy != null && stamps.Contains(o.LockedBy))
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null), CancellationToken.None),
+                CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Their leases run out on their own.
+            Log.OutboxPassFailed(logger, ex);
+        }
     }
 
     private async Task WaitAsync(TimeSpan delay, bool untilIdle, CancellationToken cancellationToken)
@@ -290,7 +326,7 @@ public sealed class OutboxDispatcher(
                 {
                     OutboundKind.Conversation => await SendToConversationAsync(db, attempt, payload.Conversation!, payload, cancellationToken),
                     OutboundKind.Person => await SendToPersonAsync(db, attempt, payload, cancellationToken),
-                    _ => await UpdateCardsAsync(db, row, payload, cancellationToken),
+                    _ => await UpdateCardsAsync(db, attempt, payload, cancellationToken),
                 };
             }
             catch (JsonException ex)
@@ -305,9 +341,19 @@ public sealed class OutboxDispatcher(
             {
                 result = SendResult.Transient("timed out");
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !attempt.Sending)
+            {
+                // Stopping before anything was sent: give the row back as it was, for the next instance or start.
+                row.SendStartedAt = attempt.InDoubtSince;
+                row.LockedBy = null;
+                row.LockedUntil = null;
+                await WriteAsync(() => db.SaveChangesAsync(CancellationToken.None), CancellationToken.None);
+                throw;
+            }
         }
 
-        await RecordAsync(db, attempt, result, cancellationToken);
+        // The send happened (or was settled): its outcome is recorded even while shutting down.
+        await RecordAsync(db, attempt, result, CancellationToken.None);
     }
 
     /// <summary>Tells the tracked row a value the store already has (written by a conditional update), so saving it later writes only what changed.</summary>
@@ -327,6 +373,9 @@ public sealed class OutboxDispatcher(
 
         /// <summary>True when the platform could not be asked yet: the row stays in doubt for the next attempt.</summary>
         public bool StillInDoubt { get; set; }
+
+        /// <summary>True once a send to the platform has begun: from then on the attempt finishes and is recorded, even when shutting down.</summary>
+        public bool Sending { get; set; }
     }
 
     private async Task<SendResult> SendToConversationAsync(GovernanceDb db, Attempt attempt, ConversationRef conversation, OutboundPayload payload, CancellationToken cancellationToken)
@@ -340,8 +389,8 @@ public sealed class OutboxDispatcher(
         var result = attempt.InDoubtSince is { } since ? await SettleInDoubtAsync(attempt, sender, conversation, since, cancellationToken) : null;
         if (result is null)
         {
-            result = await PacedAsync(conversation.Channel, conversation.ConversationId,
-                () => sender.SendAsync(conversation, payload.Content.ToReply(), cancellationToken), cancellationToken);
+            result = await PacedAsync(attempt, conversation.Channel, conversation.ConversationId,
+                ct => sender.SendAsync(conversation, payload.Content.ToReply(), ct), cancellationToken);
         }
 
         if (result.Succeeded && payload.Subject is { } subject && result.MessageId is { } messageId)
@@ -355,7 +404,7 @@ public sealed class OutboxDispatcher(
                 MessageId = messageId,
                 PostedAt = time.GetUtcNow(),
             });
-            await CatchUpAsync(db, row, sender, conversation, subject, messageId, cancellationToken);
+            await CatchUpAsync(db, row, sender, conversation, subject, messageId, CancellationToken.None);
         }
 
         return result;
@@ -495,8 +544,9 @@ public sealed class OutboxDispatcher(
             : $"{payload.Name} ({payload.Email}) has not talked to GovernanceBot in Teams or Slack yet, so no 1:1 chat can be opened");
     }
 
-    private async Task<SendResult> UpdateCardsAsync(GovernanceDb db, OutboxMessage row, OutboundPayload payload, CancellationToken cancellationToken)
+    private async Task<SendResult> UpdateCardsAsync(GovernanceDb db, Attempt attempt, OutboundPayload payload, CancellationToken cancellationToken)
     {
+        var row = attempt.Row;
         var posted = await db.CardMessages.AsNoTracking()
             .Where(c => c.WorkspaceId == row.WorkspaceId && c.Subject == payload.Subject)
             .ToListAsync(cancellationToken);
@@ -509,8 +559,8 @@ public sealed class OutboxDispatcher(
             }
 
             var conversation = JsonSerializer.Deserialize(card.ConversationJson, ConversationJson.Default.ConversationRef)!;
-            var result = await PacedAsync(card.Channel, conversation.ConversationId,
-                () => sender.UpdateAsync(conversation, card.MessageId, reply, cancellationToken), cancellationToken);
+            var result = await PacedAsync(attempt, card.Channel, conversation.ConversationId,
+                ct => sender.UpdateAsync(conversation, card.MessageId, reply, ct), cancellationToken);
             if (result.Failure == SendFailureKind.Transient)
             {
                 // Updates are idempotent: the retry redoes them all.
@@ -589,16 +639,20 @@ public sealed class OutboxDispatcher(
     /// <summary>
     /// Sends once the conversation's and the platform's pace allow. A throttled answer holds the
     /// conversation's pace back for its Retry-After, so the sends queued behind it wait too instead
-    /// of collecting 429s of their own.
+    /// of collecting 429s of their own. Waiting for the pace can be cancelled (shutting down); a
+    /// send, once begun, is not: it finishes and its outcome is recorded, so a graceful stop leaves
+    /// nothing in doubt.
     /// </summary>
-    private async Task<SendResult> PacedAsync(string channel, string conversationId, Func<Task<SendResult>> send, CancellationToken cancellationToken)
+    private async Task<SendResult> PacedAsync(Attempt attempt, string channel, string conversationId, Func<CancellationToken, Task<SendResult>> send, CancellationToken cancellationToken)
     {
         var conversation = ConversationLimiter(channel, $"{channel}:{conversationId}");
         using (await conversation.AcquireAsync(1, cancellationToken))
         {
             var global = GlobalLimiter(channel);
             using var lease = await global.AcquireAsync(1, cancellationToken);
-            var result = await send();
+            cancellationToken.ThrowIfCancellationRequested();
+            attempt.Sending = true;
+            var result = await send(CancellationToken.None);
             if (result.RetryAfter is { } wait)
             {
                 conversation.Defer(wait);

@@ -20,68 +20,131 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
     [Fact]
     public async Task KilledMidRound_ThenRestarted_EveryParticipantHasExactlyOnePrompt()
     {
-        await using var slack = await FakeSlackApi.StartAsync();
-        // Slack takes a while to answer, so sends are in flight when the process dies: posted, but not yet recorded as sent.
-        slack.PostDelay = TimeSpan.FromMilliseconds(300);
-        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
-        await QueueRoundAsync(store);
-        var home = Directory.CreateTempSubdirectory("gb-crash-").FullName;
-        var settings = new Dictionary<string, string?>(store.Settings)
-        {
-            ["Slack:SigningSecret"] = "crash-test-secret",
-            ["Slack:BotToken"] = "xoxb-crash-test",
-            ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
-            ["DataProtection:KeysPath"] = Path.Combine(home, "keys"),
-            ["Scheduling:Enabled"] = "false",
-            ["Outbox:Lease"] = "00:00:05",
-            ["Outbox:PollInterval"] = "00:00:00.200",
-            ["Outbox:RateLimits:slack:GlobalPerSecond"] = "200",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        await using var run = await RoundRun.StartAsync();
 
-        try
+        var atKill = await run.InterruptAsync(bot => bot.KillAsync());
+        output.WriteLine($"at the kill (SIGKILL): {atKill}");
+        // The kill really cut sends short: Slack has messages whose outcome the store never learned.
+        Assert.True(atKill.Posted > atKill.Sent, $"{atKill}: the kill did not land mid-send");
+        Assert.True(atKill.InDoubt >= atKill.Posted - atKill.Sent, atKill.ToString());
+        Assert.True(atKill.Posted < People, "the process finished before it was killed");
+
+        await run.FinishAsync();
+        output.WriteLine($"after the restart: {run.Slack.Posted.Count} posted, {run.Lookups} history lookups");
+        await run.AssertEveryParticipantHasExactlyOnePromptAsync();
+        // Every unrecorded send was settled by asking Slack, not by sending again.
+        Assert.True(run.Lookups >= atKill.Posted - atKill.Sent);
+    }
+
+    [Fact]
+    public async Task StoppedMidRound_FinishesTheSendsItBegan_LeavesNothingInDoubt_AndTheRestartSendsTheRest()
+    {
+        await using var run = await RoundRun.StartAsync();
+
+        var atStop = await run.InterruptAsync(bot => bot.TerminateAsync(TimeSpan.FromSeconds(30)));
+        output.WriteLine($"at the stop (SIGTERM): {atStop}");
+        // Every send that began was finished and recorded; nothing claimed stays reserved.
+        Assert.Equal(atStop.Posted, atStop.Sent);
+        Assert.Equal(0, atStop.InDoubt);
+        Assert.Equal(0, atStop.Leased);
+        Assert.True(atStop.Posted < People, "the process finished before it was stopped");
+
+        await run.FinishAsync();
+        await run.AssertEveryParticipantHasExactlyOnePromptAsync();
+        // Nothing was in doubt, so Slack never had to be asked: on Teams, too, a restart repeats nothing.
+        Assert.Equal(0, run.Lookups);
+    }
+
+    /// <summary>What the store and Slack held when the first process was stopped.</summary>
+    private sealed record Snapshot(int Posted, int Sent, int InDoubt, int Leased)
+    {
+        public override string ToString() => $"{Posted} posted to Slack, {Sent} recorded as sent, {InDoubt} in doubt, {Leased} still reserved";
+    }
+
+    /// <summary>A 500-person round on a fake Slack that answers slowly, run by the bot as a separate process against one SQLite file.</summary>
+    private sealed class RoundRun : IAsyncDisposable
+    {
+        private readonly TestStore store;
+        private readonly string home;
+        private readonly Dictionary<string, string?> settings;
+
+        private RoundRun(FakeSlackApi slack, TestStore store, string home)
         {
-            int sentAtKill;
-            int inDoubtAtKill;
-            int postedAtKill;
+            Slack = slack;
+            this.store = store;
+            this.home = home;
+            settings = new Dictionary<string, string?>(store.Settings)
+            {
+                ["Slack:SigningSecret"] = "crash-test-secret",
+                ["Slack:BotToken"] = "xoxb-crash-test",
+                ["Slack:ApiBaseUrl"] = slack.ApiBaseUrl.ToString(),
+                ["DataProtection:KeysPath"] = Path.Combine(home, "keys"),
+                ["Scheduling:Enabled"] = "false",
+                ["Outbox:Lease"] = "00:00:05",
+                ["Outbox:PollInterval"] = "00:00:00.200",
+                ["Outbox:RateLimits:slack:GlobalPerSecond"] = "200",
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+        }
+
+        public FakeSlackApi Slack { get; }
+
+        public int Lookups => Slack.CallsTo("conversations.history").Count;
+
+        public static async Task<RoundRun> StartAsync()
+        {
+            var slack = await FakeSlackApi.StartAsync();
+            // Slack takes a while to answer, so sends are in flight when the process stops: posted, but not yet recorded as sent.
+            slack.PostDelay = TimeSpan.FromMilliseconds(300);
+            var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+            await QueueRoundAsync(store);
+            return new RoundRun(slack, store, Directory.CreateTempSubdirectory("gb-crash-").FullName);
+        }
+
+        /// <summary>Starts the bot, stops it (<paramref name="stop"/>) once 200 prompts have reached Slack, and reads the store.</summary>
+        public async Task<Snapshot> InterruptAsync(Func<BotProcess, Task> stop)
+        {
             await using (var first = BotProcess.Start(home, settings))
             {
-                await WaitForAsync(() => slack.Posted.Count >= 200, TimeSpan.FromSeconds(90), () => $"the first process sent {slack.Posted.Count} prompts; it printed:\n{first.Printed}");
-                await first.KillAsync();
-                postedAtKill = slack.Posted.Count;
-                await using var db = await store.OpenAsync();
-                sentAtKill = await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Sent);
-                inDoubtAtKill = await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending && o.SendStartedAt != null);
+                await WaitForAsync(() => Task.FromResult(Slack.Posted.Count >= 200), TimeSpan.FromSeconds(90),
+                    () => $"the first process sent {Slack.Posted.Count} prompts; it printed:\n{first.Printed}");
+                await stop(first);
             }
 
-            output.WriteLine($"at the kill: {postedAtKill} posted to Slack, {sentAtKill} recorded as sent, {inDoubtAtKill} in doubt");
-            // The kill really cut sends short: Slack has messages whose outcome the store never learned.
-            Assert.True(postedAtKill > sentAtKill, $"posted {postedAtKill}, recorded as sent {sentAtKill}: the kill did not land mid-send");
-            Assert.True(inDoubtAtKill >= postedAtKill - sentAtKill, $"{inDoubtAtKill} rows in doubt for {postedAtKill - sentAtKill} unrecorded sends");
-            Assert.True(postedAtKill < People, "the process finished before it was killed");
+            await using var db = await store.OpenAsync();
+            return new Snapshot(
+                Slack.Posted.Count,
+                await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Sent),
+                await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending && o.SendStartedAt != null),
+                await db.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending && o.LockedBy != null));
+        }
 
-            await using (var second = BotProcess.Start(home, settings))
+        /// <summary>Starts the bot again and lets it empty the outbox.</summary>
+        public async Task FinishAsync()
+        {
+            await using var second = BotProcess.Start(home, settings);
+            await WaitForAsync(async () =>
             {
-                await WaitForAsync(async () =>
-                {
-                    await using var db = await store.OpenAsync();
-                    return !await db.Outbox.AnyAsync(o => o.Status == OutboxStatus.Pending);
-                }, TimeSpan.FromSeconds(120), () => $"the outbox never emptied; the second process printed:\n{second.Printed}");
-                await second.TerminateAsync(TimeSpan.FromSeconds(30));
-            }
+                await using var db = await store.OpenAsync();
+                return !await db.Outbox.AnyAsync(o => o.Status == OutboxStatus.Pending);
+            }, TimeSpan.FromSeconds(120), () => $"the outbox never emptied; the second process printed:\n{second.Printed}");
+            await second.TerminateAsync(TimeSpan.FromSeconds(30));
+        }
 
-            output.WriteLine($"after the restart: {slack.Posted.Count} posted, {slack.CallsTo("conversations.history").Count} history lookups");
-            var perPerson = slack.Posted.GroupBy(p => p.Channel).ToDictionary(g => g.Key, g => g.Count());
+        public async Task AssertEveryParticipantHasExactlyOnePromptAsync()
+        {
+            var perPerson = Slack.Posted.GroupBy(p => p.Channel).ToDictionary(g => g.Key, g => g.Count());
             Assert.Equal(People, perPerson.Count);
             Assert.All(Enumerable.Range(0, People), i => Assert.Equal(1, perPerson.GetValueOrDefault($"D{i:D4}")));
-            // Every unrecorded send was settled by asking Slack, not by sending again.
-            Assert.True(slack.CallsTo("conversations.history").Count >= postedAtKill - sentAtKill);
             await using var check = await store.OpenAsync();
             Assert.Equal(People, await check.Outbox.CountAsync(o => o.Status == OutboxStatus.Sent && o.PlatformMessageId != null));
             Assert.Equal(0, await check.Outbox.CountAsync(o => o.SendStartedAt != null));
         }
-        finally
+
+        public async ValueTask DisposeAsync()
         {
+            await Slack.DisposeAsync();
+            await store.DisposeAsync();
             Directory.Delete(home, recursive: true);
         }
     }
@@ -101,9 +164,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await using var check = await store.OpenAsync();
         Assert.Equal(People, await check.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending));
     }
-
-    private static Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> failure) =>
-        WaitForAsync(() => Task.FromResult(condition()), timeout, failure);
 
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> failure)
     {
