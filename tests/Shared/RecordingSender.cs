@@ -34,8 +34,16 @@ public sealed class RecordingSender : IChannelSender
     /// <summary>Conversation id → the result to return instead of sending.</summary>
     public ConcurrentDictionary<string, SendResult> Failures { get; } = new();
 
+    /// <summary>When set, every send throws this (a bug in a sender, not a platform's answer).</summary>
+    public Exception? Throws { get; set; }
+
     public Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken)
     {
+        if (Throws is { } exception)
+        {
+            throw exception;
+        }
+
         if (Failures.TryGetValue(conversation.ConversationId, out var failure))
         {
             return Task.FromResult(failure);

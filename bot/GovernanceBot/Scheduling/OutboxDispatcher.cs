@@ -89,6 +89,7 @@ public sealed class OutboxDispatcher(
     private readonly ConcurrentDictionary<string, PacingRateLimiter> globalLimiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, PacingRateLimiter> conversationLimiters = new(StringComparer.Ordinal);
     private long lastIdleSweep = Stopwatch.GetTimestamp();
+    private long lastDepthReport;
     private readonly SemaphoreSlim wake = new(0);
 
     /// <summary>A claimed row, as read when claimed, and the claim's stamp (a re-claim, after the lease ran out, changes the stamp).</summary>
@@ -113,16 +114,6 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>One pass: claims one batch of what is due and sends it. Returns how many rows were handled.</summary>
-    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
-    {
-        var claimed = await ClaimAsync(options.Value.BatchSize, cancellationToken);
-        await Parallel.ForEachAsync(claimed,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.Concurrency), CancellationToken = cancellationToken },
-            async (claim, ct) => await DispatchAsync(claim, ct));
-        return claimed.Count;
-    }
-
     /// <summary>Sends until nothing is due and nothing is in flight (tests, the CLI, the benchmark). Returns how many rows were handled.</summary>
     public Task<int> DrainAllAsync(CancellationToken cancellationToken) => RunAsync(untilIdle: true, cancellationToken);
 
@@ -136,8 +127,7 @@ public sealed class OutboxDispatcher(
         var workers = Math.Max(1, o.Concurrency);
         var queue = Channel.CreateBounded<Claim>(new BoundedChannelOptions(Math.Max(workers, o.BatchSize / 2)) { SingleWriter = true });
         var handled = 0;
-        var inFlight = 0;
-        // Claimed and not yet dispatched: given back on a stop, so a restart need not wait out their leases.
+        // Claimed and not yet dispatched (what is in flight): given back on a stop, so a restart need not wait out their leases.
         var outstanding = new ConcurrentDictionary<long, string>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sending = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
@@ -157,8 +147,7 @@ public sealed class OutboxDispatcher(
                 }
                 finally
                 {
-                    // Stopped before its send began: it stays outstanding and is given back below.
-                    Interlocked.Decrement(ref inFlight);
+                    // Stopped before its send began, it stays outstanding and is given back below.
                     Interlocked.Increment(ref handled);
                 }
             }
@@ -177,7 +166,6 @@ public sealed class OutboxDispatcher(
 
                 foreach (var claim in claimed)
                 {
-                    Interlocked.Increment(ref inFlight);
                     await queue.Writer.WriteAsync(claim, stop.Token);
                 }
 
@@ -186,12 +174,12 @@ public sealed class OutboxDispatcher(
                     continue;
                 }
 
-                if (untilIdle && Volatile.Read(ref inFlight) == 0)
+                if (untilIdle && outstanding.IsEmpty)
                 {
                     break;
                 }
 
-                await WaitAsync(untilIdle || Volatile.Read(ref inFlight) > 0 ? TimeSpan.FromMilliseconds(20) : o.PollInterval, untilIdle, stop.Token);
+                await WaitAsync(untilIdle || !outstanding.IsEmpty ? TimeSpan.FromMilliseconds(20) : o.PollInterval, untilIdle, stop.Token);
             }
         }
         finally
@@ -235,8 +223,10 @@ public sealed class OutboxDispatcher(
 
     private async Task WaitAsync(TimeSpan delay, bool untilIdle, CancellationToken cancellationToken)
     {
-        if (!untilIdle)
+        // The depth gauge is worth two queries once a poll interval, not on every short wait while sending.
+        if (!untilIdle && Stopwatch.GetElapsedTime(Interlocked.Read(ref lastDepthReport)) >= options.Value.PollInterval)
         {
+            Interlocked.Exchange(ref lastDepthReport, Stopwatch.GetTimestamp());
             await ReportDepthAsync(cancellationToken);
         }
 
@@ -314,7 +304,7 @@ public sealed class OutboxDispatcher(
         db.Outbox.Attach(row);
         Settle(db, row, o => o.SendStartedAt, started);
         Settle(db, row, o => o.LockedUntil, leaseUntil);
-        var attempt = new Attempt(row, inDoubtSince);
+        var attempt = new Attempt(row, inDoubtSince, started);
         SendResult result;
         using (OutboxDelivery.Begin(row.IdempotencyKey))
         {
@@ -324,7 +314,8 @@ public sealed class OutboxDispatcher(
                     ?? throw new JsonException("Empty outbox payload.");
                 result = payload.Kind switch
                 {
-                    OutboundKind.Conversation => await SendToConversationAsync(db, attempt, payload.Conversation!, payload, cancellationToken),
+                    OutboundKind.Conversation when payload.Conversation is { } conversation => await SendToConversationAsync(db, attempt, conversation, payload, cancellationToken),
+                    OutboundKind.Conversation => SendResult.Permanent("unreadable payload: no conversation to post into"),
                     OutboundKind.Person => await SendToPersonAsync(db, attempt, payload, cancellationToken),
                     _ => await UpdateCardsAsync(db, attempt, payload, cancellationToken),
                 };
@@ -340,6 +331,14 @@ public sealed class OutboxDispatcher(
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 result = SendResult.Transient("timed out");
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A failure like any other, so a row that always fails runs out of attempts. If the send
+                // had begun it may have arrived: the row stays in doubt and the platform is asked first.
+                Log.OutboxPassFailed(logger, ex);
+                attempt.DoubtAfterwards = attempt.Sending ? attempt.Started : attempt.DoubtAfterwards;
+                result = SendResult.Transient($"{ex.GetType().Name}: {ex.Message}");
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !attempt.Sending)
             {
@@ -365,14 +364,16 @@ public sealed class OutboxDispatcher(
     }
 
     /// <summary>One attempt at a row: whether an earlier attempt's outcome was lost (and since when), so the platform is asked before sending again.</summary>
-    private sealed class Attempt(OutboxMessage row, DateTimeOffset? inDoubtSince)
+    private sealed class Attempt(OutboxMessage row, DateTimeOffset? inDoubtSince, DateTimeOffset started)
     {
         public OutboxMessage Row { get; } = row;
 
         public DateTimeOffset? InDoubtSince { get; } = inDoubtSince;
 
-        /// <summary>True when the platform could not be asked yet: the row stays in doubt for the next attempt.</summary>
-        public bool StillInDoubt { get; set; }
+        public DateTimeOffset Started { get; } = started;
+
+        /// <summary>The send-started mark to leave when the outcome is recorded: null once the outcome is known.</summary>
+        public DateTimeOffset? DoubtAfterwards { get; set; }
 
         /// <summary>True once a send to the platform has begun: from then on the attempt finishes and is recorded, even when shutting down.</summary>
         public bool Sending { get; set; }
@@ -417,31 +418,19 @@ public sealed class OutboxDispatcher(
     private async Task<SendResult?> SettleInDoubtAsync(Attempt attempt, IChannelSender sender, ConversationRef conversation, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var lookup = await sender.FindSentAsync(conversation, attempt.Row.IdempotencyKey, since, cancellationToken);
-        var outcome = lookup.Outcome switch
+        var (outcome, said, result) = lookup.Outcome switch
         {
-            SentLookupOutcome.Found => "found",
-            SentLookupOutcome.NotFound => "not_found",
-            SentLookupOutcome.Unknowable => "unknowable",
-            _ => "lookup_failed",
+            SentLookupOutcome.Found => ("found", "it arrived; recorded as sent, not sent again", SendResult.Sent(lookup.MessageId)),
+            SentLookupOutcome.NotFound => ("not_found", "it never arrived; sending it now", null),
+            SentLookupOutcome.Unknowable => ("unknowable", $"{conversation.Channel} cannot say whether it arrived; sending it again", null),
+            _ => ("lookup_failed", $"could not ask {conversation.Channel} ({lookup.Failure?.Reason}); asking again later",
+                lookup.Failure ?? SendResult.Transient("the platform could not be asked whether the message arrived")),
         };
         metrics.InDoubtSettled(outcome);
-        Log.OutboxInDoubt(logger, attempt.Row.Id, attempt.Row.Destination, lookup.Outcome switch
-        {
-            SentLookupOutcome.Found => "it arrived; recorded as sent, not sent again",
-            SentLookupOutcome.NotFound => "it never arrived; sending it now",
-            SentLookupOutcome.Unknowable => $"{conversation.Channel} cannot say whether it arrived; sending it again",
-            _ => $"could not ask {conversation.Channel} ({lookup.Failure?.Reason}); asking again later",
-        });
-        switch (lookup.Outcome)
-        {
-            case SentLookupOutcome.Found:
-                return SendResult.Sent(lookup.MessageId);
-            case SentLookupOutcome.Failed:
-                attempt.StillInDoubt = true;
-                return lookup.Failure ?? SendResult.Transient("the platform could not be asked whether the message arrived");
-            default:
-                return null;
-        }
+        Log.OutboxInDoubt(logger, attempt.Row.Id, attempt.Row.Destination, said);
+        // Not asked yet: the row stays in doubt for the next attempt.
+        attempt.DoubtAfterwards = lookup.Outcome == SentLookupOutcome.Failed ? since : null;
+        return result;
     }
 
     private async Task<SendResult> SendToPersonAsync(GovernanceDb db, Attempt attempt, OutboundPayload payload, CancellationToken cancellationToken)
@@ -578,8 +567,8 @@ public sealed class OutboxDispatcher(
         row.Attempts++;
         row.LockedBy = null;
         row.LockedUntil = null;
-        // The outcome is known: the send is no longer in doubt (unless the platform could not be asked yet).
-        row.SendStartedAt = attempt.StillInDoubt ? attempt.InDoubtSince : null;
+        // The outcome is known: the send is no longer in doubt (unless the platform could not be asked yet, or a send broke off).
+        row.SendStartedAt = attempt.DoubtAfterwards;
         var throttled = result.RetryAfter is { } wait && wait > TimeSpan.Zero;
         if (result.Succeeded)
         {

@@ -330,4 +330,57 @@ public sealed class OutboxDispatcherTests
         Assert.Equal(OutboxStatus.Sent, row.Status);
         Assert.Equal(16, row.Attempts);
     }
+
+    [Fact]
+    public async Task ARowWhosePayloadNamesNoConversation_FailsWithAReason_InsteadOfBeingRetriedForever()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            db.Outbox.Add(new OutboxMessage
+            {
+                WorkspaceId = (await db.Workspaces.SingleAsync()).Id,
+                Channel = ChannelNames.Local,
+                Destination = "local:nowhere",
+                PayloadJson = """{"kind":"Conversation","content":{"text":"hello"}}""",
+                IdempotencyKey = "no-conversation",
+                CreatedAt = bot.Clock.GetUtcNow(),
+                NextAttemptAt = bot.Clock.GetUtcNow(),
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await DrainAsync(bot);
+
+        var row = await RowAsync(bot, "no-conversation");
+        Assert.Equal(OutboxStatus.Failed, row.Status);
+        Assert.Contains("unreadable payload", row.LastError, StringComparison.Ordinal);
+        Assert.Empty(sender.Sent);
+    }
+
+    [Fact]
+    public async Task ASenderThatThrows_CountsAsAFailedAttempt_StaysInDoubt_AndRunsOutOfAttempts()
+    {
+        var (bot, sender) = await StartAsync();
+        await using var _ = bot;
+        sender.Throws = new InvalidOperationException("the sender broke");
+        await QueueAsync(bot, "throws");
+
+        await DrainAsync(bot);
+        var first = await RowAsync(bot, "throws");
+        Assert.Equal(OutboxStatus.Pending, first.Status);
+        Assert.Equal(1, first.Attempts);
+        Assert.Null(first.LockedBy);
+        Assert.NotNull(first.SendStartedAt);
+        Assert.Contains("the sender broke", first.LastError, StringComparison.Ordinal);
+
+        for (var i = 0; i < 12; i++)
+        {
+            bot.Clock.Advance(TimeSpan.FromMinutes(10));
+            await DrainAsync(bot);
+        }
+
+        Assert.Equal(OutboxStatus.Failed, (await RowAsync(bot, "throws")).Status);
+    }
 }
