@@ -276,11 +276,13 @@ public sealed class OutboxDispatcher(
         var leaseUntil = now + options.Value.Lease;
         // One conditional update claims the batch; rows another instance took meanwhile are skipped
         // by the condition, and the stamp tells this claim which rows are its own.
+        // Not cancellable once begun: a claim stopped between its update and its read would leave
+        // rows reserved that this instance never learnt of (and so could not give back on a stop).
         var stamp = $"{instance}:{Guid.NewGuid():N}";
         await WriteAsync(() => db.Outbox
             .Where(o => candidates.Contains(o.Id) && o.Status == OutboxStatus.Pending && (o.LockedUntil == null || o.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, stamp).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken), cancellationToken);
-        var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id).ToListAsync(cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LockedBy, stamp).SetProperty(o => o.LockedUntil, leaseUntil), CancellationToken.None), CancellationToken.None);
+        var claimed = await db.Outbox.AsNoTracking().Where(o => o.LockedBy == stamp).OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id).ToListAsync(CancellationToken.None);
         return claimed.ConvertAll(row => new Claim(row, stamp));
     }
 
