@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
@@ -41,7 +43,8 @@ public sealed class TeamsActivityHandler(
         }
 
         var conversation = ActivityTranslator.ToConversationRef(activity);
-        if (!await inbound.TryRecordAsync(ChannelNames.Teams, activity.Id!, cancellationToken))
+        var dedupeKey = DedupeKey(activity);
+        if (!await inbound.TryRecordAsync(ChannelNames.Teams, dedupeKey, cancellationToken))
         {
             Log.TeamsDuplicateActivity(logger, activity.Id!);
             return activity.Type == ActivityTypes.Invoke
@@ -66,9 +69,17 @@ public sealed class TeamsActivityHandler(
         }
         finally
         {
-            await inbound.MarkAsync(ChannelNames.Teams, activity.Id!, error, CancellationToken.None);
+            await inbound.MarkAsync(ChannelNames.Teams, dedupeKey, error, CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// What makes a retry the same activity. Teams message ids are millisecond timestamps, unique only
+    /// within their conversation, so the conversation is part of the key; hashed, so that any ids fit
+    /// the store's bounded key column.
+    /// </summary>
+    internal static string DedupeKey(Activity activity) =>
+        "activity:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{activity.Conversation!.Id}\n{activity.Id}")));
 
     private async Task<IResult> OnMessageAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
