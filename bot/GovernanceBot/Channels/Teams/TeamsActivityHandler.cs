@@ -136,12 +136,17 @@ public sealed class TeamsActivityHandler(
         if (replacement is not null)
         {
             // The actor sees the new card at once; everyone else gets it through the update of the original message.
+            var card = await messages.RenderAsync(replacement, conversation.WorkspaceExternalId, cancellationToken);
             if (action.MessageId is { } source)
             {
-                await sender.UpdateAsync(conversation, source, replacement, cancellationToken);
+                var updated = await sender.UpdateAsync(conversation, source, TeamsMessageFactory.CardMessage(replacement, card), cancellationToken);
+                if (!updated.Succeeded)
+                {
+                    Log.TeamsReplyFailed(logger, "card update", updated.Failure?.ToString() ?? "?", updated.Reason);
+                }
             }
 
-            return InvokeCard(await messages.RenderAsync(replacement, conversation.WorkspaceExternalId, cancellationToken));
+            return InvokeCard(card);
         }
 
         var only = replies.Count == 1 ? replies[0] : null;

@@ -52,9 +52,12 @@ public sealed class TeamsSender(
         return await ResultAsync(conversation, response, cancellationToken);
     }
 
-    public async Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken)
+    public async Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken) =>
+        await UpdateAsync(conversation, messageId, await messages.CreateAsync(reply, conversation.WorkspaceExternalId, cancellationToken), cancellationToken);
+
+    /// <summary>Replaces a message of the bot's with an activity already made (a card already rendered for the invoke answer).</summary>
+    public async Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Activity activity, CancellationToken cancellationToken)
     {
-        var activity = await messages.CreateAsync(reply, conversation.WorkspaceExternalId, cancellationToken);
         var response = await connector.UpdateAsync(ServiceUrlOf(conversation), conversation.ConversationId, messageId, activity, cancellationToken);
         var result = await ResultAsync(conversation, response, cancellationToken);
         return result.Succeeded ? SendResult.Sent(response.Value?.Id ?? messageId) : result;
