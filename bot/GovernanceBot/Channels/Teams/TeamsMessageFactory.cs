@@ -64,9 +64,8 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
         if (emails.Count > 0 && tenantId is not null)
         {
             await using var db = dbs.Create();
-            var users = await db.ChatUsers.AsNoTracking()
-                .Where(u => u.Channel == ChannelNames.Teams && u.Email != null && emails.Contains(u.Email)
-                    && db.WorkspaceIdentities.Any(i => i.WorkspaceId == u.WorkspaceId && i.Channel == ChannelNames.Teams && i.ExternalId == tenantId))
+            var users = await TeamsSender.TeamsUsersOf(db, tenantId).AsNoTracking()
+                .Where(u => u.Email != null && emails.Contains(u.Email))
                 .Select(u => new { u.Email, u.ExternalUserId })
                 .ToListAsync(cancellationToken);
             foreach (var user in users)
