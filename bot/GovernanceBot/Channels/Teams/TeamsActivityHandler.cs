@@ -193,7 +193,6 @@ public sealed class TeamsActivityHandler(
         return Results.Ok();
     }
 
-    /// <summary>Replies to a turn: in the same reply chain; the requester's 1:1 for private answers in a group; an update for replacing cards.</summary>
     /// <summary>Questions may wait on a model (bounded well under Teams' 15 s); everything else answers at once.</summary>
     private static bool IsQuestion(RouteMatch match) =>
         match is FallbackMatch { Handler: not null, Text.Length: > 0 } or CommandMatch { Route.Words: "ask" };
@@ -211,6 +210,7 @@ public sealed class TeamsActivityHandler(
         }
     }
 
+    /// <summary>Replies to a turn: in the same reply chain; the requester's 1:1 for private answers in a group; an update for replacing cards.</summary>
     private async Task DeliverAsync(Activity activity, ConversationRef conversation, ChatUserRef user, IReadOnlyList<Reply> replies, string? sourceMessageId, CancellationToken cancellationToken)
     {
         foreach (var reply in replies)
