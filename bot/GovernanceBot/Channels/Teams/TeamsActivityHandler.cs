@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
@@ -41,7 +43,8 @@ public sealed class TeamsActivityHandler(
         }
 
         var conversation = ActivityTranslator.ToConversationRef(activity);
-        if (!await inbound.TryRecordAsync(ChannelNames.Teams, activity.Id!, cancellationToken))
+        var dedupeKey = DedupeKey(activity);
+        if (!await inbound.TryRecordAsync(ChannelNames.Teams, dedupeKey, cancellationToken))
         {
             Log.TeamsDuplicateActivity(logger, activity.Id!);
             return activity.Type == ActivityTypes.Invoke
@@ -66,9 +69,17 @@ public sealed class TeamsActivityHandler(
         }
         finally
         {
-            await inbound.MarkAsync(ChannelNames.Teams, activity.Id!, error, CancellationToken.None);
+            await inbound.MarkAsync(ChannelNames.Teams, dedupeKey, error, CancellationToken.None);
         }
     }
+
+    /// <summary>
+    /// What makes a retry the same activity. Teams message ids are millisecond timestamps, unique only
+    /// within their conversation, so the conversation is part of the key; hashed, so that any ids fit
+    /// the store's bounded key column.
+    /// </summary>
+    internal static string DedupeKey(Activity activity) =>
+        "activity:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{activity.Conversation!.Id}\n{activity.Id}")));
 
     private async Task<IResult> OnMessageAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
@@ -125,12 +136,17 @@ public sealed class TeamsActivityHandler(
         if (replacement is not null)
         {
             // The actor sees the new card at once; everyone else gets it through the update of the original message.
+            var card = await messages.RenderAsync(replacement, conversation.WorkspaceExternalId, cancellationToken);
             if (action.MessageId is { } source)
             {
-                await sender.UpdateAsync(conversation, source, replacement, cancellationToken);
+                var updated = await sender.UpdateAsync(conversation, source, TeamsMessageFactory.CardMessage(replacement, card), cancellationToken);
+                if (!updated.Succeeded)
+                {
+                    Log.TeamsReplyFailed(logger, "card update", updated.Failure?.ToString() ?? "?", updated.Reason);
+                }
             }
 
-            return InvokeCard(await messages.RenderAsync(replacement, conversation.WorkspaceExternalId, cancellationToken));
+            return InvokeCard(card);
         }
 
         var only = replies.Count == 1 ? replies[0] : null;
@@ -177,7 +193,6 @@ public sealed class TeamsActivityHandler(
         return Results.Ok();
     }
 
-    /// <summary>Replies to a turn: in the same reply chain; the requester's 1:1 for private answers in a group; an update for replacing cards.</summary>
     /// <summary>Questions may wait on a model (bounded well under Teams' 15 s); everything else answers at once.</summary>
     private static bool IsQuestion(RouteMatch match) =>
         match is FallbackMatch { Handler: not null, Text.Length: > 0 } or CommandMatch { Route.Words: "ask" };
@@ -195,6 +210,7 @@ public sealed class TeamsActivityHandler(
         }
     }
 
+    /// <summary>Replies to a turn: in the same reply chain; the requester's 1:1 for private answers in a group; an update for replacing cards.</summary>
     private async Task DeliverAsync(Activity activity, ConversationRef conversation, ChatUserRef user, IReadOnlyList<Reply> replies, string? sourceMessageId, CancellationToken cancellationToken)
     {
         foreach (var reply in replies)

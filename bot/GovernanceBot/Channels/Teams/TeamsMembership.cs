@@ -43,10 +43,7 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
         await db.Conversations
             .Where(c => c.Channel == ChannelNames.Teams && c.ConversationId == conversation.ConversationId)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.RemovedAt, now).SetProperty(c => c.WelcomedAt, (DateTimeOffset?)null), cancellationToken);
-        var direct = await TeamsSender.TeamsUsersOf(db, conversation.WorkspaceExternalId)
-            .Where(u => u.DirectConversationJson != null && u.DirectConversationJson.Contains(conversation.ConversationId))
-            .ToListAsync(cancellationToken);
-        foreach (var user in direct.Where(u => JsonSerializer.Deserialize(u.DirectConversationJson!, ConversationJson.Default.ConversationRef)?.ConversationId == conversation.ConversationId))
+        foreach (var user in await TeamsSender.DirectUsersOfAsync(db, conversation, cancellationToken))
         {
             user.DirectConversationJson = null;
         }

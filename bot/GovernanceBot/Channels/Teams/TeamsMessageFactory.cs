@@ -26,13 +26,16 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
     public async Task<Activity> CreateAsync(Reply reply, string? tenantId, CancellationToken cancellationToken) => reply switch
     {
         TextReply text => new Activity { Type = ActivityTypes.Message, Text = text.Body, TextFormat = "markdown" },
-        CardReply card => new Activity
-        {
-            Type = ActivityTypes.Message,
-            Summary = card.Summary,
-            Attachments = [new Attachment(InvokeContentTypes.AdaptiveCard, await RenderAsync(card, tenantId, cancellationToken))],
-        },
+        CardReply card => CardMessage(card, await RenderAsync(card, tenantId, cancellationToken)),
         _ => throw new ArgumentOutOfRangeException(nameof(reply), reply.GetType().Name, "Unknown reply type."),
+    };
+
+    /// <summary>The message carrying an already rendered card (see <see cref="RenderAsync"/>).</summary>
+    public static Activity CardMessage(CardReply card, JsonObject rendered) => new()
+    {
+        Type = ActivityTypes.Message,
+        Summary = card.Summary,
+        Attachments = [new Attachment(InvokeContentTypes.AdaptiveCard, rendered)],
     };
 
     /// <summary>The Adaptive Card for a card reply, with <c>refresh.userIds</c> in Teams' terms.</summary>
@@ -61,9 +64,8 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
         if (emails.Count > 0 && tenantId is not null)
         {
             await using var db = dbs.Create();
-            var users = await db.ChatUsers.AsNoTracking()
-                .Where(u => u.Channel == ChannelNames.Teams && u.Email != null && emails.Contains(u.Email)
-                    && db.WorkspaceIdentities.Any(i => i.WorkspaceId == u.WorkspaceId && i.Channel == ChannelNames.Teams && i.ExternalId == tenantId))
+            var users = await TeamsSender.TeamsUsersOf(db, tenantId).AsNoTracking()
+                .Where(u => u.Email != null && emails.Contains(u.Email))
                 .Select(u => new { u.Email, u.ExternalUserId })
                 .ToListAsync(cancellationToken);
             foreach (var user in users)

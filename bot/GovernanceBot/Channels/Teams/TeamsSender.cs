@@ -52,9 +52,12 @@ public sealed class TeamsSender(
         return await ResultAsync(conversation, response, cancellationToken);
     }
 
-    public async Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken)
+    public async Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken) =>
+        await UpdateAsync(conversation, messageId, await messages.CreateAsync(reply, conversation.WorkspaceExternalId, cancellationToken), cancellationToken);
+
+    /// <summary>Replaces a message of the bot's with an activity already made (a card already rendered for the invoke answer).</summary>
+    public async Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Activity activity, CancellationToken cancellationToken)
     {
-        var activity = await messages.CreateAsync(reply, conversation.WorkspaceExternalId, cancellationToken);
         var response = await connector.UpdateAsync(ServiceUrlOf(conversation), conversation.ConversationId, messageId, activity, cancellationToken);
         var result = await ResultAsync(conversation, response, cancellationToken);
         return result.Succeeded ? SendResult.Sent(response.Value?.Id ?? messageId) : result;
@@ -143,14 +146,7 @@ public sealed class TeamsSender(
         if (response.ErrorCode == BotConnectorClient.MessageWritesBlocked)
         {
             await using var db = dbs.Create();
-            var users = await TeamsUsersOf(db, conversation.WorkspaceExternalId)
-                .Where(u => u.DirectConversationJson != null && u.DirectConversationJson.Contains(conversation.ConversationId))
-                .Select(u => new { u.ExternalUserId, u.DirectConversationJson })
-                .ToListAsync(cancellationToken);
-            var blocked = users
-                .Where(u => JsonSerializer.Deserialize(u.DirectConversationJson!, ConversationJson.Default.ConversationRef)?.ConversationId == conversation.ConversationId)
-                .Select(u => u.ExternalUserId)
-                .ToList();
+            var blocked = (await DirectUsersOfAsync(db, conversation, cancellationToken)).Select(u => u.ExternalUserId).ToList();
             await MarkUnreachableAsync(db, conversation.WorkspaceExternalId, blocked, result.Reason ?? BotConnectorClient.MessageWritesBlocked, cancellationToken);
             return SendResult.Permanent(result.Reason ?? BotConnectorClient.MessageWritesBlocked);
         }
@@ -176,6 +172,18 @@ public sealed class TeamsSender(
     internal static IQueryable<Store.Entities.ChatUser> TeamsUsersOf(GovernanceDb db, string tenantId) =>
         db.ChatUsers.Where(u => u.Channel == ChannelNames.Teams
             && db.WorkspaceIdentities.Any(i => i.WorkspaceId == u.WorkspaceId && i.Channel == ChannelNames.Teams && i.ExternalId == tenantId));
+
+    /// <summary>The Teams users (tracked) whose remembered 1:1 with the bot is this conversation.</summary>
+    internal static async Task<List<Store.Entities.ChatUser>> DirectUsersOfAsync(GovernanceDb db, ConversationRef conversation, CancellationToken cancellationToken)
+    {
+        // The JSON is matched roughly in the store, then exactly on the parsed reference.
+        var candidates = await TeamsUsersOf(db, conversation.WorkspaceExternalId)
+            .Where(u => u.DirectConversationJson != null && u.DirectConversationJson.Contains(conversation.ConversationId))
+            .ToListAsync(cancellationToken);
+        return candidates
+            .Where(u => JsonSerializer.Deserialize(u.DirectConversationJson!, ConversationJson.Default.ConversationRef)?.ConversationId == conversation.ConversationId)
+            .ToList();
+    }
 
     /// <summary>The serviceUrl and bot id last seen in this tenant; the defaults when the bot has seen none.</summary>
     private async Task<(string ServiceUrl, string? BotId)> KnownEndpointAsync(GovernanceDb db, string tenantId, CancellationToken cancellationToken)

@@ -55,6 +55,23 @@ public sealed class TeamsChannelTests
     }
 
     [Fact]
+    public async Task SameActivityId_InTwoConversations_IsAnsweredInBoth()
+    {
+        // Teams message ids are millisecond timestamps: two chats can send the same one.
+        await using var teams = await TeamsBot.StartAsync();
+
+        using var first = await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "help", id: "1764115200000", conversationId: "a:conv-1"), teams.ValidToken());
+        using var second = await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "help", id: "1764115200000", conversationId: "a:conv-2"), teams.ValidToken());
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(
+            ["/v3/conversations/a:conv-1/activities/1764115200000", "/v3/conversations/a:conv-2/activities/1764115200000"],
+            teams.Framework.Sent("POST").Select(r => r.Path).Order());
+        Assert.Equal(2, await teams.InboundEventCountAsync());
+    }
+
+    [Fact]
     public async Task ExpiredToken_WithinTheFiveMinuteSkew_IsAccepted()
     {
         await using var teams = await TeamsBot.StartAsync();
