@@ -15,7 +15,7 @@ public interface ICardRenderer
 }
 
 /// <summary>A Slack message made from an Adaptive Card.</summary>
-/// <param name="Text">Plain-text fallback for notifications and clients without blocks.</param>
+/// <param name="Text">Fallback for notifications and clients without blocks, as mrkdwn with user text already escaped.</param>
 /// <param name="Blocks">Block Kit blocks (≤ 50), with user text escaped.</param>
 /// <param name="Modals">Forms of the card, each a modal view opened by a button in <paramref name="Blocks"/>, keyed by that button's <c>action_id</c>.</param>
 public sealed record BlockKitMessage(string Text, JsonArray Blocks, IReadOnlyDictionary<string, JsonObject> Modals);

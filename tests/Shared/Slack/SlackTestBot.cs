@@ -226,6 +226,6 @@ public sealed class TestCards : ICardRenderer, IBlockKitTranslator
             };
         }
 
-        return new BlockKitMessage(fallbackText, blocks, modals);
+        return new BlockKitMessage(SlackMrkdwn.Escape(fallbackText), blocks, modals);
     }
 }

@@ -112,18 +112,18 @@ public sealed partial class SlackInbound(
         }
 
         var botUser = BotUserId(envelope) ?? installation.BotUserId;
-        var direct = ev.ChannelType == "im" || ev.Channel!.StartsWith('D');
+        var origin = new SlackOrigin(teamId, ev.Channel!, ev.User!, ev.ChannelType == "im" || ev.Channel!.StartsWith('D'), ev.ThreadTs);
         var user = await users.ResolveAsync(installation, ev.User!, null, cancellationToken);
         var turn = new Turn
         {
-            Conversation = new ConversationRef(ChannelNames.Slack, teamId, ev.Channel!, Kind(ev.Channel!, direct), BotId: botUser, ThreadId: ev.ThreadTs),
+            Conversation = origin.Conversation(botUser),
             User = user,
             Text = StripMention(ev.Text ?? string.Empty, botUser),
             EventId = envelope.EventId,
             ReceivedAt = time.GetUtcNow(),
         };
         var answer = await engine.HandleAsync(turn, cancellationToken);
-        await replies.DeliverAsync(installation, new SlackOrigin(teamId, ev.Channel!, ev.User!, direct, ev.ThreadTs), answer, cancellationToken);
+        await replies.DeliverAsync(installation, origin, answer, cancellationToken);
         await inbound.MarkAsync(ChannelNames.Slack, $"event:{envelope.EventId}", null, cancellationToken);
     }
 
@@ -141,9 +141,6 @@ public sealed partial class SlackInbound(
 
     [GeneratedRegex(@"^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>")]
     private static partial Regex LeadingMention();
-
-    private static ConversationKind Kind(string channel, bool direct) =>
-        direct ? ConversationKind.Personal : channel.StartsWith('G') ? ConversationKind.Group : ConversationKind.Channel;
 
     // ---- Interactivity ----
 
@@ -220,7 +217,7 @@ public sealed partial class SlackInbound(
         }
 
         MergeInputs(data, payload.State);
-        var turn = await TurnAsync(installation, teamId, origin, userId, payload.User?.Name, cancellationToken) with
+        var turn = await TurnAsync(installation, origin, payload.User?.Name, cancellationToken) with
         {
             Action = new CardAction(Verb(actionId), data, origin.SourceMessageTs),
             EventId = actionTs,
@@ -281,7 +278,7 @@ public sealed partial class SlackInbound(
 
         var channelId = context?.Channel ?? userId;
         var origin = new SlackOrigin(teamId, channelId, userId, channelId.StartsWith('D') || channelId == userId, context?.ThreadTs, context?.MessageTs);
-        var turn = await TurnAsync(installation, teamId, origin, userId, payload.User?.Name, cancellationToken) with
+        var turn = await TurnAsync(installation, origin, payload.User?.Name, cancellationToken) with
         {
             Action = new CardAction(verb, data, context?.MessageTs),
             EventId = view.Id,
@@ -344,7 +341,7 @@ public sealed partial class SlackInbound(
                 return;
             }
 
-            var turn = await TurnAsync(installation, teamId, origin, userId, form.GetValueOrDefault("user_name"), ct) with
+            var turn = await TurnAsync(installation, origin, form.GetValueOrDefault("user_name"), ct) with
             {
                 Text = string.IsNullOrEmpty(text) ? "help" : text,
                 EventId = triggerId,
@@ -356,10 +353,10 @@ public sealed partial class SlackInbound(
 
     // ---- shared ----
 
-    private async Task<Turn> TurnAsync(SlackInstallation installation, string teamId, SlackOrigin origin, string userId, string? name, CancellationToken cancellationToken) => new()
+    private async Task<Turn> TurnAsync(SlackInstallation installation, SlackOrigin origin, string? name, CancellationToken cancellationToken) => new()
     {
-        Conversation = new ConversationRef(ChannelNames.Slack, teamId, origin.ChannelId, Kind(origin.ChannelId, origin.IsDirect), BotId: installation.BotUserId, ThreadId: origin.ThreadTs),
-        User = await users.ResolveAsync(installation, userId, name, cancellationToken),
+        Conversation = origin.Conversation(installation.BotUserId),
+        User = await users.ResolveAsync(installation, origin.UserId, name, cancellationToken),
         ReceivedAt = time.GetUtcNow(),
     };
 

@@ -24,6 +24,7 @@ public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTransla
     private SlackMessageContent FromCard(CardReply card)
     {
         var message = translator.Translate(renderer.Render(card.Template, card.Data), card.Summary);
-        return new SlackMessageContent(SlackMrkdwn.Escape(message.Text), forms.Register(message.Blocks, message.Modals));
+        // The translator's fallback text is already escaped mrkdwn: escaping it again would show "&amp;".
+        return new SlackMessageContent(message.Text, forms.Register(message.Blocks, message.Modals));
     }
 }

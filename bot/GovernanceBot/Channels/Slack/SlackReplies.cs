@@ -26,7 +26,13 @@ public sealed record SlackOrigin(
     string? SourceMessageTs = null,
     bool SourceIsEphemeral = false,
     Uri? ResponseUrl = null,
-    bool ViaResponseUrl = false);
+    bool ViaResponseUrl = false)
+{
+    /// <summary>The conversation as turns and the store name it: a DM is personal, a <c>G…</c> id a group.</summary>
+    public ConversationRef Conversation(string? botId = null) =>
+        new(ChannelNames.Slack, TeamId, ChannelId, IsDirect ? ConversationKind.Personal : ChannelId.StartsWith('G') ? ConversationKind.Group : ConversationKind.Channel,
+            BotId: botId, ThreadId: ThreadTs);
+}
 
 /// <summary>
 /// Delivers a turn's replies: <see cref="ReplyAudience.Requester"/> as ephemeral messages (outside
@@ -89,13 +95,12 @@ public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder
             return;
         }
 
-        var kind = origin.IsDirect ? ConversationKind.Personal : channelId.StartsWith('G') ? ConversationKind.Group : ConversationKind.Channel;
         db.CardMessages.Add(new CardMessage
         {
             WorkspaceId = workspaceId.Value,
             Subject = subject,
             Channel = ChannelNames.Slack,
-            ConversationJson = JsonSerializer.Serialize(new ConversationRef(ChannelNames.Slack, origin.TeamId, channelId, kind, ThreadId: origin.ThreadTs), ConversationJson.Default.ConversationRef),
+            ConversationJson = JsonSerializer.Serialize((origin with { ChannelId = channelId }).Conversation(), ConversationJson.Default.ConversationRef),
             MessageId = ts,
             PostedAt = time.GetUtcNow(),
         });
