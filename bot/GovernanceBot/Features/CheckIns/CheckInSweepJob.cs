@@ -75,7 +75,12 @@ public sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds 
                 continue;
             }
 
-            var answered = await db.CheckInResponses.Where(r => r.RoundId == round.Id).Select(r => r.StakeholderId).ToListAsync(cancellationToken);
+            var answered = (await db.CheckInResponses.Where(r => r.RoundId == round.Id).Select(r => r.StakeholderId).ToListAsync(cancellationToken)).ToHashSet();
+            // The sweep runs every minute until the round closes: reminders already queued are skipped
+            // here, in one query, rather than built and refused by the outbox one by one each minute.
+            var prefix = CheckInRounds.KeyPrefix(round);
+            var queued = (await db.Outbox.Where(o => o.IdempotencyKey.StartsWith(prefix) && o.IdempotencyKey.Contains(":remind:"))
+                .Select(o => o.IdempotencyKey).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             foreach (var person in CheckInRounds.Participants(checkIn, checkIn.Program!.Stakeholders))
             {
                 var promptedAt = CheckInRounds.PromptTime(checkIn, person.TimeZone, round.OccurrenceDate) ?? round.OpensAt;
@@ -84,12 +89,11 @@ public sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds 
                     continue;
                 }
 
-                foreach (var lead in due)
+                foreach (var key in due.Select(lead => $"{prefix}{person.Id}:remind:{(int)lead.TotalMinutes}").Where(k => !queued.Contains(k)))
                 {
                     var card = rounds.Prompt(checkIn.Program!, checkIn, round, person, null);
                     await outbox.ToPersonAsync(db, checkIn.Program!.WorkspaceId, person.Email ?? string.Empty, person.Name,
-                        card with { Summary = $"Reminder: {card.Summary}" },
-                        $"{CheckInRounds.KeyPrefix(round)}{person.Id}:remind:{(int)lead.TotalMinutes}", cancellationToken: cancellationToken);
+                        card with { Summary = $"Reminder: {card.Summary}" }, key, cancellationToken: cancellationToken);
                 }
             }
         }
