@@ -135,9 +135,10 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
 
     /// <summary>
     /// Queues the new version of every posted copy of the request's card: the channel copy shows the
-    /// state, each DM shows its owner's buttons (or the decided card once decided).
+    /// state, each DM shows its owner's buttons (or the decided card once decided). Returns the
+    /// auto-refresh user ids the cards carry, so the caller's own card need not read them again.
     /// </summary>
-    public async Task QueueCardUpdatesAsync(ApprovalSnapshot snapshot, DecisionLogEntry? decision, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> QueueCardUpdatesAsync(ApprovalSnapshot snapshot, DecisionLogEntry? decision, CancellationToken cancellationToken)
     {
         var request = snapshot.Request;
         var channelSubject = ApprovalSubjects.Channel(request.Id);
@@ -171,6 +172,8 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
 
             await outbox.UpdateCardsAsync(db, snapshot.Program.WorkspaceId, subject, card, $"{subject}:{version}", cancellationToken);
         }
+
+        return refresh;
     }
 
     /// <summary>The decision log entry of a decided request; one in memory for requests decided by an import.</summary>
