@@ -133,7 +133,7 @@ public sealed class RunCheckInHandler(GovernanceDb db, ProgramDirectory director
         if (me is null || !Governance.IsManager(me))
         {
             var managers = program.Stakeholders.Where(Governance.IsManager).Select(s => s.Name);
-            db.AppendAudit(now, context.WorkspaceId, program.Id, CheckInAccess.Actor(context), context.Turn.Channel, "checkin.run.refused", $"program:{program.Key}", after: "not a program manager or PMO member");
+            db.AppendAudit(now, context.WorkspaceId, program.Id, Governance.Actor(context.Turn), context.Turn.Channel, "checkin.run.refused", $"program:{program.Key}", after: "not a program manager or PMO member");
             await db.SaveChangesAsync(cancellationToken);
             return [Reply.Text($"Only {program.Name}'s program managers or PMO can start a check-in round ({string.Join(", ", managers)}).") with { Audience = ReplyAudience.Requester }];
         }
