@@ -86,6 +86,40 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
         return request is null ? null : await SnapshotAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// The pending requests of these programs in this workspace, most urgent first, read-only. People
+    /// and delegations are read once per program, not once per request.
+    /// </summary>
+    public async Task<IReadOnlyList<ApprovalSnapshot>> PendingAsync(Guid workspaceId, IReadOnlyCollection<Guid> programIds, CancellationToken cancellationToken)
+    {
+        var requests = await db.Approvals.AsNoTracking().AsSplitQuery()
+            .Include(a => a.Program)
+            .Include(a => a.Approvers)
+            .Include(a => a.Votes)
+            .Where(a => a.Program!.WorkspaceId == workspaceId && programIds.Contains(a.ProgramId) && a.Status == ApprovalStatus.Pending)
+            .OrderBy(a => a.Deadline ?? DateTimeOffset.MaxValue)
+            .ToListAsync(cancellationToken);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        var inUse = requests.Select(r => r.ProgramId).Distinct().ToList();
+        var people = (await db.Stakeholders.AsNoTracking().Where(s => inUse.Contains(s.ProgramId)).ToListAsync(cancellationToken))
+            .GroupBy(s => s.ProgramId)
+            .ToDictionary(g => g.Key, g => (IReadOnlyDictionary<Guid, Stakeholder>)g.ToDictionary(s => s.Id));
+        var context = new Dictionary<Guid, (TimeZoneInfo Zone, IReadOnlyList<Delegation> Delegations)>();
+        foreach (var program in requests.Select(r => r.Program!).DistinctBy(p => p.Id))
+        {
+            var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+            context[program.Id] = (zone, await ActiveDelegationsAsync(program.Id, Today(zone), cancellationToken));
+        }
+
+        return requests
+            .Select(r => new ApprovalSnapshot(r, r.Program!, people[r.ProgramId], context[r.ProgramId].Delegations, context[r.ProgramId].Zone))
+            .ToList();
+    }
+
     public async Task<ApprovalSnapshot> SnapshotAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         var program = request.Program ?? await db.Programs.FirstAsync(p => p.Id == request.ProgramId, cancellationToken);
@@ -135,9 +169,10 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
 
     /// <summary>
     /// Queues the new version of every posted copy of the request's card: the channel copy shows the
-    /// state, each DM shows its owner's buttons (or the decided card once decided).
+    /// state, each DM shows its owner's buttons (or the decided card once decided). Returns the
+    /// auto-refresh user ids the cards carry, so the caller's own card need not read them again.
     /// </summary>
-    public async Task QueueCardUpdatesAsync(ApprovalSnapshot snapshot, DecisionLogEntry? decision, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> QueueCardUpdatesAsync(ApprovalSnapshot snapshot, DecisionLogEntry? decision, CancellationToken cancellationToken)
     {
         var request = snapshot.Request;
         var channelSubject = ApprovalSubjects.Channel(request.Id);
@@ -171,6 +206,8 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
 
             await outbox.UpdateCardsAsync(db, snapshot.Program.WorkspaceId, subject, card, $"{subject}:{version}", cancellationToken);
         }
+
+        return refresh;
     }
 
     /// <summary>The decision log entry of a decided request; one in memory for requests decided by an import.</summary>

@@ -12,7 +12,7 @@ namespace GovernanceBot.Features.Approvals;
 /// <c>approvals</c>: the requests waiting for my vote, as approver or as someone's delegate, each as a
 /// card I can vote on right here.
 /// </summary>
-public sealed class MyApprovalsHandler(GovernanceDb db, ProgramDirectory directory, ApprovalBook book) : ITurnHandler
+public sealed class MyApprovalsHandler(ProgramDirectory directory, ApprovalBook book) : ITurnHandler
 {
     internal const int MaxCards = 5;
 
@@ -25,15 +25,9 @@ public sealed class MyApprovalsHandler(GovernanceDb db, ProgramDirectory directo
         }
 
         var programIds = mine.Select(s => s.ProgramId).ToList();
-        var pending = await db.Approvals.AsNoTracking()
-            .Where(a => programIds.Contains(a.ProgramId) && a.Status == ApprovalStatus.Pending)
-            .OrderBy(a => a.Deadline ?? DateTimeOffset.MaxValue)
-            .Select(a => a.Id)
-            .ToListAsync(cancellationToken);
         var waiting = new List<(ApprovalSnapshot Snapshot, Stakeholder Me)>();
-        foreach (var id in pending)
+        foreach (var snapshot in await book.PendingAsync(context.WorkspaceId, programIds, cancellationToken))
         {
-            var snapshot = (await book.LoadAsync(context.WorkspaceId, id.ToString(), cancellationToken))!;
             var me = mine.First(s => s.ProgramId == snapshot.Request.ProgramId);
             var voted = snapshot.Request.Votes.Select(v => v.ApproverId).ToHashSet();
             if (snapshot.VotesFor(me).Any(a => !voted.Contains(a.Id)))

@@ -55,6 +55,8 @@ public sealed class ApprovalVoteHandler(
                 with { Audience = ReplyAudience.Requester }];
         }
 
+        // Who the user is does not change between attempts: looked up once, matched against each fresh snapshot.
+        List<Guid>? mine = null;
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
@@ -67,8 +69,8 @@ public sealed class ApprovalVoteHandler(
             }
 
             var request = snapshot.Request;
-            var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken))
-                .FirstOrDefault(s => s.ProgramId == request.ProgramId);
+            mine ??= (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken)).Select(s => s.Id).ToList();
+            var me = snapshot.People.Values.FirstOrDefault(p => mine.Contains(p.Id));
             var votesFor = snapshot.VotesFor(me);
             var subject = $"approval:{request.Key}";
             if (votesFor.Count == 0)
@@ -145,6 +147,7 @@ public sealed class ApprovalVoteHandler(
             var tally = Quorum.Count(request);
             var outcome = Quorum.Evaluate(request, tally);
             DecisionLogEntry? decided = null;
+            IReadOnlyList<string> refresh = [];
             if (outcome != QuorumOutcome.Open)
             {
                 decided = await book.DecideAsync(snapshot, outcome == QuorumOutcome.Approved ? ApprovalStatus.Approved : ApprovalStatus.Rejected,
@@ -152,7 +155,7 @@ public sealed class ApprovalVoteHandler(
             }
             else
             {
-                await book.QueueCardUpdatesAsync(snapshot, null, cancellationToken);
+                refresh = await book.QueueCardUpdatesAsync(snapshot, null, cancellationToken);
             }
 
             try
@@ -171,7 +174,7 @@ public sealed class ApprovalVoteHandler(
                 return [ApprovalCardFactory.Decided(snapshot, decided) with { ReplacesSourceCard = true }];
             }
 
-            return [CardFor(snapshot, me, context, await book.RefreshUserIdsAsync(snapshot, cancellationToken))];
+            return [CardFor(snapshot, me, context, refresh)];
         }
     }
 

@@ -28,6 +28,11 @@ public sealed class MyCheckInHandler(GovernanceDb db, ProgramDirectory directory
             .Where(r => programIds.Contains(r.ProgramId) && r.Status == CheckInRoundStatus.Open && r.ClosesAt > now)
             .OrderBy(r => r.ClosesAt)
             .ToListAsync(cancellationToken);
+        var roundIds = open.Select(r => r.Id).ToList();
+        var myIds = me.Select(s => s.Id).ToList();
+        var responses = await db.CheckInResponses.AsNoTracking()
+            .Where(r => roundIds.Contains(r.RoundId) && myIds.Contains(r.StakeholderId))
+            .ToListAsync(cancellationToken);
         var replies = new List<Reply>();
         foreach (var round in open)
         {
@@ -38,7 +43,7 @@ public sealed class MyCheckInHandler(GovernanceDb db, ProgramDirectory directory
                 continue;
             }
 
-            var response = await db.CheckInResponses.AsNoTracking().FirstOrDefaultAsync(r => r.RoundId == round.Id && r.StakeholderId == person.Id, cancellationToken);
+            var response = responses.FirstOrDefault(r => r.RoundId == round.Id && r.StakeholderId == person.Id);
             replies.Add(response is null
                 ? rounds.Prompt(checkIn.Program!, checkIn, round, person, null)
                 : rounds.Thanks(checkIn.Program!, checkIn, round, person, response));
@@ -71,12 +76,17 @@ public sealed class CheckInStatusHandler(GovernanceDb db, ProgramDirectory direc
         }
 
         var stakeholders = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == p.Id).ToListAsync(cancellationToken);
+        var latestIds = latest.Select(r => r.Id).ToList();
+        var responses = await db.CheckInResponses.AsNoTracking()
+            .Where(r => latestIds.Contains(r.RoundId))
+            .Select(r => new { r.RoundId, r.StakeholderId })
+            .ToListAsync(cancellationToken);
         var text = new StringBuilder();
         foreach (var round in latest)
         {
-            var checkIn = await db.CheckIns.AsNoTracking().FirstAsync(c => c.Id == round.CheckInId, cancellationToken);
+            var checkIn = round.CheckIn!;
             var invited = CheckInRounds.Participants(checkIn, stakeholders).Where(s => !CheckInRounds.IsAway(s, round.OccurrenceDate)).ToList();
-            var answered = await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == round.Id).Select(r => r.StakeholderId).ToListAsync(cancellationToken);
+            var answered = responses.Where(r => r.RoundId == round.Id).Select(r => r.StakeholderId).ToList();
             var prefix = CheckInRounds.KeyPrefix(round);
             var failed = await db.Outbox.AsNoTracking()
                 .Where(o => o.IdempotencyKey.StartsWith(prefix) && o.Status == OutboxStatus.Failed)
@@ -123,7 +133,7 @@ public sealed class RunCheckInHandler(GovernanceDb db, ProgramDirectory director
         if (me is null || !Governance.IsManager(me))
         {
             var managers = program.Stakeholders.Where(Governance.IsManager).Select(s => s.Name);
-            db.AppendAudit(now, context.WorkspaceId, program.Id, CheckInAccess.Actor(context), context.Turn.Channel, "checkin.run.refused", $"program:{program.Key}", after: "not a program manager or PMO member");
+            db.AppendAudit(now, context.WorkspaceId, program.Id, Governance.Actor(context.Turn), context.Turn.Channel, "checkin.run.refused", $"program:{program.Key}", after: "not a program manager or PMO member");
             await db.SaveChangesAsync(cancellationToken);
             return [Reply.Text($"Only {program.Name}'s program managers or PMO can start a check-in round ({string.Join(", ", managers)}).") with { Audience = ReplyAudience.Requester }];
         }

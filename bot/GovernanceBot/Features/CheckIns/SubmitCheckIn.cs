@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -176,7 +177,7 @@ internal static class CheckInAccess
             .FirstOrDefaultAsync(r => r.Id == roundId && r.CheckIn!.Program!.WorkspaceId == context.WorkspaceId, cancellationToken);
         if (round is null)
         {
-            db.AppendAudit(now, context.WorkspaceId, null, Actor(context), context.Turn.Channel, "checkin.refused", $"checkin-round:{roundId}", after: "round not found in this workspace");
+            db.AppendAudit(now, context.WorkspaceId, null, Governance.Actor(context.Turn), context.Turn.Channel, "checkin.refused", $"checkin-round:{roundId}", after: "round not found in this workspace");
             await db.SaveChangesAsync(cancellationToken);
             return Refuse("I can't find that check-in here. Type **checkin** to get your current check-in.");
         }
@@ -187,7 +188,7 @@ internal static class CheckInAccess
         var person = mine.FirstOrDefault(s => s.ProgramId == program.Id);
         if (person is null || !CheckInRounds.Participants(checkIn, program.Stakeholders).Any(p => p.Id == person.Id))
         {
-            db.AppendAudit(now, context.WorkspaceId, program.Id, Actor(context), context.Turn.Channel, "checkin.refused", $"checkin-round:{round.Id}", after: "not a participant");
+            db.AppendAudit(now, context.WorkspaceId, program.Id, Governance.Actor(context.Turn), context.Turn.Channel, "checkin.refused", $"checkin-round:{round.Id}", after: "not a participant");
             await db.SaveChangesAsync(cancellationToken);
             return Refuse($"This {checkIn.Name} card was sent to someone else, so I can't record an answer from you. If you should take part, ask {program.Name}'s program manager to add you to the check-in.");
         }
@@ -196,6 +197,4 @@ internal static class CheckInAccess
 
         static Found Refuse(string text) => new(null, null, null, null, Reply.Text(text) with { Audience = ReplyAudience.Requester });
     }
-
-    public static string Actor(TurnContext context) => context.User.Email ?? context.User.Name ?? context.User.Id;
 }

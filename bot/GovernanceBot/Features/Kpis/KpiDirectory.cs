@@ -13,10 +13,10 @@ public sealed class KpiDirectory(GovernanceDb db, ProgramDirectory programs)
     public async Task<(Kpi? Kpi, string? Error)> FindAsync(TurnContext context, string nameOrId, CancellationToken cancellationToken)
     {
         var wanted = nameOrId.Trim();
-        var all = await db.Kpis.AsSplitQuery()
+        // Every KPI of the workspace is a candidate, but only the one found needs its measurements.
+        var all = await db.Kpis
             .Include(k => k.Program)
             .Include(k => k.Owner)
-            .Include(k => k.Measurements)
             .Where(k => k.Program!.WorkspaceId == context.WorkspaceId)
             .ToListAsync(cancellationToken);
         var matches = all.Where(k => string.Equals(KpiViews.IdOf(k.Program!, k), wanted, StringComparison.OrdinalIgnoreCase)).ToList();
@@ -36,7 +36,7 @@ public sealed class KpiDirectory(GovernanceDb db, ProgramDirectory programs)
             var inHere = matches.Where(k => k.ProgramId == here?.Id).ToList();
             if (inHere.Count == 1)
             {
-                return (inHere[0], null);
+                return (await WithMeasurementsAsync(inHere[0], cancellationToken), null);
             }
 
             return (null, $"\"{wanted}\" matches several KPIs: {string.Join(", ", matches.Select(k => $"**{k.Name}** ({k.Program!.Name})"))}. Use the full name.");
@@ -50,6 +50,12 @@ public sealed class KpiDirectory(GovernanceDb db, ProgramDirectory programs)
                 : $"There is no KPI called \"{(wanted.Length > 60 ? wanted[..60] + "…" : wanted)}\". KPIs here: {string.Join(", ", names.Select(n => $"**{n}**"))}.");
         }
 
-        return (matches[0], null);
+        return (await WithMeasurementsAsync(matches[0], cancellationToken), null);
+    }
+
+    private async Task<Kpi> WithMeasurementsAsync(Kpi kpi, CancellationToken cancellationToken)
+    {
+        await db.Entry(kpi).Collection(k => k.Measurements).LoadAsync(cancellationToken);
+        return kpi;
     }
 }

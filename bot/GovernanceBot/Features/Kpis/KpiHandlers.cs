@@ -109,6 +109,12 @@ public sealed class RecordKpiHandler(
         if (context.Turn.Action is { } action)
         {
             name = action.Data["kpiId"]?.ToString() ?? string.Empty;
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                return [Reply.Text("This form does not say which KPI it is for, so nothing was stored. Type **kpis** to see them and pick one to record.")
+                    with { Audience = ReplyAudience.Requester }];
+            }
+
             valueText = action.Data["value"]?.ToString() ?? string.Empty;
             dateText = action.Data["date"]?.ToString();
             note = action.Data["note"]?.ToString();

@@ -141,6 +141,20 @@ public sealed class KpiConversationTests
     }
 
     [Fact]
+    public async Task ARecordCardWithoutAKpiId_SaysSo_AndNothingIsStored()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        await using var db = await bot.Store.OpenAsync();
+        var before = await db.KpiMeasurements.CountAsync();
+
+        var reply = Assert.Single(await bot.ActAsync("kpi.record", new JsonObject { ["value"] = "4.4" }, "pattif@example.com"));
+
+        Assert.Contains("does not say which KPI", reply.ShouldBeText(), StringComparison.Ordinal);
+        Assert.Equal(ReplyAudience.Requester, reply.Audience);
+        Assert.Equal(before, await db.KpiMeasurements.CountAsync());
+    }
+
+    [Fact]
     public async Task OverdueOwners_AreNudgedWithTheRecordCard_OncePerDueDate()
     {
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
