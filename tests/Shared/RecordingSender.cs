@@ -37,8 +37,22 @@ public sealed class RecordingSender : IChannelSender
     /// <summary>When set, every send throws this (a bug in a sender, not a platform's answer).</summary>
     public Exception? Throws { get; set; }
 
-    public Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken)
+    /// <summary>When set, every send waits for a release of this before it answers: a slow platform, paced by the test.</summary>
+    public SemaphoreSlim? Hold { get; set; }
+
+    /// <summary>Sends that have begun, those still waiting on <see cref="Hold"/> included.</summary>
+    public int Begun => begun;
+
+    private int begun;
+
+    public async Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref begun);
+        if (Hold is { } hold)
+        {
+            await hold.WaitAsync(cancellationToken);
+        }
+
         if (Throws is { } exception)
         {
             throw exception;
@@ -46,7 +60,7 @@ public sealed class RecordingSender : IChannelSender
 
         if (Failures.TryGetValue(conversation.ConversationId, out var failure))
         {
-            return Task.FromResult(failure);
+            return failure;
         }
 
         var id = $"m{Interlocked.Increment(ref next)}";
@@ -56,7 +70,7 @@ public sealed class RecordingSender : IChannelSender
             SentKeys[delivery.Key] = (conversation.ConversationId, id);
         }
 
-        return Task.FromResult(SendResult.Sent(id));
+        return SendResult.Sent(id);
     }
 
     public Task<SentLookup> FindSentAsync(ConversationRef conversation, string key, DateTimeOffset since, CancellationToken cancellationToken) =>

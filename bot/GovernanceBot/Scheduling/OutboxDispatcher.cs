@@ -125,24 +125,29 @@ public sealed class OutboxDispatcher(
     {
         var o = options.Value;
         var workers = Math.Max(1, o.Concurrency);
-        var queue = Channel.CreateBounded<Claim>(new BoundedChannelOptions(Math.Max(workers, o.BatchSize / 2)) { SingleWriter = true });
+        var capacity = Math.Max(workers, o.BatchSize);
+        var queue = Channel.CreateBounded<Claim>(new BoundedChannelOptions(capacity) { SingleWriter = true });
         var handled = 0;
-        // Claimed and not yet dispatched (what is in flight): given back on a stop, so a restart need not wait out their leases.
+        // Claimed and not yet dispatched (what is in flight), with the stamp of the claim that holds each row:
+        // given back on a stop, so a restart need not wait out their leases.
         var outstanding = new ConcurrentDictionary<long, string>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sending = Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
         {
             await foreach (var claim in queue.Reader.ReadAllAsync(stop.Token))
             {
+                // Only this claim's entry: a row whose lease ran out while it waited here may have been claimed
+                // again (queued a second time, under a new stamp), and that claim is still outstanding.
+                var entry = KeyValuePair.Create(claim.Row.Id, claim.Stamp);
                 try
                 {
                     await DispatchAsync(claim, stop.Token);
-                    outstanding.TryRemove(claim.Row.Id, out string? _);
+                    outstanding.TryRemove(entry);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The row keeps its lease and its send-started mark: it is settled as in doubt once the lease runs out.
-                    outstanding.TryRemove(claim.Row.Id, out string? _);
+                    outstanding.TryRemove(entry);
                     Log.OutboxPassFailed(logger, ex);
                 }
                 finally
@@ -157,16 +162,17 @@ public sealed class OutboxDispatcher(
         {
             while (!stop.Token.IsCancellationRequested)
             {
-                var room = o.BatchSize - queue.Reader.Count;
-                var claimed = room >= o.BatchSize / 2 ? await ClaimAsync(room, stop.Token) : [];
+                // Claims only what the queue has room for, so every claimed row is queued at once (never held
+                // by a claimer waiting for room, where a stop could not give it back).
+                var room = capacity - queue.Reader.Count;
+                var claimed = room >= capacity / 2 ? await ClaimAsync(room, stop.Token) : [];
                 foreach (var claim in claimed)
                 {
                     outstanding[claim.Row.Id] = claim.Stamp;
-                }
-
-                foreach (var claim in claimed)
-                {
-                    await queue.Writer.WriteAsync(claim, stop.Token);
+                    if (!queue.Writer.TryWrite(claim))
+                    {
+                        throw new InvalidOperationException("The outbox queue had no room for a claimed row.");
+                    }
                 }
 
                 if (claimed.Count > 0)

@@ -54,13 +54,13 @@ public sealed class OutboxDispatcherTests
     {
         var (bot, sender) = await StartAsync();
         await using var _ = bot;
-        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("429 Too Many Requests", TimeSpan.FromSeconds(30));
+        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("429 Too Many Requests", TimeSpan.FromSeconds(2));
         await QueueAsync(bot, "k2");
 
         await DrainAsync(bot);
         var waiting = await RowAsync(bot, "k2");
         sender.Failures.Clear();
-        bot.Clock.Advance(TimeSpan.FromSeconds(29));
+        bot.Clock.Advance(TimeSpan.FromSeconds(1));
         await DrainAsync(bot);
         Assert.Empty(sender.Sent);
         bot.Clock.Advance(TimeSpan.FromSeconds(1));
@@ -157,7 +157,7 @@ public sealed class OutboxDispatcherTests
     {
         var (bot, sender) = await StartAsync();
         await using var _ = bot;
-        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("503", TimeSpan.FromSeconds(30));
+        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("503", TimeSpan.FromSeconds(1));
         await using (var db = await bot.Store.OpenAsync())
         {
             var workspace = await db.Workspaces.SingleAsync();
@@ -176,7 +176,7 @@ public sealed class OutboxDispatcherTests
 
         await DrainAsync(bot);
         sender.Failures.Clear();
-        bot.Clock.Advance(TimeSpan.FromSeconds(30));
+        bot.Clock.Advance(TimeSpan.FromSeconds(1));
         await DrainAsync(bot);
 
         var late = Assert.Single(sender.Updated, u => u.Conversation.ConversationId == "dm-adelev@example.com");
@@ -313,13 +313,13 @@ public sealed class OutboxDispatcherTests
     {
         var (bot, sender) = await StartAsync();
         await using var _ = bot;
-        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("ratelimited", TimeSpan.FromSeconds(5));
+        sender.Failures["dm-adelev@example.com"] = SendResult.Transient("ratelimited", TimeSpan.FromSeconds(1));
         await QueueAsync(bot, "throttled");
 
         for (var i = 0; i < 15; i++)
         {
             await DrainAsync(bot);
-            bot.Clock.Advance(TimeSpan.FromSeconds(5));
+            bot.Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
         Assert.Equal(OutboxStatus.Pending, (await RowAsync(bot, "throttled")).Status);
@@ -382,5 +382,62 @@ public sealed class OutboxDispatcherTests
         }
 
         Assert.Equal(OutboxStatus.Failed, (await RowAsync(bot, "throws")).Status);
+    }
+
+    [Fact]
+    public async Task AStop_GivesBackEveryRowStillQueued_EvenRowsClaimedAgainAfterTheirLeaseRanOutInTheQueue()
+    {
+        var sender = new RecordingSender { Hold = new SemaphoreSlim(0) };
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite,
+            settings: new Dictionary<string, string?> { ["Outbox:Concurrency"] = "1" },
+            configure: b => b.Services.AddSingleton<IChannelSender>(sender));
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            var workspace = await db.Workspaces.FirstAsync();
+            var outbox = bot.Services.GetRequiredService<Outbox>();
+            for (var i = 1; i <= 5; i++)
+            {
+                await outbox.ToConversationAsync(db, workspace.Id, BotHarness.ChannelChat($"channel-{i}"), Reply.Text($"Post {i}"), $"post-{i}");
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        using var stopping = new CancellationTokenSource();
+        var drain = bot.Services.GetRequiredService<OutboxDispatcher>().DrainAllAsync(stopping.Token);
+        await WaitForAsync(() => Task.FromResult(sender.Begun == 1), "the first send never began");
+        var firstClaim = (await PendingAsync(bot)).Select(o => o.LockedBy).Distinct().Single();
+
+        // The platform is slow: every lease runs out while the rows wait, and the dispatcher claims them again.
+        bot.Clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        await WaitForAsync(async () => (await PendingAsync(bot)).All(o => o.LockedBy != firstClaim), "the rows were never claimed again");
+        sender.Hold.Release();
+        await WaitForAsync(() => Task.FromResult(sender.Begun == 2), "the second send never began");
+
+        stopping.Cancel();
+        sender.Hold.Release();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => drain);
+
+        // The two sends that began finished and were recorded; the three still queued are free for the next start.
+        Assert.Equal(["channel-1", "channel-2"], sender.Sent.Select(s => s.Conversation.ConversationId).Order());
+        var pending = await PendingAsync(bot);
+        Assert.Equal(3, pending.Count);
+        Assert.All(pending, o => Assert.True(o.LockedBy is null && o.LockedUntil is null && o.SendStartedAt is null, $"{o.IdempotencyKey} is still reserved by {o.LockedBy}"));
+    }
+
+    private static async Task<List<OutboxMessage>> PendingAsync(BotHarness bot)
+    {
+        await using var db = await bot.Store.OpenAsync();
+        return await db.Outbox.AsNoTracking().Where(o => o.Status == OutboxStatus.Pending).ToListAsync();
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string failure)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), failure);
+            await Task.Delay(10);
+        }
     }
 }
