@@ -6,19 +6,34 @@ namespace GovernanceBot.Conversation;
 
 /// <summary>
 /// Records each inbound platform event before it is handled. The unique (channel, key) index makes
-/// a retry or a concurrent duplicate a no-op: only the first caller gets <c>true</c>.
+/// a retry or a concurrent duplicate a no-op: only the first caller gets <c>true</c>. An event whose
+/// handling failed (or was refused, like a form with input errors) is not done: its next delivery
+/// is handled again, by exactly one caller.
 /// </summary>
 public sealed class InboundLog(IGovernanceDbFactory factory, TimeProvider time)
 {
     public async Task<bool> TryRecordAsync(string channel, string dedupeKey, CancellationToken cancellationToken)
     {
         await using var db = factory.Create();
+        var now = time.GetUtcNow();
+        var retaken = await db.InboundEvents
+            .Where(e => e.Channel == channel && e.DedupeKey == dedupeKey && e.Status == InboundStatus.Failed)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(e => e.Status, InboundStatus.Received)
+                .SetProperty(e => e.ReceivedAt, now)
+                .SetProperty(e => e.ProcessedAt, (DateTimeOffset?)null)
+                .SetProperty(e => e.Error, (string?)null), cancellationToken);
+        if (retaken > 0)
+        {
+            return true;
+        }
+
         if (await db.InboundEvents.AnyAsync(e => e.Channel == channel && e.DedupeKey == dedupeKey, cancellationToken))
         {
             return false;
         }
 
-        db.InboundEvents.Add(new InboundEvent { Channel = channel, DedupeKey = dedupeKey, ReceivedAt = time.GetUtcNow(), Status = InboundStatus.Received });
+        db.InboundEvents.Add(new InboundEvent { Channel = channel, DedupeKey = dedupeKey, ReceivedAt = now, Status = InboundStatus.Received });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
