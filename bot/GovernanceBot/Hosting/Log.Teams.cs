@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(112, LogLevel.Debug, "The Teams member lookup gave no e-mail (status {Status}, {Code})")]
     public static partial void TeamsMemberLookupFailed(ILogger logger, int? status, string? code);
+
+    [LoggerMessage(113, LogLevel.Warning, "Teams activity from tenant {Tenant} refused (403): this bot serves only its configured tenants")]
+    public static partial void TeamsTenantRefused(ILogger logger, string tenant);
 }

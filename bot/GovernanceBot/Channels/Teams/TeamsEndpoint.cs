@@ -81,6 +81,13 @@ internal static class TeamsEndpoint
             return BadRequest("The activity needs id, from.id, conversation.id, a tenant and an absolute serviceUrl.");
         }
 
+        if (!settings.Serves(activity.TenantId))
+        {
+            Log.TeamsTenantRefused(logger, activity.TenantId);
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "This bot serves only the Microsoft 365 organisations it is configured for (Teams:TenantId, Teams:AllowedTenants).");
+        }
+
         return await handler.HandleAsync(activity, cancellationToken);
     }
 

@@ -19,6 +19,12 @@ public sealed class TeamsOptions
     /// <summary>Single-tenant bots: the Entra tenant that issues outbound tokens. Empty = multi-tenant (<c>botframework.com</c>).</summary>
     public string? TenantId { get; set; }
 
+    /// <summary>
+    /// Further Entra tenants whose activities are served. The bot serves <see cref="TenantId"/> and
+    /// these; both empty = any tenant the app is installed in. Activities from any other tenant get 403.
+    /// </summary>
+    public List<string> AllowedTenants { get; set; } = [];
+
     /// <summary>Where the signing keys of inbound tokens are published.</summary>
     public string OpenIdMetadataUrl { get; set; } = "https://login.botframework.com/v1/.well-known/openidconfiguration";
 
@@ -59,6 +65,13 @@ public sealed class TeamsOptions
     public long MaxRequestBytes { get; set; } = 256 * 1024;
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(AppId);
+
+    /// <summary>Whether activities from this tenant are served (see <see cref="AllowedTenants"/>).</summary>
+    internal bool Serves(string tenantId)
+    {
+        var allowed = AllowedTenants.Append(TenantId).Where(t => !string.IsNullOrWhiteSpace(t)).ToList();
+        return allowed.Count == 0 || allowed.Exists(t => string.Equals(t!.Trim(), tenantId, StringComparison.OrdinalIgnoreCase));
+    }
 
     internal string ResolvedTokenEndpoint =>
         TokenEndpoint.Replace("{tenant}", string.IsNullOrWhiteSpace(TenantId) ? "botframework.com" : TenantId, StringComparison.Ordinal);
