@@ -43,6 +43,9 @@ public sealed class BotConnectorClient(IHttpClientFactory httpClients, BotTokenP
     /// <summary>The error code Teams gives when a user blocked or uninstalled the bot.</summary>
     public const string MessageWritesBlocked = "MessageWritesBlocked";
 
+    /// <summary>The error code of a call that was never made because the bot could not get its token.</summary>
+    public const string TokenUnavailable = "TokenUnavailable";
+
     public Task<ConnectorResponse<ResourceResponse>> SendAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken cancellationToken) =>
         CallAsync(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities", activity, TeamsJson.Default.ResourceResponse, cancellationToken);
 
@@ -108,11 +111,20 @@ public sealed class BotConnectorClient(IHttpClientFactory httpClients, BotTokenP
             _ => null,
         };
 
-        // The token only ever travels to the host the conversation named (the path is escaped, so it cannot leave it).
-        if (string.Equals(uri.Host, baseUri.Host, StringComparison.OrdinalIgnoreCase)
-            && await tokens.GetTokenAsync(cancellationToken) is { } token)
+        try
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            // The token only ever travels to the host the conversation named (the path is escaped, so it cannot leave it).
+            if (string.Equals(uri.Host, baseUri.Host, StringComparison.OrdinalIgnoreCase)
+                && await tokens.GetTokenAsync(cancellationToken) is { } token)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or TimeoutRejectedException or BrokenCircuitException
+            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Nothing was sent: worth trying again later (a token endpoint outage, or a secret being rotated).
+            return new(default, null, TokenUnavailable, $"no token for the Bot Connector: {ex.Message}");
         }
 
         try

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GovernanceBot.Channels.Teams;
 using GovernanceBot.Conversation;
+using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -34,6 +35,27 @@ public sealed class TeamsSenderTests
         Assert.Equal("Check-in is closed", (string?)put.Body!["text"]);
         Assert.All(teams.Framework.Requests, r => Assert.Equal("Bearer outbound-token-" + FakeBotFramework.AppId, r.Authorization));
         Assert.Equal(1, teams.Framework.TokenRequests);
+    }
+
+    [Fact]
+    public async Task WithoutAToken_ASendIsReportedTransient_NothingReachesTheConnector_AndAnAnsweredMessageIsStillAcknowledged()
+    {
+        // The token endpoint refuses the secret (say, mid-rotation).
+        await using var teams = await TeamsBot.StartAsync(extra: new Dictionary<string, string?> { ["Teams:AppPassword"] = "a-rotated-secret" });
+
+        var result = await Sender(teams).SendAsync(Conversation(teams), Reply.Text("hello"), CancellationToken.None);
+
+        Assert.Equal(SendFailureKind.Transient, result.Failure);
+        Assert.Contains("no token for the Bot Connector", result.Reason, StringComparison.Ordinal);
+        Assert.Empty(teams.Framework.Requests);
+        Assert.Equal(1, teams.Framework.TokenRequests);
+
+        // A message is handled; only its reply is lost, and that is logged, not a 500 for the Bot Connector to redeliver.
+        using var response = await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "help"), teams.ValidToken());
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(teams.Framework.Requests);
+        await using var db = await teams.DbAsync();
+        Assert.Equal(InboundStatus.Processed, (await db.InboundEvents.SingleAsync()).Status);
     }
 
     [Fact]
