@@ -1,3 +1,4 @@
+using GovernanceBot.Scheduling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GovernanceBot.Conversation;
@@ -16,6 +17,7 @@ public static class ConversationSetup
         services.AddSingleton<WorkspaceResolver>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<InboundLog>();
+        services.AddGovernanceJob<HousekeepingJob>();
         services.AddSingleton<WelcomeComposer>();
         services.TryAddSingleton(TimeProvider.System);
         return services;

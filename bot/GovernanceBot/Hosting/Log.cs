@@ -35,4 +35,7 @@ internal static partial class Log
 
     [LoggerMessage(23, LogLevel.Debug, "Recurring job {JobId} ran")]
     public static partial void JobRan(ILogger logger, string jobId);
+
+    [LoggerMessage(25, LogLevel.Information, "Housekeeping: forgot {Events} old inbound events and {Forms} expired Slack forms")]
+    public static partial void HousekeepingDone(ILogger logger, int events, int forms);
 }

@@ -230,6 +230,18 @@ internal sealed class InboundEventConfiguration : IEntityTypeConfiguration<Inbou
     }
 }
 
+internal sealed class SlackFormConfiguration : IEntityTypeConfiguration<SlackForm>
+{
+    public void Configure(EntityTypeBuilder<SlackForm> b)
+    {
+        b.HasKey(f => f.Key);
+        b.Property(f => f.Key).HasMaxLength(200);
+        // A modal of up to 100 blocks (Slack's limit), as JSON.
+        b.Property(f => f.Json).HasMaxLength(200_000);
+        b.HasIndex(f => f.ExpiresAt);
+    }
+}
+
 internal sealed class CardMessageConfiguration : IEntityTypeConfiguration<CardMessage>
 {
     public void Configure(EntityTypeBuilder<CardMessage> b)

@@ -33,6 +33,7 @@ public abstract class GovernanceDb(DbContextOptions options) : DbContext(options
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<CardMessage> CardMessages => Set<CardMessage>();
+    public DbSet<SlackForm> SlackForms => Set<SlackForm>();
 
     /// <summary>The programs of one workspace: the starting point of every feature query.</summary>
     public IQueryable<GovernanceProgram> ProgramsOf(Guid workspaceId) =>

@@ -24,12 +24,14 @@ public sealed class SlackTestBot : IAsyncDisposable
     public const string Alex = "UALEX";
 
     private readonly string keysPath;
+    private readonly bool ownsSlack;
 
-    private SlackTestBot(BotHarness bot, FakeSlackApi slack, string keysPath)
+    private SlackTestBot(BotHarness bot, FakeSlackApi slack, string keysPath, bool ownsSlack)
     {
         Bot = bot;
         Slack = slack;
         this.keysPath = keysPath;
+        this.ownsSlack = ownsSlack;
         Http = new HttpClient { BaseAddress = bot.BaseAddress };
     }
 
@@ -44,12 +46,14 @@ public sealed class SlackTestBot : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null,
         Action<GovernanceBot.Conversation.Router>? routes = null,
-        string? governanceYaml = null)
+        string? governanceYaml = null,
+        SlackTestBot? sharing = null)
     {
-        var slack = await FakeSlackApi.StartAsync();
+        // Another instance of the same deployment: the first one's store, clock, key ring and Slack.
+        var slack = sharing?.Slack ?? await FakeSlackApi.StartAsync();
         slack.Emails[Alex] = "alexw@example.com";
         slack.Emails["UMEGAN"] = "meganb@example.com";
-        var keys = Path.Combine(Path.GetTempPath(), $"gb-keys-{Guid.NewGuid():N}");
+        var keys = sharing?.keysPath ?? Path.Combine(Path.GetTempPath(), $"gb-keys-{Guid.NewGuid():N}");
         var values = new Dictionary<string, string?>
         {
             ["Slack:SigningSecret"] = Secret,
@@ -70,15 +74,20 @@ public sealed class SlackTestBot : IAsyncDisposable
             builder.Services.TryAddSingleton<ICardRenderer, TestCards>();
             builder.Services.TryAddSingleton<IBlockKitTranslator, TestCards>();
             configure?.Invoke(builder);
-        });
+        }, sharedStore: sharing?.Bot.Store, sharedClock: sharing?.Bot.Clock);
         routes?.Invoke(bot.Services.GetRequiredService<GovernanceBot.Conversation.Router>());
+        if (sharing is not null)
+        {
+            return new SlackTestBot(bot, slack, keys, ownsSlack: false);
+        }
+
         var importer = bot.Services.GetRequiredService<GovernanceImporter>();
         var demo = StoreInitializer.DemoPath(AppContext.BaseDirectory) ?? throw new InvalidOperationException("samples/phoenix.yaml not found");
         var imported = governanceYaml is null
             ? await importer.ImportAsync(demo, await File.ReadAllTextAsync(demo), dryRun: false, CancellationToken.None)
             : await importer.ImportAsync("test.yaml", governanceYaml, dryRun: false, CancellationToken.None);
         Assert.True(imported.Succeeded, string.Join(Environment.NewLine, imported.Errors));
-        return new SlackTestBot(bot, slack, keys);
+        return new SlackTestBot(bot, slack, keys, ownsSlack: true);
     }
 
     /// <summary>Completes when every queued or running Slack work item has finished.</summary>
@@ -165,6 +174,11 @@ public sealed class SlackTestBot : IAsyncDisposable
     {
         Http.Dispose();
         await Bot.DisposeAsync();
+        if (!ownsSlack)
+        {
+            return;
+        }
+
         await Slack.DisposeAsync();
         if (Directory.Exists(keysPath))
         {

@@ -228,7 +228,7 @@ public sealed partial class SlackInbound(
 
     private async Task OpenFormAsync(SlackInstallation installation, SlackInteraction payload, string actionId, SlackOrigin origin, CancellationToken cancellationToken)
     {
-        var modal = forms.Find(actionId);
+        var modal = await forms.FindAsync(actionId, cancellationToken);
         if (modal is null || payload.TriggerId is null)
         {
             Log.SlackFormExpired(logger, actionId, origin.TeamId);
@@ -244,7 +244,7 @@ public sealed partial class SlackInbound(
             var opened = await api.OpenViewAsync(installation.BotToken, payload.TriggerId, modal, cancellationToken);
             if (opened.View?.Id is { } viewId)
             {
-                forms.RememberView(viewId, new SlackFormContext(origin.ChannelId, origin.SourceMessageTs, origin.ThreadTs));
+                await forms.RememberViewAsync(viewId, new SlackFormContext(origin.ChannelId, origin.SourceMessageTs, origin.ThreadTs), cancellationToken);
             }
         }
         catch (SlackApiException ex)
@@ -266,7 +266,7 @@ public sealed partial class SlackInbound(
             return SlackAck.Empty;
         }
 
-        var context = forms.FindView(view.Id);
+        var context = await forms.FindViewAsync(view.Id, cancellationToken);
         var (verb, data) = Submitted(callbackId, view.PrivateMetadata);
         MergeInputs(data, view.State);
         var dedupe = $"view:{teamId}:{view.Id}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data.ToJsonString())))[..16]}";

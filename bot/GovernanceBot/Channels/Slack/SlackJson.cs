@@ -26,6 +26,7 @@ namespace GovernanceBot.Channels.Slack;
 [JsonSerializable(typeof(UsersInfoResponse))]
 [JsonSerializable(typeof(AuthTestResponse))]
 [JsonSerializable(typeof(OAuthV2AccessResponse))]
+[JsonSerializable(typeof(SlackFormContext))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class SlackJson : JsonSerializerContext;
 

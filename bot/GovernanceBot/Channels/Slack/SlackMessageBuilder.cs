@@ -10,21 +10,22 @@ public sealed record SlackMessageContent(string Text, JsonArray? Blocks);
 /// <summary>
 /// Turns a <see cref="Reply"/> into Slack content. Cards are rendered by <see cref="ICardRenderer"/>
 /// and translated by <see cref="IBlockKitTranslator"/>; their forms are registered with
-/// <see cref="SlackForms"/> so their buttons open the modal. Text is escaped (B6).
+/// <see cref="SlackForms"/> (in the store, so any instance can open them) so their buttons open the
+/// modal. Text is escaped (B6).
 /// </summary>
 public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTranslator translator, SlackForms forms)
 {
-    public SlackMessageContent Build(Reply reply) => reply switch
+    public async Task<SlackMessageContent> BuildAsync(Reply reply) => reply switch
     {
         TextReply text => new SlackMessageContent(SlackMrkdwn.FromReplyText(text.Body), null),
-        CardReply card => FromCard(card),
+        CardReply card => await FromCardAsync(card),
         _ => throw new ArgumentException($"Slack cannot send a {reply.GetType().Name}.", nameof(reply)),
     };
 
-    private SlackMessageContent FromCard(CardReply card)
+    private async Task<SlackMessageContent> FromCardAsync(CardReply card)
     {
         var message = translator.Translate(renderer.Render(card.Template, card.Data), card.Summary);
         // The translator's fallback text is already escaped mrkdwn: escaping it again would show "&amp;".
-        return new SlackMessageContent(message.Text, forms.Register(message.Blocks, message.Modals));
+        return new SlackMessageContent(message.Text, await forms.RegisterAsync(message.Blocks, message.Modals));
     }
 }

@@ -48,7 +48,7 @@ public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder
         {
             try
             {
-                await DeliverAsync(installation.BotToken, origin, reply, builder.Build(reply), cancellationToken);
+                await DeliverAsync(installation.BotToken, origin, reply, await builder.BuildAsync(reply), cancellationToken);
             }
             catch (SlackApiException ex)
             {

@@ -18,7 +18,7 @@ public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, 
     public Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken) =>
         RunAsync(conversation.WorkspaceExternalId, "chat.postMessage", async token =>
         {
-            var content = builder.Build(reply);
+            var content = await builder.BuildAsync(reply);
             var metadata = OutboxDelivery.Current is { } delivery ? OutboxMetadata(delivery.Key) : null;
             var sent = await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, content.Text, content.Blocks, conversation.ThreadId, metadata), cancellationToken);
             return SendResult.Sent(sent.Ts);
@@ -69,7 +69,7 @@ public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, 
     public Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken) =>
         RunAsync(conversation.WorkspaceExternalId, "chat.update", async token =>
         {
-            var content = builder.Build(reply);
+            var content = await builder.BuildAsync(reply);
             var updated = await api.UpdateAsync(token, new ChatUpdateRequest(conversation.ConversationId, messageId, content.Text, content.Blocks), cancellationToken);
             return SendResult.Sent(updated.Ts ?? messageId);
         });

@@ -61,6 +61,18 @@ public sealed class InboundEvent
 
 public enum InboundStatus { Received, Processed, Failed }
 
+/// <summary>
+/// What a Slack form needs between requests, kept in the store so that any instance, before or after
+/// a restart, can serve it: a posted form button's modal (<c>form:</c> key) and which message an
+/// opened modal belongs to (<c>view:</c> key).
+/// </summary>
+public sealed class SlackForm
+{
+    public required string Key { get; set; }
+    public required string Json { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
 /// <summary>A card the bot posted, so it can be updated in place for everyone.</summary>
 public sealed class CardMessage
 {

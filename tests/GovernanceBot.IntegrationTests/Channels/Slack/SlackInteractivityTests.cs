@@ -2,8 +2,10 @@ using System.Net;
 using System.Text.Json.Nodes;
 using GovernanceBot.Channels.Slack;
 using GovernanceBot.Conversation;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Testing;
 using GovernanceBot.Testing.Slack;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernanceBot.IntegrationTests.Channels.Slack;
@@ -32,7 +34,7 @@ public sealed class FeedbackSubmitHandler : ITurnHandler
 
 public sealed class SlackInteractivityTests
 {
-    private static Task<SlackTestBot> StartAsync(StoreKind kind = StoreKind.Sqlite) => SlackTestBot.StartAsync(kind,
+    private static Task<SlackTestBot> StartAsync(StoreKind kind = StoreKind.Sqlite, SlackTestBot? sharing = null) => SlackTestBot.StartAsync(kind, sharing: sharing,
         configure: b => b.Services.AddScoped<FeedbackCardHandler>().AddScoped<FeedbackSubmitHandler>().AddScoped<PrivateNoteHandler>(),
         routes: r => r
             .MapCommand<FeedbackCardHandler>("feedback", "feedback", "Ask for feedback.", "Test")
@@ -164,6 +166,74 @@ public sealed class SlackInteractivityTests
         var thanks = Assert.Single(slack.Slack.CallsTo("chat.postEphemeral"));
         Assert.Equal(SlackTestBot.Alex, (string?)thanks.Body["user"]);
         Assert.Equal("Thanks, *noted*.", (string?)thanks.Body["text"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AForm_PostedByOneInstance_OpensOnAnother_AndIsSubmittedAfterThatOneStopped(StoreKind kind)
+    {
+        await using var first = await StartAsync(kind);
+        await first.PostEventAsync(SlackTestBot.Mention("<@UBOT> feedback", "EvShared"));
+        await first.IdleAsync();
+        var card = Assert.Single(first.Slack.CallsTo("chat.postMessage"));
+        var formId = (string)card.Body["blocks"]![1]!["elements"]![0]!["action_id"]!;
+
+        // The press reaches another instance (a load balancer, or the first one restarted since).
+        await using (var second = await StartAsync(kind, sharing: first))
+        {
+            using var pressed = await second.PostInteractionAsync(Press(formId, null, messageTs: "1764072000.000001"));
+            Assert.Equal(HttpStatusCode.OK, pressed.StatusCode);
+        }
+
+        var open = Assert.Single(first.Slack.CallsTo("views.open"));
+        Assert.Equal("feedback.submit", (string?)open.Body["view"]!["callback_id"]);
+
+        // The submission reaches the first instance: it updates the card the modal was opened from.
+        using (var accepted = await first.PostInteractionAsync(Submit(open.Body["view"]!.AsObject(), "Fine by me")))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        await first.IdleAsync();
+        var update = Assert.Single(first.Slack.CallsTo("chat.update"));
+        Assert.Equal("C0PROGRAM", (string?)update.Body["channel"]);
+        Assert.Equal("1764072000.000001", (string?)update.Body["ts"]);
+        Assert.DoesNotContain(first.Slack.CallsTo("chat.postEphemeral"), c => ((string?)c.Body["text"])?.Contains("expired", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task TheSameForm_PostedToManyPeople_IsKeptOnce_AndHousekeepingForgetsItWhenItExpires()
+    {
+        await using var slack = await StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await slack.PostEventAsync(SlackTestBot.Mention("<@UBOT> feedback", $"EvMany{i}"));
+        }
+
+        await slack.IdleAsync();
+        var ids = slack.Slack.CallsTo("chat.postMessage").Select(c => (string)c.Body["blocks"]![1]!["elements"]![0]!["action_id"]!).ToList();
+        Assert.Equal(3, ids.Count);
+        Assert.Single(ids.Distinct());
+        await using (var db = await slack.Bot.Store.OpenAsync())
+        {
+            Assert.Equal(1, await db.SlackForms.CountAsync());
+        }
+
+        slack.Bot.Clock.Advance(SlackForms.Lifetime + TimeSpan.FromMinutes(1));
+        using (var scope = slack.Bot.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<HousekeepingJob>().RunAsync(CancellationToken.None);
+        }
+
+        await using (var db = await slack.Bot.Store.OpenAsync())
+        {
+            Assert.Equal(0, await db.SlackForms.CountAsync());
+        }
+
+        // Pressed after it expired: the person is told to ask again, nothing opens.
+        using var pressed = await slack.PostInteractionAsync(Press(ids[0], null));
+        await slack.IdleAsync();
+        Assert.Empty(slack.Slack.CallsTo("views.open"));
     }
 
     [Fact]

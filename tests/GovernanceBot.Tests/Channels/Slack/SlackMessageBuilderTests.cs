@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using GovernanceBot.Cards.BlockKit;
 using GovernanceBot.Channels.Slack;
 using GovernanceBot.Conversation;
+using GovernanceBot.Testing;
 using GovernanceBot.Testing.Slack;
 
 namespace GovernanceBot.Tests.Channels.Slack;
@@ -9,12 +10,13 @@ namespace GovernanceBot.Tests.Channels.Slack;
 public sealed class SlackMessageBuilderTests
 {
     [Fact]
-    public void CardFallbackText_IsEscapedOnce()
+    public async Task CardFallbackText_IsEscapedOnce()
     {
-        using var forms = new SlackForms(TimeProvider.System);
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        using var forms = new SlackForms(store.Factory, TimeProvider.System);
         var builder = new SlackMessageBuilder(new TestCards(), new BlockKitTranslator(), forms);
 
-        var content = builder.Build(new CardReply("program.status", new JsonObject(), "R&D <!here>"));
+        var content = await builder.BuildAsync(new CardReply("program.status", new JsonObject(), "R&D <!here>"));
 
         Assert.Equal("R&amp;D &lt;!here&gt;", content.Text);
     }

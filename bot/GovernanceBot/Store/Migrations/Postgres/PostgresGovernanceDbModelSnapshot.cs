@@ -970,6 +970,27 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.ToTable("ProgramChannels");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.SlackForm", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SlackForms");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Stakeholder", b =>
                 {
                     b.Property<Guid>("Id")

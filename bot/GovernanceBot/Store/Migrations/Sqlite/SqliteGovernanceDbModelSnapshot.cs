@@ -958,6 +958,27 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.ToTable("ProgramChannels");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.SlackForm", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasMaxLength(200000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.ToTable("SlackForms");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Stakeholder", b =>
                 {
                     b.Property<Guid>("Id")
