@@ -1,5 +1,7 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GovernanceBot.IntegrationTests.Conversation;
@@ -38,5 +40,24 @@ public sealed class InboundLogTests
         Assert.False(await log.TryRecordAsync("teams", "activity:2", CancellationToken.None));
         await log.MarkAsync("teams", "activity:2", null, CancellationToken.None);
         Assert.False(await log.TryRecordAsync("teams", "activity:2", CancellationToken.None));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task Housekeeping_ForgetsEventsOlderThanAWeek_AndKeepsNewerOnes(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind, loadDemo: false);
+        var log = bot.Services.GetRequiredService<InboundLog>();
+        Assert.True(await log.TryRecordAsync("slack", "event:old", CancellationToken.None));
+        bot.Clock.Advance(HousekeepingJob.InboundRetention + TimeSpan.FromMinutes(1));
+        Assert.True(await log.TryRecordAsync("slack", "event:new", CancellationToken.None));
+
+        using (var scope = bot.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<HousekeepingJob>().RunAsync(CancellationToken.None);
+        }
+
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Equal(["event:new"], await db.InboundEvents.Select(e => e.DedupeKey).ToListAsync());
     }
 }
