@@ -26,13 +26,13 @@ public sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, Outb
     {
         var now = book.Now;
         var due = await db.Approvals.AsNoTracking()
-            .Where(a => a.Status == ApprovalStatus.Pending && a.Deadline != null)
-            .Select(a => new { a.Id, a.Deadline })
+            .Where(a => a.Status == ApprovalStatus.Pending && a.Deadline != null && a.Deadline <= now)
+            .Select(a => a.Id)
             .ToListAsync(cancellationToken);
-        foreach (var item in due.Where(a => a.Deadline <= now))
+        foreach (var id in due)
         {
             db.ChangeTracker.Clear();
-            var snapshot = await book.LoadForSweepAsync(item.Id, cancellationToken);
+            var snapshot = await book.LoadForSweepAsync(id, cancellationToken);
             if (snapshot is null || snapshot.Request.Status != ApprovalStatus.Pending)
             {
                 continue;
@@ -95,8 +95,9 @@ public sealed class ApprovalReminderJob(GovernanceDb db, ApprovalBook book, Outb
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = book.Now;
+        // The lead differs per request: "deadline − lead ≤ now" is checked here, on the few still ahead of their deadline.
         var candidates = await db.Approvals.AsNoTracking()
-            .Where(a => a.Status == ApprovalStatus.Pending && a.Deadline != null && a.RemindedAt == null)
+            .Where(a => a.Status == ApprovalStatus.Pending && a.Deadline != null && a.Deadline > now && a.RemindedAt == null)
             .Select(a => new { a.Id, a.Deadline, a.ReminderLead })
             .ToListAsync(cancellationToken);
         foreach (var item in candidates.Where(a => a.Deadline > now && a.Deadline - a.ReminderLead <= now))

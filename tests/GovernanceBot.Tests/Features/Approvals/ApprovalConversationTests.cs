@@ -412,13 +412,17 @@ public sealed class ApprovalConversationTests
         Assert.Equal(1, (int)forAdele.Data["request"]!["tally"]!["approve"]!);
     }
 
-    [Fact]
-    public async Task TheDeadline_ExpiresAnUndecidedRequest_Once()
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task TheDeadline_ExpiresAnUndecidedRequest_Once(StoreKind kind)
     {
-        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        await using var bot = await BotHarness.StartAsync(kind);
         await bot.SendAsync("link Phoenix", Manager, BotHarness.ChannelChat("phoenix-team"));
         var id = await RequestAsync(bot, "all");
         await VoteAsync(bot, id, "approve", Lee);
+        bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 5, 16, 59, 59, TimeSpan.Zero));
+        await RunAsync<ApprovalDeadlineJob>(bot);
+        Assert.Equal(ApprovalStatus.Pending, (await LoadAsync(bot, id)).Status);
         bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 5, 17, 0, 1, TimeSpan.Zero));
 
         await RunAsync<ApprovalDeadlineJob>(bot);
@@ -432,10 +436,11 @@ public sealed class ApprovalConversationTests
         Assert.Single(await db.Audit.Where(a => a.Action == "approval.decided" && a.Subject == "approval:gate-4").ToListAsync());
     }
 
-    [Fact]
-    public async Task TheDeadline_OfAnEscalatingRequest_AsksTheSponsorToDecide()
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task TheDeadline_OfAnEscalatingRequest_AsksTheSponsorToDecide(StoreKind kind)
     {
-        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        await using var bot = await BotHarness.StartAsync(kind);
         var id = await IdOfAsync(bot, "gate-3");
         bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
 
@@ -449,10 +454,11 @@ public sealed class ApprovalConversationTests
         Assert.Contains("already escalated", (await VoteAsync(bot, id, "approve", Megan)).Single().ShouldBeText(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Reminders_GoOnceBeforeTheDeadline_OnlyToApproversWhoHaveNotVoted()
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task Reminders_GoOnceBeforeTheDeadline_OnlyToApproversWhoHaveNotVoted(StoreKind kind)
     {
-        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        await using var bot = await BotHarness.StartAsync(kind);
         var id = await IdOfAsync(bot, "gate-3");
 
         await RunAsync<ApprovalReminderJob>(bot);
