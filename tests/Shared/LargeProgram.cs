@@ -13,7 +13,7 @@ namespace GovernanceBot.Testing;
 public static class LargeProgram
 {
     /// <summary>The governance file; <paramref name="timeZone"/> picks each person's zone (default UTC).</summary>
-    public static string Yaml(int people, string name, string? slackTeam = null, Func<int, string>? timeZone = null, string schedule = "0 9 * * MON")
+    public static string Yaml(int people, string name, string? slackTeam = null, Func<int, string>? timeZone = null, string schedule = "0 9 * * MON", string window = "1d")
     {
         var identities = slackTeam is null ? string.Empty : $", identities: [ {{ channel: slack, id: {slackTeam} }} ]";
         var yaml = new StringBuilder(string.Create(CultureInfo.InvariantCulture, $$"""
@@ -34,7 +34,7 @@ public static class LargeProgram
               - key: weekly
                 name: Weekly
                 schedule: "{{schedule}}"
-                window: 1d
+                window: {{window}}
                 participants: { roles: [project-manager] }
                 questions: [ { key: score, text: How is it going?, kind: scale, required: true } ]
             """);

@@ -16,7 +16,8 @@ public sealed class ScaleOutTests
     public async Task TwoInstances_RunningOneRoundOf500_SendEveryPromptOnce_AndPostTheSummaryOnce()
     {
         const int people = 500;
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
+        // Set up the Friday before; the round is due on the Monday.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
         var sender = new RecordingSender();
         await using var store = await TestStore.CreateAsync(StoreKind.Postgres);
         var settings = new Dictionary<string, string?>
@@ -35,6 +36,7 @@ public sealed class ScaleOutTests
         }
 
         await first.SendAsync("link Big", "boss@example.com", BotHarness.ChannelChat("big-team"));
+        clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero));
 
         await Task.WhenAll(SweepAsync(first), SweepAsync(second), SweepAsync(first), SweepAsync(second));
         await Task.WhenAll(DrainAsync(first), DrainAsync(second));

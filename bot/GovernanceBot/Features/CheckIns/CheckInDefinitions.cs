@@ -347,6 +347,11 @@ public sealed class PauseCheckInHandler(GovernanceDb db, CheckInDefinitions defi
 
         var now = time.GetUtcNow();
         checkIn.Enabled = !pause;
+        if (!pause)
+        {
+            // What fell due while it was paused is not caught up on.
+            checkIn.ScheduledFrom = now;
+        }
         db.AppendAudit(now, context.WorkspaceId, program.Id, Governance.Actor(context.Turn, target.Manager), context.Turn.Channel,
             pause ? "checkin.paused" : "checkin.resumed", $"checkin:{checkIn.Key}", pause ? "running" : "paused", pause ? "paused" : "running");
         await db.SaveChangesAsync(cancellationToken);

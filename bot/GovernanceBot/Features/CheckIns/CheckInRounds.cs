@@ -51,11 +51,13 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
     public static DateOnly? LatestDueDate(CheckInDefinition checkIn, IReadOnlyList<Stakeholder> participants, DateTimeOffset now)
     {
         var cron = CronExpression.Parse(checkIn.Cron, CronFormat.Standard);
+        // Caught up on: occurrences in the last five weeks, and none from before the schedule began.
+        var from = now.AddDays(-35) > checkIn.ScheduledFrom ? now.AddDays(-35) : checkIn.ScheduledFrom;
         DateOnly? latest = null;
         foreach (var zoneId in participants.Select(p => p.TimeZone).Distinct(StringComparer.Ordinal))
         {
             var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
-            var last = cron.GetOccurrences(now.UtcDateTime.AddDays(-35), now.UtcDateTime, zone, fromInclusive: true, toInclusive: true).LastOrDefault();
+            var last = cron.GetOccurrences(from.UtcDateTime, now.UtcDateTime, zone, fromInclusive: true, toInclusive: true).LastOrDefault();
             if (last == default)
             {
                 continue;

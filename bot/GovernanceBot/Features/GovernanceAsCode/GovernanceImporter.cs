@@ -255,6 +255,11 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
     /// </summary>
     internal static void ApplyCheckIn(GovernanceDb db, CheckInDefinition c, CheckInSpec x, List<string> changes, DateTimeOffset now)
     {
+        if (db.Entry(c).State == EntityState.Added || c.Cron != x.Schedule || (!c.Enabled && x.Enabled))
+        {
+            c.ScheduledFrom = now;
+        }
+
         c.Name = x.Name;
         c.Cron = x.Schedule;
         c.Window = ParseDuration(x.Window);

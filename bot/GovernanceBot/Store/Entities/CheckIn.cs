@@ -20,6 +20,11 @@ public sealed class CheckInDefinition
     public bool MentionNonResponders { get; set; }
     /// <summary>False while paused: no new rounds open; an open round still runs to its close.</summary>
     public bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Occurrences before this are not rounds to catch up on: set when the check-in is created, its
+    /// schedule changes or it is resumed, so none of those opens a round for a time already past.
+    /// </summary>
+    public DateTimeOffset ScheduledFrom { get; set; }
     /// <summary>Set when a check-in with recorded rounds is removed: it stays, with its history, but never runs again.</summary>
     public DateTimeOffset? ArchivedAt { get; set; }
     public List<CheckInQuestion> Questions { get; set; } = [];

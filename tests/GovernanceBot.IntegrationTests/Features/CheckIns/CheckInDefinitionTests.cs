@@ -257,12 +257,20 @@ public sealed class CheckInDefinitionTests
             Assert.Equal(0, await db.CheckInRounds.CountAsync());
         }
 
-        Assert.StartsWith("Resumed **Phoenix weekly check-in**. The next round opens Sun 6 Dec 2026, 22:00 (Europe/London).",
-            Assert.Single(await bot.SendAsync("checkin resume Phoenix \"Phoenix weekly check-in\"")).ShouldBeText(), StringComparison.Ordinal);
+        var resumed = Assert.Single(await bot.SendAsync("checkin resume Phoenix \"Phoenix weekly check-in\"")).ShouldBeText();
+        Assert.True(resumed.StartsWith("Resumed **Phoenix weekly check-in**. The next round opens Mon 30 Nov 2026, 15:00 (Europe/London).", StringComparison.Ordinal), resumed);
+        // The Monday that fell due while it was paused is not caught up on: the next round is the one the reply named.
         await SweepAsync(bot);
         await using (var db = await bot.Store.OpenAsync())
         {
-            Assert.Equal([new DateOnly(2026, 11, 30)], await db.CheckInRounds.Select(r => r.OccurrenceDate).ToListAsync());
+            Assert.Equal(0, await db.CheckInRounds.CountAsync());
+        }
+
+        bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        await SweepAsync(bot);
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            Assert.Equal([new DateOnly(2026, 12, 7)], await db.CheckInRounds.Select(r => r.OccurrenceDate).ToListAsync());
         }
 
         Assert.Equal(["checkin.paused", "checkin.resumed", "checkin.round.opened"], (await AuditAsync(bot, "checkin.")).Select(a => a.Action));

@@ -148,7 +148,10 @@ internal static class CheckInSteps
 /// </summary>
 internal sealed class ShiftedWallClock(DateTimeOffset startAt) : TimeProvider
 {
-    private readonly TimeSpan offset = startAt - System.GetUtcNow();
+    private long offsetTicks = (startAt - System.GetUtcNow()).Ticks;
 
-    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
+
+    /// <summary>Jumps ahead (still running at wall-clock pace from there).</summary>
+    public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);
 }

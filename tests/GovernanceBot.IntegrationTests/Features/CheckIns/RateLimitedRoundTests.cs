@@ -36,8 +36,10 @@ public sealed class RateLimitedRoundTests(ITestOutputHelper output)
     {
         var settings = DispatcherFasterThanThePlatform("msteams");
         settings["Conversation:BindUnknownWorkspacesTo"] = "demo";
+        // Set up a minute before the round is due; the clock jumps to the opening for the sweep.
+        var clock = new ShiftedWallClock(GeneratedRoundOpens - TimeSpan.FromMinutes(1));
         await using var teams = await TeamsBot.StartAsync(kind, extra: settings,
-            configure: b => b.Services.AddSingleton<TimeProvider>(new ShiftedWallClock(GeneratedRoundOpens)));
+            configure: b => b.Services.AddSingleton<TimeProvider>(clock));
         // Tokens are minted on the harness clock: keep it on the same day as the bot's.
         teams.Bot.Clock.SetUtcNow(GeneratedRoundOpens);
         await ImportAsync(teams.Bot);
@@ -53,6 +55,7 @@ public sealed class RateLimitedRoundTests(ITestOutputHelper output)
         }
 
         var limit = teams.Framework.RateLimit = new FakeRateLimit(PlatformRate, RetryAfterSeconds);
+        clock.Advance(TimeSpan.FromMinutes(1));
         var elapsed = Stopwatch.StartNew();
         await SweepAsync(teams.Bot);
         await DrainUntilNothingPendingAsync(teams.Bot, DrainTimeout);
@@ -72,8 +75,10 @@ public sealed class RateLimitedRoundTests(ITestOutputHelper output)
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task ARoundOnSlack_ThrottledByTheWebApi_PromptsEveryParticipantExactlyOnce_AndRetriesOnlyAfterRetryAfter(StoreKind kind)
     {
+        // Set up a minute before the round is due; the clock jumps to the opening for the sweep.
+        var clock = new ShiftedWallClock(GeneratedRoundOpens - TimeSpan.FromMinutes(1));
         await using var slack = await SlackTestBot.StartAsync(kind, DispatcherFasterThanThePlatform("slack"),
-            configure: b => b.Services.AddSingleton<TimeProvider>(new ShiftedWallClock(GeneratedRoundOpens)),
+            configure: b => b.Services.AddSingleton<TimeProvider>(clock),
             governanceYaml: ProgramWithParticipants(People));
         // Requests are signed with timestamps from the harness clock: keep it on the same day as the bot's.
         slack.Bot.Clock.SetUtcNow(GeneratedRoundOpens);
@@ -88,6 +93,7 @@ public sealed class RateLimitedRoundTests(ITestOutputHelper output)
         await slack.IdleAsync();
 
         var limit = slack.Slack.RateLimit = new FakeRateLimit(PlatformRate, RetryAfterSeconds);
+        clock.Advance(TimeSpan.FromMinutes(1));
         var elapsed = Stopwatch.StartNew();
         await SweepAsync(slack.Bot);
         await DrainUntilNothingPendingAsync(slack.Bot, DrainTimeout);

@@ -297,8 +297,10 @@ public sealed class CheckInRoundTests
     [Fact]
     public async Task ARoundMissedDuringDowntime_OpensOnce_AndOlderMissedRoundsDoNot()
     {
-        var (bot, _) = await StartAsync(now: new DateTimeOffset(2026, 12, 16, 12, 0, 0, TimeSpan.Zero));
+        // Set up on a Friday; the bot is then down until the Wednesday two and a half weeks later (three Mondays missed).
+        var (bot, _) = await StartAsync(now: new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
         await using var _b = bot;
+        bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 16, 12, 0, 0, TimeSpan.Zero));
 
         await SweepAsync(bot);
         await SweepAsync(bot);
@@ -307,5 +309,40 @@ public sealed class CheckInRoundTests
         var round = await db.CheckInRounds.SingleAsync();
         Assert.Equal(new DateOnly(2026, 12, 14), round.OccurrenceDate);
         Assert.True(round.ClosesAt > bot.Clock.GetUtcNow(), "a late round still gives people the full window");
+    }
+
+    [Fact]
+    public async Task ACheckInSetUpAfterItsTime_FirstRunsAtItsNextOccurrence_NotForTheOnePast()
+    {
+        // Set up on a Wednesday: last Monday's 09:00 was before the check-in existed.
+        var (bot, _) = await StartAsync(now: new DateTimeOffset(2026, 12, 16, 12, 0, 0, TimeSpan.Zero));
+        await using var _b = bot;
+
+        await SweepAsync(bot);
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            Assert.False(await db.CheckInRounds.AnyAsync());
+        }
+
+        bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 21, 9, 0, 0, TimeSpan.Zero));
+        await SweepAsync(bot);
+        await using var check = await bot.Store.OpenAsync();
+        Assert.Equal(new DateOnly(2026, 12, 21), (await check.CheckInRounds.SingleAsync()).OccurrenceDate);
+    }
+
+    [Fact]
+    public async Task ACheckInResumedAfterItsTime_DoesNotCatchUpOnWhatFellDueWhilePaused()
+    {
+        var (bot, _) = await StartAsync(now: new DateTimeOffset(2026, 11, 27, 12, 0, 0, TimeSpan.Zero));
+        await using var _b = bot;
+        Assert.Contains("paused", (await bot.SendAsync("checkin pause Phoenix weekly", "alexw@example.com")).Single().ShouldBeText(), StringComparison.OrdinalIgnoreCase);
+
+        // Paused over Monday 30 November; resumed on the Tuesday.
+        bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero));
+        await bot.SendAsync("checkin resume Phoenix weekly", "alexw@example.com");
+        await SweepAsync(bot);
+
+        await using var db = await bot.Store.OpenAsync();
+        Assert.False(await db.CheckInRounds.AnyAsync());
     }
 }

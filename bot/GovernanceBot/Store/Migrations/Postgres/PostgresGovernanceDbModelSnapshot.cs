@@ -424,6 +424,9 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("interval[]");
 
+                    b.Property<DateTimeOffset>("ScheduledFrom")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<TimeSpan>("Window")
                         .HasColumnType("interval");
 

@@ -416,6 +416,9 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ScheduledFrom")
+                        .HasColumnType("INTEGER");
+
                     b.Property<TimeSpan>("Window")
                         .HasColumnType("TEXT");
 
