@@ -62,11 +62,20 @@ public static class FanOutBenchmark
             await using (var db = app.Services.GetRequiredService<IGovernanceDbFactory>().Create())
             {
                 await LargeProgram.LinkChatUsersAsync(db, (await db.Workspaces.SingleAsync()).Id, people, "slack", "T0BENCH", i => $"D{i:D6}");
+                // As if the check-in had been set up an hour ago: this minute's occurrence is due now (a new check-in never opens a past one).
+                var setUp = DateTimeOffset.UtcNow.AddHours(-1);
+                await db.CheckIns.ExecuteUpdateAsync(s => s.SetProperty(c => c.ScheduledFrom, setUp));
             }
 
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 await scope.ServiceProvider.GetRequiredService<CheckInSweepJob>().RunAsync(CancellationToken.None);
+            }
+
+            if (await PendingAsync(app.Services) != people)
+            {
+                Console.Error.WriteLine($"the round queued {await PendingAsync(app.Services)} prompts, not {people}");
+                return 1;
             }
 
             var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
