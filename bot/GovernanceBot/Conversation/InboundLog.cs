@@ -16,19 +16,20 @@ public sealed class InboundLog(IGovernanceDbFactory factory, TimeProvider time)
     {
         await using var db = factory.Create();
         var now = time.GetUtcNow();
-        var retaken = await db.InboundEvents
-            .Where(e => e.Channel == channel && e.DedupeKey == dedupeKey && e.Status == InboundStatus.Failed)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(e => e.Status, InboundStatus.Received)
-                .SetProperty(e => e.ReceivedAt, now)
-                .SetProperty(e => e.ProcessedAt, (DateTimeOffset?)null)
-                .SetProperty(e => e.Error, (string?)null), cancellationToken);
-        if (retaken > 0)
+        var seen = db.InboundEvents.Where(e => e.Channel == channel && e.DedupeKey == dedupeKey);
+        var status = await seen.Select(e => (InboundStatus?)e.Status).FirstOrDefaultAsync(cancellationToken);
+        if (status == InboundStatus.Failed)
         {
-            return true;
+            // Taken again by whichever concurrent delivery flips it first.
+            return await seen.Where(e => e.Status == InboundStatus.Failed)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(e => e.Status, InboundStatus.Received)
+                    .SetProperty(e => e.ReceivedAt, now)
+                    .SetProperty(e => e.ProcessedAt, (DateTimeOffset?)null)
+                    .SetProperty(e => e.Error, (string?)null), cancellationToken) > 0;
         }
 
-        if (await db.InboundEvents.AnyAsync(e => e.Channel == channel && e.DedupeKey == dedupeKey, cancellationToken))
+        if (status is not null)
         {
             return false;
         }
