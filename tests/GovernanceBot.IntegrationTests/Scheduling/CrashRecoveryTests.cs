@@ -109,7 +109,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         {
             await using (var first = BotProcess.Start(home, settings))
             {
-                await WaitForAsync(() => Task.FromResult(Slack.Posted.Count >= 200), TimeSpan.FromSeconds(90),
+                await Poll.UntilAsync(() => Task.FromResult(Slack.Posted.Count >= 200), TimeSpan.FromSeconds(90),
                     () => $"the first process sent {Slack.Posted.Count} prompts; it printed:\n{first.Printed}");
                 await stop(first);
                 LastPrinted = first.Printed;
@@ -127,7 +127,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         public async Task FinishAsync()
         {
             await using var second = BotProcess.Start(home, settings);
-            await WaitForAsync(async () =>
+            await Poll.UntilAsync(async () =>
             {
                 await using var db = await store.OpenAsync();
                 return !await db.Outbox.AnyAsync(o => o.Status == OutboxStatus.Pending);
@@ -167,15 +167,5 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output)
         await bot.SendAsync("checkin run Crash", "boss@example.com");
         await using var check = await store.OpenAsync();
         Assert.Equal(People, await check.Outbox.CountAsync(o => o.Status == OutboxStatus.Pending));
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> failure)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < timeout, failure());
-            await Task.Delay(10);
-        }
     }
 }

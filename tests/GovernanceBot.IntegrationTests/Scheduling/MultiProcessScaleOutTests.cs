@@ -50,13 +50,14 @@ public sealed class MultiProcessScaleOutTests(ITestOutputHelper output)
             await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
 
             var waited = Stopwatch.StartNew();
-            while (!slack.Posted.Any(p => p.Channel == SummaryChannel))
-            {
-                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(6),
-                    $"no summary after {waited.Elapsed}: {slack.Posted.Count} posted.\nfirst printed:\n{first.Printed}\nsecond printed:\n{second.Printed}");
-                Assert.False(first.HasExited || second.HasExited, $"a process exited.\nfirst:\n{first.Printed}\nsecond:\n{second.Printed}");
-                await Task.Delay(500);
-            }
+            await Poll.UntilAsync(
+                () =>
+                {
+                    Assert.False(first.HasExited || second.HasExited, $"a process exited.\nfirst:\n{first.Printed}\nsecond:\n{second.Printed}");
+                    return Task.FromResult(slack.Posted.Any(p => p.Channel == SummaryChannel));
+                },
+                TimeSpan.FromMinutes(6),
+                () => $"no summary after {waited.Elapsed}: {slack.Posted.Count} posted.\nfirst printed:\n{first.Printed}\nsecond printed:\n{second.Printed}");
 
             // Give a second summary, or a late duplicate prompt, time to show up before counting.
             await Task.Delay(TimeSpan.FromSeconds(20));

@@ -405,14 +405,14 @@ public sealed class OutboxDispatcherTests
 
         using var stopping = new CancellationTokenSource();
         var drain = bot.Services.GetRequiredService<OutboxDispatcher>().DrainAllAsync(stopping.Token);
-        await WaitForAsync(() => Task.FromResult(sender.Begun == 1), "the first send never began");
+        await Poll.UntilAsync(() => Task.FromResult(sender.Begun == 1), TimeSpan.FromSeconds(30), () => "the first send never began");
         var firstClaim = (await PendingAsync(bot)).Select(o => o.LockedBy).Distinct().Single();
 
         // The platform is slow: every lease runs out while the rows wait, and the dispatcher claims them again.
         bot.Clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
-        await WaitForAsync(async () => (await PendingAsync(bot)).All(o => o.LockedBy != firstClaim), "the rows were never claimed again");
+        await Poll.UntilAsync(async () => (await PendingAsync(bot)).All(o => o.LockedBy != firstClaim), TimeSpan.FromSeconds(30), () => "the rows were never claimed again");
         sender.Hold.Release();
-        await WaitForAsync(() => Task.FromResult(sender.Begun == 2), "the second send never began");
+        await Poll.UntilAsync(() => Task.FromResult(sender.Begun == 2), TimeSpan.FromSeconds(30), () => "the second send never began");
 
         stopping.Cancel();
         sender.Hold.Release();
@@ -429,15 +429,5 @@ public sealed class OutboxDispatcherTests
     {
         await using var db = await bot.Store.OpenAsync();
         return await db.Outbox.AsNoTracking().Where(o => o.Status == OutboxStatus.Pending).ToListAsync();
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string failure)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), failure);
-            await Task.Delay(10);
-        }
     }
 }
