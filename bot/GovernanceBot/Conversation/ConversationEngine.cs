@@ -125,6 +125,14 @@ public sealed class ConversationEngine(
         }
 
         user.Name = person.Name ?? user.Name;
+        if (person.AadObjectId is not null && user.AadObjectId is not null
+            && !string.Equals(person.AadObjectId, user.AadObjectId, StringComparison.OrdinalIgnoreCase))
+        {
+            // Another directory identity behind the same chat id: what was learned about the old one
+            // (its e-mail, so its stakeholder record) no longer speaks for this sender.
+            user.Email = null;
+        }
+
         // Stored lower-case: stakeholders are matched and DMs are addressed by e-mail, case-insensitively.
         user.Email = person.Email?.Trim().ToLowerInvariant() ?? user.Email;
         user.AadObjectId = person.AadObjectId ?? user.AadObjectId;

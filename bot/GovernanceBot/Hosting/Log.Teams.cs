@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(113, LogLevel.Warning, "Teams activity from tenant {Tenant} refused (403): this bot serves only its configured tenants")]
     public static partial void TeamsTenantRefused(ILogger logger, string tenant);
+
+    [LoggerMessage(114, LogLevel.Warning, "Bot Framework activity on channel {ChannelId} refused (403): this bot serves Microsoft Teams only")]
+    public static partial void TeamsChannelRefused(ILogger logger, string channelId);
 }

@@ -41,9 +41,12 @@ public sealed record Activity
     public IReadOnlyList<ChannelAccount>? MembersRemoved { get; init; }
     public JsonObject? ChannelData { get; init; }
 
-    /// <summary>The Teams tenant: <c>conversation.tenantId</c>, else <c>channelData.tenant.id</c>.</summary>
+    /// <summary>
+    /// The Teams tenant: <c>conversation.tenantId</c> only. <c>channelData</c> is free-form and not
+    /// what the platform vouches for, so it never names the tenant.
+    /// </summary>
     [JsonIgnore]
-    public string? TenantId => Conversation?.TenantId ?? StringAt(ChannelData, "tenant", "id");
+    public string? TenantId => Conversation?.TenantId;
 
     /// <summary>A string found by walking objects, or null when anything on the way is missing or not a string.</summary>
     internal static string? StringAt(JsonNode? node, params ReadOnlySpan<string> path)

@@ -252,7 +252,7 @@ public sealed class TeamsActivityHandler(
     private async Task<ChatUserRef> UserAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
         var from = activity.From!;
-        var email = await membership.KnownEmailAsync(conversation.WorkspaceExternalId, from.Id!, cancellationToken);
+        var email = await membership.KnownEmailAsync(conversation.WorkspaceExternalId, from.Id!, from.AadObjectId, cancellationToken);
         if (email is null && conversation.ServiceUrl is { } serviceUrl)
         {
             var member = await connector.GetMemberAsync(serviceUrl, conversation.ConversationId, from.Id!, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -73,6 +74,15 @@ internal static class TeamsEndpoint
         {
             Log.TeamsAuthRejected(logger, mismatch);
             return Unauthorized();
+        }
+
+        // Only Teams is served: a genuine token for this bot can carry another Bot Framework channel
+        // (Web Chat, Direct Line) whose sender ids are whatever the client claims.
+        if (!string.Equals(activity.ChannelId, ChannelNames.Teams, StringComparison.Ordinal))
+        {
+            Log.TeamsChannelRefused(logger, activity.ChannelId ?? "(none)");
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "This endpoint serves Microsoft Teams only (channelId 'msteams').");
         }
 
         if (string.IsNullOrEmpty(activity.Id) || string.IsNullOrEmpty(activity.Conversation?.Id) || string.IsNullOrEmpty(activity.From?.Id)

@@ -73,12 +73,17 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
         }
     }
 
-    /// <summary>The e-mail the store already knows for this Teams user in this tenant, if any.</summary>
-    public async Task<string?> KnownEmailAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The e-mail the store already knows for this Teams user in this tenant, if any. When the
+    /// activity names the sender's AAD object id, the stored e-mail is trusted only for the same
+    /// object id: a different (or never stored) one means the connector is asked again.
+    /// </summary>
+    public async Task<string?> KnownEmailAsync(string tenantId, string userId, string? aadObjectId, CancellationToken cancellationToken)
     {
         await using var db = dbs.Create();
         return await TeamsSender.TeamsUsersOf(db, tenantId)
             .Where(u => u.ExternalUserId == userId && u.Email != null)
+            .Where(u => aadObjectId == null || u.AadObjectId == aadObjectId)
             .Select(u => u.Email)
             .FirstOrDefaultAsync(cancellationToken);
     }

@@ -19,8 +19,8 @@ public sealed class ActivityTranslatorTests
         ["serviceUrl"] = "https://smba.trafficmanager.net/emea/",
         ["from"] = new JsonObject { ["id"] = "29:alex", ["name"] = "Alex" },
         ["recipient"] = new JsonObject { ["id"] = "28:bot", ["name"] = "GovernanceBot" },
-        ["conversation"] = new JsonObject { ["id"] = "19:chan@thread.tacv2", ["conversationType"] = "channel" },
-        ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "tenant-9" } },
+        ["conversation"] = new JsonObject { ["id"] = "19:chan@thread.tacv2", ["conversationType"] = "channel", ["tenantId"] = "tenant-9" },
+        ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "tenant-from-channel-data" } },
         ["text"] = text,
     };
 
@@ -49,7 +49,7 @@ public sealed class ActivityTranslatorTests
     }
 
     [Fact]
-    public void Conversation_IsAChannel_InTheTenantFromChannelData()
+    public void Conversation_IsAChannel_InTheConversationsTenant_NotTheOneChannelDataNames()
     {
         var conversation = ActivityTranslator.ToConversationRef(Parse(Message("hi")));
 
