@@ -71,6 +71,26 @@ public sealed class BotHarness : IAsyncDisposable
         return new BotHarness(app, store, clock, ownsStore: sharedStore is null);
     }
 
+    /// <summary>
+    /// Waits until every inbound item this instance took has run and the outbox has sent what they
+    /// queued (the outbox is drained here, since tests do not run it in the background).
+    /// </summary>
+    public async Task IdleAsync(TimeSpan? timeout = null)
+    {
+        var runner = Services.GetRequiredService<GovernanceBot.Conversation.InboxRunner>();
+        var outbox = Services.GetRequiredService<GovernanceBot.Scheduling.OutboxDispatcher>();
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await runner.WhenIdleAsync().WaitAsync(limit.Token);
+            var sent = await outbox.DrainAllAsync(limit.Token);
+            if (sent == 0 && runner.WhenIdleAsync().IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Sends text as the person with this e-mail, in a 1:1 chat (or the given conversation).</summary>
     public Task<IReadOnlyList<Reply>> SendAsync(string text, string asEmail = "alexw@example.com", ConversationRef? conversation = null) =>
         Services.GetRequiredService<ConversationEngine>().HandleAsync(Turn(asEmail, conversation) with { Text = text }, CancellationToken.None);

@@ -78,8 +78,9 @@ public sealed class BotProcess : IAsyncDisposable
             {
                 status = (await http.GetAsync(new Uri($"http://127.0.0.1:{Port}/readyz"))).StatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy starting to answer within the attempt's timeout (a loaded machine).
                 status = null;
             }
 

@@ -26,6 +26,7 @@ public static class GovernanceCli
         root.Add(CardsCli.Command());
         root.Add(TeamsPackage.Command());
         root.Add(AskCli.Command(args));
+        root.Add(InboxCli.Command(args));
         return root;
     }
 

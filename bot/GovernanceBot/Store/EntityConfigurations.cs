@@ -226,7 +226,14 @@ internal sealed class InboundEventConfiguration : IEntityTypeConfiguration<Inbou
     {
         b.HasIndex(e => new { e.Channel, e.DedupeKey }).IsUnique();
         b.HasIndex(e => e.ReceivedAt);
+        // The claim: what is due and not leased, oldest first.
+        b.HasIndex(e => new { e.Status, e.NextAttemptAt });
         b.Property(e => e.DedupeKey).HasMaxLength(400);
+        b.Property(e => e.Kind).HasMaxLength(40);
+        b.Property(e => e.ConversationKey).HasMaxLength(400);
+        b.Property(e => e.LeaseOwner).HasMaxLength(100);
+        b.Property(e => e.PayloadJson).HasMaxLength(1_100_000);
+        b.Property(e => e.ResponseJson).HasMaxLength(200_000);
     }
 }
 

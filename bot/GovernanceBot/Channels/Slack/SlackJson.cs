@@ -27,6 +27,8 @@ namespace GovernanceBot.Channels.Slack;
 [JsonSerializable(typeof(AuthTestResponse))]
 [JsonSerializable(typeof(OAuthV2AccessResponse))]
 [JsonSerializable(typeof(SlackFormContext))]
+[JsonSerializable(typeof(SlackOrigin))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class SlackJson : JsonSerializerContext;
 

@@ -58,17 +58,16 @@ public static class SlackSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SlackWorkspaces>();
         services.AddSingleton<SlackForms>();
-        services.AddSingleton<SlackBackgroundWork>();
-        services.AddHostedService(sp => sp.GetRequiredService<SlackBackgroundWork>());
         services.AddTransient<SlackMessageBuilder>();
         services.AddTransient<SlackUserDirectory>();
         services.AddTransient<SlackReplies>();
-        services.AddTransient<SlackInbound>();
+        services.AddSingleton<SlackInbound>();
         services.AddTransient<SlackOAuth>();
         if (enabled)
         {
             // Without Slack configured there is no Slack to send to: the outbox reports it as such.
             services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
+            services.AddSingleton<IInboundChannel>(sp => sp.GetRequiredService<SlackInbound>());
         }
 
         return services;

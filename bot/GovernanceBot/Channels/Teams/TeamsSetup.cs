@@ -27,6 +27,7 @@ public static class TeamsSetup
         services.AddSingleton<TeamsSender>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<TeamsSender>());
         services.AddSingleton<TeamsActivityHandler>();
+        services.AddSingleton<IInboundChannel>(sp => sp.GetRequiredService<TeamsActivityHandler>());
 
         services.AddHttpClient(BotFrameworkKeys.HttpClientName).AddStandardResilienceHandler();
         services.AddHttpClient(BotTokenProvider.HttpClientName).AddStandardResilienceHandler();

@@ -67,7 +67,10 @@ public sealed class TeamsBot : IAsyncDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue(scheme!, token);
         }
 
-        return await Http.SendAsync(request);
+        var response = await Http.SendAsync(request);
+        // The activity is acknowledged once stored; its turn and replies follow. Tests read the replies.
+        await Bot.IdleAsync();
+        return response;
     }
 
     public async Task<int> InboundEventCountAsync()
