@@ -60,6 +60,7 @@ public static class GovernanceBotApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseDevelopmentLoopbackGuard();
+        app.UseGovernanceForwardedHeaders();
         app.UseInboundMetrics();
         app.MapHealth();
         app.MapCards();
