@@ -7,10 +7,12 @@ namespace GovernanceBot.Scheduling;
 
 /// <summary>
 /// Hourly: forgets inbound items past their retention (done ones after every platform has stopped
-/// redelivering, failed ones after an operator has had time to look: <see cref="InboxOptions"/>) and Slack forms and modals that have expired, so neither
-/// table grows without end. Deleting what is past its time is safe on any number of instances.
+/// redelivering, failed ones after an operator has had time to look: <see cref="InboxOptions"/>) and
+/// Slack forms and modals that have expired; and, through <see cref="Retention"/>, old outbox messages
+/// and card records that no open approval or round needs. Deleting what is past its time is safe on
+/// any number of instances.
 /// </summary>
-public sealed class HousekeepingJob(Inbox inbox, IGovernanceDbFactory factory, TimeProvider time, ILogger<HousekeepingJob> logger) : IGovernanceJob
+public sealed class HousekeepingJob(Inbox inbox, Retention retention, IGovernanceDbFactory factory, TimeProvider time, ILogger<HousekeepingJob> logger) : IGovernanceJob
 {
     public static string JobId => "housekeeping";
 
@@ -22,6 +24,7 @@ public sealed class HousekeepingJob(Inbox inbox, IGovernanceDbFactory factory, T
         var now = time.GetUtcNow();
         await using var db = factory.Create();
         var forms = await db.SlackForms.Where(f => f.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        Log.HousekeepingDone(logger, events, forms);
+        var (outbox, cards) = await retention.PruneAsync(cancellationToken);
+        Log.HousekeepingDone(logger, events, forms, outbox, cards);
     }
 }

@@ -257,3 +257,13 @@ internal sealed class CardMessageConfiguration : IEntityTypeConfiguration<CardMe
         b.HasIndex(c => new { c.Channel, c.MessageId }).IsUnique();
     }
 }
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> b)
+    {
+        // A key encrypted to a certificate carries the certificate and the ciphertext: several KB.
+        b.Property(k => k.Xml).HasMaxLength(64_000);
+        b.Property(k => k.FriendlyName).HasMaxLength(200);
+    }
+}

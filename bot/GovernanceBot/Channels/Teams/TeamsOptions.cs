@@ -49,6 +49,18 @@ public sealed class TeamsOptions
     /// <summary>An unknown kid re-fetches the keys at most this often.</summary>
     public TimeSpan UnknownKeyRefetchInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The first wait after a failed key fetch; it doubles with each failure in a row up to
+    /// <see cref="KeyRetryMaxDelay"/>. While no keys are cached, requests may fetch again as often.
+    /// </summary>
+    public TimeSpan KeyRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between key fetches after failures.</summary>
+    public TimeSpan KeyRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One fetch of the OpenID metadata or the keys is abandoned after this long.</summary>
+    public TimeSpan KeyFetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Connector retries on 429/412/5xx/timeouts before a send is reported transient.</summary>
     public int ConnectorRetries { get; set; } = 3;
 

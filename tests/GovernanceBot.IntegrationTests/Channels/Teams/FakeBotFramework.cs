@@ -66,10 +66,17 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     private int tokenRequests;
     private int keyRequests;
+    private int metadataRequests;
 
     public int TokenRequests => Volatile.Read(ref tokenRequests);
 
     public int KeyRequests => Volatile.Read(ref keyRequests);
+
+    /// <summary>Requests for the OpenID metadata, answered or not: every key fetch starts there.</summary>
+    public int MetadataRequests => Volatile.Read(ref metadataRequests);
+
+    /// <summary>False: the OpenID metadata and key endpoints answer 503, as an issuer outage would.</summary>
+    public bool KeysAvailable { get; set; } = true;
 
     public static async Task<FakeBotFramework> StartAsync()
     {
@@ -118,12 +125,23 @@ public sealed class FakeBotFramework : IAsyncDisposable
     {
         app.MapGet("/openid", () =>
         {
+            Interlocked.Increment(ref metadataRequests);
+            if (!KeysAvailable)
+            {
+                return Results.StatusCode(503);
+            }
+
             var metadata = new JsonObject { ["issuer"] = "https://api.botframework.com", ["jwks_uri"] = new Uri(BaseAddress, "keys").ToString() };
             return Results.Text(metadata.ToJsonString(), "application/json");
         });
         app.MapGet("/keys", () =>
         {
             Interlocked.Increment(ref keyRequests);
+            if (!KeysAvailable)
+            {
+                return Results.StatusCode(503);
+            }
+
             var keys = new JsonArray();
             foreach (var (kid, (key, endorsements)) in Keys)
             {

@@ -31,9 +31,10 @@ public sealed class TeamsBot : IAsyncDisposable
 
     /// <summary>With an App ID (production auth) unless <paramref name="developmentMode"/>.</summary>
     public static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite, bool developmentMode = false, Dictionary<string, string?>? extra = null,
-        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null, Action<FakeBotFramework>? beforeBotStarts = null)
     {
         var framework = await FakeBotFramework.StartAsync();
+        beforeBotStarts?.Invoke(framework);
         var settings = developmentMode
             ? new Dictionary<string, string?> { ["Teams:ConnectorRetryDelay"] = "00:00:00.050", ["Teams:ConnectorAttemptTimeout"] = "00:00:05" }
             : framework.Settings();

@@ -1168,6 +1168,25 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.ToTable("WorkspaceIdentities");
                 });
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasMaxLength(64000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.ApprovalApprover", b =>
                 {
                     b.HasOne("GovernanceBot.Store.Entities.ApprovalRequest", null)
