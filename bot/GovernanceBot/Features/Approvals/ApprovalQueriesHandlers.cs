@@ -12,13 +12,18 @@ namespace GovernanceBot.Features.Approvals;
 /// <c>approvals</c>: the requests waiting for my vote, as approver or as someone's delegate, each as a
 /// card I can vote on right here.
 /// </summary>
-public sealed class MyApprovalsHandler(ProgramDirectory directory, ApprovalBook book) : ITurnHandler
+public sealed class MyApprovalsHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
 {
     internal const int MaxCards = 5;
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var mine = await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken);
+        if (await readers.RefusalHereAsync(context, Reading.OwnItems, cancellationToken) is { } refusal)
+        {
+            return [refusal];
+        }
+
+        var mine = (await readers.ReaderAsync(context, cancellationToken)).People;
         if (mine.Count == 0)
         {
             return [Reply.Text("You are not a stakeholder of any program here (I match people by e-mail), so no approvals wait for you.")];
@@ -65,17 +70,17 @@ public sealed class MyApprovalsHandler(ProgramDirectory directory, ApprovalBook 
     }
 }
 
-/// <summary><c>decisions [program]</c>: the program's decision log, most recent first.</summary>
-public sealed class DecisionsHandler(GovernanceDb db, ProgramDirectory directory) : ITurnHandler
+/// <summary><c>decisions [program]</c>: the program's decision log, most recent first (managers, PMO, sponsors and approvers).</summary>
+public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
 {
     internal const int Shown = 10;
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "decisions Phoenix", cancellationToken);
+        var (program, refusal) = await readers.ResolveAsync(context, context.Arguments, "decisions Phoenix", Reading.Decisions, cancellationToken);
         if (program is null)
         {
-            return [Reply.Text(error!)];
+            return [refusal!];
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
