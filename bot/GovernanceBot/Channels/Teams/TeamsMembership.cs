@@ -13,6 +13,25 @@ namespace GovernanceBot.Channels.Teams;
 /// </summary>
 public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver workspaces, TimeProvider time)
 {
+    /// <summary>
+    /// What a member lookup says a person is to the tenant the conversation belongs to: a guest
+    /// (<c>userRole</c> guest or anonymous), external (their home tenant is another one), or a member.
+    /// </summary>
+    public static Membership MembershipOf(ChannelAccount member, string tenantId)
+    {
+        if (member.TenantId is { Length: > 0 } home && !string.Equals(home, tenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            return Membership.External;
+        }
+
+        return member.UserRole?.ToLowerInvariant() switch
+        {
+            "guest" or "anonymous" => Membership.Guest,
+            "user" => Membership.Member,
+            _ => Membership.Unknown,
+        };
+    }
+
     /// <summary>Records (or revives) the conversation; true for exactly one caller per installation: the one that welcomes.</summary>
     public async Task<bool> RememberConversationAndClaimWelcomeAsync(ConversationRef conversation, CancellationToken cancellationToken)
     {
