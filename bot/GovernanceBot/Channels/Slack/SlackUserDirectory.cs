@@ -14,7 +14,12 @@ namespace GovernanceBot.Channels.Slack;
 /// because an admin can turn a member into a guest at any time.
 /// </summary>
 public sealed class SlackUserDirectory(
-    IGovernanceDbFactory factory, SlackApiClient api, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackUserDirectory> logger)
+    IGovernanceDbFactory factory,
+    WorkspaceResolver workspaces,
+    SlackApiClient api,
+    IOptions<SlackOptions> options,
+    TimeProvider time,
+    ILogger<SlackUserDirectory> logger)
 {
     public async Task<ChatUserRef> ResolveAsync(SlackInstallation installation, string userId, string? name, CancellationToken cancellationToken)
     {
@@ -49,11 +54,37 @@ public sealed class SlackUserDirectory(
             Log.SlackMembershipChanged(logger, userId, installation.TeamId, membership.ToString(), known.Membership.ToString());
         }
 
-        // The row exists from the user's earlier turns; a first-time user's row is created by the
-        // conversation engine from this answer, and checked again on their next turn.
-        await Stored(db, installation, userId).ExecuteUpdateAsync(
-            s => s.SetProperty(u => u.Membership, membership).SetProperty(u => u.MembershipCheckedAt, now), cancellationToken);
+        await RememberAsync(db, installation, userId, membership, now, cancellationToken);
         return new ChatUserRef(userId, displayName, NonEmpty(profile?.Email), Membership: membership);
+    }
+
+    /// <summary>
+    /// Keeps what Slack said, and when, on the stored user (created here for a first-time user; the
+    /// conversation engine then adds their name, e-mail and 1:1 to the same row).
+    /// </summary>
+    private async Task RememberAsync(GovernanceDb db, SlackInstallation installation, string userId, Membership membership, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var workspace = await workspaces.ResolveAsync(db, ChannelNames.Slack, installation.TeamId, cancellationToken);
+        var user = await db.ChatUsers.FirstOrDefaultAsync(
+            u => u.WorkspaceId == workspace.Id && u.Channel == ChannelNames.Slack && u.ExternalUserId == userId, cancellationToken);
+        if (user is null)
+        {
+            user = new ChatUser { WorkspaceId = workspace.Id, Channel = ChannelNames.Slack, ExternalUserId = userId, LastSeenAt = now };
+            db.ChatUsers.Add(user);
+        }
+
+        user.Membership = membership;
+        user.MembershipCheckedAt = now;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent turn of the same new user stored the row first; Slack is asked again on the
+            // next turn, so nothing is lost but one lookup.
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>
