@@ -97,9 +97,7 @@ public sealed class ReadersByRoleTests
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task AStakeholder_SeesStatusAndTheirOwnAnswers_ButNotTheAuditTrailWhoAnsweredOrTheDecisions(StoreKind kind)
     {
-        await using var bot = await BotHarness.StartAsync(kind, now: new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
-        await bot.SendAsync("checkin run Phoenix", Manager);
-        await bot.ActAsync("checkin.submit", await AnswersAsync(bot), Stakeholder);
+        await using var bot = await StartWithLynnesAnswerAsync(kind);
 
         var status = Assert.Single(await bot.SendAsync("status Phoenix", Stakeholder));
         var mine = Assert.Single(await bot.SendAsync("checkin", Stakeholder)).ShouldBeCard("checkin.thanks");
@@ -135,9 +133,7 @@ public sealed class ReadersByRoleTests
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task TheProgramManagerAndThePmo_SeeEverything_IncludingEveryAnswerInTheAuditTrail(StoreKind kind)
     {
-        await using var bot = await BotHarness.StartAsync(kind, now: new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
-        await bot.SendAsync("checkin run Phoenix", Manager);
-        await bot.ActAsync("checkin.submit", await AnswersAsync(bot), Stakeholder);
+        await using var bot = await StartWithLynnesAnswerAsync(kind);
 
         foreach (var reader in new[] { Manager, Pmo })
         {
@@ -193,6 +189,15 @@ public sealed class ReadersByRoleTests
         var id = program switch { "phoenix" => phoenix, "atlas" => atlas, _ => here };
 
         Assert.Equal(allowed, ReaderPolicy.CanRead(reader, id, what));
+    }
+
+    /// <summary>The bot with a check-in round opened by Alex and answered by Lynne.</summary>
+    private static async Task<BotHarness> StartWithLynnesAnswerAsync(StoreKind kind)
+    {
+        var bot = await BotHarness.StartAsync(kind, now: new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
+        await bot.SendAsync("checkin run Phoenix", Manager);
+        await bot.ActAsync("checkin.submit", await AnswersAsync(bot), Stakeholder);
+        return bot;
     }
 
     private static async Task<JsonObject> AnswersAsync(BotHarness bot)
