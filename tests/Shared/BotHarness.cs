@@ -88,6 +88,11 @@ public sealed class BotHarness : IAsyncDisposable
     public Task<IReadOnlyList<Reply>> ActAsync(string verb, JsonObject data, string asEmail = "alexw@example.com", ConversationRef? conversation = null) =>
         Services.GetRequiredService<ConversationEngine>().HandleAsync(Turn(asEmail, conversation) with { Action = new CardAction(verb, data) }, CancellationToken.None);
 
+    /// <summary>Presses a card button as the person with this e-mail whom the platform calls a member, a guest or external.</summary>
+    public Task<IReadOnlyList<Reply>> ActAsync(string verb, JsonObject data, string asEmail, Membership membership, ConversationRef? conversation = null) =>
+        Services.GetRequiredService<ConversationEngine>().HandleAsync(
+            Turn(asEmail, conversation) with { Action = new CardAction(verb, data), User = User(asEmail) with { Membership = membership } }, CancellationToken.None);
+
     public static ConversationRef DirectChat(string email, string workspace = "demo") =>
         new(ChannelNames.Local, workspace, $"dm-{email}", ConversationKind.Personal);
 

@@ -114,9 +114,11 @@ public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers) : IT
 /// <summary>
 /// <c>approval.refresh</c> (requestId): the card as the person looking at it should see it (Teams
 /// asks for this when an approval card with their id in <c>refresh.userIds</c> is displayed).
-/// Changes nothing, so it is not audited; another workspace's request is simply not found.
+/// Changes nothing, so it is not audited; another workspace's request is simply not found. The card
+/// is the approver's own item; anyone else sees it as a reader of the program's status (a guest:
+/// only where the program is linked, where the card is posted anyway).
 /// </summary>
-public sealed class ApprovalRefreshHandler(ProgramDirectory directory, ApprovalBook book) : ITurnHandler
+public sealed class ApprovalRefreshHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -127,14 +129,19 @@ public sealed class ApprovalRefreshHandler(ProgramDirectory directory, ApprovalB
             return [Reply.Text("I can't find that approval in this workspace. Type **approvals** to see yours.") with { Audience = ReplyAudience.Requester }];
         }
 
+        var me = (await readers.ReaderAsync(context, cancellationToken)).In(snapshot.Request.ProgramId);
+        if (snapshot.VotesFor(me).Count == 0
+            && await readers.RefusalAsync(context, snapshot.Program, Reading.Status, cancellationToken) is { } refusal)
+        {
+            return [refusal];
+        }
+
         if (snapshot.Request.Status != ApprovalStatus.Pending)
         {
             var decision = await book.DecisionOfAsync(snapshot, cancellationToken);
             return [ApprovalCardFactory.Decided(snapshot, decision) with { Audience = ReplyAudience.Requester }];
         }
 
-        var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken))
-            .FirstOrDefault(s => s.ProgramId == snapshot.Request.ProgramId);
         var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
         return [ApprovalCardFactory.Request(snapshot, me, refresh, book.Now) with { Audience = ReplyAudience.Requester }];
     }

@@ -3,6 +3,7 @@ using GovernanceBot.Conversation;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store.Entities;
 using GovernanceBot.Testing;
+using GovernanceBot.Tests.Features.Approvals;
 using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Tests.Features.Programs;
@@ -159,6 +160,19 @@ public sealed class ReadersByRoleTests
         var text = guest is CardReply card ? card.Data.ToJsonString() : guest.ShouldBeText();
         Assert.DoesNotContain("Diego", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Lower onboarding operating cost", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AGuest_RefreshingAnApprovalCard_SeesItOnlyAsOneOfItsApprovers()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        var id = await ApprovalTestSteps.RequestAsync(bot, "any");
+
+        var approver = Assert.Single(await bot.ActAsync("approval.refresh", new() { ["requestId"] = id.ToString() }, Sponsor, Membership.Guest));
+        var other = Assert.Single(await bot.ActAsync("approval.refresh", new() { ["requestId"] = id.ToString() }, Stakeholder, Membership.Guest));
+
+        approver.ShouldBeCard("approval.request");
+        Assert.True(other.ShouldBeText().Contains("You are a guest in this workspace", StringComparison.Ordinal), other.ShouldBeText());
     }
 
     public static TheoryData<string, Membership, string, Reading, bool> Matrix => new()
