@@ -107,7 +107,7 @@ public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers) : IT
             text.Append(CultureInfo.InvariantCulture, $"- {ApprovalText.Moment(line.At, zone)} — {icon} **{line.Title}**: {line.Outcome}{(line.Summary is { } s ? $". {s}" : "")}\n");
         }
 
-        return [Reply.Text(text.ToString())];
+        return [Reply.Text(text.ToString()) with { Audience = ReaderPolicy.AudienceFor(Reading.Decisions) }];
     }
 }
 

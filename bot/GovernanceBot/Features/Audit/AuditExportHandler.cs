@@ -93,7 +93,7 @@ public sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, Ti
             "audit.exported", $"program:{program.Key}", after: $"{range}, {rows} entries");
         await db.SaveChangesAsync(cancellationToken);
         return [Reply.Text($"**Audit trail of {program.Name}**, {range}: {Plural(entries.Count)} (times in UTC).{note}\n```\n{csv}```")
-            with { Audience = ReplyAudience.Requester }];
+            with { Audience = ReaderPolicy.AudienceFor(Reading.AuditTrail) }];
     }
 
     private static DateTimeOffset Local(TimeZoneInfo zone, DateOnly date)

@@ -54,7 +54,9 @@ public sealed class MyCheckInHandler(GovernanceDb db, ReaderPolicy readers, Chec
                 : rounds.Thanks(checkIn.Program!, checkIn, round, person, response));
         }
 
-        return replies.Count > 0 ? replies : [Reply.Text("You have no open check-in right now. I'll message you when the next one opens.")];
+        return replies.Count > 0
+            ? replies.Select(r => r with { Audience = ReaderPolicy.AudienceFor(Reading.OwnItems) }).ToList()
+            : [Reply.Text("You have no open check-in right now. I'll message you when the next one opens.")];
     }
 }
 
@@ -116,7 +118,7 @@ public sealed class CheckInStatusHandler(GovernanceDb db, ReaderPolicy readers) 
             }
         }
 
-        return [Reply.Text(text.ToString().TrimEnd())];
+        return [Reply.Text(text.ToString().TrimEnd()) with { Audience = ReaderPolicy.AudienceFor(Reading.CheckInProgress) }];
     }
 }
 

@@ -50,6 +50,13 @@ public sealed class ReaderPolicy(GovernanceDb db, ProgramDirectory directory, Go
 {
     private Reader? reader;
 
+    /// <summary>
+    /// Who sees the answer: status goes to the conversation (it is what status posts show anyway);
+    /// anything more private goes only to the reader, so a manager asking in a channel does not
+    /// show guests what the policy keeps from them.
+    /// </summary>
+    public static ReplyAudience AudienceFor(Reading what) => what == Reading.Status ? ReplyAudience.Conversation : ReplyAudience.Requester;
+
     public static bool CanRead(Reader reader, Guid? programId, Reading what)
     {
         if (reader.IsOutsider)

@@ -146,6 +146,13 @@ public sealed class ReadersByRoleTests
             Assert.True(progress.Contains("Answered: Lynne Robbins", StringComparison.Ordinal), progress);
             Assert.DoesNotContain("Only Phoenix's", decisions, StringComparison.Ordinal);
         }
+
+        // Asked in a channel, the answers still go to the manager alone: guests may be listening.
+        var channel = BotHarness.ChannelChat("phoenix-team");
+        foreach (var command in new[] { "audit export Phoenix", "checkin status Phoenix", "decisions Phoenix" })
+        {
+            Assert.Equal(ReplyAudience.Requester, Assert.Single(await bot.SendAsync(command, Manager, channel)).Audience);
+        }
     }
 
     [Fact]
