@@ -52,6 +52,13 @@ public sealed class SlackOptions
     /// </summary>
     public TimeSpan InlineBudget { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long what <c>users.info</c> said about a user (above all: member, guest or from another
+    /// organisation) is trusted before it is asked again. A member turned guest reads as a member at
+    /// most this long.
+    /// </summary>
+    public TimeSpan UserInfoMaxAge { get; set; } = TimeSpan.FromMinutes(15);
+
     public bool Enabled => !string.IsNullOrWhiteSpace(SigningSecret);
 
     public bool InstallEnabled => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);

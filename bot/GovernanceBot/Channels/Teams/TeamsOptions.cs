@@ -43,6 +43,12 @@ public sealed class TeamsOptions
     /// <summary>The bot's display name, shown on the welcome card.</summary>
     public string BotName { get; set; } = "GovernanceBot";
 
+    /// <summary>
+    /// How long what a member lookup said about a person (member, guest, another tenant) is trusted
+    /// before <see cref="TeamsMembership.KnownUserAsync"/> asks for another lookup.
+    /// </summary>
+    public TimeSpan MemberInfoMaxAge { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Signing keys are fetched again after this long, even if every kid is known.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(12);
 

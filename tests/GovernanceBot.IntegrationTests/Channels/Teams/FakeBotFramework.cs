@@ -55,6 +55,9 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     public ConcurrentDictionary<string, string> MemberEmails { get; } = new();
 
+    /// <summary>Member lookups: user id → <c>userRole</c> (<c>user</c>, <c>guest</c>) and, for another organisation, its <c>tenantId</c>.</summary>
+    public ConcurrentDictionary<string, (string UserRole, string? TenantId)> MemberRoles { get; } = new();
+
     /// <summary>
     /// When set, messages (POSTs to <c>…/activities</c>) beyond this rate get 429 with Retry-After,
     /// as the Bot Connector answers a bot that sends too fast (platforms.md A6).
@@ -217,8 +220,13 @@ public sealed class FakeBotFramework : IAsyncDisposable
         if (context.Request.Method == "GET" && rest.Contains("/members/", StringComparison.Ordinal))
         {
             var id = Uri.UnescapeDataString(rest[(rest.LastIndexOf('/') + 1)..]);
+            var role = MemberRoles.TryGetValue(id, out var r) ? r : ("user", null);
             return MemberEmails.TryGetValue(id, out var email)
-                ? Json(new JsonObject { ["id"] = id, ["name"] = email.Split('@')[0], ["email"] = email, ["userPrincipalName"] = email })
+                ? Json(new JsonObject
+                {
+                    ["id"] = id, ["name"] = email.Split('@')[0], ["email"] = email, ["userPrincipalName"] = email,
+                    ["userRole"] = role.UserRole, ["tenantId"] = role.TenantId,
+                })
                 : Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "MemberNotFoundInConversation", ["message"] = "no such member" } }, 404);
         }
 

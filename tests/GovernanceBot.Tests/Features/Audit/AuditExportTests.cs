@@ -7,20 +7,20 @@ namespace GovernanceBot.Tests.Features.Audit;
 public sealed class AuditExportTests
 {
     [Fact]
-    public async Task AuditExport_GivesTheProgramsTrailAsCsv_ToTheAskerOnly()
+    public async Task AuditExport_GivesTheProgramsTrailAsCsv_ToTheProgramManagerOnly()
     {
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
         await bot.SendAsync("kpi record \"On-time delivery\" 93.5", "adelev@example.com");
         await bot.SendAsync("kpi record \"On-time delivery\" 99", "lynner@example.com");
 
-        var reply = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-25 to 2026-11-25", "lynner@example.com"));
+        var reply = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-25 to 2026-11-25", "alexw@example.com"));
 
         Assert.Equal(ReplyAudience.Requester, reply.Audience);
         var text = reply.ShouldBeText();
         Assert.Contains("```\nat,actor,channel,action,subject,before,after\n", text, StringComparison.Ordinal);
         Assert.Contains("2026-11-25T12:00:00Z,adelev,local,kpi.recorded,kpi:phoenix.on-time-delivery,,93.5 % on 2026-11-25\n", text, StringComparison.Ordinal);
         Assert.Contains("lynner,local,kpi.record.refused", text, StringComparison.Ordinal);
-        var later = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-26", "lynner@example.com")).ShouldBeText();
+        var later = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-26", "alexw@example.com")).ShouldBeText();
         Assert.Contains("from 2026-11-26: 0 entries", later, StringComparison.Ordinal);
     }
 
