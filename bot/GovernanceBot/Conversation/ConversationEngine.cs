@@ -167,6 +167,12 @@ public sealed class ConversationEngine(
         // Stored lower-case: stakeholders are matched and DMs are addressed by e-mail, case-insensitively.
         user.Email = person.Email?.Trim().ToLowerInvariant() ?? user.Email;
         user.AadObjectId = person.AadObjectId ?? user.AadObjectId;
+        if (person.Membership != Membership.Unknown)
+        {
+            user.Membership = person.Membership;
+            user.MembershipCheckedAt = now;
+        }
+
         user.LastSeenAt = now;
         if (conversation.Kind == ConversationKind.Personal)
         {

@@ -6,6 +6,7 @@ using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
 using Microsoft.Extensions.Options;
 
 namespace GovernanceBot.Channels.Teams;
@@ -240,18 +241,25 @@ public sealed class TeamsActivityHandler(
     private async Task<ChatUserRef> UserAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
         var from = activity.From!;
-        var email = await membership.KnownEmailAsync(conversation.WorkspaceExternalId, from.Id!, from.AadObjectId, cancellationToken);
-        if (email is null && conversation.ServiceUrl is { } serviceUrl)
+        var (email, known, lookUp) = await membership.KnownUserAsync(conversation.WorkspaceExternalId, from.Id!, from.AadObjectId, cancellationToken);
+        if (lookUp && conversation.ServiceUrl is { } serviceUrl)
         {
+            // Asked again now and then: a member can become a guest, and the connector is what says so.
             var member = await connector.GetMemberAsync(serviceUrl, conversation.ConversationId, from.Id!, cancellationToken);
-            email = member.Value is { } m ? EmailOf(m) : null;
-            if (email is null)
+            if (member.Value is { } m)
+            {
+                email = EmailOf(m) ?? email;
+                var role = TeamsMembership.MembershipOf(m, conversation.WorkspaceExternalId);
+                // The connector knows them and does not say guest or another organisation: a member.
+                known = role == Membership.Unknown ? Membership.Member : role;
+            }
+            else if (email is null)
             {
                 Log.TeamsMemberLookupFailed(logger, (int?)member.Status, member.ErrorCode);
             }
         }
 
-        return new ChatUserRef(from.Id!, from.Name, email, from.AadObjectId);
+        return new ChatUserRef(from.Id!, from.Name, email, from.AadObjectId, known);
     }
 
     internal static string? EmailOf(ChannelAccount member) =>

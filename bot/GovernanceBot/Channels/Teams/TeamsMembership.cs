@@ -114,10 +114,6 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
         return (known?.Email, known?.Membership ?? Membership.Unknown, !fresh);
     }
 
-    /// <summary>The e-mail part of <see cref="KnownUserAsync"/>.</summary>
-    public async Task<string?> KnownEmailAsync(string tenantId, string userId, string? aadObjectId, CancellationToken cancellationToken) =>
-        (await KnownUserAsync(tenantId, userId, aadObjectId, cancellationToken)).Email;
-
     private static async Task UpsertConversationAsync(GovernanceDb db, Guid workspaceId, ConversationRef conversation, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(conversation with { ThreadId = null }, ConversationJson.Default.ConversationRef);
