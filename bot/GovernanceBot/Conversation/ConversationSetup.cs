@@ -17,7 +17,7 @@ public static class ConversationSetup
         services.AddSingleton<WorkspaceResolver>();
         services.AddSingleton<ConversationEngine>();
         services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section));
-        services.AddSingleton<InboxInstance>();
+        services.TryAddSingleton<InboxInstance>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<InboxRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxRunner>());

@@ -25,4 +25,10 @@ internal static partial class Log
 
     [LoggerMessage(657, LogLevel.Information, "Stopping: gave back {Count} inbound items not yet started, for the next instance")]
     public static partial void InboxReleased(ILogger logger, int count);
+
+    [LoggerMessage(658, LogLevel.Information, "{Count} bot instance(s) share the store: each sends at its share of every platform's global limit")]
+    public static partial void InstancesChanged(ILogger logger, int count);
+
+    [LoggerMessage(659, LogLevel.Warning, "Could not tell the store this instance is alive; the last instance count stands")]
+    public static partial void InstanceBeatFailed(ILogger logger, Exception exception);
 }

@@ -29,6 +29,9 @@ public sealed class OutboxOptions
 
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often an instance tells the store it is alive (<see cref="InstanceRegistry"/>); the global limits are shared among those heard from within three beats.</summary>
+    public TimeSpan InstanceHeartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The one-second window sends are counted in is stretched by this fraction, so that network
     /// jitter between here and the platform never pushes its exact window over the limit (each
@@ -36,7 +39,11 @@ public sealed class OutboxOptions
     /// </summary>
     public double SafetyMargin { get; set; } = 0.02;
 
-    /// <summary>Per platform: messages per second into one conversation, and for the whole app (per instance).</summary>
+    /// <summary>
+    /// Per platform: messages per second into one conversation (per instance: a conversation's turns
+    /// and rounds are sent by whichever instance took them), and for the whole bot (shared: each
+    /// instance paces at its share, <see cref="InstanceRegistry"/>).
+    /// </summary>
     public Dictionary<string, ChannelRateLimit> RateLimits { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
         // platforms.md A6: 7 per second per thread, 50 per second per app and tenant.
@@ -73,6 +80,7 @@ public sealed class OutboxDispatcher(
     IEnumerable<IChannelSender> senders,
     IOptions<OutboxOptions> options,
     IOptions<StoreOptions> store,
+    InstanceRegistry instances,
     TimeProvider time,
     BotMetrics metrics,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -670,8 +678,19 @@ public sealed class OutboxDispatcher(
         }
     }
 
-    private PacingRateLimiter GlobalLimiter(string channel) =>
-        globalLimiters.GetOrAdd(channel, c => Pacer(c, l => l.GlobalPerSecond));
+    /// <summary>This instance's share of the platform's global limit; paced anew when the number of instances changes.</summary>
+    private PacingRateLimiter GlobalLimiter(string channel)
+    {
+        if (Interlocked.Exchange(ref subscribed, 1) == 0)
+        {
+            // A limiter in use finishes its sends at the old pace; the next send takes a new one.
+            instances.Changed += globalLimiters.Clear;
+        }
+
+        return globalLimiters.GetOrAdd(channel, c => Pacer(c, l => Math.Max(1, l.GlobalPerSecond / instances.Live)));
+    }
+
+    private int subscribed;
 
     /// <summary>One pace per conversation, created on first use; those idle for a minute are dropped (a round touches thousands of DMs once).</summary>
     private PacingRateLimiter ConversationLimiter(string channel, string destination)

@@ -1,3 +1,6 @@
+using GovernanceBot.Conversation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
 namespace GovernanceBot.Scheduling;
 
 public static class SchedulingSetup
@@ -20,6 +23,9 @@ public static class SchedulingSetup
             .ValidateOnStart();
         services.AddSingleton<Retention>();
         services.AddSingleton<OutboxDispatcher>();
+        services.TryAddSingleton<InboxInstance>();
+        services.AddSingleton<InstanceRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstanceRegistry>());
         if (configuration.GetValue("Outbox:Dispatch", true))
         {
             services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());

@@ -267,3 +267,12 @@ internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<
         b.Property(k => k.FriendlyName).HasMaxLength(200);
     }
 }
+
+internal sealed class BotInstanceConfiguration : IEntityTypeConfiguration<BotInstance>
+{
+    public void Configure(EntityTypeBuilder<BotInstance> b)
+    {
+        b.HasKey(i => i.Id);
+        b.Property(i => i.Id).HasMaxLength(100);
+    }
+}

@@ -36,6 +36,7 @@ public abstract class GovernanceDb(DbContextOptions options) : DbContext(options
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<CardMessage> CardMessages => Set<CardMessage>();
     public DbSet<SlackForm> SlackForms => Set<SlackForm>();
+    public DbSet<BotInstance> BotInstances => Set<BotInstance>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The programs of one workspace: the starting point of every feature query.</summary>

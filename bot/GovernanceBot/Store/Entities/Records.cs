@@ -91,6 +91,16 @@ public sealed class SlackForm
     public DateTimeOffset ExpiresAt { get; set; }
 }
 
+/// <summary>
+/// A running bot instance, as it last said: how instances sharing one store learn how many they
+/// are, so each takes its share of a platform's rate limit (the limit is per bot, not per process).
+/// </summary>
+public sealed class BotInstance
+{
+    public required string Id { get; set; }
+    public DateTimeOffset SeenAt { get; set; }
+}
+
 /// <summary>A card the bot posted, so it can be updated in place for everyone.</summary>
 public sealed class CardMessage
 {

@@ -278,6 +278,20 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.ToTable("Benefits");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.BotInstance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("SeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BotInstances");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.CardMessage", b =>
                 {
                     b.Property<Guid>("Id")

@@ -270,6 +270,20 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.ToTable("Benefits");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.BotInstance", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("BotInstances");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.CardMessage", b =>
                 {
                     b.Property<Guid>("Id")
