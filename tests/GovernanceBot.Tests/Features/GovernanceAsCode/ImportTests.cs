@@ -197,6 +197,31 @@ public sealed class ImportTests
         Assert.False(await db.Programs.AnyAsync());
     }
 
+    /// <summary>The attack from issue 14: 200,000 nested lists, which used to overflow the stack.</summary>
+    internal static string NestedTooDeep => "version: 1\nprogram: " + new string('[', 200_000) + new string(']', 200_000) + "\n";
+
+    [Fact]
+    public void AFileNested200000LevelsDeep_GetsOneLocatedErrorInsteadOfAStackOverflow()
+    {
+        var (file, errors) = GovernanceFileReader.Read(NestedTooDeep, BotHarness.DefaultNow);
+
+        Assert.Null(file);
+        var error = Assert.Single(errors);
+        // The mapping at line 1 is level 1, so the 64th '[' (column 10 + 63) is level 65.
+        Assert.Equal("deep.yaml:2:73: the file nests mappings and lists more than 64 levels deep (hint: a governance file needs only a few levels; look for runaway '[' or '{' or indentation)",
+            error.Format("deep.yaml"));
+    }
+
+    [Fact]
+    public void NestingUpToTheLimit_IsReadNormally()
+    {
+        var yaml = "version: 1\nprogram: " + new string('[', YamlTree.MaxDepth - 1) + new string(']', YamlTree.MaxDepth - 1) + "\n";
+
+        var (_, errors) = GovernanceFileReader.Read(yaml, BotHarness.DefaultNow);
+
+        Assert.DoesNotContain(errors, e => e.Message.Contains("levels deep", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void PhoenixSample_MeetsTheDemoRequirements()
     {
