@@ -697,6 +697,10 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.PrimitiveCollection<List<string>>("SelfApprovalKinds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<string>("Stage")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");

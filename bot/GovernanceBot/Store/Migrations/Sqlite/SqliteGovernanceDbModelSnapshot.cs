@@ -689,6 +689,10 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("SelfApprovalKinds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Stage")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
