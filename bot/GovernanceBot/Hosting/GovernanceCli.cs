@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.CommandLine;
 using GovernanceBot.Cards;
 using GovernanceBot.Features.Ask;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 
@@ -26,6 +27,7 @@ public static class GovernanceCli
         root.Add(CardsCli.Command());
         root.Add(TeamsPackage.Command());
         root.Add(AskCli.Command(args));
+        root.Add(AuditCli.Command(args));
         return root;
     }
 

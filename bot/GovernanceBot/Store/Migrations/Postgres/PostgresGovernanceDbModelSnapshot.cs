@@ -202,8 +202,15 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid?>("ProgramId")
                         .HasColumnType("uuid");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -214,6 +221,9 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Seq")
+                        .IsUnique();
 
                     b.HasIndex("WorkspaceId", "ProgramId", "At");
 
