@@ -29,9 +29,10 @@ public sealed record UnknownAction(string Verb) : RouteMatch;
 /// </summary>
 public sealed record TooLong(int Length, int Limit) : RouteMatch
 {
+    /// <summary>The polite refusal, to the sender only: it says the limit and does not repeat the text.</summary>
     public TextReply Refusal => Reply.Text(
         $"Your message is {Length:N0} characters long; I take questions and commands of up to {Limit:N0} characters, so I have not read it. " +
-        "Please shorten it, or put the details in a document and ask about its key points.");
+        "Please shorten it, or put the details in a document and ask about its key points.") with { Audience = ReplyAudience.Requester };
 }
 
 /// <summary>

@@ -113,6 +113,7 @@ public sealed class RouterTests
         Assert.Contains("up to 2,000 characters", tooLong.Refusal.Body, StringComparison.Ordinal);
         Assert.Contains($"{question.Length:N0} characters long", tooLong.Refusal.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("xxxx", tooLong.Refusal.Body, StringComparison.Ordinal);
+        Assert.Equal(ReplyAudience.Requester, tooLong.Refusal.Audience);
     }
 
     [Fact]
