@@ -59,6 +59,8 @@ public static class GovernanceBotApp
 
         var app = builder.Build();
         app.UseExceptionHandler();
+        app.UseDevelopmentLoopbackGuard();
+        app.UseGovernanceForwardedHeaders();
         app.UseInboundMetrics();
         app.MapHealth();
         app.MapCards();
@@ -69,8 +71,22 @@ public static class GovernanceBotApp
 
     public static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
     {
-        await using var app = Build(args);
-        await app.RunAsync(cancellationToken);
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (StartupRefusedException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+
+        await using (app)
+        {
+            await app.RunAsync(cancellationToken);
+        }
+
         return 0;
     }
 }

@@ -3,7 +3,8 @@
 //   - Log Analytics + Application Insights,
 //   - Key Vault (RBAC) holding every secret the app needs,
 //   - Azure Database for PostgreSQL flexible server (Burstable B1ms, database `governance`),
-//   - Azure Container Apps running the bot container on port 3978,
+//   - Azure Container Apps running the bot container on port 3978 (its Data Protection key ring lives
+//     in PostgreSQL, encrypted with a Key Vault certificate; X-Forwarded-* believed from the ingress only),
 //   - an Azure Bot registration with the Microsoft Teams channel,
 //   - optionally Azure OpenAI with one chat model deployment.
 // Deploy: az deployment group create -g <rg> -f infra/azure/main.bicep -p @infra/azure/main.parameters.json -p postgresAdminPassword=...
@@ -117,6 +118,19 @@ param openAIDeploymentSku string = 'GlobalStandard'
 @minValue(1)
 param openAICapacity int = 10
 
+@description('Name of the Key Vault certificate that encrypts the Data Protection key ring (kept in PostgreSQL) at rest. Created self-signed (10 years, exportable) on first deployment if it does not exist.')
+@minLength(1)
+@maxLength(80)
+param dataProtectionCertificateName string = 'governancebot-dataprotection'
+
+@description('Networks (CIDR) whose X-Forwarded-For/-Proto/-Host headers the bot believes: where the Container Apps ingress connects from. The app is reachable only through the ingress; narrow this to the environment infrastructure subnet when it has one.')
+param ingressProxyNetworks string[] = [
+  '10.0.0.0/8'
+  '172.16.0.0/12'
+  '192.168.0.0/16'
+  '100.64.0.0/10'
+]
+
 @description('Enable Key Vault purge protection (recommended for production; cannot be turned off later).')
 param keyVaultPurgeProtection bool = true
 
@@ -132,6 +146,7 @@ param tags { *: string } = {
 var name = toLower(baseName)
 var suffix = uniqueString(resourceGroup().id, name)
 var identityName = 'id-${name}'
+var deploymentIdentityName = 'id-${name}-deploy'
 var logAnalyticsName = 'log-${name}'
 var appInsightsName = 'appi-${name}'
 var keyVaultName = 'kv-${take(replace(name, '-', ''), 10)}-${take(suffix, 8)}'
@@ -142,8 +157,9 @@ var botName = 'bot-${name}-${suffix}'
 var openAIAccountName = 'oai-${name}-${suffix}'
 var openAIDeploymentName = 'governance-chat'
 
-// Built-in roles: Key Vault Secrets User, AcrPull.
+// Built-in roles: Key Vault Secrets User, Key Vault Certificates Officer, AcrPull.
 var keyVaultSecretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+var keyVaultCertificatesOfficerRoleId = 'a4417e6f-fecd-4de8-b567-7b0420556985'
 var acrPullRoleId = '7f951dda-4ed3-4680-a7ca-43fe172d538d'
 var useRegistry = !empty(containerRegistryName)
 
@@ -206,6 +222,63 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
   }
+}
+
+// The Data Protection certificate. ARM cannot create Key Vault certificates, so a deployment script
+// does, with an identity of its own: the app's identity only reads (a certificate's secret is its PFX).
+resource deploymentIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
+  name: deploymentIdentityName
+  location: location
+  tags: tags
+}
+
+resource certificatesOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, deploymentIdentity.id, keyVaultCertificatesOfficerRoleId)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultCertificatesOfficerRoleId)
+    principalId: deploymentIdentity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource dataProtectionCertificate 'Microsoft.Resources/deploymentScripts@2023-08-01' = {
+  name: 'create-${dataProtectionCertificateName}'
+  location: location
+  tags: tags
+  kind: 'AzureCLI'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${deploymentIdentity.id}': {}
+    }
+  }
+  properties: {
+    azCliVersion: '2.67.0'
+    retentionInterval: 'PT1H'
+    cleanupPreference: 'OnSuccess'
+    timeout: 'PT15M'
+    environmentVariables: [
+      {
+        name: 'VAULT'
+        value: keyVault.name
+      }
+      {
+        name: 'CERTIFICATE'
+        value: dataProtectionCertificateName
+      }
+    ]
+    // An existing certificate is kept: a new one would leave the stored key ring unreadable.
+    scriptContent: '''
+set -e
+if ! az keyvault certificate show --vault-name "$VAULT" --name "$CERTIFICATE" >/dev/null 2>&1; then
+  az keyvault certificate create --vault-name "$VAULT" --name "$CERTIFICATE" --policy '{"issuerParameters":{"name":"Self"},"keyProperties":{"exportable":true,"keyType":"RSA","keySize":3072,"reuseKey":false},"secretProperties":{"contentType":"application/x-pkcs12"},"x509CertificateProperties":{"subject":"CN=GovernanceBot Data Protection","validityInMonths":120,"keyUsage":["keyEncipherment","dataEncipherment"]},"lifetimeActions":[{"trigger":{"daysBeforeExpiry":90},"action":{"actionType":"EmailContacts"}}]}'
+fi
+'''
+  }
+  dependsOn: [
+    certificatesOfficer
+  ]
 }
 
 resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' existing = if (useRegistry) {
@@ -329,6 +402,14 @@ var keyVaultSecretRefs = concat(
     keyVaultUrl: '${keyVault.properties.vaultUri}secrets/${s.name}'
     identity: identity.id
   }),
+  [
+    {
+      // The certificate's secret: its PFX, base64, which DataProtection:Certificate takes as is.
+      name: 'dataprotection-certificate'
+      keyVaultUrl: '${keyVault.properties.vaultUri}secrets/${dataProtectionCertificateName}'
+      identity: identity.id
+    }
+  ],
   deployOpenAI
     ? [
         {
@@ -377,7 +458,16 @@ var appEnv = concat(
       name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
       secretRef: 'appinsights-connection-string'
     }
+    {
+      // The key ring itself is in PostgreSQL (shared by replicas and revisions); this encrypts it.
+      name: 'DataProtection__Certificate'
+      secretRef: 'dataprotection-certificate'
+    }
   ],
+  map(range(0, length(ingressProxyNetworks)), i => {
+    name: 'ForwardedHeaders__KnownNetworks__${i}'
+    value: ingressProxyNetworks[i]
+  }),
   map(parameterSecrets, s => {
     name: s.env
     secretRef: s.name
@@ -496,6 +586,7 @@ resource containerApp 'Microsoft.App/containerApps@2025-07-01' = {
     secretsUser
     parameterSecretResources
     registryPull
+    dataProtectionCertificate
   ]
 }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
+using GovernanceBot.Store.Entities;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -71,13 +72,46 @@ public sealed class BotHarness : IAsyncDisposable
         return new BotHarness(app, store, clock, ownsStore: sharedStore is null);
     }
 
+    /// <summary>
+    /// Waits until every inbound item this instance took has run and the outbox has sent what they
+    /// queued (the outbox is drained here, since tests do not run it in the background).
+    /// </summary>
+    public async Task IdleAsync(TimeSpan? timeout = null)
+    {
+        var runner = Services.GetRequiredService<GovernanceBot.Conversation.InboxRunner>();
+        var outbox = Services.GetRequiredService<GovernanceBot.Scheduling.OutboxDispatcher>();
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            await runner.WhenIdleAsync().WaitAsync(limit.Token);
+            var sent = await outbox.DrainAllAsync(limit.Token);
+            if (sent == 0 && runner.WhenIdleAsync().IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
     /// <summary>Sends text as the person with this e-mail, in a 1:1 chat (or the given conversation).</summary>
     public Task<IReadOnlyList<Reply>> SendAsync(string text, string asEmail = "alexw@example.com", ConversationRef? conversation = null) =>
         Services.GetRequiredService<ConversationEngine>().HandleAsync(Turn(asEmail, conversation) with { Text = text }, CancellationToken.None);
 
+    /// <summary>
+    /// Sends text as the person with this e-mail whom the platform calls a member, a guest or
+    /// external (<see cref="ChatUserRef.Membership"/>), in a 1:1 chat (or the given conversation).
+    /// </summary>
+    public Task<IReadOnlyList<Reply>> SendAsync(string text, string asEmail, Membership membership, ConversationRef? conversation = null) =>
+        Services.GetRequiredService<ConversationEngine>().HandleAsync(
+            Turn(asEmail, conversation) with { Text = text, User = User(asEmail) with { Membership = membership } }, CancellationToken.None);
+
     /// <summary>Presses a card button (verb + data) as the person with this e-mail.</summary>
     public Task<IReadOnlyList<Reply>> ActAsync(string verb, JsonObject data, string asEmail = "alexw@example.com", ConversationRef? conversation = null) =>
         Services.GetRequiredService<ConversationEngine>().HandleAsync(Turn(asEmail, conversation) with { Action = new CardAction(verb, data) }, CancellationToken.None);
+
+    /// <summary>Presses a card button as the person with this e-mail whom the platform calls a member, a guest or external.</summary>
+    public Task<IReadOnlyList<Reply>> ActAsync(string verb, JsonObject data, string asEmail, Membership membership, ConversationRef? conversation = null) =>
+        Services.GetRequiredService<ConversationEngine>().HandleAsync(
+            Turn(asEmail, conversation) with { Action = new CardAction(verb, data), User = User(asEmail) with { Membership = membership } }, CancellationToken.None);
 
     public static ConversationRef DirectChat(string email, string workspace = "demo") =>
         new(ChannelNames.Local, workspace, $"dm-{email}", ConversationKind.Personal);
@@ -88,10 +122,12 @@ public sealed class BotHarness : IAsyncDisposable
     private Turn Turn(string email, ConversationRef? conversation) => new()
     {
         Conversation = conversation ?? DirectChat(email),
-        User = new ChatUserRef($"user-{email}", email.Split('@')[0], email),
+        User = User(email),
         ReceivedAt = Clock.GetUtcNow(),
         EventId = Guid.NewGuid().ToString("N"),
     };
+
+    public static ChatUserRef User(string email) => new($"user-{email}", email.Split('@')[0], email);
 
     public async ValueTask DisposeAsync()
     {

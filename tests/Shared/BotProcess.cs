@@ -47,12 +47,13 @@ public sealed class BotProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="dll"/> (default: the GovernanceBot.dll built beside the tests) in
-    /// <paramref name="workingDirectory"/> with these settings (configuration keys, <c>:</c> or <c>__</c>).
+    /// <paramref name="workingDirectory"/> with these settings (configuration keys, <c>:</c> or <c>__</c>),
+    /// listening on 127.0.0.1 unless <paramref name="host"/> names another address.
     /// </summary>
-    public static BotProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> settings, string? dll = null)
+    public static BotProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> settings, string? dll = null, string host = "127.0.0.1")
     {
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", $"\"{dll ?? Path.Combine(AppContext.BaseDirectory, "GovernanceBot.dll")}\" --urls http://127.0.0.1:{port}")
+        var start = new ProcessStartInfo("dotnet", $"\"{dll ?? Path.Combine(AppContext.BaseDirectory, "GovernanceBot.dll")}\" --urls http://{host}:{port}")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -78,8 +79,9 @@ public sealed class BotProcess : IAsyncDisposable
             {
                 status = (await http.GetAsync(new Uri($"http://127.0.0.1:{Port}/readyz"))).StatusCode;
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
+                // Not listening yet, or too busy starting to answer within the attempt's timeout (a loaded machine).
                 status = null;
             }
 
@@ -90,6 +92,14 @@ public sealed class BotProcess : IAsyncDisposable
         }
 
         Assert.True(status == HttpStatusCode.OK, $"/readyz answered {status?.ToString() ?? "nothing"}; the bot printed:\n{Printed}");
+    }
+
+    /// <summary>Waits for the process to end on its own; its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var stopped = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(stopped.Token);
+        return process.ExitCode;
     }
 
     /// <summary>SIGTERM, as a container runtime or systemd sends it; waits for the exit.</summary>

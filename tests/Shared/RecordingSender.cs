@@ -45,6 +45,12 @@ public sealed class RecordingSender : IChannelSender
 
     private int begun;
 
+    /// <summary>A turn's reply: recorded as a send into the turn's conversation (or an update of the card acted on).</summary>
+    public Task<SendResult> ReplyAsync(ReplyRoute route, Reply reply, CancellationToken cancellationToken) =>
+        reply.ReplacesSourceCard && route.SourceMessageId is { } source
+            ? UpdateAsync(route.Conversation, source, reply, cancellationToken)
+            : SendAsync(route.Conversation, reply, cancellationToken);
+
     public async Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref begun);

@@ -22,7 +22,28 @@ public sealed class ConversationEngine(
 {
     public Router Router => router;
 
+    /// <summary>Runs the turn; a handler that throws gets the friendly "something went wrong" reply (the CLI, tests).</summary>
     public async Task<IReadOnlyList<Reply>> HandleAsync(Turn turn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await RunAsync(turn, null, cancellationToken)).Replies;
+        }
+        catch (TurnFailedException failed)
+        {
+            return [failed.Reply];
+        }
+    }
+
+    /// <summary>
+    /// Runs the turn: resolve the workspace, remember the user, route, run the one handler in its own
+    /// DI scope. A handler that throws is logged with a reference and surfaces as
+    /// <see cref="TurnFailedException"/>, so the inbox can retry it before telling the person.
+    /// </summary>
+    /// <param name="turn">The turn.</param>
+    /// <param name="beforeQuestion">Called before a question is answered (it may wait on a model): where a channel shows "typing…".</param>
+    /// <param name="cancellationToken">Cancels the turn.</param>
+    public async Task<TurnOutcome> RunAsync(Turn turn, Func<CancellationToken, Task>? beforeQuestion, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GovernanceDb>();
@@ -34,7 +55,12 @@ public sealed class ConversationEngine(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return match switch
+            if (beforeQuestion is not null && IsQuestion(match))
+            {
+                await beforeQuestion(cancellationToken);
+            }
+
+            IReadOnlyList<Reply> replies = match switch
             {
                 CommandMatch m => await RunAsync(scope.ServiceProvider, m.Route.Handler, turn, workspace, m.Route.Words, m.Arguments, cancellationToken),
                 ActionMatch m => await RunAsync(scope.ServiceProvider, m.Route.Handler, turn, workspace, m.Route.Verb, string.Empty, cancellationToken),
@@ -44,20 +70,25 @@ public sealed class ConversationEngine(
                 UnknownAction m => [Reply.Text($"That button ({m.Verb}) belongs to a card I can no longer act on. Type **help** to see what I can do.")],
                 _ => [NotUnderstood(turn.Text)],
             };
+            return new TurnOutcome(workspace.Id, replies);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var reference = $"{time.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
             Log.HandlerFailed(logger, ex, match.GetType().Name, reference);
-            return [ErrorReply("Something went wrong on my side",
+            throw new TurnFailedException(workspace.Id, reference, ErrorReply("Something went wrong on my side",
                 "I could not finish that. Nothing was half-saved: try again in a moment.",
-                ["Type **help** to see what I can do."], reference)];
+                ["Type **help** to see what I can do."], reference), ex);
         }
         finally
         {
             metrics.TurnHandled(RouteName(match), Stopwatch.GetElapsedTime(started));
         }
     }
+
+    /// <summary>Questions may wait on a model; everything else answers at once.</summary>
+    private static bool IsQuestion(RouteMatch match) =>
+        match is FallbackMatch { Handler: not null, Text.Length: > 0 } or CommandMatch { Route.Words: "ask" };
 
     private static string RouteName(RouteMatch match) => match switch
     {
@@ -136,6 +167,12 @@ public sealed class ConversationEngine(
         // Stored lower-case: stakeholders are matched and DMs are addressed by e-mail, case-insensitively.
         user.Email = person.Email?.Trim().ToLowerInvariant() ?? user.Email;
         user.AadObjectId = person.AadObjectId ?? user.AadObjectId;
+        if (person.Membership != Membership.Unknown)
+        {
+            user.Membership = person.Membership;
+            user.MembershipCheckedAt = now;
+        }
+
         user.LastSeenAt = now;
         if (conversation.Kind == ConversationKind.Personal)
         {
@@ -147,4 +184,18 @@ public sealed class ConversationEngine(
 
         return user;
     }
+}
+
+/// <summary>What a turn came to: the workspace it ran in and the replies to send.</summary>
+public sealed record TurnOutcome(Guid WorkspaceId, IReadOnlyList<Reply> Replies);
+
+/// <summary>A handler threw; <see cref="Reply"/> is what to tell the person once retries are over.</summary>
+public sealed class TurnFailedException(Guid workspaceId, string reference, Reply reply, Exception inner)
+    : Exception($"The turn failed (reference {reference}): {inner.GetType().Name}: {inner.Message}", inner)
+{
+    public Guid WorkspaceId { get; } = workspaceId;
+
+    public string Reference { get; } = reference;
+
+    public Reply Reply { get; } = reply;
 }

@@ -16,7 +16,11 @@ public static class ConversationSetup
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section));
         services.AddSingleton<WorkspaceResolver>();
         services.AddSingleton<ConversationEngine>();
-        services.AddSingleton<InboundLog>();
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section));
+        services.AddSingleton<InboxInstance>();
+        services.AddSingleton<Inbox>();
+        services.AddSingleton<InboxRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<InboxRunner>());
         services.AddGovernanceJob<HousekeepingJob>();
         services.AddSingleton<WelcomeComposer>();
         services.TryAddSingleton(TimeProvider.System);

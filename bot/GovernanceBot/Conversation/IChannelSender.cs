@@ -78,6 +78,13 @@ public interface IChannelSender
     /// <summary>Posts a new message into a conversation (in <see cref="ConversationRef.ThreadId"/> if set).</summary>
     Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Answers a turn along its route: <see cref="ReplyAudience.Requester"/> privately (Slack
+    /// ephemeral, a Teams 1:1 when the turn was in a group), <see cref="Reply.ReplacesSourceCard"/> as
+    /// an update of the card acted on, anything else into the turn's conversation and thread.
+    /// </summary>
+    Task<SendResult> ReplyAsync(ReplyRoute route, Reply reply, CancellationToken cancellationToken);
+
     /// <summary>Replaces an earlier message of the bot's, for everyone who sees it.</summary>
     Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken);
 

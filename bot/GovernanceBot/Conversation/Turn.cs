@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Conversation;
 
@@ -34,7 +35,17 @@ public sealed record ConversationRef(
     string? ThreadId = null);
 
 /// <summary>A person as the platform names them. E-mail is present once the platform has told us.</summary>
-public sealed record ChatUserRef(string Id, string? Name = null, string? Email = null, string? AadObjectId = null);
+/// <param name="Membership">
+/// Member, guest or external, when the platform said so on this turn; <see cref="Membership.Unknown"/>
+/// leaves the decision to what the store last learned (<c>ChatUser.Membership</c>).
+/// </param>
+public sealed record ChatUserRef(string Id, string? Name = null, string? Email = null, string? AadObjectId = null, Membership Membership = Membership.Unknown);
+
+public static class MembershipExtensions
+{
+    /// <summary>Guests and people from another organisation see only what is posted where they are.</summary>
+    public static bool IsOutsider(this Membership membership) => membership is Membership.Guest or Membership.External;
+}
 
 /// <summary>A press of a card button or a card form submission.</summary>
 /// <param name="Verb">The action's verb, e.g. <c>approval.vote</c>.</param>

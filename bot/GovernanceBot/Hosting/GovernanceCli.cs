@@ -28,6 +28,7 @@ public static class GovernanceCli
         root.Add(TeamsPackage.Command());
         root.Add(AskCli.Command(args));
         root.Add(AuditCli.Command(args));
+        root.Add(InboxCli.Command(args));
         return root;
     }
 

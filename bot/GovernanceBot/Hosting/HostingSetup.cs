@@ -12,6 +12,12 @@ public static class HostingSetup
 
     public static WebApplicationBuilder AddGovernanceHosting(this WebApplicationBuilder builder)
     {
+        var mode = BotMode.From(builder.Configuration);
+        if (mode.IsDevelopment)
+        {
+            DevelopmentLoopback.EnsureListensOnLoopback(builder.Configuration);
+        }
+
         var configured = builder.Configuration["urls"] ?? builder.Configuration["ASPNETCORE_URLS"]
             ?? builder.Configuration["HTTP_PORTS"] ?? builder.Configuration["HTTPS_PORTS"];
         if (string.IsNullOrWhiteSpace(configured))
@@ -27,7 +33,6 @@ public static class HostingSetup
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         builder.Services.AddProblemDetails();
 
-        var mode = BotMode.From(builder.Configuration);
         builder.Services.AddSingleton(mode);
         if (mode.IsDevelopment && string.IsNullOrEmpty(builder.Configuration[$"{ConversationOptions.Section}:BindUnknownWorkspacesTo"]))
         {

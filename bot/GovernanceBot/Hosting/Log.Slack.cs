@@ -47,4 +47,7 @@ internal static partial class Log
 
     [LoggerMessage(214, LogLevel.Warning, "Slack is disabled: Slack:SigningSecret is not configured; /slack/* answers 503")]
     public static partial void SlackDisabled(ILogger logger);
+
+    [LoggerMessage(240, LogLevel.Information, "Slack user {UserId} in team {TeamId} is now {Membership} (was {Before})")]
+    public static partial void SlackMembershipChanged(ILogger logger, string userId, string teamId, string membership, string before);
 }

@@ -12,6 +12,12 @@ internal static partial class Log
     [LoggerMessage(102, LogLevel.Warning, "Fetching the Bot Framework signing keys failed; keeping the ones cached")]
     public static partial void TeamsKeysFetchFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(140, LogLevel.Error, "No Bot Framework signing keys yet ({Failures} failed fetches in a row); Teams requests are refused until they arrive. Trying again in {RetryIn}")]
+    public static partial void TeamsKeysUnavailable(ILogger logger, int failures, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(141, LogLevel.Warning, "Development mode: Teams connector {Method} to {Host} not made; only loopback serviceUrls are called")]
+    public static partial void TeamsConnectorNotLoopback(ILogger logger, string method, string host);
+
     [LoggerMessage(103, LogLevel.Warning, "The Teams token endpoint answered {Status}")]
     public static partial void TeamsTokenFailed(ILogger logger, int status);
 

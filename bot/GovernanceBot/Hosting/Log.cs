@@ -39,6 +39,9 @@ internal static partial class Log
     [LoggerMessage(23, LogLevel.Debug, "Recurring job {JobId} ran")]
     public static partial void JobRan(ILogger logger, string jobId);
 
-    [LoggerMessage(25, LogLevel.Information, "Housekeeping: forgot {Events} old inbound events and {Forms} expired Slack forms")]
-    public static partial void HousekeepingDone(ILogger logger, int events, int forms);
+    [LoggerMessage(60, LogLevel.Warning, "Development mode refused a request to {Path} (403): {Reason}")]
+    public static partial void DevelopmentRequestRefused(ILogger logger, string path, string reason);
+
+    [LoggerMessage(25, LogLevel.Information, "Housekeeping: forgot {Events} old inbound events, {Forms} expired Slack forms, {Outbox} old outbox messages and {Cards} old card records")]
+    public static partial void HousekeepingDone(ILogger logger, int events, int forms, int outbox, int cards);
 }

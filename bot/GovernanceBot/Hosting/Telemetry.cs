@@ -16,6 +16,7 @@ public sealed class BotMetrics : IDisposable
     private readonly Counter<long> inbound;
     private readonly Counter<long> sendFailures;
     private readonly Counter<long> inDoubt;
+    private readonly Counter<long> inboxFailures;
     private readonly Histogram<double> turnDuration;
     private readonly Histogram<double> qaLatency;
     private long outboxDepth;
@@ -25,6 +26,7 @@ public sealed class BotMetrics : IDisposable
     {
         inbound = meter.CreateCounter<long>("governancebot.inbound.requests", description: "Requests received from chat platforms, by channel.");
         sendFailures = meter.CreateCounter<long>("governancebot.send.failures", description: "Outbound sends that failed, by kind and reason.");
+        inboxFailures = meter.CreateCounter<long>("governancebot.inbox.failed", description: "Inbound items recorded as failed after their retries (see `inbox failed`), by channel and kind.");
         inDoubt = meter.CreateCounter<long>("governancebot.outbox.in_doubt", description: "Sends found in flight after their instance stopped, by how they were settled.");
         turnDuration = meter.CreateHistogram<double>("governancebot.turn.duration", "ms", "Time to handle one turn, by route.");
         qaLatency = meter.CreateHistogram<double>("governancebot.qa.latency", "ms", "Time to answer a question.");
@@ -36,6 +38,9 @@ public sealed class BotMetrics : IDisposable
 
     public void SendFailed(string kind, string? reason) =>
         sendFailures.Add(1, new("kind", kind), new("reason", Category(reason)));
+
+    public void InboxFailed(string channel, string kind) =>
+        inboxFailures.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("kind", kind));
 
     public void InDoubtSettled(string outcome) => inDoubt.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

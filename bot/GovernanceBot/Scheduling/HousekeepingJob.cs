@@ -6,25 +6,25 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Scheduling;
 
 /// <summary>
-/// Hourly: forgets inbound events older than <see cref="InboundRetention"/> (platforms redeliver for
-/// minutes, Slack for at most an hour) and Slack forms and modals that have expired, so neither
-/// table grows without end. Deleting what is past its time is safe on any number of instances.
+/// Hourly: forgets inbound items past their retention (done ones after every platform has stopped
+/// redelivering, failed ones after an operator has had time to look: <see cref="InboxOptions"/>) and
+/// Slack forms and modals that have expired; and, through <see cref="Retention"/>, old outbox messages
+/// and card records that no open approval or round needs. Deleting what is past its time is safe on
+/// any number of instances.
 /// </summary>
-public sealed class HousekeepingJob(InboundLog inbound, IGovernanceDbFactory factory, TimeProvider time, ILogger<HousekeepingJob> logger) : IGovernanceJob
+public sealed class HousekeepingJob(Inbox inbox, Retention retention, IGovernanceDbFactory factory, TimeProvider time, ILogger<HousekeepingJob> logger) : IGovernanceJob
 {
-    /// <summary>How long an inbound event is remembered for dedupe.</summary>
-    public static readonly TimeSpan InboundRetention = TimeSpan.FromDays(7);
-
     public static string JobId => "housekeeping";
 
     public static string Cron => "17 * * * *";
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var events = await inbound.PruneAsync(InboundRetention, cancellationToken);
+        var events = await inbox.PruneAsync(cancellationToken);
         var now = time.GetUtcNow();
         await using var db = factory.Create();
         var forms = await db.SlackForms.Where(f => f.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
-        Log.HousekeepingDone(logger, events, forms);
+        var (outbox, cards) = await retention.PruneAsync(cancellationToken);
+        Log.HousekeepingDone(logger, events, forms, outbox, cards);
     }
 }

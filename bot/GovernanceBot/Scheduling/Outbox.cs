@@ -17,6 +17,8 @@ public enum OutboundKind
     Person,
     /// <summary>Replace every card posted under a subject, for everyone who sees it.</summary>
     UpdateCards,
+    /// <summary>Answer a turn, back where it came from (<see cref="ReplyRoute"/>): in its thread, privately to the speaker, or over the card acted on.</summary>
+    Reply,
 }
 
 /// <summary>The serialised payload of an outbox row. Its shape is stored: add fields, never rename.</summary>
@@ -26,7 +28,10 @@ public sealed record OutboundPayload(
     ConversationRef? Conversation = null,
     string? Email = null,
     string? Name = null,
-    string? Subject = null);
+    string? Subject = null,
+    ReplyRoute? Route = null,
+    bool ReplacesSourceCard = false,
+    ReplyAudience Audience = ReplyAudience.Conversation);
 
 /// <summary>A reply as stored in the outbox: text, or a card template with its data.</summary>
 public sealed record OutboundContent(string? Text, string? Template, JsonObject? Data, string? Summary)
@@ -81,6 +86,16 @@ public sealed class Outbox(TimeProvider time)
 
         return bindings.Count > 0;
     }
+
+    /// <summary>
+    /// A turn's reply, sent back along its route. Keyed by the inbox item and the reply's position,
+    /// so a turn run again after a crash queues nothing new.
+    /// </summary>
+    public Task<bool> ReplyAsync(GovernanceDb db, Guid workspaceId, ReplyRoute route, Reply reply, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        AddAsync(db, workspaceId, route.Conversation.Channel, $"{route.Conversation.Channel}:{route.Conversation.ConversationId}",
+            new OutboundPayload(OutboundKind.Reply, OutboundContent.From(reply), Conversation: route.Conversation, Subject: reply.Subject,
+                Route: route, ReplacesSourceCard: reply.ReplacesSourceCard, Audience: reply.Audience),
+            idempotencyKey, reply.Subject, null, cancellationToken);
 
     /// <summary>Replaces every card posted under <paramref name="subject"/> (in channels and DMs) with a new version.</summary>
     public Task<bool> UpdateCardsAsync(GovernanceDb db, Guid workspaceId, string subject, Reply reply, string idempotencyKey, CancellationToken cancellationToken = default) =>

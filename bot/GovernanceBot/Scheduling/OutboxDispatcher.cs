@@ -323,6 +323,8 @@ public sealed class OutboxDispatcher(
                     OutboundKind.Conversation when payload.Conversation is { } conversation => await SendToConversationAsync(db, attempt, conversation, payload, cancellationToken),
                     OutboundKind.Conversation => SendResult.Permanent("unreadable payload: no conversation to post into"),
                     OutboundKind.Person => await SendToPersonAsync(db, attempt, payload, cancellationToken),
+                    OutboundKind.Reply when payload.Route is { } route => await SendReplyAsync(db, attempt, route, payload, cancellationToken),
+                    OutboundKind.Reply => SendResult.Permanent("unreadable payload: no route to reply along"),
                     _ => await UpdateCardsAsync(db, attempt, payload, cancellationToken),
                 };
             }
@@ -385,7 +387,18 @@ public sealed class OutboxDispatcher(
         public bool Sending { get; set; }
     }
 
-    private async Task<SendResult> SendToConversationAsync(GovernanceDb db, Attempt attempt, ConversationRef conversation, OutboundPayload payload, CancellationToken cancellationToken)
+    private Task<SendResult> SendToConversationAsync(GovernanceDb db, Attempt attempt, ConversationRef conversation, OutboundPayload payload, CancellationToken cancellationToken) =>
+        SendIntoAsync(db, attempt, conversation, payload, (sender, ct) => sender.SendAsync(conversation, payload.Content.ToReply(), ct), cancellationToken);
+
+    private Task<SendResult> SendReplyAsync(GovernanceDb db, Attempt attempt, ReplyRoute route, OutboundPayload payload, CancellationToken cancellationToken)
+    {
+        var reply = payload.Content.ToReply() with { Audience = payload.Audience, ReplacesSourceCard = payload.ReplacesSourceCard, Subject = payload.Subject };
+        return SendIntoAsync(db, attempt, route.Conversation, payload, (sender, ct) => sender.ReplyAsync(route, reply, ct), cancellationToken);
+    }
+
+    /// <summary>A send into one conversation: settled first if an earlier attempt died mid-send, paced, and recorded under its subject.</summary>
+    private async Task<SendResult> SendIntoAsync(GovernanceDb db, Attempt attempt, ConversationRef conversation, OutboundPayload payload,
+        Func<IChannelSender, CancellationToken, Task<SendResult>> send, CancellationToken cancellationToken)
     {
         var row = attempt.Row;
         if (!byChannel.TryGetValue(conversation.Channel, out var sender))
@@ -396,11 +409,10 @@ public sealed class OutboxDispatcher(
         var result = attempt.InDoubtSince is { } since ? await SettleInDoubtAsync(attempt, sender, conversation, since, cancellationToken) : null;
         if (result is null)
         {
-            result = await PacedAsync(attempt, conversation.Channel, conversation.ConversationId,
-                ct => sender.SendAsync(conversation, payload.Content.ToReply(), ct), cancellationToken);
+            result = await PacedAsync(attempt, conversation.Channel, conversation.ConversationId, ct => send(sender, ct), cancellationToken);
         }
 
-        if (result.Succeeded && payload.Subject is { } subject && result.MessageId is { } messageId)
+        if (result.Succeeded && payload.Subject is { } subject && !payload.ReplacesSourceCard && result.MessageId is { } messageId)
         {
             db.CardMessages.Add(new CardMessage
             {

@@ -15,6 +15,10 @@ public static class SchedulingSetup
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
         services.AddSingleton<Outbox>();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => o.Outbox >= TimeSpan.FromDays(1) && o.CardMessages >= TimeSpan.FromDays(1), "Retention:Outbox and Retention:CardMessages must be at least a day.")
+            .ValidateOnStart();
+        services.AddSingleton<Retention>();
         services.AddSingleton<OutboxDispatcher>();
         if (configuration.GetValue("Outbox:Dispatch", true))
         {

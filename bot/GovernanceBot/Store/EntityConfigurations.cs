@@ -229,7 +229,14 @@ internal sealed class InboundEventConfiguration : IEntityTypeConfiguration<Inbou
     {
         b.HasIndex(e => new { e.Channel, e.DedupeKey }).IsUnique();
         b.HasIndex(e => e.ReceivedAt);
+        // The claim: what is due and not leased, oldest first.
+        b.HasIndex(e => new { e.Status, e.NextAttemptAt });
         b.Property(e => e.DedupeKey).HasMaxLength(400);
+        b.Property(e => e.Kind).HasMaxLength(40);
+        b.Property(e => e.ConversationKey).HasMaxLength(400);
+        b.Property(e => e.LeaseOwner).HasMaxLength(100);
+        b.Property(e => e.PayloadJson).HasMaxLength(1_100_000);
+        b.Property(e => e.ResponseJson).HasMaxLength(200_000);
     }
 }
 
@@ -251,5 +258,15 @@ internal sealed class CardMessageConfiguration : IEntityTypeConfiguration<CardMe
     {
         b.HasIndex(c => new { c.WorkspaceId, c.Subject });
         b.HasIndex(c => new { c.Channel, c.MessageId }).IsUnique();
+    }
+}
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> b)
+    {
+        // A key encrypted to a certificate carries the certificate and the ciphertext: several KB.
+        b.Property(k => k.Xml).HasMaxLength(64_000);
+        b.Property(k => k.FriendlyName).HasMaxLength(200);
     }
 }

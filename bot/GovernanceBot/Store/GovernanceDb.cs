@@ -1,13 +1,15 @@
 using GovernanceBot.Store.Entities;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Store;
 
 /// <summary>
 /// The governance store. Provider-specific subclasses (<see cref="SqliteGovernanceDb"/>,
-/// <see cref="PostgresGovernanceDb"/>) exist only so each provider has its own migrations.
+/// <see cref="PostgresGovernanceDb"/>) exist only so each provider has its own migrations. It also
+/// holds the ASP.NET Data Protection key ring, so every instance and every new revision shares it.
 /// </summary>
-public abstract class GovernanceDb(DbContextOptions options) : DbContext(options)
+public abstract class GovernanceDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Workspace> Workspaces => Set<Workspace>();
     public DbSet<WorkspaceIdentity> WorkspaceIdentities => Set<WorkspaceIdentity>();
@@ -34,6 +36,7 @@ public abstract class GovernanceDb(DbContextOptions options) : DbContext(options
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();
     public DbSet<CardMessage> CardMessages => Set<CardMessage>();
     public DbSet<SlackForm> SlackForms => Set<SlackForm>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The programs of one workspace: the starting point of every feature query.</summary>
     public IQueryable<GovernanceProgram> ProgramsOf(Guid workspaceId) =>

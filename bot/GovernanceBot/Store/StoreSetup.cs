@@ -48,7 +48,9 @@ public static class StoreSetup
         else
         {
             var sqlite = SqliteConnectionString(connectionString, options.SqlitePath);
-            services.AddDbContextFactory<SqliteGovernanceDb>(o => o.UseSqlite(sqlite, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+            services.AddDbContextFactory<SqliteGovernanceDb>(o => o
+                .UseSqlite(sqlite, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
+                .AddInterceptors(SqliteDurability.Instance));
             services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<SqliteGovernanceDb>());
             services.AddSingleton<IGovernanceDbFactory>(sp =>
                 new Factory<SqliteGovernanceDb>(sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>()));
@@ -94,6 +96,32 @@ public static class StoreSetup
         where T : GovernanceDb
     {
         public GovernanceDb Create() => inner.CreateDbContext();
+    }
+}
+
+/// <summary>
+/// WAL with <c>synchronous=NORMAL</c> on every connection (the setting is per connection): a commit
+/// is durable against a process crash at once, and against a power cut from the next checkpoint —
+/// the trade docs/operations.md describes. Without it every commit waits for an fsync.
+/// </summary>
+internal sealed class SqliteDurability : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    public static readonly SqliteDurability Instance = new();
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+        Apply(connection);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Apply(connection);
+        return Task.CompletedTask;
+    }
+
+    private static void Apply(System.Data.Common.DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        command.ExecuteNonQuery();
     }
 }
 

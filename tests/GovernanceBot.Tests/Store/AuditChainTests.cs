@@ -188,7 +188,7 @@ public sealed class AuditChainTests
         {
             // Back to the schema before the chain (its Down drops the triggers and the columns), as a store upgraded from it has.
             var migrations = db.Database.GetMigrations().ToList();
-            var before = migrations[migrations.FindIndex(m => m.EndsWith("_AuditChain", StringComparison.Ordinal)) - 1];
+            var before = migrations[migrations.FindIndex(m => m.EndsWith("_SelfApprovalAndAuditChain", StringComparison.Ordinal)) - 1];
             await db.GetService<IMigrator>().MigrateAsync(before);
         }
 

@@ -67,6 +67,20 @@ public sealed class FakeSlackApi : IAsyncDisposable
     /// <summary>users.info answers: user id → e-mail.</summary>
     public ConcurrentDictionary<string, string> Emails { get; } = new();
 
+    /// <summary>
+    /// users.info answers: user id → more fields of the user object, e.g. <c>is_restricted</c>,
+    /// <c>is_ultra_restricted</c>, <c>is_stranger</c> or another <c>team_id</c>. Change them between
+    /// calls to turn a member into a guest.
+    /// </summary>
+    public ConcurrentDictionary<string, JsonObject> UserFields { get; } = new();
+
+    /// <summary>Marks a user as a multi-channel guest (<c>is_restricted</c>).</summary>
+    public void MakeGuest(string userId) => UserFields[userId] = new JsonObject { ["is_restricted"] = true };
+
+    /// <summary>Marks a user as a Slack Connect user whose home is another organisation's team.</summary>
+    public void MakeExternal(string userId, string homeTeam = "T0OTHERORG") =>
+        UserFields[userId] = new JsonObject { ["team_id"] = homeTeam, ["is_stranger"] = true };
+
     /// <summary>oauth.v2.access answer (ok:true) for a code; override to test refusals.</summary>
     public JsonObject OAuthAnswer { get; set; } = new()
     {
@@ -242,17 +256,25 @@ public sealed class FakeSlackApi : IAsyncDisposable
         return new() { ["ok"] = true, ["messages"] = messages, ["has_more"] = false };
     }
 
-    private JsonObject UserAnswer(string? id) => new()
+    private JsonObject UserAnswer(string? id)
     {
-        ["ok"] = true,
-        ["user"] = new JsonObject
+        var user = new JsonObject
         {
             ["id"] = id,
             ["name"] = id?.ToLowerInvariant(),
             ["real_name"] = $"User {id}",
             ["profile"] = new JsonObject { ["email"] = id is not null && Emails.TryGetValue(id, out var email) ? email : null, ["real_name"] = $"User {id}" },
-        },
-    };
+        };
+        if (id is not null && UserFields.TryGetValue(id, out var fields))
+        {
+            foreach (var (name, value) in fields)
+            {
+                user[name] = value?.DeepClone();
+            }
+        }
+
+        return new JsonObject { ["ok"] = true, ["user"] = user };
+    }
 
     public async ValueTask DisposeAsync()
     {

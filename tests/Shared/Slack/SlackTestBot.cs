@@ -90,8 +90,8 @@ public sealed class SlackTestBot : IAsyncDisposable
         return new SlackTestBot(bot, slack, keys, ownsSlack: true);
     }
 
-    /// <summary>Completes when every queued or running Slack work item has finished.</summary>
-    public Task IdleAsync() => Bot.Services.GetRequiredService<SlackBackgroundWork>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(15));
+    /// <summary>Completes when every stored Slack request has run and its replies have been sent.</summary>
+    public Task IdleAsync() => Bot.IdleAsync();
 
     public long Now => Bot.Clock.GetUtcNow().ToUnixTimeSeconds();
 

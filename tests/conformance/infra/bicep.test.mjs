@@ -119,3 +119,19 @@ test('the app gets its configuration keys', () => {
   }
   assert.match(source, /'https:\/\/\$\{publicHost\}\/api\/messages'/, 'bot endpoint is https://<host>/api/messages');
 });
+
+test('the key ring is encrypted with a Key Vault certificate, and forwarded headers come from the ingress only', () => {
+  const resources = allResources(compiled());
+  const script = resources.find((r) => r.type === 'Microsoft.Resources/deploymentScripts');
+  assert.ok(script, 'no deployment script creates the Data Protection certificate');
+  assert.match(script.properties.scriptContent, /az keyvault certificate create/);
+  assert.match(script.properties.scriptContent, /"exportable":true/);
+  const source = readFileSync(path.join(azureDir, 'main.bicep'), 'utf8');
+  assert.match(source, /name: 'DataProtection__Certificate'\s+secretRef: 'dataprotection-certificate'/);
+  assert.match(source, /keyVaultUrl: '\$\{keyVault\.properties\.vaultUri\}secrets\/\$\{dataProtectionCertificateName\}'/);
+  assert.match(source, /name: 'ForwardedHeaders__KnownNetworks__\$\{i\}'/);
+  assert.doesNotMatch(source, /DataProtection__KeysPath/, 'the key ring belongs in the store, not in the container');
+  const template = compiled();
+  assert.ok(template.parameters.ingressProxyNetworks.defaultValue.length > 0);
+  assert.ok(!template.parameters.ingressProxyNetworks.defaultValue.includes('0.0.0.0/0'), 'every address is not a proxy');
+});

@@ -48,7 +48,7 @@ public static class SlackEndpoints
             return Malformed(logger, "events", "empty body");
         }
 
-        return ToResult(await Inbound(context).HandleEventAsync(envelope, context.Request.Headers["X-Slack-Retry-Num"].FirstOrDefault(), context.RequestAborted));
+        return ToResult(await Inbound(context).HandleEventAsync(envelope, body, context.Request.Headers["X-Slack-Retry-Num"].FirstOrDefault(), context.RequestAborted));
     }
 
     private static async Task<IResult> InteractionsAsync(HttpContext context, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
@@ -76,7 +76,7 @@ public static class SlackEndpoints
 
         return payload is null
             ? Malformed(logger, "interactions", "empty payload")
-            : ToResult(await Inbound(context).HandleInteractionAsync(payload, context.RequestAborted));
+            : ToResult(await Inbound(context).HandleInteractionAsync(payload, json, context.RequestAborted));
     }
 
     private static async Task<IResult> CommandsAsync(HttpContext context, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)

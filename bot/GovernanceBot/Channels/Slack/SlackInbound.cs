@@ -16,9 +16,11 @@ public sealed record SlackAck(int StatusCode, string? Json = null, string? Text 
 }
 
 /// <summary>
-/// Turns verified Slack requests into <see cref="Turn"/>s: events (<c>app_mention</c>, DM messages,
-/// uninstall), interactivity (<c>block_actions</c>, <c>view_submission</c>) and <c>/gov</c>. Each
-/// delivery is recorded in the <see cref="InboundLog"/> first, so a retry has no second effect.
+/// Slack's half of the inbound pipeline. Before the acknowledgement: classify the verified request
+/// and hand it to the <see cref="Inbox"/> (events, <c>block_actions</c>, <c>/gov</c>: stored, then
+/// acknowledged at once; a <c>view_submission</c> waits for its turn, up to a budget, because input
+/// errors must be in the answer; a form button opens its modal at once, the trigger lives ~3 s).
+/// After it (<see cref="TranslateAsync"/>): read the stored request back into a <see cref="Turn"/>.
 /// </summary>
 /// <remarks>
 /// The contract with the Block Kit translator: a button's <c>action_id</c> is the card action's verb,
@@ -29,24 +31,31 @@ public sealed record SlackAck(int StatusCode, string? Json = null, string? Text 
 /// input id.
 /// </remarks>
 public sealed partial class SlackInbound(
-    ConversationEngine engine,
-    InboundLog inbound,
+    Inbox inbox,
+    InboxRunner runner,
     SlackWorkspaces workspaces,
     SlackUserDirectory users,
     SlackReplies replies,
     SlackForms forms,
     SlackApiClient api,
-    SlackBackgroundWork queue,
     IOptions<SlackOptions> options,
     TimeProvider time,
-    ILogger<SlackInbound> logger)
+    ILogger<SlackInbound> logger) : IInboundChannel
 {
     /// <summary>Message subtypes that are still a person talking to the bot.</summary>
     private static readonly HashSet<string> AcceptedSubtypes = new(StringComparer.Ordinal) { "thread_broadcast", "file_share" };
 
+    private const string MessageKind = "message";
+    private const string UninstallKind = "uninstall";
+    private const string ActionKind = "action";
+    private const string ViewKind = "view";
+    private const string CommandKind = "command";
+
+    public string Channel => ChannelNames.Slack;
+
     // ---- Events API ----
 
-    public async Task<SlackAck> HandleEventAsync(SlackEnvelope envelope, string? retryNum, CancellationToken cancellationToken)
+    public async Task<SlackAck> HandleEventAsync(SlackEnvelope envelope, byte[] body, string? retryNum, CancellationToken cancellationToken)
     {
         if (envelope.Type == "url_verification")
         {
@@ -66,18 +75,40 @@ public sealed partial class SlackInbound(
             return SlackAck.Empty;
         }
 
-        if (!await inbound.TryRecordAsync(ChannelNames.Slack, $"event:{eventId}", cancellationToken)
-            || (kind == EventKind.Message && !await inbound.TryRecordAsync(ChannelNames.Slack, $"message:{teamId}:{ev.Channel}:{ev.Ts}", cancellationToken)))
+        // One message can come as two events (app_mention and message.im, each with its own event
+        // id): the message, not the event, is what must be answered once.
+        var item = kind == EventKind.Message
+            ? new InboundItem(ChannelNames.Slack, $"message:{teamId}:{ev.Channel}:{ev.Ts}", MessageKind, $"slack:{teamId}:{ev.Channel}", Encoding.UTF8.GetString(body))
+            : new InboundItem(ChannelNames.Slack, $"event:{eventId}", UninstallKind, $"slack:{teamId}", Encoding.UTF8.GetString(body));
+        return await AdmitAsync(item, eventId, retryNum, cancellationToken) is { } refusal ? refusal : SlackAck.Empty;
+    }
+
+    /// <summary>Stores the item and queues its run; null when stored (acknowledge), else the 503 that makes Slack send it again.</summary>
+    private async Task<SlackAck?> AdmitAsync(InboundItem item, string logId, string? retryNum, CancellationToken cancellationToken)
+    {
+        Admission admission;
+        try
         {
-            Log.SlackDuplicate(logger, eventId, retryNum);
-            return SlackAck.Empty;
+            admission = await inbox.AdmitAsync(item, cancellationToken);
+        }
+        catch (InboxUnavailableException)
+        {
+            return Unavailable;
         }
 
-        await queue.EnqueueAsync(ev.Type!, ct => kind == EventKind.Message
-            ? RunMessageAsync(envelope, teamId, ev, ct)
-            : workspaces.RemoveAsync(teamId, ct), cancellationToken);
-        return SlackAck.Empty;
+        if (admission.Work is { } work)
+        {
+            runner.Enqueue(work);
+        }
+        else
+        {
+            Log.SlackDuplicate(logger, logId, retryNum);
+        }
+
+        return null;
     }
+
+    private static readonly SlackAck Unavailable = new(StatusCodes.Status503ServiceUnavailable, Text: "The bot could not store the request just now; Slack will send it again.");
 
     private enum EventKind { Ignored, Message, Uninstall }
 
@@ -103,12 +134,29 @@ public sealed partial class SlackInbound(
     private static string? BotUserId(SlackEnvelope envelope) =>
         envelope.Authorizations?.FirstOrDefault(a => a.IsBot)?.UserId;
 
-    private async Task RunMessageAsync(SlackEnvelope envelope, string teamId, SlackEvent ev, CancellationToken cancellationToken)
+    public async Task<InboundWork> TranslateAsync(InboxWork item, CancellationToken cancellationToken) => item.Kind switch
     {
+        MessageKind => await MessageAsync(Read(item, SlackJson.Default.SlackEnvelope), cancellationToken),
+        UninstallKind => Uninstall(Read(item, SlackJson.Default.SlackEnvelope)),
+        ActionKind => await BlockActionAsync(Read(item, SlackJson.Default.SlackInteraction), cancellationToken),
+        ViewKind => await ViewSubmissionAsync(Read(item, SlackJson.Default.SlackInteraction), cancellationToken),
+        CommandKind => await CommandAsync(Read(item, SlackJson.Default.DictionaryStringString), cancellationToken),
+        _ => new NoWork($"unknown kind '{item.Kind}'"),
+    };
+
+    private static T Read<T>(InboxWork item, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(item.Payload!, type) ?? throw new JsonException($"The stored {item.Kind} is empty.");
+
+    private EffectWork Uninstall(SlackEnvelope envelope) => new(ct => workspaces.RemoveAsync(envelope.TeamId!, ct));
+
+    private async Task<InboundWork> MessageAsync(SlackEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var teamId = envelope.TeamId!;
+        var ev = envelope.Event!;
         var installation = await InstallationAsync(teamId, "event", cancellationToken);
         if (installation is null)
         {
-            return;
+            return new NoWork("the workspace is not installed");
         }
 
         var botUser = BotUserId(envelope) ?? installation.BotUserId;
@@ -122,9 +170,7 @@ public sealed partial class SlackInbound(
             EventId = envelope.EventId,
             ReceivedAt = time.GetUtcNow(),
         };
-        var answer = await engine.HandleAsync(turn, cancellationToken);
-        await replies.DeliverAsync(installation, origin, answer, cancellationToken);
-        await inbound.MarkAsync(ChannelNames.Slack, $"event:{envelope.EventId}", null, cancellationToken);
+        return new TurnWork(turn, Route(origin, turn));
     }
 
     /// <summary>Removes the bot's own mention (<c>&lt;@UBOT&gt;</c> or <c>&lt;@UBOT|name&gt;</c>) and tidies spaces.</summary>
@@ -144,7 +190,7 @@ public sealed partial class SlackInbound(
 
     // ---- Interactivity ----
 
-    public async Task<SlackAck> HandleInteractionAsync(SlackInteraction payload, CancellationToken cancellationToken)
+    public async Task<SlackAck> HandleInteractionAsync(SlackInteraction payload, string json, CancellationToken cancellationToken)
     {
         var teamId = payload.Team?.Id ?? payload.User?.TeamId ?? payload.View?.TeamId;
         var userId = payload.User?.Id;
@@ -156,8 +202,8 @@ public sealed partial class SlackInbound(
 
         return payload.Type switch
         {
-            "block_actions" => await BlockActionsAsync(payload, teamId, userId, cancellationToken),
-            "view_submission" => await ViewSubmissionAsync(payload, teamId, userId, cancellationToken),
+            "block_actions" => await BlockActionsAsync(payload, json, teamId, userId, cancellationToken),
+            "view_submission" => await ViewSubmittedAsync(payload, json, teamId, userId, cancellationToken),
             _ => Ignored(payload.Type ?? "interaction"),
         };
     }
@@ -168,33 +214,21 @@ public sealed partial class SlackInbound(
         return SlackAck.Empty;
     }
 
-    private async Task<SlackAck> BlockActionsAsync(SlackInteraction payload, string teamId, string userId, CancellationToken cancellationToken)
+    private async Task<SlackAck> BlockActionsAsync(SlackInteraction payload, string json, string teamId, string userId, CancellationToken cancellationToken)
     {
         if (payload.Actions is not [{ } action, ..] || action["action_id"]?.GetValue<string>() is not { Length: > 0 } actionId)
         {
             return Ignored("block_actions");
         }
 
-        var installation = await InstallationAsync(teamId, "block_actions", cancellationToken);
-        if (installation is null)
-        {
-            return SlackAck.Empty;
-        }
-
-        var channelId = payload.Container?.ChannelId ?? payload.Channel?.Id;
-        var origin = new SlackOrigin(
-            teamId,
-            channelId ?? userId,
-            userId,
-            channelId is null || channelId.StartsWith('D'),
-            payload.Message?.ThreadTs ?? payload.Container?.ThreadTs,
-            payload.Container?.MessageTs ?? payload.Message?.Ts,
-            payload.Container?.IsEphemeral == true,
-            ResponseUrl(payload.ResponseUrl));
-
         if (actionId.StartsWith(SlackForms.Prefix, StringComparison.Ordinal))
         {
-            await OpenFormAsync(installation, payload, actionId, origin, cancellationToken);
+            // Not a turn: the modal opens now or never (the trigger_id lives about 3 s).
+            if (await InstallationAsync(teamId, "block_actions", cancellationToken) is { } installation)
+            {
+                await OpenFormAsync(installation, payload, actionId, ActionOrigin(payload, teamId, userId), cancellationToken);
+            }
+
             return SlackAck.Empty;
         }
 
@@ -204,12 +238,37 @@ public sealed partial class SlackInbound(
         }
 
         var actionTs = action["action_ts"]?.GetValue<string>() ?? payload.TriggerId ?? string.Empty;
-        if (!await inbound.TryRecordAsync(ChannelNames.Slack, $"action:{teamId}:{userId}:{actionId}:{actionTs}", cancellationToken))
+        var channelId = payload.Container?.ChannelId ?? payload.Channel?.Id ?? userId;
+        var item = new InboundItem(ChannelNames.Slack, $"action:{teamId}:{userId}:{actionId}:{actionTs}", ActionKind, $"slack:{teamId}:{channelId}", json);
+        return await AdmitAsync(item, actionTs, null, cancellationToken) ?? SlackAck.Empty;
+    }
+
+    private SlackOrigin ActionOrigin(SlackInteraction payload, string teamId, string userId)
+    {
+        var channelId = payload.Container?.ChannelId ?? payload.Channel?.Id;
+        return new SlackOrigin(
+            teamId,
+            channelId ?? userId,
+            userId,
+            channelId is null || channelId.StartsWith('D'),
+            payload.Message?.ThreadTs ?? payload.Container?.ThreadTs,
+            payload.Container?.MessageTs ?? payload.Message?.Ts,
+            payload.Container?.IsEphemeral == true,
+            ResponseUrl(payload.ResponseUrl));
+    }
+
+    private async Task<InboundWork> BlockActionAsync(SlackInteraction payload, CancellationToken cancellationToken)
+    {
+        var teamId = payload.Team?.Id ?? payload.User?.TeamId ?? payload.View?.TeamId;
+        var installation = await InstallationAsync(teamId!, "block_actions", cancellationToken);
+        if (installation is null)
         {
-            Log.SlackDuplicate(logger, actionTs, null);
-            return SlackAck.Empty;
+            return new NoWork("the workspace is not installed");
         }
 
+        var action = payload.Actions![0];
+        var actionId = action["action_id"]!.GetValue<string>();
+        var origin = ActionOrigin(payload, teamId!, payload.User!.Id!);
         var data = ParseObject(action["value"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null);
         if (action["value"] is null && action.InputValue() is { } selected)
         {
@@ -220,26 +279,25 @@ public sealed partial class SlackInbound(
         var turn = await TurnAsync(installation, origin, payload.User?.Name, cancellationToken) with
         {
             Action = new CardAction(Verb(actionId), data, origin.SourceMessageTs),
-            EventId = actionTs,
+            EventId = action["action_ts"]?.GetValue<string>() ?? payload.TriggerId,
         };
-        await RunWithinBudgetAsync("block_actions", installation, origin, turn);
-        return SlackAck.Empty;
+        return new TurnWork(turn, Route(origin, turn));
     }
 
     private async Task OpenFormAsync(SlackInstallation installation, SlackInteraction payload, string actionId, SlackOrigin origin, CancellationToken cancellationToken)
     {
         var modal = await forms.FindAsync(actionId, cancellationToken);
-        if (modal is null || payload.TriggerId is null)
-        {
-            Log.SlackFormExpired(logger, actionId, origin.TeamId);
-            await replies.DeliverAsync(installation, origin with { ViaResponseUrl = origin.ResponseUrl is not null },
-                [Reply.Text("That form has expired. Ask me again (type **help** to see how) and I will send a fresh one.") with { Audience = ReplyAudience.Requester }],
-                cancellationToken);
-            return;
-        }
-
         try
         {
+            if (modal is null || payload.TriggerId is null)
+            {
+                Log.SlackFormExpired(logger, actionId, origin.TeamId);
+                await replies.DeliverAsync(installation.BotToken, origin with { ViaResponseUrl = origin.ResponseUrl is not null },
+                    Reply.Text("That form has expired. Ask me again (type **help** to see how) and I will send a fresh one.") with { Audience = ReplyAudience.Requester },
+                    cancellationToken);
+                return;
+            }
+
             // The trigger_id is single-use and lives about 3 s: open now, before acknowledging.
             var opened = await api.OpenViewAsync(installation.BotToken, payload.TriggerId, modal, cancellationToken);
             if (opened.View?.Id is { } viewId)
@@ -253,65 +311,89 @@ public sealed partial class SlackInbound(
         }
     }
 
-    private async Task<SlackAck> ViewSubmissionAsync(SlackInteraction payload, string teamId, string userId, CancellationToken cancellationToken)
+    private async Task<SlackAck> ViewSubmittedAsync(SlackInteraction payload, string json, string teamId, string userId, CancellationToken cancellationToken)
     {
         if (payload.View is not { CallbackId: { Length: > 0 } callbackId } view)
         {
             return Ignored("view_submission");
         }
 
-        var installation = await InstallationAsync(teamId, "view_submission", cancellationToken);
+        var (_, data) = Submitted(callbackId, view.PrivateMetadata);
+        MergeInputs(data, view.State);
+        // The same view submitted again with the same values is a retry; corrected values are a new submission.
+        var dedupe = $"view:{teamId}:{view.Id}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data.ToJsonString())))[..16]}";
+        Admission admission;
+        try
+        {
+            admission = await inbox.AdmitAsync(new InboundItem(ChannelNames.Slack, dedupe, ViewKind, $"slack:{teamId}:{userId}", json), cancellationToken);
+        }
+        catch (InboxUnavailableException)
+        {
+            return Unavailable;
+        }
+
+        if (admission.Work is not { } work)
+        {
+            Log.SlackDuplicate(logger, dedupe, null);
+            return admission.Response is { } stored ? new SlackAck(StatusCodes.Status200OK, stored) : SlackAck.Empty;
+        }
+
+        // Input errors must be in this answer, so the turn runs now; one slower than the budget
+        // finishes on its own (the modal closes) and its replies follow.
+        var running = runner.RunNowAsync(work);
+        var finished = await Task.WhenAny(running, Task.Delay(options.Value.InlineBudget, time, cancellationToken));
+        return finished == running && running.IsCompletedSuccessfully && running.Result is { } errors
+            ? new SlackAck(StatusCodes.Status200OK, errors)
+            : SlackAck.Empty;
+    }
+
+    private async Task<InboundWork> ViewSubmissionAsync(SlackInteraction payload, CancellationToken cancellationToken)
+    {
+        var view = payload.View!;
+        var teamId = payload.Team?.Id ?? payload.User?.TeamId ?? view.TeamId;
+        var userId = payload.User!.Id!;
+        var installation = await InstallationAsync(teamId!, "view_submission", cancellationToken);
         if (installation is null)
         {
-            return SlackAck.Empty;
+            return new NoWork("the workspace is not installed");
         }
 
         var context = await forms.FindViewAsync(view.Id, cancellationToken);
-        var (verb, data) = Submitted(callbackId, view.PrivateMetadata);
+        var (verb, data) = Submitted(view.CallbackId!, view.PrivateMetadata);
         MergeInputs(data, view.State);
-        var dedupe = $"view:{teamId}:{view.Id}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(data.ToJsonString())))[..16]}";
-        if (!await inbound.TryRecordAsync(ChannelNames.Slack, dedupe, cancellationToken))
-        {
-            Log.SlackDuplicate(logger, dedupe, null);
-            return SlackAck.Empty;
-        }
-
         var channelId = context?.Channel ?? userId;
-        var origin = new SlackOrigin(teamId, channelId, userId, channelId.StartsWith('D') || channelId == userId, context?.ThreadTs, context?.MessageTs);
+        var origin = new SlackOrigin(teamId!, channelId, userId, channelId.StartsWith('D') || channelId == userId, context?.ThreadTs, context?.MessageTs);
         var turn = await TurnAsync(installation, origin, payload.User?.Name, cancellationToken) with
         {
             Action = new CardAction(verb, data, context?.MessageTs),
             EventId = view.Id,
         };
+        var inputBlocks = view.State?.Values?.Keys.ToList() ?? [];
+        return new TurnWork(turn, Route(origin, turn), (answer, _) => Task.FromResult(ViewAnswer(answer, inputBlocks)));
+    }
 
-        var running = engine.HandleAsync(turn, cancellationToken);
-        if (await FinishesWithinBudgetAsync(running) && running.IsCompletedSuccessfully && InputErrors(running.Result) is { } errors)
+    /// <summary>A refused form keeps its modal open with each message under its input; anything else closes it and the replies go out.</summary>
+    private static TurnAnswer ViewAnswer(IReadOnlyList<Reply> answer, List<string> inputBlocks)
+    {
+        if (answer.FirstOrDefault(r => r.InputErrors is { Count: > 0 })?.InputErrors is not { } errors)
         {
-            var inputBlocks = view.State?.Values?.Keys.ToList() ?? [];
-            var byBlock = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (input, message) in errors)
-            {
-                var block = inputBlocks.Contains(input) ? input : inputBlocks.FirstOrDefault();
-                if (block is not null)
-                {
-                    byBlock[block] = byBlock.TryGetValue(block, out var earlier) ? $"{earlier} {message}" : message;
-                }
-            }
+            return new TurnAnswer(null, answer);
+        }
 
-            if (byBlock.Count > 0)
+        var byBlock = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (input, message) in errors)
+        {
+            var block = inputBlocks.Contains(input) ? input : inputBlocks.FirstOrDefault();
+            if (block is not null)
             {
-                // The submission was refused, so a corrected one (same view) must not count as a retry.
-                await inbound.MarkAsync(ChannelNames.Slack, dedupe, "input errors", cancellationToken);
-                return new SlackAck(StatusCodes.Status200OK, JsonSerializer.Serialize(new SlackViewSubmissionAnswer("errors", byBlock), SlackJson.Default.SlackViewSubmissionAnswer));
+                byBlock[block] = byBlock.TryGetValue(block, out var earlier) ? $"{earlier} {message}" : message;
             }
         }
 
-        _ = queue.StartNow("view_submission", async ct => await replies.DeliverAsync(installation, origin, await running, ct));
-        return SlackAck.Empty;
+        return byBlock.Count > 0
+            ? new TurnAnswer(JsonSerializer.Serialize(new SlackViewSubmissionAnswer("errors", byBlock), SlackJson.Default.SlackViewSubmissionAnswer), [])
+            : new TurnAnswer(null, answer);
     }
-
-    private static IReadOnlyDictionary<string, string>? InputErrors(IReadOnlyList<Reply> answer) =>
-        answer.FirstOrDefault(r => r.InputErrors is { Count: > 0 })?.InputErrors;
 
     // ---- Slash command ----
 
@@ -323,35 +405,37 @@ public sealed partial class SlackInbound(
             return new SlackAck(StatusCodes.Status400BadRequest, Text: "A slash command needs team_id, user_id and channel_id.");
         }
 
-        if (form.TryGetValue("trigger_id", out var triggerId) && !await inbound.TryRecordAsync(ChannelNames.Slack, $"command:{triggerId}", cancellationToken))
+        // Without a trigger_id a retry cannot be told from a new command: each is its own.
+        var key = form.TryGetValue("trigger_id", out var triggerId) && triggerId.Length > 0 ? triggerId : Guid.NewGuid().ToString("N");
+        var item = new InboundItem(ChannelNames.Slack, $"command:{key}", CommandKind, $"slack:{teamId}:{channelId}",
+            JsonSerializer.Serialize(form.ToDictionary(), SlackJson.Default.DictionaryStringString));
+        return await AdmitAsync(item, key, null, cancellationToken) ?? SlackAck.Empty;
+    }
+
+    private async Task<InboundWork> CommandAsync(Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        var (teamId, userId, channelId) = (form["team_id"], form["user_id"], form["channel_id"]);
+        var installation = await InstallationAsync(teamId, "command", cancellationToken);
+        if (installation is null)
         {
-            Log.SlackDuplicate(logger, triggerId, null);
-            return SlackAck.Empty;
+            return new NoWork("the workspace is not installed");
         }
 
         var text = form.GetValueOrDefault("text")?.Trim();
-        var origin = new SlackOrigin(teamId, channelId, userId, channelId.StartsWith('D'),
-            ResponseUrl: ResponseUrl(form.GetValueOrDefault("response_url")), ViaResponseUrl: true);
-        origin = origin with { ViaResponseUrl = origin.ResponseUrl is not null };
-        await queue.EnqueueAsync("command", async ct =>
+        var responseUrl = ResponseUrl(form.GetValueOrDefault("response_url"));
+        var origin = new SlackOrigin(teamId, channelId, userId, channelId.StartsWith('D'), ResponseUrl: responseUrl, ViaResponseUrl: responseUrl is not null);
+        var turn = await TurnAsync(installation, origin, form.GetValueOrDefault("user_name"), cancellationToken) with
         {
-            var installation = await InstallationAsync(teamId, "command", ct);
-            if (installation is null)
-            {
-                return;
-            }
-
-            var turn = await TurnAsync(installation, origin, form.GetValueOrDefault("user_name"), ct) with
-            {
-                Text = string.IsNullOrEmpty(text) ? "help" : text,
-                EventId = triggerId,
-            };
-            await replies.DeliverAsync(installation, origin, await engine.HandleAsync(turn, ct), ct);
-        }, cancellationToken);
-        return SlackAck.Empty;
+            Text = string.IsNullOrEmpty(text) ? "help" : text,
+            EventId = form.GetValueOrDefault("trigger_id"),
+        };
+        return new TurnWork(turn, Route(origin, turn));
     }
 
     // ---- shared ----
+
+    private static ReplyRoute Route(SlackOrigin origin, Turn turn) =>
+        new(turn.Conversation, turn.User, null, origin.SourceMessageTs, JsonSerializer.SerializeToNode(origin, SlackJson.Default.SlackOrigin)!.AsObject());
 
     private async Task<Turn> TurnAsync(SlackInstallation installation, SlackOrigin origin, string? name, CancellationToken cancellationToken) => new()
     {
@@ -359,36 +443,6 @@ public sealed partial class SlackInbound(
         User = await users.ResolveAsync(installation, origin.UserId, name, cancellationToken),
         ReceivedAt = time.GetUtcNow(),
     };
-
-    /// <summary>
-    /// Runs the turn now so a state change is committed before Slack gets its answer, but never
-    /// longer than the budget: a slow handler finishes in the background, and replies follow.
-    /// </summary>
-    private async Task RunWithinBudgetAsync(string kind, SlackInstallation installation, SlackOrigin origin, Turn turn)
-    {
-        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var work = queue.StartNow(kind, async ct =>
-        {
-            IReadOnlyList<Reply> answer;
-            try
-            {
-                answer = await engine.HandleAsync(turn, ct);
-            }
-            finally
-            {
-                handled.TrySetResult();
-            }
-
-            await replies.DeliverAsync(installation, origin, answer, ct);
-        });
-        await FinishesWithinBudgetAsync(Task.WhenAny(handled.Task, work));
-    }
-
-    private async Task<bool> FinishesWithinBudgetAsync(Task running)
-    {
-        var finished = await Task.WhenAny(running, Task.Delay(options.Value.InlineBudget, time));
-        return finished == running;
-    }
 
     private async Task<SlackInstallation?> InstallationAsync(string teamId, string kind, CancellationToken cancellationToken)
     {

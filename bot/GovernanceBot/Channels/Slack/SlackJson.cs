@@ -27,6 +27,8 @@ namespace GovernanceBot.Channels.Slack;
 [JsonSerializable(typeof(AuthTestResponse))]
 [JsonSerializable(typeof(OAuthV2AccessResponse))]
 [JsonSerializable(typeof(SlackFormContext))]
+[JsonSerializable(typeof(SlackOrigin))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class SlackJson : JsonSerializerContext;
 
@@ -175,7 +177,17 @@ public sealed class UsersInfoResponse : SlackApiResponse
     public SlackUserInfo? User { get; init; }
 }
 
-public sealed record SlackUserInfo(string? Id, string? Name, string? RealName, bool Deleted, bool IsBot, SlackUserProfile? Profile);
+/// <param name="TeamId">The user's home team: another team's id marks a Slack Connect user.</param>
+/// <param name="IsRestricted">A multi-channel guest.</param>
+/// <param name="IsUltraRestricted">A single-channel guest.</param>
+/// <param name="IsStranger">Set on users of another organisation the workspace shares a channel with.</param>
+/// <param name="EnterpriseUser">Enterprise Grid: the org's teams the user belongs to.</param>
+public sealed record SlackUserInfo(
+    string? Id, string? Name, string? RealName, bool Deleted, bool IsBot, SlackUserProfile? Profile,
+    string? TeamId = null, bool IsRestricted = false, bool IsUltraRestricted = false, bool IsStranger = false,
+    SlackEnterpriseUser? EnterpriseUser = null);
+
+public sealed record SlackEnterpriseUser(string? EnterpriseId, IReadOnlyList<string>? Teams);
 
 public sealed record SlackUserProfile(string? Email, string? RealName, string? DisplayName);
 

@@ -31,6 +31,13 @@ public sealed class SlackOptions
     /// <summary>How long an install link (its signed <c>state</c>) stays valid.</summary>
     public TimeSpan InstallStateLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long an instance uses a workspace's token (or "not installed") before reading it from
+    /// the store again. Only the instance that receives <c>app_uninstalled</c>/<c>tokens_revoked</c>
+    /// forgets the token at once; every other instance stops using it within this time.
+    /// </summary>
+    public TimeSpan TokenCacheLifetime { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Per-attempt timeout of a Web API call.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -44,6 +51,13 @@ public sealed class SlackOptions
     /// handler finishes in the background and its replies follow.
     /// </summary>
     public TimeSpan InlineBudget { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long what <c>users.info</c> said about a user (above all: member, guest or from another
+    /// organisation) is trusted before it is asked again. A member turned guest reads as a member at
+    /// most this long.
+    /// </summary>
+    public TimeSpan UserInfoMaxAge { get; set; } = TimeSpan.FromMinutes(15);
 
     public bool Enabled => !string.IsNullOrWhiteSpace(SigningSecret);
 

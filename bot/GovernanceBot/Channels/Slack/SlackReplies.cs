@@ -1,9 +1,4 @@
-using System.Text.Json;
 using GovernanceBot.Conversation;
-using GovernanceBot.Hosting;
-using GovernanceBot.Store;
-using GovernanceBot.Store.Entities;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Channels.Slack;
 
@@ -35,75 +30,37 @@ public sealed record SlackOrigin(
 }
 
 /// <summary>
-/// Delivers a turn's replies: <see cref="ReplyAudience.Requester"/> as ephemeral messages (outside
-/// DMs), <see cref="Reply.ReplacesSourceCard"/> as an in-place <c>chat.update</c> of the card for
-/// everyone, the rest as new messages in the turn's channel and thread. A posted card with a
-/// <see cref="Reply.Subject"/> is recorded as a <see cref="CardMessage"/>, so later changes update it.
+/// Delivers one reply of a turn back where the turn came from: <see cref="ReplyAudience.Requester"/>
+/// as an ephemeral message (outside DMs), <see cref="Reply.ReplacesSourceCard"/> as an in-place
+/// <c>chat.update</c> of the card for everyone, the rest as a new message in the turn's channel and
+/// thread (tagged with the outbox key, so a send cut short by a crash can be found). Returns the
+/// posted message's ts when there is one.
 /// </summary>
-public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder, IGovernanceDbFactory factory, TimeProvider time, ILogger<SlackReplies> logger)
+public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder)
 {
-    public async Task DeliverAsync(SlackInstallation installation, SlackOrigin origin, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
+    public async Task<string?> DeliverAsync(string token, SlackOrigin origin, Reply reply, CancellationToken cancellationToken)
     {
-        foreach (var reply in replies)
-        {
-            try
-            {
-                await DeliverAsync(installation.BotToken, origin, reply, await builder.BuildAsync(reply), cancellationToken);
-            }
-            catch (SlackApiException ex)
-            {
-                Log.SlackSendFailed(logger, ex.Method, origin.TeamId, ex.Error);
-            }
-        }
-    }
-
-    private async Task DeliverAsync(string token, SlackOrigin origin, Reply reply, SlackMessageContent content, CancellationToken cancellationToken)
-    {
+        var content = await builder.BuildAsync(reply);
         var privately = reply.Audience == ReplyAudience.Requester && !origin.IsDirect;
         if (reply.ReplacesSourceCard && origin.SourceMessageTs is not null && !origin.SourceIsEphemeral)
         {
-            await api.UpdateAsync(token, new ChatUpdateRequest(origin.ChannelId, origin.SourceMessageTs, content.Text, content.Blocks), cancellationToken);
+            return (await api.UpdateAsync(token, new ChatUpdateRequest(origin.ChannelId, origin.SourceMessageTs, content.Text, content.Blocks), cancellationToken)).Ts;
         }
-        else if (origin.ResponseUrl is { } url && (origin.ViaResponseUrl || (reply.ReplacesSourceCard && origin.SourceIsEphemeral)))
+
+        if (origin.ResponseUrl is { } url && (origin.ViaResponseUrl || (reply.ReplacesSourceCard && origin.SourceIsEphemeral)))
         {
             var type = privately || origin.SourceIsEphemeral ? "ephemeral" : "in_channel";
             await api.PostToResponseUrlAsync(url, new ResponseUrlMessage(content.Text, content.Blocks, type, reply.ReplacesSourceCard ? true : null), cancellationToken);
+            return null;
         }
-        else if (privately)
+
+        if (privately)
         {
             await api.PostEphemeralAsync(token, new ChatPostEphemeralRequest(origin.ChannelId, origin.UserId, content.Text, content.Blocks, origin.ThreadTs), cancellationToken);
-        }
-        else
-        {
-            var posted = await api.PostMessageAsync(token, new ChatPostMessageRequest(origin.ChannelId, content.Text, content.Blocks, origin.ThreadTs), cancellationToken);
-            if (reply.Subject is { } subject && posted.Ts is { } ts)
-            {
-                await RecordAsync(origin, subject, posted.Channel ?? origin.ChannelId, ts, cancellationToken);
-            }
-        }
-    }
-
-    private async Task RecordAsync(SlackOrigin origin, string subject, string channelId, string ts, CancellationToken cancellationToken)
-    {
-        await using var db = factory.Create();
-        var workspaceId = await db.WorkspaceIdentities
-            .Where(i => i.Channel == ChannelNames.Slack && i.ExternalId == origin.TeamId)
-            .Select(i => (Guid?)i.WorkspaceId)
-            .FirstOrDefaultAsync(cancellationToken);
-        if (workspaceId is null)
-        {
-            return;
+            return null;
         }
 
-        db.CardMessages.Add(new CardMessage
-        {
-            WorkspaceId = workspaceId.Value,
-            Subject = subject,
-            Channel = ChannelNames.Slack,
-            ConversationJson = JsonSerializer.Serialize((origin with { ChannelId = channelId }).Conversation(), ConversationJson.Default.ConversationRef),
-            MessageId = ts,
-            PostedAt = time.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
+        var metadata = OutboxDelivery.Current is { } delivery ? SlackSender.OutboxMetadata(delivery.Key) : null;
+        return (await api.PostMessageAsync(token, new ChatPostMessageRequest(origin.ChannelId, content.Text, content.Blocks, origin.ThreadTs, metadata), cancellationToken)).Ts;
     }
 }

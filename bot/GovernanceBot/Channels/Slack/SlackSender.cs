@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
@@ -11,7 +12,7 @@ namespace GovernanceBot.Channels.Slack;
 /// <see cref="SendResult"/> values: <c>channel_not_found</c>, <c>not_in_channel</c>,
 /// <c>account_inactive</c>, <c>invalid_auth</c> and other errors that need a person are permanent.
 /// </summary>
-public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, SlackMessageBuilder builder, ILogger<SlackSender> logger) : IChannelSender
+public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, SlackMessageBuilder builder, SlackReplies replies, ILogger<SlackSender> logger) : IChannelSender
 {
     public string Channel => ChannelNames.Slack;
 
@@ -23,6 +24,15 @@ public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, 
             var sent = await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, content.Text, content.Blocks, conversation.ThreadId, metadata), cancellationToken);
             return SendResult.Sent(sent.Ts);
         });
+
+    /// <summary>A turn's reply, back along the <see cref="SlackOrigin"/> the channel stored in the route.</summary>
+    public Task<SendResult> ReplyAsync(ReplyRoute route, Reply reply, CancellationToken cancellationToken)
+    {
+        var origin = route.Extra?.Deserialize(SlackJson.Default.SlackOrigin);
+        return origin is null
+            ? Task.FromResult(SendResult.Permanent("the reply's route names no Slack origin"))
+            : RunAsync(origin.TeamId, "reply", async token => SendResult.Sent(await replies.DeliverAsync(token, origin, reply, cancellationToken)));
+    }
 
     /// <summary>
     /// Finds a message the outbox posted under <paramref name="key"/> (carried in its metadata) in

@@ -1,6 +1,5 @@
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -19,13 +18,8 @@ public static class SlackSetup
     {
         services.AddOptions<SlackOptions>().Bind(configuration.GetSection(SlackOptions.Section));
         var enabled = !string.IsNullOrWhiteSpace(configuration[$"{SlackOptions.Section}:SigningSecret"]);
-        var dataProtection = services.AddDataProtection().SetApplicationName("GovernanceBot");
-        if (enabled)
-        {
-            // Installed workspaces' tokens must survive restarts: keep the key ring with the data.
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(configuration["DataProtection:KeysPath"] ?? Path.Combine("data", "keys")));
-        }
-
+        // Installed workspaces' tokens must survive restarts and be readable by every instance.
+        services.AddGovernanceDataProtection(configuration);
         services.AddHttpClient<SlackApiClient>((sp, http) =>
             {
                 var o = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
@@ -58,17 +52,16 @@ public static class SlackSetup
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SlackWorkspaces>();
         services.AddSingleton<SlackForms>();
-        services.AddSingleton<SlackBackgroundWork>();
-        services.AddHostedService(sp => sp.GetRequiredService<SlackBackgroundWork>());
         services.AddTransient<SlackMessageBuilder>();
         services.AddTransient<SlackUserDirectory>();
         services.AddTransient<SlackReplies>();
-        services.AddTransient<SlackInbound>();
+        services.AddSingleton<SlackInbound>();
         services.AddTransient<SlackOAuth>();
         if (enabled)
         {
             // Without Slack configured there is no Slack to send to: the outbox reports it as such.
             services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
+            services.AddSingleton<IInboundChannel>(sp => sp.GetRequiredService<SlackInbound>());
         }
 
         return services;

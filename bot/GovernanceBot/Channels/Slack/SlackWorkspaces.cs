@@ -15,6 +15,8 @@ public sealed record SlackInstallation(string TeamId, string BotToken, string? B
 /// <summary>
 /// Each workspace's bot token: installed through OAuth (stored encrypted with ASP.NET Data
 /// Protection on the team's <c>WorkspaceIdentity</c>), else the configured <c>Slack:BotToken</c>.
+/// Each instance caches what it read for <see cref="SlackOptions.TokenCacheLifetime"/>: the store is
+/// the only thing instances share, so an uninstall seen by one reaches the others when their entry expires.
 /// </summary>
 public sealed class SlackWorkspaces(
     IGovernanceDbFactory factory,
@@ -25,15 +27,21 @@ public sealed class SlackWorkspaces(
     ILogger<SlackWorkspaces> logger)
 {
     private readonly IDataProtector protector = protection.CreateProtector("GovernanceBot.Slack.BotToken.v1");
-    private readonly ConcurrentDictionary<string, SlackInstallation?> installed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Cached> installed = new(StringComparer.Ordinal);
 
     /// <summary>The team's installation, or null when the bot has no token for it.</summary>
     public async Task<SlackInstallation?> FindAsync(string teamId, CancellationToken cancellationToken)
     {
-        if (!installed.TryGetValue(teamId, out var installation))
+        SlackInstallation? installation;
+        if (installed.TryGetValue(teamId, out var cached) && time.GetUtcNow() - cached.ReadAt < options.Value.TokenCacheLifetime)
         {
+            installation = cached.Installation;
+        }
+        else
+        {
+            var readAt = time.GetUtcNow();
             installation = await LoadAsync(teamId, cancellationToken);
-            installed[teamId] = installation;
+            installed[teamId] = new Cached(installation, readAt);
         }
 
         return installation ?? (string.IsNullOrWhiteSpace(options.Value.BotToken) ? null : new SlackInstallation(teamId, options.Value.BotToken, null));
@@ -49,7 +57,7 @@ public sealed class SlackWorkspaces(
         identity.BotUserId = botUserId;
         identity.InstalledAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        installed[teamId] = new SlackInstallation(teamId, botToken, botUserId);
+        installed[teamId] = new Cached(new SlackInstallation(teamId, botToken, botUserId), time.GetUtcNow());
         Log.SlackInstalled(logger, teamId);
     }
 
@@ -60,7 +68,7 @@ public sealed class SlackWorkspaces(
         await db.WorkspaceIdentities
             .Where(i => i.Channel == ChannelNames.Slack && i.ExternalId == teamId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.ProtectedBotToken, (string?)null).SetProperty(i => i.BotUserId, (string?)null), cancellationToken);
-        installed[teamId] = null;
+        installed[teamId] = new Cached(null, time.GetUtcNow());
         Log.SlackUninstalled(logger, teamId);
     }
 
@@ -85,4 +93,6 @@ public sealed class SlackWorkspaces(
             return null;
         }
     }
+
+    private sealed record Cached(SlackInstallation? Installation, DateTimeOffset ReadAt);
 }

@@ -71,6 +71,10 @@ public sealed record ChannelAccount
     /// <summary>Only in member lookups (GET members).</summary>
     public string? UserPrincipalName { get; init; }
     public string? Role { get; init; }
+    /// <summary>Only in member lookups: <c>user</c>, <c>guest</c> (an Entra B2B guest) or <c>anonymous</c>.</summary>
+    public string? UserRole { get; init; }
+    /// <summary>Only in member lookups: the user's home tenant (another one for a shared-channel user of another organisation).</summary>
+    public string? TenantId { get; init; }
 }
 
 public sealed record ConversationAccount

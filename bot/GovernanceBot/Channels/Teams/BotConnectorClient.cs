@@ -35,8 +35,11 @@ public sealed record ConnectorResponse<T>(T? Value, HttpStatusCode? Status, stri
 /// The Bot Connector REST API (A3). Every call goes to the conversation's own serviceUrl and only
 /// there carries the bot's token. Retries, timeouts and the circuit breaker sit in the HttpClient's
 /// resilience handler; what is left after them comes back as a <see cref="ConnectorResponse{T}"/>.
+/// In development mode the serviceUrl comes from an unauthenticated request, so only loopback
+/// connectors (the Agents Playground) are called: anything else would let the request's author
+/// make the bot send wherever they like.
 /// </summary>
-public sealed class BotConnectorClient(IHttpClientFactory httpClients, BotTokenProvider tokens, ILogger<BotConnectorClient> logger)
+public sealed class BotConnectorClient(IHttpClientFactory httpClients, BotTokenProvider tokens, BotMode mode, ILogger<BotConnectorClient> logger)
 {
     internal const string HttpClientName = "teams-connector";
 
@@ -45,6 +48,9 @@ public sealed class BotConnectorClient(IHttpClientFactory httpClients, BotTokenP
 
     /// <summary>The error code of a call that was never made because the bot could not get its token.</summary>
     public const string TokenUnavailable = "TokenUnavailable";
+
+    /// <summary>The error code of a call that was never made: development mode calls loopback connectors only.</summary>
+    public const string NotLoopback = "ServiceUrlNotLoopback";
 
     public Task<ConnectorResponse<ResourceResponse>> SendAsync(string serviceUrl, string conversationId, Activity activity, CancellationToken cancellationToken) =>
         CallAsync(HttpMethod.Post, serviceUrl, $"v3/conversations/{Escape(conversationId)}/activities", activity, TeamsJson.Default.ResourceResponse, cancellationToken);
@@ -100,6 +106,12 @@ public sealed class BotConnectorClient(IHttpClientFactory httpClients, BotTokenP
         if (!Uri.TryCreate(serviceUrl.TrimEnd('/') + "/", UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("https" or "http"))
         {
             return new(default, HttpStatusCode.BadRequest, "BadServiceUrl", "The conversation has no usable serviceUrl.");
+        }
+
+        if (mode.IsDevelopment && !DevelopmentLoopback.IsLoopbackHost(baseUri.Host))
+        {
+            Log.TeamsConnectorNotLoopback(logger, method.Method, baseUri.Host);
+            return new(default, HttpStatusCode.Forbidden, NotLoopback, "Development mode calls only Bot Connectors on this machine (a loopback serviceUrl).");
         }
 
         var uri = new Uri(baseUri, path);

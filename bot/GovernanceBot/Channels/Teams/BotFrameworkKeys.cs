@@ -11,8 +11,12 @@ public sealed record EndorsedKey(SecurityKey Key, IReadOnlySet<string> Endorseme
 
 /// <summary>
 /// The Bot Framework's signing keys (A1.5, A1.7): OpenID metadata → <c>jwks_uri</c> → keys with
-/// their <c>endorsements</c>. Cached; fetched again after <see cref="TeamsOptions.KeyRefreshInterval"/>,
-/// and on an unknown <c>kid</c> at most once per <see cref="TeamsOptions.UnknownKeyRefetchInterval"/>.
+/// their <c>endorsements</c>. <see cref="BotFrameworkKeysRefresher"/> fetches them at start and again
+/// every <see cref="TeamsOptions.KeyRefreshInterval"/>. While none are cached, a failed fetch is tried
+/// again after a short, growing delay (<see cref="TeamsOptions.KeyRetryDelay"/> doubling up to
+/// <see cref="TeamsOptions.KeyRetryMaxDelay"/>), by the refresher and by requests alike; once keys
+/// are cached, a failed refresh keeps them, and an unknown <c>kid</c> re-fetches at most once per
+/// <see cref="TeamsOptions.UnknownKeyRefetchInterval"/>.
 /// </summary>
 public sealed class BotFrameworkKeys(
     IHttpClientFactory httpClients,
@@ -27,6 +31,7 @@ public sealed class BotFrameworkKeys(
     public void Dispose() => gate.Dispose();
     private Snapshot? current;
     private DateTimeOffset lastFetchAttempt = DateTimeOffset.MinValue;
+    private int failuresInARow;
 
     /// <summary>The key with this kid, or null when the issuer does not publish it (even after a re-fetch).</summary>
     public async Task<EndorsedKey?> FindAsync(string kid, CancellationToken cancellationToken)
@@ -35,7 +40,7 @@ public sealed class BotFrameworkKeys(
         var now = time.GetUtcNow();
         if (snapshot is null || now - snapshot.FetchedAt >= options.Value.KeyRefreshInterval)
         {
-            snapshot = await RefreshAsync(cancellationToken) ?? snapshot;
+            snapshot = await RefreshAsync(force: false, cancellationToken) ?? snapshot;
         }
 
         if (snapshot is not null && snapshot.Keys.TryGetValue(kid, out var key))
@@ -43,19 +48,42 @@ public sealed class BotFrameworkKeys(
             return key;
         }
 
-        snapshot = await RefreshAsync(cancellationToken) ?? snapshot;
+        snapshot = await RefreshAsync(force: false, cancellationToken) ?? snapshot;
         return snapshot is not null && snapshot.Keys.TryGetValue(kid, out key) ? key : null;
     }
 
-    private async Task<Snapshot?> RefreshAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the keys now (the refresher's schedule) and says how long to wait before the next
+    /// fetch: the refresh interval after a success, the current retry delay after a failure.
+    /// </summary>
+    internal async Task<TimeSpan> RefreshOnScheduleAsync(CancellationToken cancellationToken)
+    {
+        await RefreshAsync(force: true, cancellationToken);
+        var o = options.Value;
+        var fetchedAt = current?.FetchedAt;
+        return Volatile.Read(ref failuresInARow) == 0 && fetchedAt is { } at
+            ? at + o.KeyRefreshInterval - time.GetUtcNow()
+            : RetryDelay(o);
+    }
+
+    private TimeSpan RetryDelay(TeamsOptions o)
+    {
+        var failures = Math.Clamp(Volatile.Read(ref failuresInARow), 1, 30);
+        var delay = o.KeyRetryDelay * Math.Pow(2, failures - 1);
+        return delay < o.KeyRetryMaxDelay ? delay : o.KeyRetryMaxDelay;
+    }
+
+    private async Task<Snapshot?> RefreshAsync(bool force, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
         {
             var now = time.GetUtcNow();
             // Another caller may have refreshed while this one waited; and unknown kids must not
-            // turn every forged request into a fetch from the issuer.
-            if (now - lastFetchAttempt < options.Value.UnknownKeyRefetchInterval)
+            // turn every forged request into a fetch from the issuer. With no keys at all, waiting
+            // minutes would mean minutes of refused genuine requests: only the short retry delay applies.
+            var minimumGap = current is null ? RetryDelay(options.Value) : options.Value.UnknownKeyRefetchInterval;
+            if (!force && now - lastFetchAttempt < minimumGap)
             {
                 return current;
             }
@@ -63,14 +91,25 @@ public sealed class BotFrameworkKeys(
             lastFetchAttempt = now;
             try
             {
-                current = await FetchAsync(now, cancellationToken);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(options.Value.KeyFetchTimeout);
+                current = await FetchAsync(now, timeout.Token);
+                failuresInARow = 0;
                 Log.TeamsKeysFetched(logger, current.Keys.Count);
             }
             catch (Exception ex) when (ex is HttpRequestException or JsonException or ArgumentException or InvalidOperationException or TaskCanceledException
                 && !cancellationToken.IsCancellationRequested)
             {
                 // Keep the keys we have: a brief outage of the issuer must not reject genuine requests.
-                Log.TeamsKeysFetchFailed(logger, ex);
+                failuresInARow++;
+                if (current is null)
+                {
+                    Log.TeamsKeysUnavailable(logger, failuresInARow, RetryDelay(options.Value), ex);
+                }
+                else
+                {
+                    Log.TeamsKeysFetchFailed(logger, ex);
+                }
             }
 
             return current;
@@ -112,4 +151,25 @@ public sealed class BotFrameworkKeys(
     }
 
     private sealed record Snapshot(IReadOnlyDictionary<string, EndorsedKey> Keys, DateTimeOffset FetchedAt);
+}
+
+/// <summary>
+/// Fetches the signing keys as the bot starts (without holding up its start) and keeps them fresh,
+/// so the first genuine request does not wait for, or fail on, a cold key cache.
+/// </summary>
+public sealed class BotFrameworkKeysRefresher(BotFrameworkKeys keys, IOptions<TeamsOptions> options, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.IsConfigured)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = await keys.RefreshOnScheduleAsync(stoppingToken);
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, time, stoppingToken);
+        }
+    }
 }

@@ -1,38 +1,46 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
 using Microsoft.Extensions.Options;
 
 namespace GovernanceBot.Channels.Teams;
 
 /// <summary>
-/// Handles one authenticated activity: records it (a duplicate id has no second effect), turns it
-/// into a <see cref="Turn"/>, runs the engine and delivers the replies through the connector.
-/// Returns what the HTTP response must be (A7): 200 for ordinary activities, the A5 body for invokes.
+/// Teams' half of the inbound pipeline. Before the acknowledgement (<see cref="AcceptAsync"/>): hand
+/// the verified activity to the <see cref="Inbox"/> — stored, then answered 200 at once, or, for an
+/// <c>adaptiveCard/action</c> invoke (whose answer is the card, A5), run within the request. After it
+/// (<see cref="TranslateAsync"/>): read the stored activity back into a <see cref="Turn"/> or an effect.
 /// </summary>
 public sealed class TeamsActivityHandler(
-    ConversationEngine engine,
-    InboundLog inbound,
+    Inbox inbox,
+    InboxRunner runner,
     TeamsMembership membership,
     WelcomeComposer welcome,
-    TeamsSender sender,
     TeamsMessageFactory messages,
+    TeamsSender sender,
     BotConnectorClient connector,
+    Outbox outbox,
+    WorkspaceResolver workspaces,
     IGovernanceDbFactory dbs,
     IOptions<TeamsOptions> options,
     TimeProvider time,
-    ILogger<TeamsActivityHandler> logger)
+    ILogger<TeamsActivityHandler> logger) : IInboundChannel
 {
     public const string AdaptiveCardActionInvoke = "adaptiveCard/action";
 
-    public async Task<IResult> HandleAsync(Activity activity, CancellationToken cancellationToken)
+    public string Channel => ChannelNames.Teams;
+
+    public async Task<IResult> AcceptAsync(Activity activity, byte[] body, CancellationToken cancellationToken)
     {
         if (activity.Type == ActivityTypes.Invoke && activity.Name != AdaptiveCardActionInvoke)
         {
-            // Checked before recording: an invoke the bot does not implement has no effect to dedupe.
+            // Checked before storing: an invoke the bot does not implement has no effect to keep.
             Log.TeamsInvokeNotImplemented(logger, activity.Name ?? "(none)");
             return Results.StatusCode(StatusCodes.Status501NotImplemented);
         }
@@ -42,35 +50,53 @@ public sealed class TeamsActivityHandler(
             return Results.Ok();
         }
 
-        var conversation = ActivityTranslator.ToConversationRef(activity);
-        var dedupeKey = DedupeKey(activity);
-        if (!await inbound.TryRecordAsync(ChannelNames.Teams, dedupeKey, cancellationToken))
+        var invoke = activity.Type == ActivityTypes.Invoke;
+        if (invoke && ActivityTranslator.ExecuteAction(activity).Action is null)
         {
-            Log.TeamsDuplicateActivity(logger, activity.Id!);
-            return activity.Type == ActivityTypes.Invoke
-                ? InvokeMessage("That was already done.")
-                : Results.Ok();
+            return Invoke(new InvokeResponseBody(StatusCodes.Status400BadRequest, InvokeContentTypes.Error,
+                new JsonObject { ["code"] = "BadRequest", ["message"] = "The card action has no verb." }));
         }
 
-        string? error = null;
+        var item = new InboundItem(ChannelNames.Teams, DedupeKey(activity), activity.Type!, $"{ChannelNames.Teams}:{activity.Conversation!.Id}",
+            Encoding.UTF8.GetString(body));
+        Admission admission;
         try
         {
-            return activity.Type switch
+            admission = await inbox.AdmitAsync(item, cancellationToken);
+        }
+        catch (InboxUnavailableException)
+        {
+            // Not stored, so not acknowledged: the connector sends it again.
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Unavailable",
+                detail: "The bot could not store the activity just now; send it again.");
+        }
+
+        if (admission.Kind is AdmissionKind.Done or AdmissionKind.Running)
+        {
+            Log.TeamsDuplicateActivity(logger, activity.Id!);
+        }
+
+        if (!invoke)
+        {
+            if (admission.Work is { } work)
             {
-                ActivityTypes.Message => await OnMessageAsync(activity, conversation, cancellationToken),
-                ActivityTypes.Invoke => await OnCardActionAsync(activity, conversation, cancellationToken),
-                _ => await OnMembershipAsync(activity, conversation, cancellationToken),
-            };
+                runner.Enqueue(work);
+            }
+
+            return Results.Ok();
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        var response = admission switch
         {
-            error = ex.GetType().Name;
-            throw;
-        }
-        finally
-        {
-            await inbound.MarkAsync(ChannelNames.Teams, dedupeKey, error, CancellationToken.None);
-        }
+            { Work: { } run } => await runner.RunNowAsync(run),
+            { Kind: AdmissionKind.Done, Response: { } stored } => stored,
+            { Kind: AdmissionKind.Done } => Serialize(Message("That was already done.")),
+            _ => Serialize(Message("I'm still working on that one: the card will update in a moment.")),
+        };
+        return response is null
+            ? Invoke(new InvokeResponseBody(StatusCodes.Status500InternalServerError, InvokeContentTypes.Error,
+                new JsonObject { ["code"] = "InternalError", ["message"] = "I could not finish that just now; I will try again and tell you how it went." }))
+            : Results.Content(response, "application/json", Encoding.UTF8);
     }
 
     /// <summary>
@@ -81,84 +107,91 @@ public sealed class TeamsActivityHandler(
     internal static string DedupeKey(Activity activity) =>
         "activity:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{activity.Conversation!.Id}\n{activity.Id}")));
 
-    private async Task<IResult> OnMessageAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
+    public async Task<InboundWork> TranslateAsync(InboxWork item, CancellationToken cancellationToken)
+    {
+        var activity = JsonSerializer.Deserialize(item.Payload!, TeamsJson.Default.Activity)
+            ?? throw new JsonException("The stored activity is empty.");
+        var conversation = ActivityTranslator.ToConversationRef(activity);
+        return activity.Type switch
+        {
+            ActivityTypes.Message => await MessageAsync(activity, conversation, cancellationToken),
+            ActivityTypes.Invoke => await CardActionAsync(activity, conversation, cancellationToken),
+            _ => new EffectWork(ct => OnMembershipAsync(activity, conversation, ct)),
+        };
+    }
+
+    private async Task<InboundWork> MessageAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
         await membership.TouchConversationAsync(conversation, cancellationToken);
         var action = ActivityTranslator.SubmitAction(activity);
         var text = action is null ? ActivityTranslator.StripBotMention(activity) : null;
         if (action is null && string.IsNullOrEmpty(text) && activity.Value is null)
         {
-            // An attachment-only message or an empty mention: nothing to answer.
-            return Results.Ok();
+            return new NoWork("an attachment-only message or an empty mention");
         }
 
         var turn = await TurnAsync(activity, conversation, cancellationToken) with { Text = text, Action = action };
-        if (IsQuestion(engine.Router.Match(turn)))
-        {
-            await TypingAsync(conversation, cancellationToken);
-        }
-
-        var replies = await engine.HandleAsync(turn, cancellationToken);
-        await DeliverAsync(activity, conversation, turn.User, replies, action?.MessageId, cancellationToken);
-        return Results.Ok();
+        return new TurnWork(turn, new ReplyRoute(conversation, turn.User, activity.Id, action?.MessageId), BeforeQuestion: ct => TypingAsync(conversation, ct));
     }
 
-    private async Task<IResult> OnCardActionAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
+    private async Task<InboundWork> CardActionAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
         var (action, automatic) = ActivityTranslator.ExecuteAction(activity);
-        if (action is null)
-        {
-            return Invoke(new InvokeResponseBody(StatusCodes.Status400BadRequest, InvokeContentTypes.Error,
-                new JsonObject { ["code"] = "BadRequest", ["message"] = "The card action has no verb." }));
-        }
-
         await membership.TouchConversationAsync(conversation, cancellationToken);
         var turn = await TurnAsync(activity, conversation, cancellationToken) with { Action = action };
-        var replies = await engine.HandleAsync(turn, cancellationToken);
+        return new TurnWork(turn, new ReplyRoute(conversation, turn.User, activity.Id, action?.MessageId),
+            (replies, ct) => InvokeAnswerAsync(conversation, automatic, replies, ct));
+    }
 
+    /// <summary>
+    /// The invoke's answer (A5) for the person who pressed, and what else goes out. A refresh shows
+    /// them their own view and posts nothing; a form with input errors stays as it was with the
+    /// errors said; a card replaced is the answer, and its update for everyone goes through the outbox.
+    /// </summary>
+    private async Task<TurnAnswer> InvokeAnswerAsync(ConversationRef conversation, bool automatic, IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
+    {
         var replacement = replies.OfType<CardReply>().FirstOrDefault(r => r.ReplacesSourceCard);
         if (automatic)
         {
-            // A refresh shows this user their own view of the card; it posts nothing and changes no one else's.
             var view = replacement ?? replies.OfType<CardReply>().FirstOrDefault();
-            return view is null
-                ? InvokeMessage(replies.OfType<TextReply>().FirstOrDefault()?.Body ?? string.Empty)
-                : InvokeCard(await messages.RenderAsync(view, conversation.WorkspaceExternalId, cancellationToken));
+            return new TurnAnswer(view is null
+                ? Serialize(Message(replies.OfType<TextReply>().FirstOrDefault()?.Body ?? string.Empty))
+                : Serialize(Card(await messages.RenderAsync(view, conversation.WorkspaceExternalId, cancellationToken))), []);
         }
 
         if (replacement is null && replies.FirstOrDefault(r => r.InputErrors is { Count: > 0 }) is TextReply invalid)
         {
-            // The card stays as it was, with what is wrong shown on it; nothing is posted into the chat.
-            return InvokeMessage(invalid.Body);
+            return new TurnAnswer(Serialize(Message(invalid.Body)), []);
         }
 
-        await DeliverAsync(activity, conversation, turn.User, replies.Where(r => r != replacement).ToList(), action.MessageId, cancellationToken);
         if (replacement is not null)
         {
-            // The actor sees the new card at once; everyone else gets it through the update of the original message.
-            var card = await messages.RenderAsync(replacement, conversation.WorkspaceExternalId, cancellationToken);
-            if (action.MessageId is { } source)
-            {
-                var updated = await sender.UpdateAsync(conversation, source, TeamsMessageFactory.CardMessage(replacement, card), cancellationToken);
-                if (!updated.Succeeded)
-                {
-                    Log.TeamsReplyFailed(logger, "card update", updated.Failure?.ToString() ?? "?", updated.Reason);
-                }
-            }
-
-            return InvokeCard(card);
+            return new TurnAnswer(Serialize(Card(await messages.RenderAsync(replacement, conversation.WorkspaceExternalId, cancellationToken))), replies);
         }
 
         var only = replies.Count == 1 ? replies[0] : null;
-        return InvokeMessage(only switch
+        return new TurnAnswer(Serialize(Message(only switch
         {
             TextReply t => t.Body,
             CardReply c => c.Summary,
             _ => "Done.",
-        });
+        })), replies);
     }
 
-    private async Task<IResult> OnMembershipAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
+    /// <summary>"Typing…" while a question is answered: a courtesy, so a failure to show it changes nothing.</summary>
+    private async Task TypingAsync(ConversationRef conversation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sender.SendTypingAsync(conversation, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            Log.TeamsReplyFailed(logger, "typing", "Transient", ex.Message);
+        }
+    }
+
+    private async Task OnMembershipAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
         var botId = activity.Recipient?.Id;
         var added = activity.Type == ActivityTypes.InstallationUpdate
@@ -172,7 +205,7 @@ public sealed class TeamsActivityHandler(
         {
             await membership.ForgetConversationAsync(conversation, cancellationToken);
             Log.TeamsConversationForgotten(logger, conversation.Kind.ToString());
-            return Results.Ok();
+            return;
         }
 
         var people = (activity.MembersAdded ?? []).Where(m => m.Id != botId).ToList();
@@ -185,55 +218,11 @@ public sealed class TeamsActivityHandler(
         {
             var user = await UserAsync(activity, conversation, cancellationToken);
             await using var db = dbs.Create();
+            var workspace = await workspaces.ResolveAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, cancellationToken);
             var card = await welcome.ComposeAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, user, options.Value.BotName, cancellationToken);
-            var result = await sender.SendAsync(conversation, card, cancellationToken);
-            Log.TeamsWelcomed(logger, conversation.Kind.ToString(), result.Succeeded);
-        }
-
-        return Results.Ok();
-    }
-
-    /// <summary>Questions may wait on a model (bounded well under Teams' 15 s); everything else answers at once.</summary>
-    private static bool IsQuestion(RouteMatch match) =>
-        match is FallbackMatch { Handler: not null, Text.Length: > 0 } or CommandMatch { Route.Words: "ask" };
-
-    private async Task TypingAsync(ConversationRef conversation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await sender.SendTypingAsync(conversation, cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            // "Typing…" is a courtesy: the answer still goes out without it.
-            Log.TeamsReplyFailed(logger, "typing", "Transient", ex.Message);
-        }
-    }
-
-    /// <summary>Replies to a turn: in the same reply chain; the requester's 1:1 for private answers in a group; an update for replacing cards.</summary>
-    private async Task DeliverAsync(Activity activity, ConversationRef conversation, ChatUserRef user, IReadOnlyList<Reply> replies, string? sourceMessageId, CancellationToken cancellationToken)
-    {
-        foreach (var reply in replies)
-        {
-            SendResult result;
-            if (reply.ReplacesSourceCard && sourceMessageId is not null)
-            {
-                result = await sender.UpdateAsync(conversation, sourceMessageId, reply, cancellationToken);
-            }
-            else if (reply.Audience == ReplyAudience.Requester && conversation.Kind != ConversationKind.Personal)
-            {
-                var (direct, failure) = await sender.OpenDirectAsync(conversation.WorkspaceExternalId, user, cancellationToken);
-                result = direct is null ? failure ?? SendResult.Permanent("no 1:1") : await sender.SendAsync(direct, reply, cancellationToken);
-            }
-            else
-            {
-                result = await sender.ReplyAsync(conversation, activity.Id!, reply, cancellationToken);
-            }
-
-            if (!result.Succeeded)
-            {
-                Log.TeamsReplyFailed(logger, reply.GetType().Name, result.Failure?.ToString() ?? "?", result.Reason);
-            }
+            await outbox.ToConversationAsync(db, workspace.Id, conversation, card, $"welcome:{DedupeKey(activity)}", cancellationToken: cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            Log.TeamsWelcomed(logger, conversation.Kind.ToString(), true);
         }
     }
 
@@ -252,29 +241,36 @@ public sealed class TeamsActivityHandler(
     private async Task<ChatUserRef> UserAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
         var from = activity.From!;
-        var email = await membership.KnownEmailAsync(conversation.WorkspaceExternalId, from.Id!, from.AadObjectId, cancellationToken);
-        if (email is null && conversation.ServiceUrl is { } serviceUrl)
+        var (email, known, lookUp) = await membership.KnownUserAsync(conversation.WorkspaceExternalId, from.Id!, from.AadObjectId, cancellationToken);
+        if (lookUp && conversation.ServiceUrl is { } serviceUrl)
         {
+            // Asked again now and then: a member can become a guest, and the connector is what says so.
             var member = await connector.GetMemberAsync(serviceUrl, conversation.ConversationId, from.Id!, cancellationToken);
-            email = member.Value is { } m ? EmailOf(m) : null;
-            if (email is null)
+            if (member.Value is { } m)
+            {
+                email = EmailOf(m) ?? email;
+                var role = TeamsMembership.MembershipOf(m, conversation.WorkspaceExternalId);
+                // The connector knows them and does not say guest or another organisation: a member.
+                known = role == Membership.Unknown ? Membership.Member : role;
+            }
+            else if (email is null)
             {
                 Log.TeamsMemberLookupFailed(logger, (int?)member.Status, member.ErrorCode);
             }
         }
 
-        return new ChatUserRef(from.Id!, from.Name, email, from.AadObjectId);
+        return new ChatUserRef(from.Id!, from.Name, email, from.AadObjectId, known);
     }
 
     internal static string? EmailOf(ChannelAccount member) =>
         new[] { member.Email, member.UserPrincipalName }
             .FirstOrDefault(e => e is not null && e.Contains('@', StringComparison.Ordinal))?.Trim().ToLowerInvariant();
 
-    private static IResult InvokeCard(JsonObject card) =>
-        Invoke(new InvokeResponseBody(StatusCodes.Status200OK, InvokeContentTypes.AdaptiveCard, card));
+    private static InvokeResponseBody Card(JsonObject card) => new(StatusCodes.Status200OK, InvokeContentTypes.AdaptiveCard, card);
 
-    private static IResult InvokeMessage(string text) =>
-        Invoke(new InvokeResponseBody(StatusCodes.Status200OK, InvokeContentTypes.Message, JsonValue.Create(text)));
+    private static InvokeResponseBody Message(string text) => new(StatusCodes.Status200OK, InvokeContentTypes.Message, JsonValue.Create(text));
+
+    private static string Serialize(InvokeResponseBody body) => JsonSerializer.Serialize(body, TeamsJson.Default.InvokeResponseBody);
 
     private static IResult Invoke(InvokeResponseBody body) => Results.Json(body, TeamsJson.Default.InvokeResponseBody);
 }

@@ -98,7 +98,7 @@ internal static class TeamsEndpoint
                 detail: "This bot serves only the Microsoft 365 organisations it is configured for (Teams:TenantId, Teams:AllowedTenants).");
         }
 
-        return await handler.HandleAsync(activity, cancellationToken);
+        return await handler.AcceptAsync(activity, body, cancellationToken);
     }
 
     /// <summary>Development mode only: the peer is this machine and no proxy forwarded the request.</summary>

@@ -3,6 +3,7 @@ using GovernanceBot.Conversation;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace GovernanceBot.Channels.Teams;
 
@@ -11,8 +12,27 @@ namespace GovernanceBot.Channels.Teams;
 /// welcome each once and to send into later), the users it met (ids and AAD object ids for
 /// proactive 1:1s), and who it was removed from.
 /// </summary>
-public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver workspaces, TimeProvider time)
+public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver workspaces, IOptions<TeamsOptions> options, TimeProvider time)
 {
+    /// <summary>
+    /// What a member lookup says a person is to the tenant the conversation belongs to: a guest
+    /// (<c>userRole</c> guest or anonymous), external (their home tenant is another one), or a member.
+    /// </summary>
+    public static Membership MembershipOf(ChannelAccount member, string tenantId)
+    {
+        if (member.TenantId is { Length: > 0 } home && !string.Equals(home, tenantId, StringComparison.OrdinalIgnoreCase))
+        {
+            return Membership.External;
+        }
+
+        return member.UserRole?.ToLowerInvariant() switch
+        {
+            "guest" or "anonymous" => Membership.Guest,
+            "user" => Membership.Member,
+            _ => Membership.Unknown,
+        };
+    }
+
     /// <summary>Records (or revives) the conversation; true for exactly one caller per installation: the one that welcomes.</summary>
     public async Task<bool> RememberConversationAndClaimWelcomeAsync(ConversationRef conversation, CancellationToken cancellationToken)
     {
@@ -74,18 +94,24 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
     }
 
     /// <summary>
-    /// The e-mail the store already knows for this Teams user in this tenant, if any. When the
-    /// activity names the sender's AAD object id, the stored e-mail is trusted only for the same
-    /// object id: a different (or never stored) one means the connector is asked again.
+    /// What the store knows of a Teams user in this tenant (e-mail, and member/guest/external), and
+    /// whether a member lookup is due: the e-mail is unknown, or what Teams said about their
+    /// membership is missing or older than <see cref="TeamsOptions.MemberInfoMaxAge"/> (a member can
+    /// be made a guest any time). When the activity names the sender's AAD object id, the stored
+    /// e-mail is trusted only for the same object id: a different (or never stored) one means the
+    /// connector is asked again.
     /// </summary>
-    public async Task<string?> KnownEmailAsync(string tenantId, string userId, string? aadObjectId, CancellationToken cancellationToken)
+    public async Task<(string? Email, Membership Membership, bool LookUp)> KnownUserAsync(
+        string tenantId, string userId, string? aadObjectId, CancellationToken cancellationToken)
     {
         await using var db = dbs.Create();
-        return await TeamsSender.TeamsUsersOf(db, tenantId)
+        var known = await TeamsSender.TeamsUsersOf(db, tenantId)
             .Where(u => u.ExternalUserId == userId && u.Email != null)
             .Where(u => aadObjectId == null || u.AadObjectId == aadObjectId)
-            .Select(u => u.Email)
+            .Select(u => new { u.Email, u.Membership, u.MembershipCheckedAt })
             .FirstOrDefaultAsync(cancellationToken);
+        var fresh = known?.MembershipCheckedAt is { } checkedAt && time.GetUtcNow() - checkedAt < options.Value.MemberInfoMaxAge;
+        return (known?.Email, known?.Membership ?? Membership.Unknown, !fresh);
     }
 
     private static async Task UpsertConversationAsync(GovernanceDb db, Guid workspaceId, ConversationRef conversation, DateTimeOffset now, CancellationToken cancellationToken)

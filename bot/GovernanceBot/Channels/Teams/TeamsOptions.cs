@@ -43,11 +43,29 @@ public sealed class TeamsOptions
     /// <summary>The bot's display name, shown on the welcome card.</summary>
     public string BotName { get; set; } = "GovernanceBot";
 
+    /// <summary>
+    /// How long what a member lookup said about a person (member, guest, another tenant) is trusted
+    /// before <see cref="TeamsMembership.KnownUserAsync"/> asks for another lookup.
+    /// </summary>
+    public TimeSpan MemberInfoMaxAge { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Signing keys are fetched again after this long, even if every kid is known.</summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>An unknown kid re-fetches the keys at most this often.</summary>
     public TimeSpan UnknownKeyRefetchInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The first wait after a failed key fetch; it doubles with each failure in a row up to
+    /// <see cref="KeyRetryMaxDelay"/>. While no keys are cached, requests may fetch again as often.
+    /// </summary>
+    public TimeSpan KeyRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between key fetches after failures.</summary>
+    public TimeSpan KeyRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One fetch of the OpenID metadata or the keys is abandoned after this long.</summary>
+    public TimeSpan KeyFetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Connector retries on 429/412/5xx/timeouts before a send is reported transient.</summary>
     public int ConnectorRetries { get; set; } = 3;

@@ -45,6 +45,26 @@ public sealed class TeamsSender(
         await connector.SendAsync(ServiceUrlOf(conversation), conversation.ConversationId, typing, cancellationToken);
     }
 
+    /// <summary>A turn's reply (<see cref="IChannelSender.ReplyAsync"/>): over the card acted on, in the speaker's 1:1, or in the same reply chain.</summary>
+    public async Task<SendResult> ReplyAsync(ReplyRoute route, Reply reply, CancellationToken cancellationToken)
+    {
+        var conversation = route.Conversation;
+        if (reply.ReplacesSourceCard && route.SourceMessageId is { } source)
+        {
+            return await UpdateAsync(conversation, source, reply, cancellationToken);
+        }
+
+        if (reply.Audience == ReplyAudience.Requester && conversation.Kind != ConversationKind.Personal)
+        {
+            var (direct, failure) = await OpenDirectAsync(conversation.WorkspaceExternalId, route.User, cancellationToken);
+            return direct is null ? failure ?? SendResult.Permanent("no 1:1 with the person who asked") : await SendAsync(direct, reply, cancellationToken);
+        }
+
+        return route.ReplyToId is { } activityId
+            ? await ReplyAsync(conversation, activityId, reply, cancellationToken)
+            : await SendAsync(conversation, reply, cancellationToken);
+    }
+
     public async Task<SendResult> ReplyAsync(ConversationRef conversation, string activityId, Reply reply, CancellationToken cancellationToken)
     {
         var activity = await messages.CreateAsync(reply, conversation.WorkspaceExternalId, cancellationToken);

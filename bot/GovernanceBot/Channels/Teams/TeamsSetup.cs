@@ -19,6 +19,7 @@ public static class TeamsSetup
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BotFrameworkKeys>();
+        services.AddHostedService<BotFrameworkKeysRefresher>();
         services.AddSingleton<TeamsTokenValidator>();
         services.AddSingleton<BotTokenProvider>();
         services.AddSingleton<BotConnectorClient>();
@@ -27,8 +28,11 @@ public static class TeamsSetup
         services.AddSingleton<TeamsSender>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<TeamsSender>());
         services.AddSingleton<TeamsActivityHandler>();
+        services.AddSingleton<IInboundChannel>(sp => sp.GetRequiredService<TeamsActivityHandler>());
 
-        services.AddHttpClient(BotFrameworkKeys.HttpClientName).AddStandardResilienceHandler();
+        // No retry handler: BotFrameworkKeys retries on its own clock, and a request waiting on a
+        // down issuer must fail in one attempt's time, not a retry ladder's.
+        services.AddHttpClient(BotFrameworkKeys.HttpClientName);
         services.AddHttpClient(BotTokenProvider.HttpClientName).AddStandardResilienceHandler();
         services.AddHttpClient(BotConnectorClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
             .AddResilienceHandler("teams-connector", ConfigureConnectorPipeline)

@@ -12,13 +12,18 @@ namespace GovernanceBot.Features.Approvals;
 /// <c>approvals</c>: the requests waiting for my vote, as approver or as someone's delegate, each as a
 /// card I can vote on right here.
 /// </summary>
-public sealed class MyApprovalsHandler(ProgramDirectory directory, ApprovalBook book) : ITurnHandler
+public sealed class MyApprovalsHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
 {
     internal const int MaxCards = 5;
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var mine = await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken);
+        if (await readers.RefusalHereAsync(context, Reading.OwnItems, cancellationToken) is { } refusal)
+        {
+            return [refusal];
+        }
+
+        var mine = (await readers.ReaderAsync(context, cancellationToken)).People;
         if (mine.Count == 0)
         {
             return [Reply.Text("You are not a stakeholder of any program here (I match people by e-mail), so no approvals wait for you.")];
@@ -65,17 +70,17 @@ public sealed class MyApprovalsHandler(ProgramDirectory directory, ApprovalBook 
     }
 }
 
-/// <summary><c>decisions [program]</c>: the program's decision log, most recent first.</summary>
-public sealed class DecisionsHandler(GovernanceDb db, ProgramDirectory directory) : ITurnHandler
+/// <summary><c>decisions [program]</c>: the program's decision log, most recent first (managers, PMO, sponsors and approvers).</summary>
+public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
 {
     internal const int Shown = 10;
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "decisions Phoenix", cancellationToken);
+        var (program, refusal) = await readers.ResolveAsync(context, context.Arguments, "decisions Phoenix", Reading.Decisions, cancellationToken);
         if (program is null)
         {
-            return [Reply.Text(error!)];
+            return [refusal!];
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
@@ -102,16 +107,18 @@ public sealed class DecisionsHandler(GovernanceDb db, ProgramDirectory directory
             text.Append(CultureInfo.InvariantCulture, $"- {ApprovalText.Moment(line.At, zone)} — {icon} **{line.Title}**: {line.Outcome}{(line.Summary is { } s ? $". {s}" : "")}\n");
         }
 
-        return [Reply.Text(text.ToString())];
+        return [Reply.Text(text.ToString()) with { Audience = ReaderPolicy.AudienceFor(Reading.Decisions) }];
     }
 }
 
 /// <summary>
 /// <c>approval.refresh</c> (requestId): the card as the person looking at it should see it (Teams
 /// asks for this when an approval card with their id in <c>refresh.userIds</c> is displayed).
-/// Changes nothing, so it is not audited; another workspace's request is simply not found.
+/// Changes nothing, so it is not audited; another workspace's request is simply not found. The card
+/// is the approver's own item; anyone else sees it as a reader of the program's status (a guest:
+/// only where the program is linked, where the card is posted anyway).
 /// </summary>
-public sealed class ApprovalRefreshHandler(ProgramDirectory directory, ApprovalBook book) : ITurnHandler
+public sealed class ApprovalRefreshHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -122,14 +129,19 @@ public sealed class ApprovalRefreshHandler(ProgramDirectory directory, ApprovalB
             return [Reply.Text("I can't find that approval in this workspace. Type **approvals** to see yours.") with { Audience = ReplyAudience.Requester }];
         }
 
+        var me = (await readers.ReaderAsync(context, cancellationToken)).In(snapshot.Request.ProgramId);
+        if (snapshot.VotesFor(me).Count == 0
+            && await readers.RefusalAsync(context, snapshot.Program, Reading.Status, cancellationToken) is { } refusal)
+        {
+            return [refusal];
+        }
+
         if (snapshot.Request.Status != ApprovalStatus.Pending)
         {
             var decision = await book.DecisionOfAsync(snapshot, cancellationToken);
             return [ApprovalCardFactory.Decided(snapshot, decision) with { Audience = ReplyAudience.Requester }];
         }
 
-        var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken))
-            .FirstOrDefault(s => s.ProgramId == snapshot.Request.ProgramId);
         var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
         return [ApprovalCardFactory.Request(snapshot, me, refresh, book.Now) with { Audience = ReplyAudience.Requester }];
     }

@@ -31,7 +31,8 @@ public sealed record AskAnswer(
 /// <summary>A question from someone in a workspace.</summary>
 /// <param name="Program">A program the asker named (e.g. CLI <c>--program</c>); narrows store answers.</param>
 /// <param name="UseModel">False for the fast offline answer (e.g. to post at once while a model answer is written).</param>
-public sealed record AskRequest(Guid WorkspaceId, string Question, string? Program = null, bool UseModel = true);
+/// <param name="ReadStore">False when the asker may not read the store (a guest): the knowledge base only.</param>
+public sealed record AskRequest(Guid WorkspaceId, string Question, string? Program = null, bool UseModel = true, bool ReadStore = true);
 
 /// <summary>
 /// Answers a question: what channels and the CLI call. Offline it ranks the knowledge base and reads
@@ -71,7 +72,7 @@ public sealed partial class AnswerService(
                 [], false);
         }
 
-        var facts = await store.AnswerAsync(request.WorkspaceId, question, request.Program, cancellationToken);
+        var facts = request.ReadStore ? await store.AnswerAsync(request.WorkspaceId, question, request.Program, cancellationToken) : null;
         var retrieval = knowledge.Index.Search(question);
         var fromKnowledge = knowledge.Compose(retrieval);
 

@@ -6,9 +6,10 @@ namespace GovernanceBot.Features.Ask;
 /// <summary>
 /// <c>ask &lt;question&gt;</c> and any free text that is not a command. Answers in the conversation the
 /// question came from; the store part is scoped to the asker's workspace and, when the conversation
-/// is linked to a program, to that program first.
+/// is linked to a program, to that program first. Guests and external people get the knowledge base
+/// only: no fact from the store reaches them, not even through a model's answer.
 /// </summary>
-public sealed class AskHandler(IAnswerService answers, AskReplies replies, ProgramDirectory directory) : ITurnHandler
+public sealed class AskHandler(IAnswerService answers, AskReplies replies, ProgramDirectory directory, ReaderPolicy readers) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -21,7 +22,9 @@ public sealed class AskHandler(IAnswerService answers, AskReplies replies, Progr
         var linked = context.Turn.Conversation.Kind == ConversationKind.Personal
             ? null
             : await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-        var answer = await answers.AnswerAsync(new AskRequest(context.WorkspaceId, question, linked?.Key), cancellationToken);
+        var reader = await readers.ReaderAsync(context, cancellationToken);
+        var readStore = ReaderPolicy.CanRead(reader, null, Reading.Status);
+        var answer = await answers.AnswerAsync(new AskRequest(context.WorkspaceId, question, linked?.Key, ReadStore: readStore), cancellationToken);
         return [replies.From(answer)];
     }
 }

@@ -10,10 +10,11 @@ namespace GovernanceBot.Features.Audit;
 
 /// <summary>
 /// <c>audit export &lt;program&gt; [from DATE] [to DATE]</c>: the program's audit trail as CSV in a code
-/// block, sent only to the person who asked. Reading is open to the workspace (issue 7), so anyone
-/// may export; the reply is private so the trail is not broadcast into a channel.
+/// block, sent only to the person who asked. It holds every check-in answer and who gave it, so only
+/// the program's managers and PMO may export it (<see cref="ReaderPolicy"/>); the reply is private so
+/// the trail is not broadcast into a channel.
 /// </summary>
-public sealed class AuditExportHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
+public sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
     /// <summary>Chat platforms cap a message near 40,000 characters; stay well below with the fences and notes.</summary>
     internal const int MaxCsvLength = 30_000;
@@ -56,10 +57,10 @@ public sealed class AuditExportHandler(GovernanceDb db, ProgramDirectory directo
             return [Reply.Text($"The range starts after it ends ({f:yyyy-MM-dd} is after {t:yyyy-MM-dd}). For example **{Example}**.")];
         }
 
-        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, string.Join(' ', programWords), Example, cancellationToken);
+        var (program, refusal) = await readers.ResolveAsync(context, string.Join(' ', programWords), Example, Reading.AuditTrail, cancellationToken);
         if (program is null)
         {
-            return [Reply.Text(error!)];
+            return [refusal!];
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
@@ -95,7 +96,7 @@ public sealed class AuditExportHandler(GovernanceDb db, ProgramDirectory directo
         // with the export, and a later `audit verify` can be checked against it.
         var head = $"Chain head: entry {exported.Seq} of this workspace's audit chain, sha256 {exported.Hash}.";
         return [Reply.Text($"**Audit trail of {program.Name}**, {range}: {Plural(entries.Count)} (times in UTC).{note}\n```\n{csv}```\n{head}")
-            with { Audience = ReplyAudience.Requester }];
+            with { Audience = ReaderPolicy.AudienceFor(Reading.AuditTrail) }];
     }
 
     private static DateTimeOffset Local(TimeZoneInfo zone, DateOnly date)

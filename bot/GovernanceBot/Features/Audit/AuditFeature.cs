@@ -10,5 +10,5 @@ public static class AuditFeature
 
     public static Router MapAudit(this Router router) => router
         .MapCommand<AuditExportHandler>("audit export", "audit export <program> [from DATE] [to DATE]",
-            "The program's audit trail (who changed what, when, where, before → after) as CSV.", "Audit");
+            "Program managers and PMO: the program's audit trail (who changed what, when, where, before → after) as CSV.", "Audit");
 }

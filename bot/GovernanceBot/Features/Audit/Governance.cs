@@ -8,8 +8,8 @@ namespace GovernanceBot.Features.Audit;
 /// <summary>
 /// Who may change what (issue 7): program managers and the PMO configure and request approvals,
 /// approvers (or their delegates) vote, KPI owners and program managers record values, benefit
-/// owners and program managers update benefits; anyone in the workspace reads. A refusal is polite,
-/// names who can, goes only to the person who asked, and is audited.
+/// owners and program managers update benefits. Who may read what is <see cref="Programs.ReaderPolicy"/>'s
+/// to say. A refusal is polite, names who can, goes only to the person who asked, and is audited.
 /// </summary>
 public sealed class Governance(GovernanceDb db, TimeProvider time)
 {

@@ -11,15 +11,15 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Benefits;
 
 /// <summary><c>benefits [program]</c> and the <c>benefits.show</c> button: the benefits register.</summary>
-public sealed class BenefitsStatusHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
+public sealed class BenefitsStatusHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
         var words = context.Turn.Action?.Data["program"]?.ToString() ?? context.Arguments.Trim();
-        var (found, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, words, "benefits Phoenix", cancellationToken);
+        var (found, refusal) = await readers.ResolveAsync(context, words, "benefits Phoenix", Reading.Status, cancellationToken);
         if (found is null)
         {
-            return [Reply.Text(error!)];
+            return [refusal!];
         }
 
         var program = await db.Programs.AsNoTracking().AsSplitQuery()

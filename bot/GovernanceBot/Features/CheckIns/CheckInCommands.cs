@@ -10,11 +10,16 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.CheckIns;
 
 /// <summary><c>checkin</c>: my open check-ins — the form if I haven't answered, my answers (with Edit) if I have.</summary>
-public sealed class MyCheckInHandler(GovernanceDb db, ProgramDirectory directory, CheckInRounds rounds, TimeProvider time) : ITurnHandler
+public sealed class MyCheckInHandler(GovernanceDb db, ReaderPolicy readers, CheckInRounds rounds, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var me = await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken);
+        if (await readers.RefusalHereAsync(context, Reading.OwnItems, cancellationToken) is { } refusal)
+        {
+            return [refusal];
+        }
+
+        var me = (await readers.ReaderAsync(context, cancellationToken)).People;
         if (me.Count == 0)
         {
             return [Reply.Text("I don't know you as a stakeholder of any program here yet, so you have no check-ins. Your program manager adds people (with their e-mail) to the program's governance file.")];
@@ -49,19 +54,21 @@ public sealed class MyCheckInHandler(GovernanceDb db, ProgramDirectory directory
                 : rounds.Thanks(checkIn.Program!, checkIn, round, person, response));
         }
 
-        return replies.Count > 0 ? replies : [Reply.Text("You have no open check-in right now. I'll message you when the next one opens.")];
+        return replies.Count > 0
+            ? replies.Select(r => r with { Audience = ReaderPolicy.AudienceFor(Reading.OwnItems) }).ToList()
+            : [Reply.Text("You have no open check-in right now. I'll message you when the next one opens.")];
     }
 }
 
 /// <summary><c>checkin status [program]</c>: who has answered the current (or last) round, who hasn't, and who couldn't be reached.</summary>
-public sealed class CheckInStatusHandler(GovernanceDb db, ProgramDirectory directory) : ITurnHandler
+public sealed class CheckInStatusHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var (p, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "checkin status Phoenix", cancellationToken);
+        var (p, refusal) = await readers.ResolveAsync(context, context.Arguments, "checkin status Phoenix", Reading.CheckInProgress, cancellationToken);
         if (p is null)
         {
-            return [Reply.Text(error!)];
+            return [refusal!];
         }
 
         var rounds = await db.CheckInRounds.AsNoTracking().Include(r => r.CheckIn)
@@ -111,7 +118,7 @@ public sealed class CheckInStatusHandler(GovernanceDb db, ProgramDirectory direc
             }
         }
 
-        return [Reply.Text(text.ToString().TrimEnd())];
+        return [Reply.Text(text.ToString().TrimEnd()) with { Audience = ReaderPolicy.AudienceFor(Reading.CheckInProgress) }];
     }
 }
 

@@ -270,14 +270,14 @@ public sealed class SaveCheckInDefinitionHandler(GovernanceDb db, ProgramDirecto
 }
 
 /// <summary><c>checkins &lt;program&gt;</c> (also <c>checkin list</c>): each check-in's cadence, window, participants and next round.</summary>
-public sealed class CheckInListHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
+public sealed class CheckInListHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, context.Arguments, "checkins Phoenix", cancellationToken);
+        var (program, refusal) = await readers.ResolveAsync(context, context.Arguments, "checkins Phoenix", Reading.Status, cancellationToken);
         if (program is null)
         {
-            return [Reply.Text(error!)];
+            return [refusal!];
         }
 
         var checkIns = await db.CheckIns.AsNoTracking().Include(c => c.Questions).Where(c => c.ProgramId == program.Id).ToListAsync(cancellationToken);

@@ -24,7 +24,7 @@ public static class CheckInsFeature
 
     public static Router MapCheckIns(this Router router) => router
         .MapCommand<MyCheckInHandler>("checkin", "checkin", "Your open check-in: answer it, or see and edit your answers.", "Check-ins")
-        .MapCommand<CheckInStatusHandler>("checkin status", "checkin status [program]", "Who has answered the current round, who hasn't, who couldn't be reached.", "Check-ins")
+        .MapCommand<CheckInStatusHandler>("checkin status", "checkin status [program]", "Program managers and PMO: who has answered the current round, who hasn't, who couldn't be reached.", "Check-ins")
         .MapCommand<RunCheckInHandler>("checkin run", "checkin run <program>", "Program managers: open a check-in round now.", "Check-ins")
         .MapCommand<AwayHandler>("away until", "away until <date>", "Pause your check-in prompts and reminders until a date (YYYY-MM-DD).", "Check-ins")
         .MapCommand<AwayHandler>("back", "back", "Resume your check-in prompts after being away.", "Check-ins")

@@ -47,7 +47,7 @@ public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
 }
 
 /// <summary><c>kpis [program]</c>: the program's KPIs with RAG, trend and last update.</summary>
-public sealed class KpisStatusHandler(ProgramDirectory directory, KpiCardBuilder cards) : ITurnHandler
+public sealed class KpisStatusHandler(ReaderPolicy readers, KpiCardBuilder cards) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -58,13 +58,13 @@ public sealed class KpisStatusHandler(ProgramDirectory directory, KpiCardBuilder
             words = fromCard;
         }
 
-        var (program, error) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, words, "kpis Phoenix", cancellationToken);
-        return program is null ? [Reply.Text(error!)] : [await cards.StatusAsync(program.Id, cancellationToken)];
+        var (program, refusal) = await readers.ResolveAsync(context, words, "kpis Phoenix", Reading.Status, cancellationToken);
+        return program is null ? [refusal!] : [await cards.StatusAsync(program.Id, cancellationToken)];
     }
 }
 
 /// <summary><c>kpi &lt;name&gt;</c> and the <c>kpi.detail</c> button: one KPI with its chart and history.</summary>
-public sealed class KpiDetailHandler(KpiDirectory kpis, ProgramDirectory directory, KpiCardBuilder cards) : ITurnHandler
+public sealed class KpiDetailHandler(KpiDirectory kpis, ReaderPolicy readers, KpiCardBuilder cards) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -74,13 +74,24 @@ public sealed class KpiDetailHandler(KpiDirectory kpis, ProgramDirectory directo
             return [Reply.Text("Which KPI? For example: **kpi \"On-time delivery\"**, or **kpis** for all of them.")];
         }
 
+        if (await readers.RefusalHereAsync(context, Reading.Status, cancellationToken) is { } outside)
+        {
+            return [outside];
+        }
+
         var (kpi, error) = await kpis.FindAsync(context, wanted, cancellationToken);
         if (kpi is null)
         {
-            return [Reply.Text(error!)];
+            // The "did you mean" list names other programs' KPIs: only for those who may read them all.
+            return [await readers.RefusalAsync(context, null, Reading.Status, cancellationToken) ?? Reply.Text(error!)];
         }
 
-        var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, context.Turn, cancellationToken)).FirstOrDefault(s => s.ProgramId == kpi.ProgramId);
+        if (await readers.RefusalAsync(context, kpi.Program, Reading.Status, cancellationToken) is { } refusal)
+        {
+            return [refusal];
+        }
+
+        var me = (await readers.ReaderAsync(context, cancellationToken)).In(kpi.ProgramId);
         return [cards.Detail(kpi, KpiRecording.MayRecord(kpi, me))];
     }
 }

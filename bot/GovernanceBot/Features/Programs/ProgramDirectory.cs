@@ -69,7 +69,15 @@ public sealed class ProgramDirectory(GovernanceDb db)
         if (string.IsNullOrWhiteSpace(typed))
         {
             var fallback = await DefaultAsync(workspaceId, conversation, cancellationToken);
-            return fallback is null ? (null, $"Which program? For example: **{example}**.") : (fallback, null);
+            if (fallback is not null)
+            {
+                return (fallback, null);
+            }
+
+            var (_, names) = await FindAsync(workspaceId, string.Empty, cancellationToken);
+            return (null, names.Count == 0
+                ? UnknownProgram(string.Empty, names)
+                : $"Which program? For example: **{example}**. Programs here: {string.Join(", ", names)}.");
         }
 
         var (program, known) = await FindAsync(workspaceId, typed, cancellationToken);

@@ -6,6 +6,7 @@ public static class ProgramsFeature
 {
     public static IServiceCollection AddPrograms(this IServiceCollection services) => services
         .AddScoped<ProgramDirectory>()
+        .AddScoped<ReaderPolicy>()
         .AddScoped<ProgramStatusQuery>()
         .AddScoped<ListProgramsHandler>()
         .AddScoped<ProgramStatusHandler>()

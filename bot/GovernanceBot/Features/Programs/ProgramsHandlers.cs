@@ -11,10 +11,15 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Programs;
 
 /// <summary><c>programs</c>: the programs in this workspace, one line each.</summary>
-public sealed class ListProgramsHandler(GovernanceDb db) : ITurnHandler
+public sealed class ListProgramsHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
+        if (await readers.RefusalAsync(context, null, Reading.Status, cancellationToken) is { } refusal)
+        {
+            return [refusal];
+        }
+
         var programs = await db.ProgramsOf(context.WorkspaceId).AsNoTracking().AsSplitQuery()
             .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
             .Include(p => p.Approvals)
@@ -39,29 +44,14 @@ public sealed class ListProgramsHandler(GovernanceDb db) : ITurnHandler
 }
 
 /// <summary><c>status [program]</c>: the program status card.</summary>
-public sealed class ProgramStatusHandler(ProgramDirectory directory, ProgramStatusQuery query) : ITurnHandler
+public sealed class ProgramStatusHandler(ReaderPolicy readers, ProgramStatusQuery query) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        GovernanceProgram? program;
-        if (string.IsNullOrWhiteSpace(context.Arguments))
+        var (program, refusal) = await readers.ResolveAsync(context, context.Arguments, "status Phoenix", Reading.Status, cancellationToken);
+        if (program is null)
         {
-            program = await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
-            if (program is null)
-            {
-                var (_, known) = await directory.FindAsync(context.WorkspaceId, string.Empty, cancellationToken);
-                return [Reply.Text(known.Count == 0
-                    ? ProgramDirectory.UnknownProgram(string.Empty, known)
-                    : $"Which program? For example: **status {known[0]}**. Programs here: {string.Join(", ", known)}.")];
-            }
-        }
-        else
-        {
-            (program, var known) = await directory.FindAsync(context.WorkspaceId, context.Arguments, cancellationToken);
-            if (program is null)
-            {
-                return [Reply.Text(ProgramDirectory.UnknownProgram(context.Arguments, known))];
-            }
+            return [refusal!];
         }
 
         var card = await query.GetAsync(program.Id, cancellationToken);

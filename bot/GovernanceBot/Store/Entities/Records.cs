@@ -51,18 +51,36 @@ public sealed class OutboxMessage
 
 public enum OutboxStatus { Pending, Sent, Failed }
 
-/// <summary>Every inbound platform event, recorded before it is handled, keyed for dedupe.</summary>
+/// <summary>
+/// The inbox: every inbound platform request the bot acknowledged, stored (with its payload) before
+/// the acknowledgement, keyed for dedupe, and worked off under a lease until done or failed.
+/// </summary>
 public sealed class InboundEvent
 {
     public long Id { get; set; }
     public required string Channel { get; set; }
     public required string DedupeKey { get; set; }
+    /// <summary>What the channel stored it as (e.g. <c>event</c>, <c>command</c>, <c>activity</c>): tells it how to read <see cref="PayloadJson"/>.</summary>
+    public string Kind { get; set; } = string.Empty;
+    /// <summary>Turns of one conversation run one at a time, in arrival (<see cref="Id"/>) order.</summary>
+    public string ConversationKey { get; set; } = string.Empty;
+    /// <summary>The verified request as the platform sent it (or the part of it the channel needs).</summary>
+    public string? PayloadJson { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public InboundStatus Status { get; set; }
+    public int Attempts { get; set; }
+    /// <summary>Not run before this (a retry's back-off).</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+    /// <summary>The instance working on it, until <see cref="LeaseUntil"/>; after that any instance may take it.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseUntil { get; set; }
     public DateTimeOffset? ProcessedAt { get; set; }
+    /// <summary>What the request had to be answered with (an invoke's card, a modal's errors): a redelivery gets the same.</summary>
+    public string? ResponseJson { get; set; }
     public string? Error { get; set; }
 }
 
+/// <summary><see cref="Received"/>: stored and acknowledged, not done yet; <see cref="Processed"/>: done; <see cref="Failed"/>: gave up after its retries.</summary>
 public enum InboundStatus { Received, Processed, Failed }
 
 /// <summary>

@@ -41,6 +41,25 @@ public sealed class ChatUser
     public string? UnreachableReason { get; set; }
     public DateTimeOffset? UnreachableSince { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
+    /// <summary>
+    /// Whether the platform counts this person as a full member of the workspace, a guest, or someone
+    /// from another organisation: guests and external people read nothing beyond the channel.
+    /// </summary>
+    public Membership Membership { get; set; }
+    /// <summary>When the platform last told us <see cref="Membership"/>; older than a bound, it is asked again.</summary>
+    public DateTimeOffset? MembershipCheckedAt { get; set; }
+}
+
+/// <summary>What a person is to the workspace, as the chat platform says.</summary>
+public enum Membership
+{
+    /// <summary>The platform has not said (the CLI, or a lookup that failed): treated as a member.</summary>
+    Unknown,
+    Member,
+    /// <summary>A Teams guest, a Slack multi- or single-channel guest.</summary>
+    Guest,
+    /// <summary>From another organisation: a Slack Connect user, a Teams user of another tenant.</summary>
+    External,
 }
 
 /// <summary>A conversation the bot is part of (a channel, a group chat, a 1:1).</summary>

@@ -55,6 +55,9 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     public ConcurrentDictionary<string, string> MemberEmails { get; } = new();
 
+    /// <summary>Member lookups: user id → <c>userRole</c> (<c>user</c>, <c>guest</c>) and, for another organisation, its <c>tenantId</c>.</summary>
+    public ConcurrentDictionary<string, (string UserRole, string? TenantId)> MemberRoles { get; } = new();
+
     /// <summary>
     /// When set, messages (POSTs to <c>…/activities</c>) beyond this rate get 429 with Retry-After,
     /// as the Bot Connector answers a bot that sends too fast (platforms.md A6).
@@ -66,10 +69,17 @@ public sealed class FakeBotFramework : IAsyncDisposable
 
     private int tokenRequests;
     private int keyRequests;
+    private int metadataRequests;
 
     public int TokenRequests => Volatile.Read(ref tokenRequests);
 
     public int KeyRequests => Volatile.Read(ref keyRequests);
+
+    /// <summary>Requests for the OpenID metadata, answered or not: every key fetch starts there.</summary>
+    public int MetadataRequests => Volatile.Read(ref metadataRequests);
+
+    /// <summary>False: the OpenID metadata and key endpoints answer 503, as an issuer outage would.</summary>
+    public bool KeysAvailable { get; set; } = true;
 
     public static async Task<FakeBotFramework> StartAsync()
     {
@@ -118,12 +128,23 @@ public sealed class FakeBotFramework : IAsyncDisposable
     {
         app.MapGet("/openid", () =>
         {
+            Interlocked.Increment(ref metadataRequests);
+            if (!KeysAvailable)
+            {
+                return Results.StatusCode(503);
+            }
+
             var metadata = new JsonObject { ["issuer"] = "https://api.botframework.com", ["jwks_uri"] = new Uri(BaseAddress, "keys").ToString() };
             return Results.Text(metadata.ToJsonString(), "application/json");
         });
         app.MapGet("/keys", () =>
         {
             Interlocked.Increment(ref keyRequests);
+            if (!KeysAvailable)
+            {
+                return Results.StatusCode(503);
+            }
+
             var keys = new JsonArray();
             foreach (var (kid, (key, endorsements)) in Keys)
             {
@@ -199,8 +220,13 @@ public sealed class FakeBotFramework : IAsyncDisposable
         if (context.Request.Method == "GET" && rest.Contains("/members/", StringComparison.Ordinal))
         {
             var id = Uri.UnescapeDataString(rest[(rest.LastIndexOf('/') + 1)..]);
+            var role = MemberRoles.TryGetValue(id, out var r) ? r : ("user", null);
             return MemberEmails.TryGetValue(id, out var email)
-                ? Json(new JsonObject { ["id"] = id, ["name"] = email.Split('@')[0], ["email"] = email, ["userPrincipalName"] = email })
+                ? Json(new JsonObject
+                {
+                    ["id"] = id, ["name"] = email.Split('@')[0], ["email"] = email, ["userPrincipalName"] = email,
+                    ["userRole"] = role.UserRole, ["tenantId"] = role.TenantId,
+                })
                 : Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "MemberNotFoundInConversation", ["message"] = "no such member" } }, 404);
         }
 

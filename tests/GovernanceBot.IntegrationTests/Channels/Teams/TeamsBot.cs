@@ -31,9 +31,10 @@ public sealed class TeamsBot : IAsyncDisposable
 
     /// <summary>With an App ID (production auth) unless <paramref name="developmentMode"/>.</summary>
     public static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite, bool developmentMode = false, Dictionary<string, string?>? extra = null,
-        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null)
+        Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure = null, Action<FakeBotFramework>? beforeBotStarts = null)
     {
         var framework = await FakeBotFramework.StartAsync();
+        beforeBotStarts?.Invoke(framework);
         var settings = developmentMode
             ? new Dictionary<string, string?> { ["Teams:ConnectorRetryDelay"] = "00:00:00.050", ["Teams:ConnectorAttemptTimeout"] = "00:00:05" }
             : framework.Settings();
@@ -67,7 +68,10 @@ public sealed class TeamsBot : IAsyncDisposable
             request.Headers.Authorization = new AuthenticationHeaderValue(scheme!, token);
         }
 
-        return await Http.SendAsync(request);
+        var response = await Http.SendAsync(request);
+        // The activity is acknowledged once stored; its turn and replies follow. Tests read the replies.
+        await Bot.IdleAsync();
+        return response;
     }
 
     public async Task<int> InboundEventCountAsync()

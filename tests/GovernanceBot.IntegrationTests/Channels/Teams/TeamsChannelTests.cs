@@ -257,7 +257,7 @@ public sealed class TeamsChannelTests
         using var proxied = await teams.Http.SendAsync(forwarded);
 
         Assert.Equal(HttpStatusCode.OK, direct.StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, proxied.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, proxied.StatusCode);
         var reply = Assert.Single(teams.Framework.Sent("POST"));
         Assert.Null(reply.Authorization);
         Assert.Equal("program.status", (string?)reply.Body!["attachments"]![0]!["content"]!["template"]);

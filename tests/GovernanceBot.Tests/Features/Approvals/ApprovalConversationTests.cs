@@ -334,7 +334,7 @@ public sealed class ApprovalConversationTests
         var id = await RequestAsync(bot, "any");
         await VoteAsync(bot, id, "approve", Diego, "Funded");
 
-        var text = Assert.Single(await bot.SendAsync("decisions Phoenix", "lynner@example.com")).ShouldBeText();
+        var text = Assert.Single(await bot.SendAsync("decisions Phoenix", "meganb@example.com")).ShouldBeText();
 
         Assert.Contains("✅ **Gate 4: go live**: approved. Quorum reached: 1 approval", text, StringComparison.Ordinal);
         Assert.Contains("**CR-12: add e-signature to onboarding**: approved", text, StringComparison.Ordinal);

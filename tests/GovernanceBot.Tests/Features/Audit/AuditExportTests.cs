@@ -7,13 +7,13 @@ namespace GovernanceBot.Tests.Features.Audit;
 public sealed class AuditExportTests
 {
     [Fact]
-    public async Task AuditExport_GivesTheProgramsTrailAsCsv_ToTheAskerOnly()
+    public async Task AuditExport_GivesTheProgramsTrailAsCsv_ToTheProgramManagerOnly()
     {
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
         await bot.SendAsync("kpi record \"On-time delivery\" 93.5", "adelev@example.com");
         await bot.SendAsync("kpi record \"On-time delivery\" 99", "lynner@example.com");
 
-        var reply = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-25 to 2026-11-25", "lynner@example.com"));
+        var reply = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-25 to 2026-11-25", "alexw@example.com"));
 
         Assert.Equal(ReplyAudience.Requester, reply.Audience);
         var text = reply.ShouldBeText();
@@ -26,7 +26,7 @@ public sealed class AuditExportTests
             Assert.EndsWith($"```\nChain head: entry {head.Seq} of this workspace's audit chain, sha256 {head.Hash}.", text, StringComparison.Ordinal);
         }
 
-        var later = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-26", "lynner@example.com")).ShouldBeText();
+        var later = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-26", "alexw@example.com")).ShouldBeText();
         Assert.Contains("from 2026-11-26: 0 entries", later, StringComparison.Ordinal);
     }
 

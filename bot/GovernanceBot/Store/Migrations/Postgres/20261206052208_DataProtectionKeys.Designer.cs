@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace GovernanceBot.Store.Migrations.Postgres
 {
     [DbContext(typeof(PostgresGovernanceDb))]
-    [Migration("20261206051611_AuditChain")]
-    partial class AuditChain
+    [Migration("20261206052208_DataProtectionKeys")]
+    partial class DataProtectionKeys
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -205,15 +205,8 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
-                    b.Property<string>("Hash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
                     b.Property<Guid?>("ProgramId")
                         .HasColumnType("uuid");
-
-                    b.Property<long?>("Seq")
-                        .HasColumnType("bigint");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -224,9 +217,6 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("WorkspaceId", "Seq")
-                        .IsUnique();
 
                     b.HasIndex("WorkspaceId", "ProgramId", "At");
 
@@ -710,10 +700,6 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
-                    b.PrimitiveCollection<List<string>>("SelfApprovalKinds")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
                     b.Property<string>("Stage")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
@@ -1162,6 +1148,27 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("WorkspaceIdentities");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Xml")
+                        .HasMaxLength(64000)
+                        .HasColumnType("character varying(64000)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.ApprovalApprover", b =>

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace GovernanceBot.Store.Migrations.Postgres
 {
     [DbContext(typeof(PostgresGovernanceDb))]
-    [Migration("20261206050540_SelfApprovalKinds")]
-    partial class SelfApprovalKinds
+    [Migration("20261206050431_InboundPipeline")]
+    partial class InboundPipeline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -700,10 +700,6 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
-                    b.PrimitiveCollection<List<string>>("SelfApprovalKinds")
-                        .IsRequired()
-                        .HasColumnType("text[]");
-
                     b.Property<string>("Stage")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
@@ -736,10 +732,18 @@ namespace GovernanceBot.Store.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Channel")
                         .IsRequired()
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("ConversationKey")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
 
                     b.Property<string>("DedupeKey")
                         .IsRequired()
@@ -750,11 +754,34 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PayloadJson")
+                        .HasMaxLength(1100000)
+                        .HasColumnType("character varying(1100000)");
+
                     b.Property<DateTimeOffset?>("ProcessedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ResponseJson")
+                        .HasMaxLength(200000)
+                        .HasColumnType("character varying(200000)");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -767,6 +794,8 @@ namespace GovernanceBot.Store.Migrations.Postgres
 
                     b.HasIndex("Channel", "DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
 
                     b.ToTable("InboundEvents");
                 });

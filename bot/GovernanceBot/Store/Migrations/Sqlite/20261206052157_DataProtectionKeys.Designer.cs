@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace GovernanceBot.Store.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteGovernanceDb))]
-    [Migration("20261206050534_SelfApprovalKinds")]
-    partial class SelfApprovalKinds
+    [Migration("20261206052157_DataProtectionKeys")]
+    partial class DataProtectionKeys
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -692,10 +692,6 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
-                    b.PrimitiveCollection<string>("SelfApprovalKinds")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Stage")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -1140,6 +1136,25 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("WorkspaceIdentities");
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasMaxLength(64000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.ApprovalApprover", b =>

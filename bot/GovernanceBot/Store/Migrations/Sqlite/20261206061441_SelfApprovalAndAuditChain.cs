@@ -5,11 +5,18 @@
 namespace GovernanceBot.Store.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class AuditChain : Migration
+    public partial class SelfApprovalAndAuditChain : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "SelfApprovalKinds",
+                table: "Programs",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: "[]");
+
             migrationBuilder.AddColumn<string>(
                 name: "Hash",
                 table: "Audit",
@@ -70,6 +77,10 @@ namespace GovernanceBot.Store.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "IX_Audit_WorkspaceId_Seq",
                 table: "Audit");
+
+            migrationBuilder.DropColumn(
+                name: "SelfApprovalKinds",
+                table: "Programs");
 
             migrationBuilder.DropColumn(
                 name: "Hash",

@@ -1,15 +1,24 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System.Collections.Generic;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
 namespace GovernanceBot.Store.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class AuditChain : Migration
+    public partial class SelfApprovalAndAuditChain : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<List<string>>(
+                name: "SelfApprovalKinds",
+                table: "Programs",
+                type: "text[]",
+                nullable: false,
+                // Existing programs allow no self-approval.
+                defaultValueSql: "ARRAY[]::text[]");
+
             migrationBuilder.AddColumn<string>(
                 name: "Hash",
                 table: "Audit",
@@ -82,6 +91,10 @@ namespace GovernanceBot.Store.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "IX_Audit_WorkspaceId_Seq",
                 table: "Audit");
+
+            migrationBuilder.DropColumn(
+                name: "SelfApprovalKinds",
+                table: "Programs");
 
             migrationBuilder.DropColumn(
                 name: "Hash",

@@ -1,0 +1,281 @@
+using System.Threading.Channels;
+using GovernanceBot.Hosting;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace GovernanceBot.Conversation;
+
+public sealed class InboxOptions
+{
+    public const string Section = "Inbox";
+
+    /// <summary>How long an instance holds an item it took; renewed while it lives, so only a dead instance's items lapse.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Turns running at once (of different conversations): a slow one (a model call) holds one slot, not the inbox.</summary>
+    public int Concurrency { get; set; } = 32;
+
+    /// <summary>Runs of a turn that throws before it is recorded as failed.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>How often the store is asked for items nobody holds (a crashed instance's, retries that came due).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Inbound items stored in one commit at most.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Done items are kept this long for dedupe: past every platform's redelivery (Slack retries for an hour).</summary>
+    public TimeSpan DoneRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Failed items are kept this long for an operator to look at (<c>inbox failed</c>).</summary>
+    public TimeSpan FailedRetention { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>What a channel hands over once a request is verified: enough to store it and, later, to run it.</summary>
+/// <param name="Channel">The platform (<see cref="ChannelNames"/>).</param>
+/// <param name="DedupeKey">Same key, same request: a redelivery has no second effect.</param>
+/// <param name="Kind">How the channel will read <paramref name="Payload"/> back.</param>
+/// <param name="ConversationKey">Items with the same key run one at a time, in arrival order.</param>
+/// <param name="Payload">The request as the channel needs it again (stored verbatim).</param>
+public sealed record InboundItem(string Channel, string DedupeKey, string Kind, string ConversationKey, string Payload);
+
+/// <summary>An item taken to run: stored, and leased to this instance.</summary>
+public sealed record InboxWork(long Id, string Channel, string Kind, string ConversationKey, string? Payload, int Attempts);
+
+public enum AdmissionKind
+{
+    /// <summary>First delivery: stored, this instance runs it.</summary>
+    New,
+    /// <summary>A redelivery of an item that was not done (its instance died, or it failed): this instance runs it again.</summary>
+    Again,
+    /// <summary>A redelivery of an item another run holds right now: nothing to do.</summary>
+    Running,
+    /// <summary>A redelivery of an item already done: answer as it was answered.</summary>
+    Done,
+}
+
+/// <summary>The outcome of handing an item over: stored (or already known), and whether this caller runs it.</summary>
+public sealed record Admission(AdmissionKind Kind, InboxWork? Work, string? Response)
+{
+    public bool ToRun => Work is not null;
+}
+
+/// <summary>The store could not take the item: the request must fail (5xx) so the platform sends it again.</summary>
+public sealed class InboxUnavailableException(Exception inner) : Exception("The inbox could not store the request.", inner);
+
+/// <summary>
+/// The way in: every verified request is stored here before it is acknowledged. Requests arriving
+/// together are committed together (one transaction for many — SQLite has one writer, and a commit,
+/// not a row, is what costs), each caller waiting only for the commit that holds its item. A known
+/// key is not stored twice: its redelivery is answered from what is known (done, running), or taken
+/// to run again when nobody holds it.
+/// </summary>
+public sealed class Inbox : IAsyncDisposable
+{
+    private readonly IGovernanceDbFactory factory;
+    private readonly IOptions<InboxOptions> options;
+    private readonly TimeProvider time;
+    private readonly ILogger<Inbox> logger;
+    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task writer;
+    private volatile bool draining;
+
+    public Inbox(IGovernanceDbFactory factory, IOptions<InboxOptions> options, TimeProvider time, InboxInstance instance, ILogger<Inbox> logger)
+    {
+        this.factory = factory;
+        this.options = options;
+        this.time = time;
+        this.logger = logger;
+        Instance = instance.Id;
+        writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Who holds the leases this instance takes.</summary>
+    public string Instance { get; }
+
+    /// <summary>
+    /// Called when the instance stops running turns: items stored from now on are left unleased, for
+    /// the next instance (or this one after a restart) to take at once.
+    /// </summary>
+    public void StopLeasing() => draining = true;
+
+    /// <summary>Stores the item (or finds it known) and says what to do; throws <see cref="InboxUnavailableException"/> when the store cannot take it.</summary>
+    public async Task<Admission> AdmitAsync(InboundItem item, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(item);
+        if (!queue.Writer.TryWrite(pending))
+        {
+            throw new InboxUnavailableException(new ObjectDisposedException(nameof(Inbox)));
+        }
+
+        // Not cancelled with the request: once handed over, the item is committed or refused as a whole.
+        return await pending.Result.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>();
+        while (await queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < Math.Max(1, options.Value.BatchSize) && queue.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+
+            try
+            {
+                await CommitAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                Log.InboxCommitFailed(logger, ex, batch.Count);
+                var failure = new InboxUnavailableException(ex);
+                foreach (var pending in batch)
+                {
+                    pending.Result.TrySetException(failure);
+                }
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<Pending> batch)
+    {
+        try
+        {
+            await CommitTogetherAsync(batch);
+        }
+        catch (DbUpdateException) when (batch.Count > 1)
+        {
+            // Another instance stored one of these keys between our read and our insert: one by one,
+            // so only that item is answered as the redelivery it now is.
+            foreach (var pending in batch)
+            {
+                await CommitTogetherAsync([pending]);
+            }
+        }
+    }
+
+    private async Task CommitTogetherAsync(List<Pending> batch)
+    {
+        var now = time.GetUtcNow();
+        var lease = draining ? (DateTimeOffset?)null : now + options.Value.Lease;
+        var owner = draining ? null : Instance;
+        await using var db = factory.Create();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var known = new Dictionary<(string, string), InboundEvent>();
+        foreach (var channel in batch.Select(p => p.Item.Channel).Distinct())
+        {
+            var keys = batch.Where(p => p.Item.Channel == channel).Select(p => p.Item.DedupeKey).Distinct().ToList();
+            foreach (var row in await db.InboundEvents.Where(e => e.Channel == channel && keys.Contains(e.DedupeKey)).ToListAsync())
+            {
+                known[(row.Channel, row.DedupeKey)] = row;
+            }
+        }
+
+        var outcomes = new List<(Pending Pending, AdmissionKind Kind, InboundEvent Row)>(batch.Count);
+        var addedNow = new HashSet<(string, string)>();
+        foreach (var pending in batch)
+        {
+            var item = pending.Item;
+            var key = (item.Channel, item.DedupeKey);
+            if (!known.TryGetValue(key, out var row))
+            {
+                row = new InboundEvent
+                {
+                    Channel = item.Channel,
+                    DedupeKey = item.DedupeKey,
+                    Kind = item.Kind,
+                    ConversationKey = item.ConversationKey,
+                    PayloadJson = item.Payload,
+                    ReceivedAt = now,
+                    NextAttemptAt = now,
+                    Status = InboundStatus.Received,
+                    LeaseOwner = owner,
+                    LeaseUntil = lease,
+                };
+                db.InboundEvents.Add(row);
+                known[key] = row;
+                addedNow.Add(key);
+                outcomes.Add((pending, AdmissionKind.New, row));
+                continue;
+            }
+
+            outcomes.Add((pending, Redelivered(row, item, now, owner, lease, addedNow.Contains(key)), row));
+        }
+
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        foreach (var (pending, kind, row) in outcomes)
+        {
+            var runs = kind is AdmissionKind.New or AdmissionKind.Again && owner is not null;
+            pending.Result.TrySetResult(new Admission(kind,
+                runs ? new InboxWork(row.Id, row.Channel, row.Kind, row.ConversationKey, row.PayloadJson, row.Attempts) : null,
+                row.ResponseJson));
+        }
+    }
+
+    /// <summary>A key seen before: done, held by a run, or taken again (failed, or its holder's lease lapsed).</summary>
+    private static AdmissionKind Redelivered(InboundEvent row, InboundItem item, DateTimeOffset now, string? owner, DateTimeOffset? lease, bool storedInThisBatch)
+    {
+        if (storedInThisBatch)
+        {
+            return AdmissionKind.Running;
+        }
+
+        switch (row.Status)
+        {
+            case InboundStatus.Processed:
+                return AdmissionKind.Done;
+            case InboundStatus.Received when row.LeaseUntil is { } until && until > now:
+                return AdmissionKind.Running;
+            default:
+                // Failed, or left by an instance that died: this delivery runs it again, from a clean slate.
+                if (row.Status == InboundStatus.Failed)
+                {
+                    row.Attempts = 0;
+                    row.Error = null;
+                }
+
+                row.Status = InboundStatus.Received;
+                row.PayloadJson ??= item.Payload;
+                row.NextAttemptAt = now;
+                row.LeaseOwner = owner;
+                row.LeaseUntil = lease;
+                return AdmissionKind.Again;
+        }
+    }
+
+    /// <summary>Forgets done items past <see cref="InboxOptions.DoneRetention"/> and failed ones past <see cref="InboxOptions.FailedRetention"/>.</summary>
+    public async Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var done = now - options.Value.DoneRetention;
+        var failed = now - options.Value.FailedRetention;
+        await using var db = factory.Create();
+        return await db.InboundEvents
+            .Where(e => (e.Status == InboundStatus.Processed && e.ReceivedAt < done) || (e.Status == InboundStatus.Failed && e.ReceivedAt < failed))
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        queue.Writer.TryComplete();
+        await writer;
+    }
+
+    private sealed class Pending(InboundItem item)
+    {
+        public InboundItem Item { get; } = item;
+
+        public TaskCompletionSource<Admission> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>This process's name in leases: unique per start, so a restarted instance never mistakes its predecessor's leases for its own.</summary>
+public sealed class InboxInstance
+{
+    public string Id { get; } = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+}

@@ -1,0 +1,117 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace GovernanceBot.Store.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class InboundPipeline : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "Attempts",
+                table: "InboundEvents",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ConversationKey",
+                table: "InboundEvents",
+                type: "character varying(400)",
+                maxLength: 400,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "Kind",
+                table: "InboundEvents",
+                type: "character varying(40)",
+                maxLength: 40,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<string>(
+                name: "LeaseOwner",
+                table: "InboundEvents",
+                type: "character varying(100)",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "LeaseUntil",
+                table: "InboundEvents",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "NextAttemptAt",
+                table: "InboundEvents",
+                type: "timestamp with time zone",
+                nullable: false,
+                defaultValue: new DateTimeOffset(new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)));
+
+            migrationBuilder.AddColumn<string>(
+                name: "PayloadJson",
+                table: "InboundEvents",
+                type: "character varying(1100000)",
+                maxLength: 1100000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ResponseJson",
+                table: "InboundEvents",
+                type: "character varying(200000)",
+                maxLength: 200000,
+                nullable: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InboundEvents_Status_NextAttemptAt",
+                table: "InboundEvents",
+                columns: new[] { "Status", "NextAttemptAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropIndex(
+                name: "IX_InboundEvents_Status_NextAttemptAt",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "Attempts",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "ConversationKey",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "Kind",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "LeaseOwner",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "LeaseUntil",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "NextAttemptAt",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "PayloadJson",
+                table: "InboundEvents");
+
+            migrationBuilder.DropColumn(
+                name: "ResponseJson",
+                table: "InboundEvents");
+        }
+    }
+}

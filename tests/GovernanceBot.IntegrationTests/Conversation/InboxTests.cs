@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using GovernanceBot.Conversation;
+using GovernanceBot.Scheduling;
+using GovernanceBot.Store.Entities;
+using GovernanceBot.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GovernanceBot.IntegrationTests.Conversation;
+
+/// <summary>
+/// The inbox on both stores: stored before acknowledged, each key once, runs in order per
+/// conversation, retries with back-off and then fails with its reason, and keeps nothing forever.
+/// Items come through a scripted channel whose payload is the text a person typed.
+/// </summary>
+public sealed class InboxTests
+{
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AnItem_IsStoredAndRunOnce_ItsRedeliveryWhileRunningIsNotRunAgain_AndAfterwardsGetsTheStoredAnswer(StoreKind kind)
+    {
+        var channel = new ScriptedChannel();
+        await using var bot = await StartAsync(kind, channel);
+        channel.Hold = new SemaphoreSlim(0);
+
+        var first = await AdmitAsync(bot, "key-1", "help");
+        var whileRunning = await AdmitAsync(bot, "key-1", "help");
+        Assert.Equal(AdmissionKind.New, first.Kind);
+        Assert.Equal(AdmissionKind.Running, whileRunning.Kind);
+        Assert.Null(whileRunning.Work);
+
+        // Run within the request, as a Teams invoke is: the answer is stored for a redelivery.
+        channel.Answer = "{\"statusCode\":200}";
+        channel.Hold.Release();
+        Assert.Equal("{\"statusCode\":200}", await Runner(bot).RunNowAsync(first.Work!));
+        var afterwards = await AdmitAsync(bot, "key-1", "help");
+
+        Assert.Equal(AdmissionKind.Done, afterwards.Kind);
+        Assert.Equal("{\"statusCode\":200}", afterwards.Response);
+        Assert.Equal(1, channel.Runs);
+        // The key is per platform.
+        Assert.Equal(AdmissionKind.New, (await Inbox(bot).AdmitAsync(new InboundItem("other", "key-1", "text", "c", "help"), CancellationToken.None)).Kind);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ManyItemsArrivingTogether_AreStoredInOneCommit_EachGetsItsOwnAnswer_AndDuplicatesInTheSameBatchAreNotStoredTwice(StoreKind kind)
+    {
+        await using var bot = await StartAsync(kind, new ScriptedChannel());
+
+        var admissions = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            AdmitAsync(bot, $"burst-{i % 150}", "help", conversation: $"c-{i % 7}")));
+
+        Assert.Equal(150, admissions.Count(a => a.Kind == AdmissionKind.New));
+        Assert.Equal(50, admissions.Count(a => a.Kind == AdmissionKind.Running));
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Equal(150, await db.InboundEvents.CountAsync());
+        Assert.All(await db.InboundEvents.ToListAsync(), e => Assert.Equal("help", e.PayloadJson));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task TurnsOfOneConversation_RunInArrivalOrder_WhileAnotherConversationIsNotHeldUpByASlowOne(StoreKind kind)
+    {
+        var channel = new ScriptedChannel();
+        await using var bot = await StartAsync(kind, channel);
+        channel.SlowText = "slow";
+        channel.Hold = new SemaphoreSlim(0);
+
+        foreach (var (key, text, conversation) in new[] { ("o-1", "slow", "a"), ("o-2", "second", "a"), ("o-3", "third", "a"), ("o-4", "elsewhere", "b") })
+        {
+            Runner(bot).Enqueue((await AdmitAsync(bot, key, text, conversation)).Work!);
+        }
+
+        await Poll.UntilAsync(() => Task.FromResult(channel.Order.Contains("elsewhere")), TimeSpan.FromSeconds(20), () => "the other conversation waited for the slow one");
+        Assert.DoesNotContain("second", channel.Order);
+        channel.Hold.Release();
+        await bot.IdleAsync();
+
+        Assert.Equal(["slow", "second", "third"], channel.Order.Where(t => t != "elsewhere").ToList());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AHandlerThatThrowsEveryTime_EndsFailedAfterItsRetries_WithItsReason_AndThePersonIsToldOnce(StoreKind kind)
+    {
+        var channel = new ScriptedChannel();
+        var sender = new RecordingSender();
+        await using var bot = await StartAsync(kind, channel, sender, routes: r => r.MapCommand<ExplodingHandler>("explode", "explode", "always fails", "test"));
+
+        Runner(bot).Enqueue((await AdmitAsync(bot, "boom", "explode", conversation: "a")).Work!);
+        Runner(bot).Enqueue((await AdmitAsync(bot, "fine", "help", conversation: "b")).Work!);
+        await bot.IdleAsync();
+        for (var attempt = 2; attempt <= 4; attempt++)
+        {
+            // The back-off is on the bot's clock: move it past the wait, and the poller takes the item again.
+            bot.Clock.Advance(TimeSpan.FromMinutes(10));
+            Runner(bot).Wake();
+            var expected = attempt;
+            await Poll.UntilAsync(async () => await StatusAsync(bot, "boom") is var now && (now.Status == InboundStatus.Failed || now.Attempts >= expected),
+                TimeSpan.FromSeconds(20), () => $"attempt {expected} did not run");
+            await bot.IdleAsync();
+        }
+
+        await Poll.UntilAsync(async () => (await StatusAsync(bot, "boom")).Status == InboundStatus.Failed, TimeSpan.FromSeconds(20), () => "the item never failed");
+        await bot.IdleAsync();
+
+        var (status, error, attempts) = await StatusAsync(bot, "boom");
+        Assert.Equal(InboundStatus.Failed, status);
+        Assert.Equal(4, attempts);
+        Assert.Contains("InvalidOperationException", error, StringComparison.Ordinal);
+        Assert.Contains("the handler always fails", error, StringComparison.Ordinal);
+        Assert.Equal(InboundStatus.Processed, (await StatusAsync(bot, "fine")).Status);
+        var apologies = sender.Sent.Where(s => s.Conversation.ConversationId == "a").ToList();
+        var apology = Assert.Single(apologies);
+        Assert.Equal("error", Assert.IsType<CardReply>(apology.Reply).Template);
+        Assert.Single(sender.Sent, s => s.Conversation.ConversationId == "b");
+
+        // Delivered again later by the platform: a failed item is run again, from a clean slate.
+        var again = await AdmitAsync(bot, "boom", "explode", conversation: "a");
+        Assert.Equal(AdmissionKind.Again, again.Kind);
+        Assert.Equal(0, again.Work!.Attempts);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AnItemWhoseInstanceDied_IsTakenByThePollerOnceItsLeaseLapsed_AndItsRepliesAreNotQueuedTwice(StoreKind kind)
+    {
+        var channel = new ScriptedChannel();
+        var sender = new RecordingSender();
+        await using var bot = await StartAsync(kind, channel, sender);
+        var admitted = await AdmitAsync(bot, "orphan", "help");
+        // Another instance held it and died: its lease is someone else's.
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            await db.InboundEvents.Where(e => e.Id == admitted.Work!.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, "dead-instance"));
+        }
+
+        Runner(bot).Wake();
+        await Task.Delay(300);
+        Assert.Equal(0, channel.Runs);
+
+        bot.Clock.Advance(TimeSpan.FromMinutes(1));
+        Runner(bot).Wake();
+        await Poll.UntilAsync(async () => (await StatusAsync(bot, "orphan")).Status == InboundStatus.Processed, TimeSpan.FromSeconds(20), () => "the orphan was never run");
+        await bot.IdleAsync();
+
+        Assert.Equal(1, channel.Runs);
+        Assert.Single(sender.Sent);
+        await using var check = await bot.Store.OpenAsync();
+        Assert.Single(await check.Outbox.Where(o => o.IdempotencyKey.StartsWith($"inbox:{admitted.Work!.Id}:")).ToListAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task Housekeeping_ForgetsDoneItemsAfterAWeek_AndFailedOnesAfterAMonth_ButNeverOnesNotDone(StoreKind kind)
+    {
+        await using var bot = await StartAsync(kind, new ScriptedChannel());
+        await AdmitAsync(bot, "done-old", "help");
+        await AdmitAsync(bot, "failed-old", "help");
+        await AdmitAsync(bot, "failed-recent", "help");
+        await AdmitAsync(bot, "waiting-old", "help");
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            await db.InboundEvents.Where(e => e.DedupeKey == "done-old").ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, InboundStatus.Processed));
+            await db.InboundEvents.Where(e => e.DedupeKey.StartsWith("failed")).ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, InboundStatus.Failed));
+        }
+
+        bot.Clock.Advance(TimeSpan.FromDays(8));
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            await db.InboundEvents.Where(e => e.DedupeKey == "failed-recent").ExecuteUpdateAsync(s => s.SetProperty(e => e.ReceivedAt, bot.Clock.GetUtcNow()));
+        }
+
+        bot.Clock.Advance(TimeSpan.FromDays(23));
+        using (var scope = bot.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<HousekeepingJob>().RunAsync(CancellationToken.None);
+        }
+
+        await using var check = await bot.Store.OpenAsync();
+        Assert.Equal(["failed-recent", "waiting-old"], await check.InboundEvents.OrderBy(e => e.DedupeKey).Select(e => e.DedupeKey).ToListAsync());
+    }
+
+    private static async Task<BotHarness> StartAsync(StoreKind kind, ScriptedChannel channel, RecordingSender? sender = null, Action<Router>? routes = null)
+    {
+        var bot = await BotHarness.StartAsync(kind, settings: new Dictionary<string, string?> { ["Inbox:PollInterval"] = "00:00:00.100" }, configure: b =>
+        {
+            b.Services.AddSingleton<IInboundChannel>(channel);
+            b.Services.AddSingleton<IChannelSender>(sender ?? new RecordingSender());
+            b.Services.AddTransient<ExplodingHandler>();
+        });
+        routes?.Invoke(bot.Services.GetRequiredService<Router>());
+        return bot;
+    }
+
+    private static Inbox Inbox(BotHarness bot) => bot.Services.GetRequiredService<Inbox>();
+
+    private static InboxRunner Runner(BotHarness bot) => bot.Services.GetRequiredService<InboxRunner>();
+
+    private static Task<Admission> AdmitAsync(BotHarness bot, string key, string text, string conversation = "c") =>
+        Inbox(bot).AdmitAsync(new InboundItem(ChannelNames.Local, key, "text", $"local:{conversation}", text), CancellationToken.None);
+
+    private static async Task<(InboundStatus Status, string? Error, int Attempts)> StatusAsync(BotHarness bot, string key)
+    {
+        await using var db = await bot.Store.OpenAsync();
+        var row = await db.InboundEvents.AsNoTracking().SingleAsync(e => e.DedupeKey == key);
+        return (row.Status, row.Error, row.Attempts);
+    }
+
+    /// <summary>The local channel: the payload is the text Alex typed, in the conversation named by the key's suffix.</summary>
+    private sealed class ScriptedChannel : IInboundChannel
+    {
+        private int runs;
+
+        public string Channel => ChannelNames.Local;
+
+        public int Runs => Volatile.Read(ref runs);
+
+        public ConcurrentQueue<string> Order { get; } = new();
+
+        public SemaphoreSlim? Hold { get; set; }
+
+        /// <summary>Only turns with this text wait for <see cref="Hold"/> (null: every turn does).</summary>
+        public string? SlowText { get; set; }
+
+        public string? Answer { get; set; }
+
+        public async Task<InboundWork> TranslateAsync(InboxWork item, CancellationToken cancellationToken)
+        {
+            if (Hold is { } hold && (SlowText is null || SlowText == item.Payload))
+            {
+                await hold.WaitAsync(cancellationToken);
+            }
+
+            Interlocked.Increment(ref runs);
+            Order.Enqueue(item.Payload!);
+            var conversation = BotHarness.DirectChat("alexw@example.com") with { ConversationId = item.ConversationKey["local:".Length..] };
+            var user = new ChatUserRef("user-alex", "Alex Wilber", "alexw@example.com");
+            var turn = new Turn { Conversation = conversation, User = user, Text = item.Payload, EventId = item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            return new TurnWork(turn, new ReplyRoute(conversation, user),
+                Answer is null ? null : (replies, _) => Task.FromResult(new TurnAnswer(Answer, replies)));
+        }
+    }
+}
+
+/// <summary>A handler with a bug: it throws every time.</summary>
+internal sealed class ExplodingHandler : ITurnHandler
+{
+    public Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("the handler always fails");
+}
