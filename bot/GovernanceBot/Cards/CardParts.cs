@@ -1,7 +1,7 @@
 namespace GovernanceBot.Cards;
 
 /// <summary>The program a card is about; <see cref="Id"/> is the program key the status/KPI/benefit buttons carry.</summary>
-public sealed record CardProgram(string Id, string Name);
+public sealed record CardProgram(string Id, [property: UserText] string Name);
 
 /// <summary>A <c>help.run</c> button: its title and the command it runs.</summary>
 public sealed record CardSuggestion(string Title, string Command);
@@ -16,4 +16,4 @@ public sealed record RagCounts(int Green, int Amber, int Red, int None, int Tota
 public sealed record BenefitCounts(int Realised, int OnTrack, int AtRisk, int OffTrack, int Planned, int Total);
 
 /// <summary>A person as cards greet them.</summary>
-public sealed record CardPerson(string Name, string FirstName);
+public sealed record CardPerson([property: UserText] string Name, [property: UserText] string FirstName);

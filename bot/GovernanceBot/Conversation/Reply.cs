@@ -43,8 +43,13 @@ public abstract record Reply
     public static TextReply InvalidInput(string text, IReadOnlyDictionary<string, string> errors) =>
         new(text) { Audience = ReplyAudience.Requester, InputErrors = errors };
 
-    public static CardReply Card<T>(string template, T data, JsonTypeInfo<T> typeInfo, string summary) =>
-        new(template, (JsonObject)JsonSerializer.SerializeToNode(data, typeInfo)!, summary);
+    /// <summary>A card from typed data; properties marked <see cref="Cards.UserTextAttribute"/> are escaped to stay text.</summary>
+    public static CardReply Card<T>(string template, T data, JsonTypeInfo<T> typeInfo, string summary)
+    {
+        var node = (JsonObject)JsonSerializer.SerializeToNode(data, typeInfo)!;
+        Cards.UserText.EscapeMarked(node, typeof(T), typeInfo.Options);
+        return new(template, node, summary);
+    }
 }
 
 /// <summary>Plain text. May use <c>**bold**</c> and line breaks; channels convert and escape.</summary>

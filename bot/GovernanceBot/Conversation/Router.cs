@@ -24,6 +24,18 @@ public sealed record FallbackMatch(Type? Handler, string Text) : RouteMatch;
 public sealed record UnknownAction(string Verb) : RouteMatch;
 
 /// <summary>
+/// Text longer than any command or question the bot takes. Refused before routing, so an oversized
+/// message never reaches a handler, the retrieval index or the model; the refusal does not repeat it.
+/// </summary>
+public sealed record TooLong(int Length, int Limit) : RouteMatch
+{
+    /// <summary>The polite refusal, to the sender only: it says the limit and does not repeat the text.</summary>
+    public TextReply Refusal => Reply.Text(
+        $"Your message is {Length:N0} characters long; I take questions and commands of up to {Limit:N0} characters, so I have not read it. " +
+        "Please shorten it, or put the details in a document and ask about its key points.") with { Audience = ReplyAudience.Requester };
+}
+
+/// <summary>
 /// Picks exactly one handler per turn: card actions by verb, text by its first words (the longest
 /// command that matches wins), near-misses get "did you mean", other text goes to the fallback.
 /// Mapping the same command or verb twice throws, so a clash fails at start-up, not in a chat.
@@ -34,6 +46,9 @@ public sealed class Router
     private readonly Dictionary<string, ActionRoute> actions = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, Func<System.Text.Json.Nodes.JsonObject, string?>> aliases = new(StringComparer.OrdinalIgnoreCase);
     private Type? fallback;
+
+    /// <summary>The longest question or command (in UTF-16 characters) the bot reads.</summary>
+    public const int MaxTextLength = 2000;
 
     /// <summary>The verb of a card button that simply runs a text command (data: <c>command</c>).</summary>
     public const string RunCommandVerb = "help.run";
@@ -108,6 +123,11 @@ public sealed class Router
         }
 
         var text = (turn.Text ?? string.Empty).Trim();
+        if (text.Length > MaxTextLength)
+        {
+            return new TooLong(text.Length, MaxTextLength);
+        }
+
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0)
         {

@@ -9,15 +9,15 @@ public sealed record WelcomeCard(
     string BotName,
     WelcomeUser User,
     WelcomeProgram? Program,
-    string Intro,
+    [property: Cards.UserText] string Intro,
     IReadOnlyList<WelcomeFeature> Features,
-    IReadOnlyList<string> YourPart,
-    string PrivacyNote,
+    [property: Cards.UserText] IReadOnlyList<string> YourPart,
+    [property: Cards.UserText] string PrivacyNote,
     IReadOnlyList<WelcomeSuggestion> Suggestions);
 
-public sealed record WelcomeUser(string Name, string FirstName);
+public sealed record WelcomeUser([property: Cards.UserText] string Name, [property: Cards.UserText] string FirstName);
 
-public sealed record WelcomeProgram(string Id, string Name);
+public sealed record WelcomeProgram(string Id, [property: Cards.UserText] string Name);
 
 public sealed record WelcomeFeature(string Icon, string Title, string Text);
 

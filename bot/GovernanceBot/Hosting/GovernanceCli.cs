@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.CommandLine;
 using GovernanceBot.Cards;
 using GovernanceBot.Features.Ask;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 
@@ -26,6 +27,7 @@ public static class GovernanceCli
         root.Add(CardsCli.Command());
         root.Add(TeamsPackage.Command());
         root.Add(AskCli.Command(args));
+        root.Add(AuditCli.Command(args));
         root.Add(InboxCli.Command(args));
         return root;
     }
@@ -60,10 +62,13 @@ public static class GovernanceCli
         var command = new Command("import", "Validate a governance-as-code file and apply it in one transaction.") { file, dryRun };
         command.SetAction(async (result, ct) =>
         {
+            // The invocation's writers (the console unless a test passes its own) carry every message.
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
             var path = result.GetRequiredValue(file);
             if (!path.Exists)
             {
-                await Console.Error.WriteLineAsync($"{path.FullName}: no such file");
+                await error.WriteLineAsync($"{path.FullName}: no such file");
                 return 2;
             }
 
@@ -72,20 +77,20 @@ public static class GovernanceCli
             var outcome = await importer.ImportAsync(path.Name, await File.ReadAllTextAsync(path.FullName, ct), result.GetValue(dryRun), ct);
             if (!outcome.Succeeded)
             {
-                foreach (var error in outcome.Errors)
+                foreach (var problem in outcome.Errors)
                 {
-                    await Console.Error.WriteLineAsync(error);
+                    await error.WriteLineAsync(problem);
                 }
 
-                await Console.Error.WriteLineAsync($"{outcome.Errors.Count} error(s); nothing was written.");
+                await error.WriteLineAsync($"{outcome.Errors.Count} error(s); nothing was written.");
                 return 1;
             }
 
             var verb = result.GetValue(dryRun) ? "Would change" : "Changed";
-            Console.WriteLine(outcome.Changed
+            await output.WriteLineAsync(outcome.Changed
                 ? $"{verb}: {string.Join("; ", outcome.Changes.DefaultIfEmpty("field values"))}"
                 : "Already up to date: nothing to change.");
-            Console.WriteLine($"Program '{outcome.ProgramKey}' in workspace '{outcome.WorkspaceKey}'.");
+            await output.WriteLineAsync($"Program '{outcome.ProgramKey}' in workspace '{outcome.WorkspaceKey}'.");
             return 0;
         });
         return command;

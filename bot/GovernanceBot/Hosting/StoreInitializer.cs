@@ -20,9 +20,14 @@ internal sealed class StoreInitializer(
     {
         await using (var db = factory.Create())
         {
-            await db.MigrateAsync(cancellationToken);
+            var sealedEntries = await db.MigrateAsync(cancellationToken);
             readiness.MarkMigrated();
             Log.StoreReady(logger, options.Value.Provider);
+            if (sealedEntries > 0)
+            {
+                Log.AuditChained(logger, sealedEntries);
+            }
+
             // Demo:Load=false keeps development mode but starts empty (tests that bring their own data).
             if (!mode.IsDevelopment || !configuration.GetValue("Demo:Load", true) || await db.Workspaces.AnyAsync(cancellationToken))
             {

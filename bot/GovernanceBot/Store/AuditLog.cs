@@ -4,8 +4,11 @@ namespace GovernanceBot.Store;
 
 public static class AuditLog
 {
-    /// <summary>Adds an audit entry to the unit of work; it is saved with the change it describes.</summary>
-    public static void AppendAudit(
+    /// <summary>
+    /// Adds an audit entry to the unit of work; it is saved with the change it describes, and gets its
+    /// place in the workspace's chain (<see cref="AuditChain"/>) when saved.
+    /// </summary>
+    public static AuditEntry AppendAudit(
         this GovernanceDb db,
         DateTimeOffset at,
         Guid workspaceId,
@@ -27,5 +30,5 @@ public static class AuditLog
             Subject = subject,
             Before = before,
             After = after,
-        });
+        }).Entity;
 }

@@ -205,6 +205,9 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.HasIndex(a => new { a.WorkspaceId, a.ProgramId, a.At });
         b.Property(a => a.Before).HasMaxLength(64_000);
         b.Property(a => a.After).HasMaxLength(64_000);
+        b.Property(a => a.Hash).HasMaxLength(64);
+        // One entry per place in a workspace's chain: a fork cannot even be stored.
+        b.HasIndex(a => new { a.WorkspaceId, a.Seq }).IsUnique();
     }
 }
 

@@ -77,14 +77,19 @@ public static class StoreSetup
         return $"Data Source={path}";
     }
 
-    /// <summary>Applies migrations for the configured provider; SQLite also switches to WAL.</summary>
-    public static async Task MigrateAsync(this GovernanceDb db, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies migrations for the configured provider (SQLite also switches to WAL), then chains any
+    /// audit entries written before the audit chain existed. Returns how many entries that sealed.
+    /// </summary>
+    public static async Task<int> MigrateAsync(this GovernanceDb db, CancellationToken cancellationToken = default)
     {
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+
+        return await AuditChain.SealUnsealedAsync(db, cancellationToken);
     }
 
     private sealed class Factory<T>(IDbContextFactory<T> inner) : IGovernanceDbFactory

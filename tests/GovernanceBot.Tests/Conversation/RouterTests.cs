@@ -102,6 +102,37 @@ public sealed class RouterTests
         Assert.Equal("checkin status", match.Route.Words);
     }
 
+    [Fact]
+    public void A241KilobyteQuestion_IsRefusedBeforeRouting_AndTheRefusalSaysTheLimit()
+    {
+        var question = "how does a program manager differ from a product manager? " + new string('x', 241_000);
+
+        var tooLong = Assert.IsType<TooLong>(Sample().Match(Text(question)));
+
+        Assert.Equal(question.Length, tooLong.Length);
+        Assert.Contains("up to 2,000 characters", tooLong.Refusal.Body, StringComparison.Ordinal);
+        Assert.Contains($"{question.Length:N0} characters long", tooLong.Refusal.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("xxxx", tooLong.Refusal.Body, StringComparison.Ordinal);
+        Assert.Equal(ReplyAudience.Requester, tooLong.Refusal.Audience);
+    }
+
+    [Fact]
+    public void ALongCommand_IsRefusedLikeALongQuestion_WhileOneAtTheLimitStillRoutes()
+    {
+        var atLimit = "status " + new string('p', Router.MaxTextLength - "status ".Length);
+
+        Assert.IsType<CommandMatch>(Sample().Match(Text(atLimit)));
+        Assert.IsType<TooLong>(Sample().Match(Text(atLimit + "p")));
+    }
+
+    [Fact]
+    public void ARunCommandButtonCarryingAnOverlongCommand_IsRefusedToo()
+    {
+        var turn = Text("") with { Text = null, Action = new CardAction(Router.RunCommandVerb, new() { ["command"] = "status " + new string('p', 3000) }) };
+
+        Assert.IsType<TooLong>(Sample().Match(turn));
+    }
+
     [Theory]
     [InlineData("kpi record \"On-time delivery\" 93.5", new[] { "kpi", "record", "On-time delivery", "93.5" })]
     [InlineData("approval request \u201CGate 2: enter delivery\u201D due 2026-12-05", new[] { "approval", "request", "Gate 2: enter delivery", "due", "2026-12-05" })]

@@ -336,7 +336,7 @@ internal sealed class TranslationContext(ChartStore? charts)
                 else
                 {
                     // Slack has no collapsible section: a ShowCard without inputs is simply shown below.
-                    shown.Add(Block.Context($"*{Mrkdwn.Escape(Title(action))}*"));
+                    shown.Add(Block.Context($"*{Mrkdwn.Literal(Title(action))}*"));
                     shown.AddRange(Card(card));
                 }
 
@@ -387,7 +387,7 @@ internal sealed class TranslationContext(ChartStore? charts)
         var blocks = new List<JsonObject>();
         if (cardTitle is not null)
         {
-            blocks.Add(Block.Section($"*{Mrkdwn.Escape(cardTitle)}*"));
+            blocks.Add(Block.Section($"*{Mrkdwn.Literal(cardTitle)}*"));
         }
 
         blocks.AddRange(inputs.Select(InputBlocks.From).OfType<JsonObject>());

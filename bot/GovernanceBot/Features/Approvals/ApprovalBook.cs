@@ -16,10 +16,13 @@ public sealed record ApprovalSnapshot(
 {
     public IEnumerable<Stakeholder> Approvers => Request.Approvers.Select(a => People[a.StakeholderId]);
 
-    /// <summary>The approvers this person may vote for: themselves if they are one, else whoever delegated to them.</summary>
+    /// <summary>
+    /// The approvers this person may vote for: themselves if they are one, else whoever delegated to
+    /// them; nobody for a requester whose program does not allow self-approval of this kind.
+    /// </summary>
     public IReadOnlyList<Stakeholder> VotesFor(Stakeholder? person)
     {
-        if (person is null)
+        if (person is null || IsBarredRequester(person))
         {
             return [];
         }
@@ -36,9 +39,26 @@ public sealed record ApprovalSnapshot(
             .ToList();
     }
 
+    /// <summary>
+    /// True for the person who raised the request when the program does not let requesters approve
+    /// this kind: they may not vote, neither for themselves nor as anyone's delegate.
+    /// </summary>
+    public bool IsBarredRequester(Stakeholder? person) =>
+        person is not null && person.Id == Request.RequesterId && !SelfApproval.Allowed(Program, Request.Kind);
+
     /// <summary>The active delegate of an approver, if any.</summary>
     public Stakeholder? DelegateOf(Guid approverId) =>
         Delegations.Where(d => d.FromId == approverId).OrderByDescending(d => d.CreatedAt).Select(d => People[d.ToId]).FirstOrDefault();
+}
+
+/// <summary>
+/// Self-approval (issue 14): by default the requester of an approval is not one of its approvers; a
+/// program lists in its governance file (<c>program.selfApproval</c>) the kinds for which they may be.
+/// </summary>
+public static class SelfApproval
+{
+    public static bool Allowed(GovernanceProgram program, ApprovalKind kind) =>
+        program.SelfApprovalKinds.Contains(ApprovalText.KindWord(kind), StringComparer.Ordinal);
 }
 
 /// <summary>Subjects under which approval cards are posted, so every copy can be updated later.</summary>

@@ -9,19 +9,19 @@ namespace GovernanceBot.Features.Approvals;
 public sealed record ApprovalRequestCard(CardProgram Program, IReadOnlyList<string> RefreshUserIds, ApprovalViewer Viewer, ApprovalRequestView Request);
 
 /// <summary>Who is looking; decision approve|reject|abstain|pending.</summary>
-public sealed record ApprovalViewer(string Name, string FirstName, bool CanVote, string Decision, string Note);
+public sealed record ApprovalViewer([property: UserText] string Name, [property: UserText] string FirstName, bool CanVote, string Decision, [property: UserText] string Note);
 
 /// <summary>A request: kind stageGate|changeRequest.</summary>
 public sealed record ApprovalRequestView(
     string Id,
     string Kind,
-    string Title,
-    string Why,
-    string Requester,
+    [property: UserText] string Title,
+    [property: UserText] string Why,
+    [property: UserText] string Requester,
     string RequestedAtText,
     string DeadlineText,
     string QuorumText,
-    string ProgressText,
+    [property: UserText] string ProgressText,
     string Status,
     ApprovalTally Tally,
     IReadOnlyList<ApprovalVoteView> Votes);
@@ -29,7 +29,7 @@ public sealed record ApprovalRequestView(
 public sealed record ApprovalTally(int Approve, int Reject, int Abstain, int Pending, int Required, int Total);
 
 /// <summary>One approver's vote; empty strings when not applicable.</summary>
-public sealed record ApprovalVoteView(string Name, string Decision, string VotedAtText, string Comment, string OnBehalfOf);
+public sealed record ApprovalVoteView([property: UserText] string Name, string Decision, string VotedAtText, [property: UserText] string Comment, [property: UserText] string OnBehalfOf);
 
 /// <summary>Data of the <c>approval.decided</c> card.</summary>
 public sealed record ApprovalDecidedCard(CardProgram Program, ApprovalDecidedView Request);
@@ -38,15 +38,15 @@ public sealed record ApprovalDecidedCard(CardProgram Program, ApprovalDecidedVie
 public sealed record ApprovalDecidedView(
     string Id,
     string Kind,
-    string Title,
-    string Why,
-    string Requester,
+    [property: UserText] string Title,
+    [property: UserText] string Why,
+    [property: UserText] string Requester,
     string RequestedAtText,
     string DeadlineText,
     string QuorumText,
     string Status,
     string Outcome,
-    string OutcomeText,
+    [property: UserText] string OutcomeText,
     string DecidedAtText,
     string DecisionLogId,
     ApprovalTally Tally,

@@ -73,6 +73,14 @@ public sealed class ApprovalVoteHandler(
             var me = snapshot.People.Values.FirstOrDefault(p => mine.Contains(p.Id));
             var votesFor = snapshot.VotesFor(me);
             var subject = $"approval:{request.Key}";
+            if (snapshot.IsBarredRequester(me))
+            {
+                var others = snapshot.Approvers.Where(a => a.Id != me!.Id).Select(a => a.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
+                return await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, "the requester may not approve their own request",
+                    $"You requested **{request.Title}**, so you can't vote on it: in {snapshot.Program.Name}, {ApprovalText.KindWord(request.Kind)} requests are decided by people other than the requester ({Governance.Names(others)}). I have not recorded anything.",
+                    cancellationToken);
+            }
+
             if (votesFor.Count == 0)
             {
                 var approvers = snapshot.Approvers.Select(a => a.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();

@@ -213,24 +213,40 @@ public sealed class RequestApprovalHandler(
                 with { Audience = ReplyAudience.Requester }];
         }
 
+        // Requesters do not approve their own requests unless the program allows it for this kind.
+        var leftOut = string.Empty;
+        if (!SelfApproval.Allowed(program, command.Kind) && approvers.Any(a => a.Id == me!.Id))
+        {
+            var kind = ApprovalText.KindWord(command.Kind);
+            if (approvers.Count == 1)
+            {
+                return await governance.RefuseAsync(context, program.Id, "approval.request", $"program:{program.Key}", "the requester named themself the only approver",
+                    $"You can't be the only approver of your own request: in {program.Name}, {kind} requests are approved by people other than the requester. Name who should decide, for example: **approval request \"{command.Title}\" approvers {ExampleApprovers(people, me!)}**.",
+                    cancellationToken);
+            }
+
+            approvers = approvers.Where(a => a.Id != me!.Id).ToList();
+            leftOut = $" (You are not among the approvers: in {program.Name}, requesters don't approve their own {kind} requests.)";
+        }
+
         var (rule, count) = command.Quorum is { } quorumText
             ? GovernanceImporter.ParseQuorum(quorumText)
             : usedGroup is not null ? (usedGroup.Quorum, usedGroup.QuorumCount) : (QuorumRule.Majority, null);
         var of = command.Quorum is { } written && GovernanceFileReader.TryParseQuorum(written, out _, out _, out var m) ? m : null;
         if (count is { } n && n > approvers.Count)
         {
-            return [Reply.Text($"The rule needs {n} approvals but you named {approvers.Count} approvers. Name more approvers or write **quorum \"{approvers.Count} of {approvers.Count}\"**.")];
+            return [Reply.Text($"The rule needs {n} approvals but you named {approvers.Count} approvers. Name more approvers or write **quorum \"{approvers.Count} of {approvers.Count}\"**.{leftOut}")];
         }
 
         if (of is { } total && total != approvers.Count)
         {
-            return [Reply.Text($"The rule says {total} approvers but you named {approvers.Count}. Write **quorum \"{count} of {approvers.Count}\"**.")];
+            return [Reply.Text($"The rule says {total} approvers but you named {approvers.Count}. Write **quorum \"{count} of {approvers.Count}\"**.{leftOut}")];
         }
 
         var maxRejections = command.MaxRejections ?? usedGroup?.MaxRejections;
         if (maxRejections is { } max && max > approvers.Count)
         {
-            return [Reply.Text($"**max-rejections {max}** can never be reached with {approvers.Count} approvers; use a number up to {approvers.Count}.")];
+            return [Reply.Text($"**max-rejections {max}** can never be reached with {approvers.Count} approvers; use a number up to {approvers.Count}.{leftOut}")];
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
@@ -296,9 +312,16 @@ public sealed class RequestApprovalHandler(
         var missing = unreachable.Count > 0 ? $" I have no e-mail for {string.Join(", ", unreachable)}, so they must vote from the channel card." : string.Empty;
         return
         [
-            Reply.Text($"Requested **{request.Title}** ({request.Key}) from {string.Join(", ", approvers.Select(a => a.Name))}. {Quorum.Describe(request, tally)} {where}{missing}"),
+            Reply.Text($"Requested **{request.Title}** ({request.Key}) from {string.Join(", ", approvers.Select(a => a.Name))}. {Quorum.Describe(request, tally)} {where}{missing}{leftOut}"),
             ApprovalCardFactory.Request(snapshot, me, refresh, now),
         ];
+    }
+
+    /// <summary>Up to two of the program's approvers other than the requester, as an example to copy.</summary>
+    private static string ExampleApprovers(IReadOnlyList<Stakeholder> people, Stakeholder requester)
+    {
+        var others = people.Where(p => p.Id != requester.Id).OrderByDescending(p => p.HasRole(StakeholderRoles.Approver)).ThenBy(p => p.Key, StringComparer.Ordinal).Take(2).ToList();
+        return others.Count == 0 ? "@someone-else" : string.Join(' ', others.Select(p => "@" + p.Key));
     }
 
     /// <summary>A short key people can type: gate-4, cr-13, scope-1, budget-2 (one more than the highest so far).</summary>

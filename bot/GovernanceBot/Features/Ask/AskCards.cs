@@ -5,7 +5,7 @@ using GovernanceBot.Cards;
 namespace GovernanceBot.Features.Ask;
 
 /// <summary>Data of the <c>answer</c> card: <see cref="Answer"/> may hold <c>**bold**</c> and <c>[n]</c> citations.</summary>
-public sealed record AnswerCard(string Question, string Answer, bool GroundedByAi, IReadOnlyList<AnswerPassage> Passages, IReadOnlyList<CardSuggestion> Suggestions);
+public sealed record AnswerCard([property: UserText] string Question, string Answer, bool GroundedByAi, IReadOnlyList<AnswerPassage> Passages, IReadOnlyList<CardSuggestion> Suggestions);
 
 public sealed record AnswerPassage(int Number, string Text, CardSource Source);
 

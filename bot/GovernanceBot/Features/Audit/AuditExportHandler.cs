@@ -89,10 +89,13 @@ public sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, Ti
         var note = rows < entries.Count
             ? $"\nShowing the first {rows} of {entries.Count} entries; narrow the range with **from** and **to** for the rest."
             : string.Empty;
-        db.AppendAudit(time.GetUtcNow(), context.WorkspaceId, program.Id, Governance.Actor(context.Turn), context.Turn.Channel,
+        var exported = db.AppendAudit(time.GetUtcNow(), context.WorkspaceId, program.Id, Governance.Actor(context.Turn), context.Turn.Channel,
             "audit.exported", $"program:{program.Key}", after: $"{range}, {rows} entries");
         await db.SaveChangesAsync(cancellationToken);
-        return [Reply.Text($"**Audit trail of {program.Name}**, {range}: {Plural(entries.Count)} (times in UTC).{note}\n```\n{csv}```")
+        // The export's own entry was sealed last under the chain's lock, so it is the head: keep it
+        // with the export, and a later `audit verify` can be checked against it.
+        var head = $"Chain head: entry {exported.Seq} of this workspace's audit chain, sha256 {exported.Hash}.";
+        return [Reply.Text($"**Audit trail of {program.Name}**, {range}: {Plural(entries.Count)} (times in UTC).{note}\n```\n{csv}```\n{head}")
             with { Audience = ReaderPolicy.AudienceFor(Reading.AuditTrail) }];
     }
 

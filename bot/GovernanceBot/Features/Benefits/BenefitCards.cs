@@ -8,10 +8,10 @@ namespace GovernanceBot.Features.Benefits;
 public sealed record BenefitsStatusCard(CardProgram Program, string AsOfText, BenefitCounts Counts, IReadOnlyList<BenefitRow> Benefits);
 
 /// <summary>One benefit; status realised|onTrack|atRisk|offTrack|planned.</summary>
-public sealed record BenefitRow(string Id, string Name, string Owner, string Status, string RealisationDateText, IReadOnlyList<BenefitKpi> Kpis);
+public sealed record BenefitRow(string Id, [property: UserText] string Name, [property: UserText] string Owner, string Status, string RealisationDateText, IReadOnlyList<BenefitKpi> Kpis);
 
 /// <summary>A KPI that measures the benefit, from baseline through current to target.</summary>
-public sealed record BenefitKpi(string KpiId, string Name, string BaselineText, string CurrentText, string TargetText, string Rag);
+public sealed record BenefitKpi(string KpiId, [property: UserText] string Name, string BaselineText, string CurrentText, string TargetText, string Rag);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BenefitsStatusCard))]

@@ -7,11 +7,11 @@ namespace GovernanceBot.Features.CheckIns;
 
 // Data of the check-in cards; the shapes are those of adaptivecards/samples/checkin.*.data.json.
 
-public sealed record Respondent(string Name, string FirstName);
+public sealed record Respondent([property: UserText] string Name, [property: UserText] string FirstName);
 
-public sealed record PromptRound(string Id, string Title, string PeriodText, string ClosesText, string Intro, bool Anonymous, bool IsOpen);
+public sealed record PromptRound(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, [property: UserText] string Intro, bool Anonymous, bool IsOpen);
 
-public sealed record RoundInfo(string Id, string Title, string PeriodText, string ClosesText, bool Anonymous, bool IsOpen);
+public sealed record RoundInfo(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, bool Anonymous, bool IsOpen);
 
 public sealed record PromptChoice(string Title, string Value);
 
@@ -21,25 +21,25 @@ public sealed record PromptQuestion(
 
 public sealed record CheckInPromptCard(CardProgram Program, Respondent Respondent, PromptRound Round, IReadOnlyList<PromptQuestion> Questions);
 
-public sealed record AnswerLine(string QuestionId, string Question, string AnswerText);
+public sealed record AnswerLine(string QuestionId, [property: UserText] string Question, [property: UserText] string AnswerText);
 
 public sealed record CheckInThanksCard(CardProgram Program, Respondent Respondent, RoundInfo Round, string SubmittedAtText, IReadOnlyList<AnswerLine> Answers);
 
 public sealed record ResponseStats(int Invited, int Received, double Rate, string RateText, string PreviousRateText, string Trend, string Movement, string DeltaText);
 
-public sealed record DistributionBar(string Label, int Count, string PercentText, string Bar);
+public sealed record DistributionBar([property: UserText] string Label, int Count, string PercentText, string Bar);
 
 public sealed record ScaleSummary(
-    string Id, string Text, double Average, string AverageText, string MaxText, string PreviousAverageText,
+    string Id, [property: UserText] string Text, double Average, string AverageText, string MaxText, string PreviousAverageText,
     string Trend, string Movement, string DeltaText, IReadOnlyList<DistributionBar> Distribution);
 
-public sealed record ChoiceSummary(string Id, string Text, IReadOnlyList<DistributionBar> Distribution);
+public sealed record ChoiceSummary(string Id, [property: UserText] string Text, IReadOnlyList<DistributionBar> Distribution);
 
-public sealed record Quote(string Kind, string Text, string Author);
+public sealed record Quote(string Kind, [property: UserText] string Text, [property: UserText] string Author);
 
 public sealed record CheckInSummaryCard(
     CardProgram Program, RoundInfo Round, ResponseStats Responses, IReadOnlyList<ScaleSummary> ScaleQuestions,
-    IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, IReadOnlyList<string> NonResponders);
+    IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, [property: UserText] IReadOnlyList<string> NonResponders);
 
 /// <summary>The inputs of the <c>checkin.define</c> form, as strings the inputs show (lists comma-separated).</summary>
 public sealed record CheckInDefineForm(
@@ -47,7 +47,7 @@ public sealed record CheckInDefineForm(
     string Roles, string People, string Questions, string Holidays, string MentionNonResponders);
 
 public sealed record CheckInDefineCard(
-    CardProgram Program, string Title, string Intro, string SubmitTitle, CheckInDefineForm Form,
+    CardProgram Program, [property: UserText] string Title, [property: UserText] string Intro, string SubmitTitle, CheckInDefineForm Form,
     IReadOnlyList<PromptChoice> Days, IReadOnlyList<PromptChoice> Roles, IReadOnlyList<PromptChoice> People,
     string QuestionHelp, string QuestionExample);
 

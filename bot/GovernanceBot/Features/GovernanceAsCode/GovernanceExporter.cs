@@ -79,6 +79,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                 Stage = p.Stage,
                 TimeZone = p.TimeZone,
                 StatusPost = p.StatusPostCron,
+                SelfApproval = p.SelfApprovalKinds,
             },
             Stakeholders = p.Stakeholders.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new StakeholderSpec
             {

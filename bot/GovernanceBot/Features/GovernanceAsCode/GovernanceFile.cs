@@ -38,6 +38,7 @@ public sealed class ProgramSpec
     public string? Stage { get; set; }
     public string TimeZone { get; set; } = "UTC";
     public string? StatusPost { get; set; }
+    public List<string> SelfApproval { get; set; } = [];
 }
 
 public sealed class StakeholderSpec

@@ -133,7 +133,7 @@ public static partial class GovernanceFileReader
 
     private static ProgramSpec ReadProgram(NodeReader r, YMap root)
     {
-        var map = r.Map(root["program"], "program", ["key", "name", "description", "phase", "stage", "timeZone", "statusPost"]);
+        var map = r.Map(root["program"], "program", ["key", "name", "description", "phase", "stage", "timeZone", "statusPost", "selfApproval"]);
         if (map is null)
         {
             r.Error(root, "the file needs a 'program:' section", "program: { key: phoenix, name: Phoenix, timeZone: Europe/London }");
@@ -155,7 +155,49 @@ public static partial class GovernanceFileReader
             r.Error(map["key"]!, $"'{spec.Key}' is not a valid key", "use lower-case letters, digits and '-', e.g. 'phoenix'");
         }
 
+        spec.SelfApproval = SelfApprovalKinds(r, map);
         return spec;
+    }
+
+    /// <summary>
+    /// <c>selfApproval</c>: the approval kinds whose requester may also approve. Absent means none:
+    /// by default nobody approves their own request.
+    /// </summary>
+    private static List<string> SelfApprovalKinds(NodeReader r, YMap map)
+    {
+        var node = map["selfApproval"];
+        var words = new List<string>();
+        List<YNode> nodes;
+        if (node is YScalar { Value: { } one })
+        {
+            // "selfApproval: budget-change" is a one-item list, as for roles.
+            words.Add(one.Trim());
+            nodes = [node];
+        }
+        else
+        {
+            nodes = Scalars(r, node, "'selfApproval'", "every item of 'selfApproval' must be an approval kind", words);
+        }
+
+        var kinds = new List<string>();
+        for (var i = 0; i < words.Count; i++)
+        {
+            var word = words[i].ToLowerInvariant();
+            if (!ApprovalKinds.Contains(word))
+            {
+                r.Error(nodes[i], $"'{words[i]}' is not an approval kind", $"use any of: {string.Join(", ", ApprovalKinds)}");
+            }
+            else if (kinds.Contains(word))
+            {
+                r.Error(nodes[i], $"the approval kind '{word}' is listed twice in 'selfApproval'");
+            }
+            else
+            {
+                kinds.Add(word);
+            }
+        }
+
+        return kinds;
     }
 
     private static StakeholderSpec? ReadStakeholder(NodeReader r, YMap map, HashSet<string> keys, string programZone, Dictionary<string, StakeholderSpec> all)

@@ -111,6 +111,8 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
         program.Stage = spec.Stage;
         program.TimeZone = spec.TimeZone;
         program.StatusPostCron = spec.StatusPost;
+        // Kept in the documented order so an unchanged list is never seen as a change.
+        program.SelfApprovalKinds = GovernanceFileReader.ApprovalKinds.Where(spec.SelfApproval.Contains).ToList();
 
         var people = Sync(db, program.Stakeholders, file.Stakeholders, s => s.Key, x => x.Key, changes, "stakeholder",
             x => new Stakeholder { ProgramId = program.Id, Key = x.Key, Name = x.Name, TimeZone = x.TimeZone },

@@ -28,8 +28,21 @@ public sealed record FileError(int Line, int Column, string Message, string? Hin
 /// </summary>
 public static class YamlTree
 {
+    /// <summary>
+    /// The deepest nesting of mappings and sequences a file may have. A governance file needs about
+    /// six levels; the reader below is recursive, so without a bound a deeply nested file would
+    /// overflow the stack and kill the process instead of getting an error.
+    /// </summary>
+    public const int MaxDepth = 64;
+
     public static YNode? Parse(string text, List<FileError> errors)
     {
+        if (TooDeep(text) is { } tooDeep)
+        {
+            errors.Add(tooDeep);
+            return null;
+        }
+
         var parser = new Parser(new StringReader(text));
         var anchors = new Dictionary<string, YNode>(StringComparer.Ordinal);
         try
@@ -57,6 +70,40 @@ public static class YamlTree
                 "check the indentation and that values containing ': ' or '#' are quoted"));
             return null;
         }
+    }
+
+    /// <summary>
+    /// Walks the parser's events (YamlDotNet's parser is a state machine, not recursive) counting
+    /// depth, and reports where the nesting first goes past <see cref="MaxDepth"/>. Syntax errors
+    /// are left to the real parse, which reports them with its own wording.
+    /// </summary>
+    private static FileError? TooDeep(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                switch (parser.Current)
+                {
+                    case MappingStart or SequenceStart when ++depth > MaxDepth:
+                        var start = parser.Current.Start;
+                        return new FileError((int)start.Line, (int)start.Column,
+                            $"the file nests mappings and lists more than {MaxDepth} levels deep",
+                            "a governance file needs only a few levels; look for runaway '[' or '{' or indentation");
+                    case MappingEnd or SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+        }
+        catch (YamlException)
+        {
+            // Reported by the parse that follows, with line and column.
+        }
+
+        return null;
     }
 
     private static YNode Read(IParser parser, Dictionary<string, YNode> anchors, List<FileError> errors)

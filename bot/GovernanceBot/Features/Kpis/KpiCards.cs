@@ -11,9 +11,9 @@ public sealed record KpisStatusCard(CardProgram Program, string AsOfText, RagCou
 /// movement better|worse|same, direction higherIsBetter|lowerIsBetter.</summary>
 public sealed record KpiSummary(
     string Id,
-    string Name,
-    string Owner,
-    string Unit,
+    [property: UserText] string Name,
+    [property: UserText] string Owner,
+    [property: UserText] string Unit,
     double Value,
     string ValueText,
     double Target,
@@ -35,10 +35,10 @@ public sealed record KpiForm(string Date, string MaxDate, string Placeholder, st
 
 public sealed record KpiDetail(
     string Id,
-    string Name,
-    string Description,
-    string Owner,
-    string Unit,
+    [property: UserText] string Name,
+    [property: UserText] string Description,
+    [property: UserText] string Owner,
+    [property: UserText] string Unit,
     double Value,
     string ValueText,
     double Target,
@@ -73,9 +73,9 @@ public sealed record KpiRecordCard(CardProgram Program, KpiForm Form, KpiRecordK
 
 public sealed record KpiRecordKpi(
     string Id,
-    string Name,
-    string Owner,
-    string Unit,
+    [property: UserText] string Name,
+    [property: UserText] string Owner,
+    [property: UserText] string Unit,
     double Value,
     string ValueText,
     double Target,

@@ -14,26 +14,26 @@ public sealed record ProgramStatusCard(
     CheckInStatus Checkin,
     NextGate NextGate,
     IReadOnlyList<StatusDimension> Dimensions,
-    IReadOnlyList<string> Highlights,
+    [property: UserText] IReadOnlyList<string> Highlights,
     IReadOnlyList<StatusRisk> Risks,
     IReadOnlyList<PendingApproval> PendingApprovals);
 
-public sealed record ProgramSummary(string Id, string Name, string Phase, string Manager, string Sponsor);
+public sealed record ProgramSummary(string Id, [property: UserText] string Name, string Phase, [property: UserText] string Manager, [property: UserText] string Sponsor);
 
-public sealed record OverallStatus(string Rag, string Summary);
+public sealed record OverallStatus(string Rag, [property: UserText] string Summary);
 
-public sealed record CheckInStatus(string Title, string ResponseRateText, string ConfidenceText);
+public sealed record CheckInStatus([property: UserText] string Title, string ResponseRateText, string ConfidenceText);
 
-public sealed record NextGate(string Name, string DateText);
+public sealed record NextGate([property: UserText] string Name, string DateText);
 
 /// <summary>Health of one area (schedule, KPIs, benefits…).</summary>
-public sealed record StatusDimension(string Name, string Rag, string Note);
+public sealed record StatusDimension(string Name, string Rag, [property: UserText] string Note);
 
-public sealed record StatusRisk(string Title, string Owner, string Rag);
+public sealed record StatusRisk([property: UserText] string Title, [property: UserText] string Owner, string Rag);
 
-public sealed record PendingApproval(string Id, string Title, string TallyText, string DeadlineText);
+public sealed record PendingApproval(string Id, [property: UserText] string Title, string TallyText, string DeadlineText);
 
-public sealed record ProgramListItem(string Name, string Key, string Phase, int Red, int Amber, int Green, int PendingApprovals);
+public sealed record ProgramListItem([property: UserText] string Name, string Key, string Phase, int Red, int Amber, int Green, int PendingApprovals);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ProgramStatusCard))]

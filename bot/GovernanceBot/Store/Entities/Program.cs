@@ -15,6 +15,11 @@ public sealed class GovernanceProgram
     public required string TimeZone { get; set; }
     /// <summary>Cron (program time zone) for the scheduled KPI status post; null for none.</summary>
     public string? StatusPostCron { get; set; }
+    /// <summary>
+    /// The approval kinds (governance-file words, e.g. <c>budget-change</c>) whose requester may also
+    /// approve; for every other kind the requester's own vote is refused.
+    /// </summary>
+    public List<string> SelfApprovalKinds { get; set; } = [];
     public List<Stakeholder> Stakeholders { get; set; } = [];
     public List<Kpi> Kpis { get; set; } = [];
     public List<Benefit> Benefits { get; set; } = [];

@@ -13,6 +13,10 @@ public sealed class AuditEntry
     public required string Subject { get; set; }
     public string? Before { get; set; }
     public string? After { get; set; }
+    /// <summary>Position in its workspace's chain, 1, 2, 3 …; set when the entry is saved (<see cref="Store.AuditChain"/>).</summary>
+    public long? Seq { get; set; }
+    /// <summary>SHA-256 (hex) over this entry and the previous entry's hash; set when the entry is saved.</summary>
+    public string? Hash { get; set; }
 }
 
 /// <summary>Something the bot will send on its own; sent by the outbox dispatcher.</summary>

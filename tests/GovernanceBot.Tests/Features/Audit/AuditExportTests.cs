@@ -20,6 +20,12 @@ public sealed class AuditExportTests
         Assert.Contains("```\nat,actor,channel,action,subject,before,after\n", text, StringComparison.Ordinal);
         Assert.Contains("2026-11-25T12:00:00Z,adelev,local,kpi.recorded,kpi:phoenix.on-time-delivery,,93.5 % on 2026-11-25\n", text, StringComparison.Ordinal);
         Assert.Contains("lynner,local,kpi.record.refused", text, StringComparison.Ordinal);
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            var head = Assert.Single((await GovernanceBot.Store.AuditChain.VerifyAsync(db, null, CancellationToken.None)).Heads);
+            Assert.EndsWith($"```\nChain head: entry {head.Seq} of this workspace's audit chain, sha256 {head.Hash}.", text, StringComparison.Ordinal);
+        }
+
         var later = Assert.Single(await bot.SendAsync("audit export Phoenix from 2026-11-26", "alexw@example.com")).ShouldBeText();
         Assert.Contains("from 2026-11-26: 0 entries", later, StringComparison.Ordinal);
     }

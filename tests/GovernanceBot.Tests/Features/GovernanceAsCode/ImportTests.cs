@@ -55,6 +55,7 @@ public sealed class ImportTests
         { "invalid time zone", Small.Replace("Australia/Sydney", "Mars/Olympus_Mons", StringComparison.Ordinal), "18:15:", "'Mars/Olympus_Mons' is not a time zone" },
         { "invalid cron", Small.Replace("  timeZone: Europe/London", "  timeZone: Europe/London\n  statusPost: \"0 25 * * MON\"", StringComparison.Ordinal), "9:15:", "is not a valid cron expression" },
         { "thresholds in the wrong order", Small.Replace("    amber: 99.5\n    red: 99", "    amber: 99\n    red: 99.5", StringComparison.Ordinal), "25:12:", "thresholds of 'uptime' are in the wrong order" },
+        { "unknown kind in selfApproval", Small.Replace("  timeZone: Europe/London", "  timeZone: Europe/London\n  selfApproval: [budget-change, budget-chang]", StringComparison.Ordinal), "9:33:", "'budget-chang' is not an approval kind (hint: use any of: stage-gate, change-request, scope-change, budget-change)" },
         { "duplicate key", Small.Replace("    name: Bob Baker", "    name: Bob Baker\n    name: Robert Baker", StringComparison.Ordinal), "16:5:", "duplicate key 'name' (first at line 15)" },
         { "duplicate stakeholder", Small.Replace("  - key: bob", "  - key: ann", StringComparison.Ordinal), "14:10:", "the key 'ann' is used twice" },
         { "value not a number", Small.Replace("value: 99.4", "value: 99.4%", StringComparison.Ordinal), "30:36:", "'value' must be a number, not '99.4%'" },
@@ -195,6 +196,49 @@ public sealed class ImportTests
         Assert.Contains("program phoenix created", result.Changes);
         await using var db = await store.OpenAsync();
         Assert.False(await db.Programs.AnyAsync());
+    }
+
+    [Fact]
+    public async Task SelfApproval_IsImportedExportedAndReimportedUnchanged()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        (await store.OpenAsync()).Dispose();
+        var yaml = Small.Replace("  timeZone: Europe/London", "  timeZone: Europe/London\n  selfApproval: [budget-change, change-request]", StringComparison.Ordinal);
+
+        var imported = await new GovernanceImporter(store.Factory, Clock).ImportAsync("atlas.yaml", yaml, dryRun: false, CancellationToken.None);
+        var (exported, _) = await new GovernanceExporter(store.Factory).ExportAsync(null, "atlas", CancellationToken.None);
+        var reimport = await new GovernanceImporter(store.Factory, Clock).ImportAsync("export.yaml", exported!, dryRun: false, CancellationToken.None);
+
+        Assert.True(imported.Succeeded, string.Join("\n", imported.Errors));
+        await using var db = await store.OpenAsync();
+        Assert.Equal(["change-request", "budget-change"], (await db.Programs.SingleAsync()).SelfApprovalKinds);
+        Assert.Contains("selfApproval:\n  - change-request\n  - budget-change\n", exported, StringComparison.Ordinal);
+        Assert.False(reimport.Changed, string.Join("; ", reimport.Changes));
+    }
+
+    /// <summary>The attack from issue 14: 200,000 nested lists, which used to overflow the stack.</summary>
+    internal static string NestedTooDeep => "version: 1\nprogram: " + new string('[', 200_000) + new string(']', 200_000) + "\n";
+
+    [Fact]
+    public void AFileNested200000LevelsDeep_GetsOneLocatedErrorInsteadOfAStackOverflow()
+    {
+        var (file, errors) = GovernanceFileReader.Read(NestedTooDeep, BotHarness.DefaultNow);
+
+        Assert.Null(file);
+        var error = Assert.Single(errors);
+        // The mapping at line 1 is level 1, so the 64th '[' (column 10 + 63) is level 65.
+        Assert.Equal("deep.yaml:2:73: the file nests mappings and lists more than 64 levels deep (hint: a governance file needs only a few levels; look for runaway '[' or '{' or indentation)",
+            error.Format("deep.yaml"));
+    }
+
+    [Fact]
+    public void NestingUpToTheLimit_IsReadNormally()
+    {
+        var yaml = "version: 1\nprogram: " + new string('[', YamlTree.MaxDepth - 1) + new string(']', YamlTree.MaxDepth - 1) + "\n";
+
+        var (_, errors) = GovernanceFileReader.Read(yaml, BotHarness.DefaultNow);
+
+        Assert.DoesNotContain(errors, e => e.Message.Contains("levels deep", StringComparison.Ordinal));
     }
 
     [Fact]

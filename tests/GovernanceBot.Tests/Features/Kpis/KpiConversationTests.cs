@@ -104,7 +104,7 @@ public sealed class KpiConversationTests
             before = await db.KpiMeasurements.CountAsync();
         }
 
-        var reply = Assert.Single(await bot.SendAsync(text.Replace("{LONG}", new string('x', text.Contains("note", StringComparison.Ordinal) ? 600 : 10_240), StringComparison.Ordinal), "pattif@example.com"));
+        var reply = Assert.Single(await bot.SendAsync(text.Replace("{LONG}", new string('x', text.Contains("note", StringComparison.Ordinal) ? 600 : 1_500), StringComparison.Ordinal), "pattif@example.com"));
 
         Assert.Contains(expected, reply.ShouldBeText(), StringComparison.Ordinal);
         await using var check = await bot.Store.OpenAsync();

@@ -202,8 +202,15 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<Guid?>("ProgramId")
                         .HasColumnType("uuid");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -214,6 +221,9 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Seq")
+                        .IsUnique();
 
                     b.HasIndex("WorkspaceId", "ProgramId", "At");
 
@@ -718,6 +728,10 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
+
+                    b.PrimitiveCollection<List<string>>("SelfApprovalKinds")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.Property<string>("Stage")
                         .HasMaxLength(4000)

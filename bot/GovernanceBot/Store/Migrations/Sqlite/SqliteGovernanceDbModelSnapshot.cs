@@ -194,8 +194,15 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ProgramId")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("Seq")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Subject")
                         .IsRequired()
@@ -206,6 +213,9 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("WorkspaceId", "Seq")
+                        .IsUnique();
 
                     b.HasIndex("WorkspaceId", "ProgramId", "At");
 
@@ -709,6 +719,10 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.Property<string>("Phase")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("SelfApprovalKinds")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Stage")
