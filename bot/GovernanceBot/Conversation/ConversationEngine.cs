@@ -68,6 +68,7 @@ public sealed class ConversationEngine(
                     await RunAsync(scope.ServiceProvider, handler, turn, workspace, "ask", m.Text, cancellationToken),
                 NearMiss m => [DidYouMean(m)],
                 UnknownAction m => [Reply.Text($"That button ({m.Verb}) belongs to a card I can no longer act on. Type **help** to see what I can do.")],
+                TooLong m => [m.Refusal],
                 _ => [NotUnderstood(turn.Text)],
             };
             return new TurnOutcome(workspace.Id, replies);

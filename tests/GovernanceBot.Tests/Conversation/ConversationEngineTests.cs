@@ -33,6 +33,20 @@ public sealed class ConversationEngineTests
     }
 
     [Fact]
+    public async Task AQuestionOf241KB_IsRefusedPolitelyWithTheLimit_ToTheSenderOnly_WithoutRepeatingIt()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        var question = "how does a program differ from a product? " + new string('x', 241 * 1024);
+
+        var reply = Assert.Single(await bot.SendAsync(question, conversation: BotHarness.ChannelChat()));
+
+        var text = reply.ShouldBeText();
+        Assert.Contains("up to 2,000 characters", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("xxxxxxxx", text, StringComparison.Ordinal);
+        Assert.Equal(ReplyAudience.Requester, reply.Audience);
+    }
+
+    [Fact]
     public async Task AButtonFromAnUnknownCard_GetsAnExplanation_NotAnError()
     {
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
