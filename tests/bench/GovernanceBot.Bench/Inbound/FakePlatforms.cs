@@ -37,6 +37,7 @@ public sealed class FakePlatforms : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, int> answers = new(StringComparer.Ordinal);
     private long lastAnswerAt;
+    private string? sampleAnswer;
     private long nextId;
     private int tokenRequests;
 
@@ -83,6 +84,12 @@ public sealed class FakePlatforms : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>
+    /// The start of the first answer since <see cref="Reset"/>: shows the reader that a target
+    /// answered <c>help</c> with its help, not with an error message that would count just the same.
+    /// </summary>
+    public string? SampleAnswer => Volatile.Read(ref sampleAnswer);
+
     /// <summary>Answers received for a conversation so far.</summary>
     public int AnswersFor(string conversation) => answers.TryGetValue(conversation, out var count) ? count : 0;
 
@@ -91,6 +98,7 @@ public sealed class FakePlatforms : IAsyncDisposable
     {
         answers.Clear();
         Interlocked.Exchange(ref lastAnswerAt, 0);
+        Volatile.Write(ref sampleAnswer, null);
     }
 
     private void Map()
@@ -133,6 +141,11 @@ public sealed class FakePlatforms : IAsyncDisposable
         };
         if (method == "chat.postMessage" && channel is not null)
         {
+            if (SampleAnswer is null)
+            {
+                Sample(await ReadFieldAsync(context.Request, "text") ?? await ReadFieldAsync(context.Request, "blocks"));
+            }
+
             Answered(channel);
         }
 
@@ -142,8 +155,16 @@ public sealed class FakePlatforms : IAsyncDisposable
 
     private async Task ConnectorAsync(HttpContext context, string rest)
     {
-        // The conversation is in the path: the body is drained, never parsed.
-        await context.Request.Body.CopyToAsync(Stream.Null);
+        // The conversation is in the path: the body is drained, never parsed (kept once, as the sample).
+        if (SampleAnswer is null && context.Request.Method == "POST")
+        {
+            using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+            Sample(await reader.ReadToEndAsync());
+        }
+        else
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null);
+        }
         if (WebApiLatency > TimeSpan.Zero)
         {
             await Task.Delay(WebApiLatency);
@@ -196,6 +217,14 @@ public sealed class FakePlatforms : IAsyncDisposable
 
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(new JsonObject { ["token_type"] = "Bearer", ["expires_in"] = 3600, ["access_token"] = "bench-outbound-token" }.ToJsonString());
+    }
+
+    private void Sample(string? answer)
+    {
+        if (answer is not null)
+        {
+            Interlocked.CompareExchange(ref sampleAnswer, answer.Length > 300 ? answer[..300] + "…" : answer, null);
+        }
     }
 
     private void Answered(string conversation)

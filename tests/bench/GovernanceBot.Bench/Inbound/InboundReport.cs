@@ -17,11 +17,13 @@ public sealed record TargetResult(
     double P99Ms,
     double CpuSeconds,
     long? Answered,
-    double? AllAnsweredAfterSeconds)
+    double? AllAnsweredAfterSeconds,
+    string LoadAverage,
+    string? SampleAnswer)
 {
-    public static TargetResult From(string target, LoadResult load, TimeSpan cpu, long? answered, double? allAnsweredAfter) =>
+    public static TargetResult From(string target, LoadResult load, TimeSpan cpu, long? answered, double? allAnsweredAfter, string loadAverage, string? sampleAnswer) =>
         new(target, load.Acknowledged, load.Errors, load.ErrorKinds, load.Elapsed.TotalSeconds, load.PerSecond, load.P50Ms, load.P99Ms,
-            cpu.TotalSeconds, answered, allAnsweredAfter);
+            cpu.TotalSeconds, answered, allAnsweredAfter, loadAverage, sampleAnswer);
 
     /// <summary>Share of one core the target used while under load.</summary>
     public double CpuPercent => Seconds > 0 ? 100 * CpuSeconds / Seconds : 0;
@@ -66,7 +68,7 @@ public sealed record InboundReport(
             if (find.TryGetValue("bare", out var bare))
             {
                 var share = mine.PerSecond / bare.PerSecond;
-                goals.Add(new($"GovernanceBot {channel} ÷ bare Kestrel (req/s)", Format($"{share:P0}"), "≥ 50 %", share >= 0.5));
+                goals.Add(new($"GovernanceBot {channel} ÷ bare Kestrel (req/s)", Format($"{share:P1}"), "≥ 50 %", share >= 0.5));
             }
 
             goals.Add(new($"GovernanceBot {channel} ack p99 at {Options.Connections} connections", Format($"{mine.P99Ms:0.0} ms"), "≤ 50 ms", mine.P99Ms <= 50));
@@ -84,14 +86,22 @@ public sealed record InboundReport(
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Store **{Options.Store}** · {Options.Connections} connections · {Options.Seconds} s timed after {Options.WarmUpSeconds} s warm-up · {Options.Users} senders · fake Web API/connector latency {Options.WebApiLatencyMs} ms · {Cores} cores · commit {Commit ?? "unknown"} · @slack/bolt {BoltVersion ?? "-"} · botbuilder {BotbuilderVersion ?? "-"}");
         text.AppendLine();
-        text.AppendLine("| target | req/s (2xx) | errors | ack p50 | ack p99 | target CPU | answered / acknowledged | all answered, s after last ack |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| target | req/s (2xx) | errors | ack p50 | ack p99 | target CPU | answered / acknowledged | all answered, s after last ack | load avg before |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Results)
         {
             var errors = r.Errors == 0 ? "0" : $"{r.Errors} ({string.Join(", ", r.ErrorKinds.Select(e => $"{e.Key}: {e.Value}"))})";
             var after = r.Answered is null ? "-" : r.AllAnsweredAfterSeconds is { } s ? Format($"{s:0.00}") : "never (drain limit)";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {InboundBenchmark.Title(r.Target)} | {r.PerSecond:N0} | {errors} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.CpuPercent:0} % | {(r.Answered is null ? "-" : Answers(r))} | {after} |");
+                $"| {InboundBenchmark.Title(r.Target)} | {r.PerSecond:N0} | {errors} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.CpuPercent:0} % | {(r.Answered is null ? "-" : Answers(r))} | {after} | {r.LoadAverage} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("First answer each target sent (to check it is the help, not an error):");
+        text.AppendLine();
+        foreach (var r in Results.Where(r => r.Answered is not null))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {InboundBenchmark.Title(r.Target)}: `{(r.SampleAnswer ?? "none").ReplaceLineEndings(" ").Replace('`', '\'')}`");
         }
 
         var goals = Goals();
@@ -122,7 +132,7 @@ public sealed record InboundReport(
         BoltVersion,
         BotbuilderVersion,
         [.. Results.Select(r => new InboundTargetJson(r.Target, InboundBenchmark.Title(r.Target), r.Acknowledged, r.Errors, r.ErrorKinds.ToDictionary(),
-            Round(r.Seconds), Round(r.PerSecond), Round(r.P50Ms), Round(r.P99Ms), Round(r.CpuPercent), r.Answered, r.AllAnsweredAfterSeconds is { } s ? Round(s) : null))],
+            Round(r.Seconds), Round(r.PerSecond), Round(r.P50Ms), Round(r.P99Ms), Round(r.CpuPercent), r.Answered, r.AllAnsweredAfterSeconds is { } s ? Round(s) : null, r.LoadAverage, r.SampleAnswer))],
         [.. Goals()]);
 
     private static string Answers(TargetResult r) =>
@@ -145,7 +155,9 @@ public sealed record InboundTargetJson(
     double AckP99Ms,
     double CpuPercent,
     long? Answered,
-    double? AllAnsweredAfterSeconds);
+    double? AllAnsweredAfterSeconds,
+    string LoadAverage,
+    string? SampleAnswer);
 
 public sealed record InboundRunJson(
     DateTimeOffset At,
