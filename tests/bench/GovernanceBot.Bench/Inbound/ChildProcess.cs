@@ -18,6 +18,8 @@ public sealed class ChildProcess : IAsyncDisposable
     private ChildProcess(Process process)
     {
         this.process = process;
+        // Ctrl-C on the benchmark must not leave a target listening on its port.
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
         process.OutputDataReceived += (_, e) => Print(e.Data);
         process.ErrorDataReceived += (_, e) => Print(e.Data);
         process.BeginOutputReadLine();
@@ -116,8 +118,21 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone (or disposed).
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

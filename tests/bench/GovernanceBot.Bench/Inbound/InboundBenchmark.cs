@@ -87,9 +87,9 @@ public static class InboundBenchmark
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         var home = Directory.CreateTempSubdirectory("gb-bench-inbound-").FullName;
         string? postgres = null;
+        ChildProcess? process = null;
         try
         {
-            ChildProcess process;
             Func<long, bool, LoadRequest> next;
             var slackEvents = new Uri(baseUrl, "slack/events");
             switch (target)
@@ -148,25 +148,28 @@ public static class InboundBenchmark
                     throw new ArgumentOutOfRangeException(nameof(target), target, "unknown target");
             }
 
-            await using (process)
+            ChildProcess running = process;
+            // Other work on a shared machine moves every figure: the reader needs to see it.
+            var loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+            var cpuBefore = TimeSpan.Zero;
+            var load = await LoadGenerator.RunAsync(next, options.Connections, TimeSpan.FromSeconds(options.WarmUpSeconds), TimeSpan.FromSeconds(options.Seconds),
+                () => cpuBefore = running.CpuTime);
+            var cpu = running.CpuTime - cpuBefore;
+            if (target == "bare")
             {
-                // Other work on a shared machine moves every figure: the reader needs to see it.
-                var loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-                var cpuBefore = TimeSpan.Zero;
-                var load = await LoadGenerator.RunAsync(next, options.Connections, TimeSpan.FromSeconds(options.WarmUpSeconds), TimeSpan.FromSeconds(options.Seconds),
-                    () => cpuBefore = process.CpuTime);
-                var cpu = process.CpuTime - cpuBefore;
-                if (target == "bare")
-                {
-                    return TargetResult.From(target, load, cpu, answered: null, allAnsweredAfter: null, loadAverage, sampleAnswer: null);
-                }
-
-                var (answered, after) = await DrainAsync(platforms, load, TimeSpan.FromSeconds(options.DrainSeconds));
-                return TargetResult.From(target, load, cpu, answered, after, loadAverage, platforms.SampleAnswer);
+                return TargetResult.From(target, load, cpu, answered: null, allAnsweredAfter: null, loadAverage, sampleAnswer: null);
             }
+
+            var (answered, after) = await DrainAsync(platforms, load, TimeSpan.FromSeconds(options.DrainSeconds));
+            return TargetResult.From(target, load, cpu, answered, after, loadAverage, platforms.SampleAnswer);
         }
         finally
         {
+            if (process is not null)
+            {
+                await process.DisposeAsync();
+            }
+
             if (postgres is not null)
             {
                 await PostgresServer.DropDatabaseAsync(postgres);
