@@ -55,7 +55,7 @@ public sealed class FakePlatforms : IAsyncDisposable
     public Uri OpenIdMetadataUrl => new(BaseAddress, "openid");
 
     /// <summary>The Bot Framework token endpoint; <c>{tenant}</c> is the bot's placeholder for the tenant.</summary>
-    public string TokenEndpointTemplate => new Uri(BaseAddress, "botframework.com/token").ToString().Replace("botframework.com", "{tenant}", StringComparison.Ordinal);
+    public string TokenEndpointTemplate => new Uri(BaseAddress, "{tenant}/token").ToString();
 
     public Uri TokenEndpoint => new(BaseAddress, "botframework.com/token");
 

@@ -16,17 +16,21 @@ public sealed record TargetResult(
     double P50Ms,
     double P99Ms,
     double CpuSeconds,
+    double BenchCpuSeconds,
     long? Answered,
     double? AllAnsweredAfterSeconds,
     string LoadAverage,
     string? SampleAnswer)
 {
-    public static TargetResult From(string target, LoadResult load, TimeSpan cpu, long? answered, double? allAnsweredAfter, string loadAverage, string? sampleAnswer) =>
+    public static TargetResult From(string target, LoadResult load, TimeSpan cpu, TimeSpan benchCpu, long? answered, double? allAnsweredAfter, string loadAverage, string? sampleAnswer) =>
         new(target, load.Acknowledged, load.Errors, load.ErrorKinds, load.Elapsed.TotalSeconds, load.PerSecond, load.P50Ms, load.P99Ms,
-            cpu.TotalSeconds, answered, allAnsweredAfter, loadAverage, sampleAnswer);
+            cpu.TotalSeconds, benchCpu.TotalSeconds, answered, allAnsweredAfter, loadAverage, sampleAnswer);
 
     /// <summary>Share of one core the target used while under load.</summary>
     public double CpuPercent => Seconds > 0 ? 100 * CpuSeconds / Seconds : 0;
+
+    /// <summary>Share of one core the benchmark itself (load generator and fakes) used meanwhile.</summary>
+    public double BenchCpuPercent => Seconds > 0 ? 100 * BenchCpuSeconds / Seconds : 0;
 
     public bool EveryAcknowledgedAnswered => Answered is { } answered && answered >= Acknowledged;
 }
@@ -86,14 +90,14 @@ public sealed record InboundReport(
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Store **{Options.Store}** · {Options.Connections} connections · {Options.Seconds} s timed after {Options.WarmUpSeconds} s warm-up · {Options.Users} senders · fake Web API/connector latency {Options.WebApiLatencyMs} ms · {Cores} cores · commit {Commit ?? "unknown"} · @slack/bolt {BoltVersion ?? "-"} · botbuilder {BotbuilderVersion ?? "-"}");
         text.AppendLine();
-        text.AppendLine("| target | req/s (2xx) | errors | ack p50 | ack p99 | target CPU | answered / acknowledged | all answered, s after last ack | load avg before |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| target | req/s (2xx) | errors | ack p50 | ack p99 | target CPU | load gen + fakes CPU | answered / acknowledged | all answered, s after last ack | load avg before |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Results)
         {
             var errors = r.Errors == 0 ? "0" : $"{r.Errors} ({string.Join(", ", r.ErrorKinds.Select(e => $"{e.Key}: {e.Value}"))})";
             var after = r.Answered is null ? "-" : r.AllAnsweredAfterSeconds is { } s ? Format($"{s:0.00}") : "never (drain limit)";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {InboundBenchmark.Title(r.Target)} | {r.PerSecond:N0} | {errors} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.CpuPercent:0} % | {(r.Answered is null ? "-" : Answers(r))} | {after} | {r.LoadAverage} |");
+                $"| {InboundBenchmark.Title(r.Target)} | {r.PerSecond:N0} | {errors} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.CpuPercent:0} % | {r.BenchCpuPercent:0} % | {(r.Answered is null ? "-" : Answers(r))} | {after} | {r.LoadAverage} |");
         }
 
         text.AppendLine();
@@ -132,7 +136,7 @@ public sealed record InboundReport(
         BoltVersion,
         BotbuilderVersion,
         [.. Results.Select(r => new InboundTargetJson(r.Target, InboundBenchmark.Title(r.Target), r.Acknowledged, r.Errors, r.ErrorKinds.ToDictionary(),
-            Round(r.Seconds), Round(r.PerSecond), Round(r.P50Ms), Round(r.P99Ms), Round(r.CpuPercent), r.Answered, r.AllAnsweredAfterSeconds is { } s ? Round(s) : null, r.LoadAverage, r.SampleAnswer))],
+            Round(r.Seconds), Round(r.PerSecond), Round(r.P50Ms), Round(r.P99Ms), Round(r.CpuPercent), Round(r.BenchCpuPercent), r.Answered, r.AllAnsweredAfterSeconds is { } s ? Round(s) : null, r.LoadAverage, r.SampleAnswer))],
         [.. Goals()]);
 
     private static string Answers(TargetResult r) =>
@@ -154,6 +158,7 @@ public sealed record InboundTargetJson(
     double AckP50Ms,
     double AckP99Ms,
     double CpuPercent,
+    double BenchCpuPercent,
     long? Answered,
     double? AllAnsweredAfterSeconds,
     string LoadAverage,
