@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GovernanceBot.Bench.Inbound;
+
+/// <summary>One target's figures.</summary>
+public sealed record TargetResult(
+    string Target,
+    long Acknowledged,
+    long Errors,
+    IReadOnlyDictionary<string, int> ErrorKinds,
+    double Seconds,
+    double PerSecond,
+    double P50Ms,
+    double P99Ms,
+    double CpuSeconds,
+    double BenchCpuSeconds,
+    long? Answered,
+    double? AllAnsweredAfterSeconds,
+    string LoadAverage,
+    string? SampleAnswer)
+{
+    public static TargetResult From(string target, LoadResult load, TimeSpan cpu, TimeSpan benchCpu, long? answered, double? allAnsweredAfter, string loadAverage, string? sampleAnswer) =>
+        new(target, load.Acknowledged, load.Errors, load.ErrorKinds, load.Elapsed.TotalSeconds, load.PerSecond, load.P50Ms, load.P99Ms,
+            cpu.TotalSeconds, benchCpu.TotalSeconds, answered, allAnsweredAfter, loadAverage, sampleAnswer);
+
+    /// <summary>Share of one core the target used while under load.</summary>
+    public double CpuPercent => Seconds > 0 ? 100 * CpuSeconds / Seconds : 0;
+
+    /// <summary>Share of one core the benchmark itself (load generator and fakes) used meanwhile.</summary>
+    public double BenchCpuPercent => Seconds > 0 ? 100 * BenchCpuSeconds / Seconds : 0;
+
+    public bool EveryAcknowledgedAnswered => Answered is { } answered && answered >= Acknowledged;
+}
+
+/// <summary>A ratio or threshold the inbound issue sets as a goal, with whether this run met it.</summary>
+public sealed record GoalCheck(string Measure, string Value, string Goal, bool Met);
+
+/// <summary>The run, as markdown for people and JSON for tools.</summary>
+public sealed record InboundReport(
+    DateTimeOffset At,
+    InboundOptions Options,
+    int Cores,
+    string? Commit,
+    string? BoltVersion,
+    string? BotbuilderVersion,
+    IReadOnlyList<TargetResult> Results)
+{
+    public static string Line(TargetResult r) => string.Create(CultureInfo.InvariantCulture,
+        $"{InboundBenchmark.Title(r.Target)}: {r.PerSecond:N0} req/s, {r.Errors} errors, p50 {r.P50Ms:0.0} ms, p99 {r.P99Ms:0.0} ms, CPU {r.CpuPercent:0}%, {Answers(r)}");
+
+    public IReadOnlyList<GoalCheck> Goals()
+    {
+        var find = Results.ToDictionary(r => r.Target);
+        var goals = new List<GoalCheck>();
+        foreach (var (bot, peer, peerName) in new[] { ("bot-slack", "bolt", "@slack/bolt"), ("bot-teams", "botbuilder", "botbuilder-js") })
+        {
+            if (!find.TryGetValue(bot, out var mine))
+            {
+                continue;
+            }
+
+            var channel = bot == "bot-slack" ? "Slack" : "Teams";
+            if (find.TryGetValue(peer, out var theirs))
+            {
+                var ratio = mine.PerSecond / theirs.PerSecond;
+                goals.Add(new($"GovernanceBot {channel} ÷ {peerName} (req/s)", Format($"{ratio:0.00}×"), "≥ 4×", ratio >= 4));
+            }
+
+            if (find.TryGetValue("bare", out var bare))
+            {
+                var share = mine.PerSecond / bare.PerSecond;
+                goals.Add(new($"GovernanceBot {channel} ÷ bare Kestrel (req/s)", Format($"{share:P1}"), "≥ 50 %", share >= 0.5));
+            }
+
+            goals.Add(new($"GovernanceBot {channel} ack p99 at {Options.Connections} connections", Format($"{mine.P99Ms:0.0} ms"), "≤ 50 ms", mine.P99Ms <= 50));
+            goals.Add(new($"GovernanceBot {channel}: every acknowledged message answered", Answers(mine), "all", mine.EveryAcknowledgedAnswered));
+        }
+
+        return goals;
+    }
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"# Inbound benchmark, {At:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Store **{Options.Store}** · {Options.Connections} connections · {Options.Seconds} s timed after {Options.WarmUpSeconds} s warm-up · {Options.Users} senders · fake Web API/connector latency {Options.WebApiLatencyMs} ms · {Cores} cores · commit {Commit ?? "unknown"} · @slack/bolt {BoltVersion ?? "-"} · botbuilder {BotbuilderVersion ?? "-"}");
+        text.AppendLine();
+        text.AppendLine("| target | req/s (2xx) | errors | ack p50 | ack p99 | target CPU | load gen + fakes CPU | answered / acknowledged | all answered, s after last ack | load avg before |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in Results)
+        {
+            var errors = r.Errors == 0 ? "0" : $"{r.Errors} ({string.Join(", ", r.ErrorKinds.Select(e => $"{e.Key}: {e.Value}"))})";
+            var after = r.Answered is null ? "-" : r.AllAnsweredAfterSeconds is { } s ? Format($"{s:0.00}") : "never (drain limit)";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {InboundBenchmark.Title(r.Target)} | {r.PerSecond:N0} | {errors} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.CpuPercent:0} % | {r.BenchCpuPercent:0} % | {(r.Answered is null ? "-" : Answers(r))} | {after} | {r.LoadAverage} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine("First answer each target sent (to check it is the help, not an error):");
+        text.AppendLine();
+        foreach (var r in Results.Where(r => r.Answered is not null))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"- {InboundBenchmark.Title(r.Target)}: `{(r.SampleAnswer ?? "none").ReplaceLineEndings(" ").Replace('`', '\'')}`");
+        }
+
+        var goals = Goals();
+        if (goals.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("| goal (issue 13) | this run | goal | met |");
+            text.AppendLine("|---|---:|---:|:---:|");
+            foreach (var g in goals)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {g.Measure} | {g.Value} | {g.Goal} | {(g.Met ? "yes" : "**no**")} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public InboundRunJson ToJson() => new(
+        At,
+        Options.Store,
+        Options.Connections,
+        Options.Seconds,
+        Options.WarmUpSeconds,
+        Options.Users,
+        Options.WebApiLatencyMs,
+        Cores,
+        Commit,
+        BoltVersion,
+        BotbuilderVersion,
+        [.. Results.Select(r => new InboundTargetJson(r.Target, InboundBenchmark.Title(r.Target), r.Acknowledged, r.Errors, r.ErrorKinds.ToDictionary(),
+            Round(r.Seconds), Round(r.PerSecond), Round(r.P50Ms), Round(r.P99Ms), Round(r.CpuPercent), Round(r.BenchCpuPercent), r.Answered, r.AllAnsweredAfterSeconds is { } s ? Round(s) : null, r.LoadAverage, r.SampleAnswer))],
+        [.. Goals()]);
+
+    private static string Answers(TargetResult r) =>
+        r.Answered is { } answered ? Format($"{answered:N0} / {r.Acknowledged:N0}") : "no answers expected";
+
+    private static string Format(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 2) : -1;
+}
+
+public sealed record InboundTargetJson(
+    string Target,
+    string Title,
+    long Acknowledged,
+    long Errors,
+    Dictionary<string, int> ErrorKinds,
+    double Seconds,
+    double RequestsPerSecond,
+    double AckP50Ms,
+    double AckP99Ms,
+    double CpuPercent,
+    double BenchCpuPercent,
+    long? Answered,
+    double? AllAnsweredAfterSeconds,
+    string LoadAverage,
+    string? SampleAnswer);
+
+public sealed record InboundRunJson(
+    DateTimeOffset At,
+    string Store,
+    int Connections,
+    int Seconds,
+    int WarmUpSeconds,
+    int Users,
+    int WebApiLatencyMs,
+    int Cores,
+    string? Commit,
+    string? BoltVersion,
+    string? BotbuilderVersion,
+    List<InboundTargetJson> Targets,
+    List<GoalCheck> Goals);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(InboundRunJson))]
+internal sealed partial class InboundJson : JsonSerializerContext;
