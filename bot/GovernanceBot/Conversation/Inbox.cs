@@ -110,8 +110,11 @@ public sealed class Inbox : IAsyncDisposable
             throw new InboxUnavailableException(new ObjectDisposedException(nameof(Inbox)));
         }
 
-        // Not cancelled with the request: once handed over, the item is committed or refused as a whole.
-        return await pending.Result.Task.WaitAsync(cancellationToken);
+        // Not cancelled with the request: once handed over, the item is committed or refused as a
+        // whole, and a committed item leased to this instance must reach the runner even if the
+        // client has gone (a commit takes milliseconds).
+        _ = cancellationToken;
+        return await pending.Result.Task;
     }
 
     private async Task WriteLoopAsync()

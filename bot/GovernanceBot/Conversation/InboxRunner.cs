@@ -400,14 +400,26 @@ public sealed class InboxRunner(
         return claimed;
     }
 
-    /// <summary>Keeps every item this instance holds leased to it while it lives.</summary>
+    /// <summary>
+    /// Keeps the items this instance holds (queued or running) leased to it while it lives. Only
+    /// those: an item leased here that never reached the runner lets its lease lapse, and is taken again.
+    /// </summary>
     private async Task RenewAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        List<long> mine;
+        lock (gate)
+        {
+            mine = [.. held];
+        }
+
+        var until = time.GetUtcNow() + options.Value.Lease;
         await using var db = factory.Create();
-        await db.InboundEvents
-            .Where(e => e.LeaseOwner == inbox.Instance && e.Status == InboundStatus.Received)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, now + options.Value.Lease), cancellationToken);
+        foreach (var chunk in mine.Chunk(500))
+        {
+            await db.InboundEvents
+                .Where(e => chunk.Contains(e.Id) && e.LeaseOwner == inbox.Instance && e.Status == InboundStatus.Received)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseUntil, until), cancellationToken);
+        }
     }
 
     private async Task ReleaseAsync(List<long> ids)

@@ -153,9 +153,36 @@ public sealed class InboxTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ARedeliveryOfAnItemWhoseLeaseLapsed_IsRunByTheInstanceItReached_Once(StoreKind kind)
+    {
+        var channel = new ScriptedChannel();
+        await using var bot = await StartAsync(kind, channel, settings: new() { ["Inbox:PollInterval"] = "00:10:00" });
+        var admitted = await AdmitAsync(bot, "lapsed", "help");
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            await db.InboundEvents.Where(e => e.Id == admitted.Work!.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.LeaseOwner, "dead-instance"));
+        }
+
+        var early = await AdmitAsync(bot, "lapsed", "help");
+        bot.Clock.Advance(TimeSpan.FromMinutes(1));
+        var late = await AdmitAsync(bot, "lapsed", "help");
+        var twice = await AdmitAsync(bot, "lapsed", "help");
+        Runner(bot).Enqueue(late.Work!);
+        await bot.IdleAsync();
+
+        Assert.Equal(AdmissionKind.Running, early.Kind);
+        Assert.Equal(AdmissionKind.Again, late.Kind);
+        Assert.Equal(AdmissionKind.Running, twice.Kind);
+        Assert.Equal(1, channel.Runs);
+        Assert.Equal(InboundStatus.Processed, (await StatusAsync(bot, "lapsed")).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task Housekeeping_ForgetsDoneItemsAfterAWeek_AndFailedOnesAfterAMonth_ButNeverOnesNotDone(StoreKind kind)
     {
-        await using var bot = await StartAsync(kind, new ScriptedChannel());
+        // No poller during the test: the item left waiting stays waiting.
+        await using var bot = await StartAsync(kind, new ScriptedChannel(), settings: new() { ["Inbox:PollInterval"] = "00:10:00" });
         await AdmitAsync(bot, "done-old", "help");
         await AdmitAsync(bot, "failed-old", "help");
         await AdmitAsync(bot, "failed-recent", "help");
@@ -182,9 +209,10 @@ public sealed class InboxTests
         Assert.Equal(["failed-recent", "waiting-old"], await check.InboundEvents.OrderBy(e => e.DedupeKey).Select(e => e.DedupeKey).ToListAsync());
     }
 
-    private static async Task<BotHarness> StartAsync(StoreKind kind, ScriptedChannel channel, RecordingSender? sender = null, Action<Router>? routes = null)
+    private static async Task<BotHarness> StartAsync(StoreKind kind, ScriptedChannel channel, RecordingSender? sender = null, Action<Router>? routes = null,
+        Dictionary<string, string?>? settings = null)
     {
-        var bot = await BotHarness.StartAsync(kind, settings: new Dictionary<string, string?> { ["Inbox:PollInterval"] = "00:00:00.100" }, configure: b =>
+        var bot = await BotHarness.StartAsync(kind, settings: settings ?? new Dictionary<string, string?> { ["Inbox:PollInterval"] = "00:00:00.100" }, configure: b =>
         {
             b.Services.AddSingleton<IInboundChannel>(channel);
             b.Services.AddSingleton<IChannelSender>(sender ?? new RecordingSender());
