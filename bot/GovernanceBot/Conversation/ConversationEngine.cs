@@ -114,7 +114,7 @@ public sealed class ConversationEngine(
     private static TextReply DidYouMean(NearMiss miss)
     {
         var options = string.Join(" or ", miss.Suggestions.Select(s => $"**{s.Usage}**"));
-        return Reply.Text($"I don't know the command \"{miss.Typed}\". Did you mean {options}? Type **help** for everything I can do.");
+        return Reply.Text($"I don't know the command \"{UserText.Escape(miss.Typed)}\". Did you mean {options}? Type **help** for everything I can do.");
     }
 
     private TextReply NotUnderstood(string? text)
@@ -122,7 +122,7 @@ public sealed class ConversationEngine(
         var examples = string.Join(", ", router.Commands.Take(4).Select(c => $"**{c.Usage}**"));
         return string.IsNullOrWhiteSpace(text)
             ? Reply.Text($"Hi! Try {examples} — or type **help**.")
-            : Reply.Text($"I didn't understand \"{text}\". Try {examples} — or type **help**.");
+            : Reply.Text($"I didn't understand \"{UserText.Escape(text)}\". Try {examples} — or type **help**.");
     }
 
     private async Task RememberUserAsync(GovernanceDb db, Workspace workspace, Turn turn, CancellationToken cancellationToken)

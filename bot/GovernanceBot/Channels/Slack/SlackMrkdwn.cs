@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace GovernanceBot.Channels.Slack;
 
@@ -28,11 +27,9 @@ public static partial class SlackMrkdwn
     }
 
     /// <summary>
-    /// A <see cref="Conversation.TextReply"/> body as mrkdwn: everything escaped, then the bot's own
-    /// <c>**bold**</c> becomes Slack's <c>*bold*</c>.
+    /// A <see cref="Conversation.TextReply"/> body as mrkdwn, read as cards are: everything escaped,
+    /// then the bot's own <c>**bold**</c> and links become Slack's, while user text quoted in it
+    /// (escaped with <see cref="Cards.UserText.Escape"/>) stays literal.
     /// </summary>
-    public static string FromReplyText(string body) => Bold().Replace(Escape(body), "*$1*");
-
-    [GeneratedRegex(@"\*\*(?=\S)(.+?)(?<=\S)\*\*", RegexOptions.Singleline)]
-    private static partial Regex Bold();
+    public static string FromReplyText(string body) => Cards.BlockKit.Mrkdwn.FromCardMarkdown(body);
 }

@@ -1,3 +1,4 @@
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
@@ -141,7 +142,7 @@ public sealed class ApprovalVoteHandler(
                 if (approver.Id != me.Id && approver.Email is { } email)
                 {
                     await outbox.ToPersonAsync(db, context.WorkspaceId, email, approver.Name,
-                        Reply.Text($"{me.Name} voted **{ApprovalText.DecisionLabel(decision.Value)}** on your behalf on **{request.Title}** ({snapshot.Program.Name}){(comment.Length > 0 ? $": “{comment}”" : ".")} You delegated your approvals to them; your own vote, if you cast one, replaces theirs."),
+                        Reply.Text($"{me.Name} voted **{ApprovalText.DecisionLabel(decision.Value)}** on your behalf on **{request.Title}** ({snapshot.Program.Name}){(comment.Length > 0 ? $": “{UserText.Escape(comment)}”" : ".")} You delegated your approvals to them; your own vote, if you cast one, replaces theirs."),
                         $"approval:{request.Id}:v{request.Version + 1}:told:{approver.Key}", cancellationToken: cancellationToken);
                 }
             }

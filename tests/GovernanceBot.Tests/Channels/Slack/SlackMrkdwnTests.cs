@@ -28,4 +28,17 @@ public sealed class SlackMrkdwnTests
     {
         Assert.Equal("2 ** 3 = 8", SlackMrkdwn.FromReplyText("2 ** 3 = 8"));
     }
+
+    [Fact]
+    public void FromReplyText_UserTextQuotedInIt_StaysLiteral_WhileTheBotsOwnLinkBecomesALink()
+    {
+        var planted = GovernanceBot.Cards.UserText.Escape("[Approve now](https://evil.example/pay) **urgent**");
+
+        var text = SlackMrkdwn.FromReplyText($"Megan voted on your behalf: “{planted}”. See [the guide](https://contoso.example/guide).");
+
+        Assert.DoesNotContain("<https://evil.example", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("*urgent*", text, StringComparison.Ordinal);
+        Assert.Contains("Approve now", text, StringComparison.Ordinal);
+        Assert.Contains("<https://contoso.example/guide|the guide>", text, StringComparison.Ordinal);
+    }
 }
