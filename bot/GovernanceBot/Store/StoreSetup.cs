@@ -120,7 +120,10 @@ internal sealed class SqliteDurability : Microsoft.EntityFrameworkCore.Diagnosti
     private static void Apply(System.Data.Common.DbConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous=NORMAL;";
+        // SQLite's own busy handler waits for the write lock in steps of a few milliseconds; without
+        // it the driver retries a busy statement only after sleeping a long fixed interval, which
+        // under many concurrent writers (turns, the inbox, the outbox) costs hundreds of ms a request.
+        command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
     }
 }
