@@ -51,6 +51,9 @@ public sealed partial class SlackInbound(
     private const string ViewKind = "view";
     private const string CommandKind = "command";
 
+    /// <summary>Modal submissions whose request stopped waiting (the modal closed) before their turn answered.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> closedBeforeAnswer = new();
+
     public string Channel => ChannelNames.Slack;
 
     // ---- Events API ----
@@ -139,7 +142,7 @@ public sealed partial class SlackInbound(
         MessageKind => await MessageAsync(Read(item, SlackJson.Default.SlackEnvelope), cancellationToken),
         UninstallKind => Uninstall(Read(item, SlackJson.Default.SlackEnvelope)),
         ActionKind => await BlockActionAsync(Read(item, SlackJson.Default.SlackInteraction), cancellationToken),
-        ViewKind => await ViewSubmissionAsync(Read(item, SlackJson.Default.SlackInteraction), cancellationToken),
+        ViewKind => await ViewSubmissionAsync(item, Read(item, SlackJson.Default.SlackInteraction), cancellationToken),
         CommandKind => await CommandAsync(Read(item, SlackJson.Default.DictionaryStringString), cancellationToken),
         _ => new NoWork($"unknown kind '{item.Kind}'"),
     };
@@ -342,12 +345,17 @@ public sealed partial class SlackInbound(
         // finishes on its own (the modal closes) and its replies follow.
         var running = runner.RunNowAsync(work);
         var finished = await Task.WhenAny(running, Task.Delay(options.Value.InlineBudget, time, cancellationToken));
-        return finished == running && running.IsCompletedSuccessfully && running.Result is { } errors
-            ? new SlackAck(StatusCodes.Status200OK, errors)
-            : SlackAck.Empty;
+        if (finished == running && running.IsCompletedSuccessfully && running.Result is { } errors)
+        {
+            return new SlackAck(StatusCodes.Status200OK, errors);
+        }
+
+        // The modal closes now: input errors found later must reach the person as a message instead.
+        closedBeforeAnswer.TryAdd(work.Id, true);
+        return SlackAck.Empty;
     }
 
-    private async Task<InboundWork> ViewSubmissionAsync(SlackInteraction payload, CancellationToken cancellationToken)
+    private async Task<InboundWork> ViewSubmissionAsync(InboxWork item, SlackInteraction payload, CancellationToken cancellationToken)
     {
         var view = payload.View!;
         var teamId = payload.Team?.Id ?? payload.User?.TeamId ?? view.TeamId;
@@ -369,7 +377,8 @@ public sealed partial class SlackInbound(
             EventId = view.Id,
         };
         var inputBlocks = view.State?.Values?.Keys.ToList() ?? [];
-        return new TurnWork(turn, Route(origin, turn), (answer, _) => Task.FromResult(ViewAnswer(answer, inputBlocks)));
+        return new TurnWork(turn, Route(origin, turn), (answer, _) => Task.FromResult(
+            closedBeforeAnswer.TryRemove(item.Id, out var closed) && closed ? new TurnAnswer(null, answer) : ViewAnswer(answer, inputBlocks)));
     }
 
     /// <summary>A refused form keeps its modal open with each message under its input; anything else closes it and the replies go out.</summary>
