@@ -34,7 +34,9 @@ public sealed class InboundScaleOutTests(ITestOutputHelper output)
             ["Demo:Load"] = "false",
             ["Scheduling:Enabled"] = "false",
             ["Outbox:RateLimits:slack:GlobalPerSecond"] = Limit.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Outbox:InstanceHeartbeat"] = "00:00:00.500",
+            // A beat a second: a loaded machine can hold a process back for a second, and an instance that
+            // misses three beats is counted out (its peer would then pace at the whole limit for a while).
+            ["Outbox:InstanceHeartbeat"] = "00:00:01",
             // The two processes' clocks and the fake's window are three clocks: a little room for their jitter.
             ["Outbox:SafetyMargin"] = "0.1",
             ["Outbox:PollInterval"] = "00:00:00.200",
@@ -54,7 +56,7 @@ public sealed class InboundScaleOutTests(ITestOutputHelper output)
                 return await db.BotInstances.CountAsync() == 2;
             }, TimeSpan.FromSeconds(30), () => "the two instances never both said they were alive");
             // Both have counted each other (a beat or two later).
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            await Task.Delay(TimeSpan.FromSeconds(2.5));
 
             using var toFirst = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{first.Port}") };
             using var toSecond = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{second.Port}") };
@@ -83,8 +85,10 @@ public sealed class InboundScaleOutTests(ITestOutputHelper output)
             output.WriteLine($"{posts.Count} answers in {(posts.Max(p => p.At) - posts.Min(p => p.At)).TotalSeconds:F1} s; busiest second: {busiest}; 429s: {slack.RateLimit.Rejected}");
             Assert.All(Enumerable.Range(0, People), i => Assert.Equal(1, Answered(slack).GetValueOrDefault(SignedDirectMessages.Channel("SCALE", i))));
             // Each instance at the whole limit would offer twice what is admitted: about half the answers would get a 429 first.
-            // Shared, the only 429s left come from arrival jitter between two processes on a loaded machine.
-            Assert.True(slack.RateLimit.Rejected <= People / 40, $"{slack.RateLimit.Rejected} answers were refused with 429: the instances did not share the limit");
+            // Shared, the only 429s left come from arrival jitter between two processes on a loaded machine (8–11 seen
+            // with other work on the machine: each instance may use its whole share within a window, and two
+            // processes' sends reach the platform with independent delays), well apart from the ~80 of unshared limits.
+            Assert.True(slack.RateLimit.Rejected <= People / 10, $"{slack.RateLimit.Rejected} answers were refused with 429: the instances did not share the limit");
             Assert.True(busiest <= Limit, $"{busiest} answers in one second, over the limit of {Limit}");
             Assert.True(posts.Max(p => p.At) - posts.Min(p => p.At) >= TimeSpan.FromSeconds((People / (double)Limit) - 1.5), "the answers went out faster than the limit allows");
         }
