@@ -14,8 +14,8 @@ namespace GovernanceBot.IntegrationTests.Conversation;
 /// </summary>
 public sealed class InboundScaleOutTests(ITestOutputHelper output)
 {
-    private const int People = 160;
-    private const int Limit = 20;
+    private const int People = 60;
+    private const int Limit = 4;
     private const string Secret = "inbound-scale-secret";
 
     [Fact]
@@ -84,10 +84,9 @@ public sealed class InboundScaleOutTests(ITestOutputHelper output)
             var busiest = posts.Max(p => posts.Count(q => q.At >= p.At && q.At < p.At + TimeSpan.FromSeconds(1)));
             output.WriteLine($"{posts.Count} answers in {(posts.Max(p => p.At) - posts.Min(p => p.At)).TotalSeconds:F1} s; busiest second: {busiest}; 429s: {slack.RateLimit.Rejected}");
             Assert.All(Enumerable.Range(0, People), i => Assert.Equal(1, Answered(slack).GetValueOrDefault(SignedDirectMessages.Channel("SCALE", i))));
-            // Each instance at the whole limit would offer twice what is admitted: about half the answers would get a 429 first.
-            // Shared, the only 429s left come from arrival jitter between two processes on a loaded machine (8–11 seen
-            // with other work on the machine: each instance may use its whole share within a window, and two
-            // processes' sends reach the platform with independent delays), well apart from the ~80 of unshared limits.
+            // A limit low enough that two instances on a loaded machine can offer twice as much: each at the whole
+            // limit, 71 answers were refused with 429 in a trial; shared, 3 (two processes' sends reach the
+            // platform with independent delays).
             Assert.True(slack.RateLimit.Rejected <= People / 10, $"{slack.RateLimit.Rejected} answers were refused with 429: the instances did not share the limit");
             Assert.True(busiest <= Limit, $"{busiest} answers in one second, over the limit of {Limit}");
             Assert.True(posts.Max(p => p.At) - posts.Min(p => p.At) >= TimeSpan.FromSeconds((People / (double)Limit) - 1.5), "the answers went out faster than the limit allows");
