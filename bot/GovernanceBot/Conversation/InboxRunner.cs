@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
@@ -205,8 +206,10 @@ public sealed class InboxRunner(
             }
 
             await slots.WaitAsync();
+            var started = 0L;
             try
             {
+                started = await AcknowledgementsFirstAsync();
                 await RunOneAsync(work, abandon.Token);
             }
             catch (Exception ex)
@@ -215,6 +218,11 @@ public sealed class InboxRunner(
             }
             finally
             {
+                lock (gate)
+                {
+                    startedAt.Remove(started);
+                }
+
                 slots.Release();
                 lock (gate)
                 {
@@ -225,6 +233,41 @@ public sealed class InboxRunner(
             }
         }
     }
+
+    /// <summary>
+    /// While requests are arriving, waits until fewer than <see cref="InboxOptions.TurnsWhileReceiving"/>
+    /// turns are working (those running longer than <see cref="InboxOptions.SlowTurn"/> wait on
+    /// something else and do not count): storing and acknowledging what arrives comes before answering
+    /// it, and what is stored is answered once the burst is over. Returns when this turn started (its
+    /// key in the running set).
+    /// </summary>
+    private async Task<long> AcknowledgementsFirstAsync()
+    {
+        while (true)
+        {
+            lock (gate)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (!inbox.Receiving || startedAt.Count(s => Stopwatch.GetElapsedTime(s, now) < options.Value.SlowTurn) < Math.Max(1, options.Value.TurnsWhileReceiving))
+                {
+                    // Unique keys: two turns starting in the same tick are told apart.
+                    while (!startedAt.Add(now))
+                    {
+                        now++;
+                    }
+
+                    return now;
+                }
+            }
+
+            await Task.Delay(AcknowledgementsFirstPause);
+        }
+    }
+
+    private static readonly TimeSpan AcknowledgementsFirstPause = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>When each running lane turn started (<see cref="Stopwatch"/> timestamps).</summary>
+    private readonly HashSet<long> startedAt = [];
 
     /// <summary>One run of one item: read back, route and handle, commit replies with the done mark (or retry, or fail).</summary>
     private async Task<string?> RunOneAsync(InboxWork work, CancellationToken cancellationToken)

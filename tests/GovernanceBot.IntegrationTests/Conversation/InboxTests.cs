@@ -82,6 +82,57 @@ public sealed class InboxTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task WhileRequestsKeepArriving_OneTurnWorksAtATime_AndOnceTheyStopTheStoredOnesAreAnsweredInParallel(StoreKind kind)
+    {
+        var channel = new ScriptedChannel { WorkFor = TimeSpan.FromMilliseconds(40) };
+        // A burst counts as over a second after its last request, and a turn counts as working for ten: long
+        // enough that a loaded test machine's pauses neither end the burst nor make a 40 ms turn look slow.
+        await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
+        {
+            ["Inbox:ReceivingWindow"] = "00:00:01",
+            ["Inbox:SlowTurn"] = "00:00:10",
+        });
+
+        // A stream of requests from 60 conversations over four connections, as a burst of DMs arrives.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(async connection =>
+        {
+            for (var i = connection; i < 60; i += 4)
+            {
+                Runner(bot).Enqueue((await AdmitAsync(bot, $"burst-{i}", $"burst {i}", $"p{i}")).Work!);
+                await Task.Delay(5);
+            }
+        }));
+
+        var duringBurst = channel.MostAtOnce;
+        await bot.IdleAsync();
+
+        Assert.Equal(1, duringBurst);
+        // Those still stored when the burst ended ran together.
+        Assert.True(channel.MostAtOnce > 1, "the turns stored during the burst ran one by one after it");
+        Assert.Equal(60, channel.Runs);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task WhileRequestsKeepArriving_ATurnWaitingOnSomethingSlow_DoesNotHoldUpTheOthers(StoreKind kind)
+    {
+        var channel = new ScriptedChannel { SlowText = "slow", Hold = new SemaphoreSlim(0) };
+        await using var bot = await StartAsync(kind, channel);
+        Runner(bot).Enqueue((await AdmitAsync(bot, "slow-1", "slow", "slow")).Work!);
+
+        for (var i = 0; i < 100 && channel.Runs < 20; i++)
+        {
+            Runner(bot).Enqueue((await AdmitAsync(bot, $"quick-{i}", $"quick {i}", $"q{i}")).Work!);
+            await Task.Delay(10);
+        }
+
+        Assert.True(channel.Runs >= 20, $"{channel.Runs} quick turns ran while the slow one waited");
+        channel.Hold.Release();
+        await bot.IdleAsync();
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task AHandlerThatThrowsEveryTime_EndsFailedAfterItsRetries_WithItsReason_AndThePersonIsToldOnce(StoreKind kind)
     {
         var channel = new ScriptedChannel();
@@ -254,6 +305,15 @@ public sealed class InboxTests
 
         public string? Answer { get; set; }
 
+        /// <summary>How long each turn works (its CPU and store time, as far as the runner can tell).</summary>
+        public TimeSpan WorkFor { get; set; }
+
+        /// <summary>The most turns seen working at once.</summary>
+        public int MostAtOnce => Volatile.Read(ref mostAtOnce);
+
+        private int atOnce;
+        private int mostAtOnce;
+
         public async Task<InboundWork> TranslateAsync(InboxWork item, CancellationToken cancellationToken)
         {
             if (Hold is { } hold && (SlowText is null || SlowText == item.Payload))
@@ -261,6 +321,14 @@ public sealed class InboxTests
                 await hold.WaitAsync(cancellationToken);
             }
 
+            var now = Interlocked.Increment(ref atOnce);
+            for (var most = Volatile.Read(ref mostAtOnce); now > most; most = Volatile.Read(ref mostAtOnce))
+            {
+                Interlocked.CompareExchange(ref mostAtOnce, now, most);
+            }
+
+            await Task.Delay(WorkFor, cancellationToken);
+            Interlocked.Decrement(ref atOnce);
             Interlocked.Increment(ref runs);
             Order.Enqueue(item.Payload!);
             var conversation = BotHarness.DirectChat("alexw@example.com") with { ConversationId = item.ConversationKey["local:".Length..] };
