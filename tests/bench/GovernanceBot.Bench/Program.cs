@@ -12,7 +12,7 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run --project tests/bench/GovernanceBot.Bench -c Release -- qa [--questions FILE] [--knowledge DIR] [--out DIR] [--misses]");
+    Console.Error.WriteLine("usage: dotnet run --project tests/bench/GovernanceBot.Bench -c Release -- qa [--questions FILE] [--heldout FILE] [--knowledge DIR] [--out DIR] [--misses]");
     Console.Error.WriteLine("       dotnet run --project tests/bench/GovernanceBot.Bench -c Release -- fanout [--people 5000] [--rate 200] [--dispatcher-rate N]");
     Console.Error.WriteLine("       dotnet run --project tests/bench/GovernanceBot.Bench -c Release -- " + InboundOptions.Usage);
     return 2;

@@ -11,7 +11,7 @@ namespace GovernanceBot.Bench;
 public sealed record QaQuestion(string Q, string? Topic, string Kind);
 
 /// <summary>
-/// <c>qa</c>: runs the evaluation set through the offline answer path and, in the same run, through a
+/// <c>qa</c>: runs both halves of the evaluation set (tuning and held-out) through the offline answer path and, in the same run, through a
 /// plain TF-IDF baseline (no stemming, synonyms or typo correction), and reports top-1/top-3
 /// accuracy and latency for both so the figures read as ratios.
 /// </summary>
@@ -23,13 +23,15 @@ public static class QaBenchmark
     {
         var root = RepositoryRoot();
         var questionsPath = Option(args, "--questions") ?? Path.Combine(root, "tests", "bench", "qa", "questions.json");
+        var heldOutPath = Option(args, "--heldout") ?? Path.Combine(Path.GetDirectoryName(questionsPath)!, "heldout.json");
         var knowledgeFolder = Option(args, "--knowledge") ?? Path.Combine(root, "bot", "knowledge");
         var outFolder = Option(args, "--out") ?? Path.Combine(root, "tests", "bench", "qa", "results");
         var showMisses = args.Contains("--misses");
         var explain = args.Contains("--explain");
 
-        var questions = JsonSerializer.Deserialize(File.ReadAllText(questionsPath), BenchJson.Default.ListQaQuestion)
-            ?? throw new InvalidDataException($"{questionsPath} holds no questions.");
+        var questions = Load(questionsPath);
+        // The held-out half is measured and reported, never swept or explained: tuning reads only the tuning half.
+        var heldOut = File.Exists(heldOutPath) ? Load(heldOutPath) : [];
         var equivalentsPath = Path.Combine(Path.GetDirectoryName(questionsPath)!, "equivalents.json");
         var equivalents = File.Exists(equivalentsPath)
             ? JsonSerializer.Deserialize(File.ReadAllText(equivalentsPath), BenchJson.Default.DictionaryStringListString) ?? []
@@ -67,15 +69,21 @@ public static class QaBenchmark
             }
         }
 
-        var engine = Measure("GovernanceBot retrieval (BM25F, stems, synonyms, typos)", questions, equivalents, q =>
+        Func<string, IReadOnlyList<string>> ours = q =>
         {
             var retrieval = index.Search(q);
             answers.Compose(retrieval);
             return retrieval.OffTopic ? [] : retrieval.Topics.Select(t => t.Topic.Id).ToList();
-        });
-        var plain = Measure("Baseline (plain TF-IDF cosine)", questions, equivalents, baseline.Rank);
+        };
+        const string oursName = "GovernanceBot retrieval (BM25F, stems, synonyms, typos)";
+        const string baselineName = "Baseline (plain TF-IDF cosine)";
+        var halves = new List<Half> { new("Tuning half", Path.GetFileName(questionsPath), Measure(oursName, questions, equivalents, ours), Measure(baselineName, questions, equivalents, baseline.Rank)) };
+        if (heldOut.Count > 0)
+        {
+            halves.Add(new("Held-out half", Path.GetFileName(heldOutPath), Measure(oursName, heldOut, equivalents, ours), Measure(baselineName, heldOut, equivalents, baseline.Rank)));
+        }
 
-        var report = Report(questions.Count, equivalents.Count, knowledge, index.PassageCount, buildTime, engine, plain, showMisses);
+        var report = Report(equivalents.Count, knowledge, index.PassageCount, buildTime, halves, showMisses);
         Directory.CreateDirectory(outFolder);
         var file = Path.Combine(outFolder, $"qa-{DateTime.UtcNow:yyyyMMdd-HHmmss}.md");
         File.WriteAllText(file, report);
@@ -84,6 +92,12 @@ public static class QaBenchmark
         return 0;
     }
 
+    private static List<QaQuestion> Load(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllText(path), BenchJson.Default.ListQaQuestion)
+        ?? throw new InvalidDataException($"{path} holds no questions.");
+
+    private sealed record Half(string Name, string File, Measurement Engine, Measurement Baseline);
+
     private sealed record Outcome(QaQuestion Question, IReadOnlyList<string> Ranked, bool Top1, bool Top3);
 
     /// <param name="P99OfMediansMs">p99 over questions of each question's median time: the slowest questions, without one-off scheduler stalls.</param>
@@ -91,6 +105,9 @@ public static class QaBenchmark
     {
         public double Top1 => Outcomes.Count(o => o.Top1) * 100.0 / Outcomes.Count;
         public double Top3 => Outcomes.Count(o => o.Top3) * 100.0 / Outcomes.Count;
+
+        /// <summary>"declined / off-topic questions", e.g. "12 of 12".</summary>
+        public string OffTopicDeclined => $"{Outcomes.Count(o => o.Question.Topic is null && o.Top1)} of {Outcomes.Count(o => o.Question.Topic is null)}";
     }
 
     private static Measurement Measure(string name, List<QaQuestion> questions, Dictionary<string, List<string>> equivalents, Func<string, IReadOnlyList<string>> rank)
@@ -161,21 +178,24 @@ public static class QaBenchmark
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static string Report(int count, int equivalentCount, KnowledgeBase knowledge, int passages, TimeSpan build, Measurement engine, Measurement baseline, bool showMisses)
+    private static string Report(int equivalentCount, KnowledgeBase knowledge, int passages, TimeSpan build, IReadOnlyList<Half> halves, bool showMisses)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
         text.AppendLine(c, $"# Q&A evaluation — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        text.AppendLine(c, $"{count} questions; {knowledge.Topics.Count} topics, {passages} passages; index built in {build.TotalMilliseconds:0} ms. " +
+        text.AppendLine(c, $"{string.Join(" and ", halves.Select(h => $"{h.Engine.Outcomes.Count} questions in the {h.Name.ToLowerInvariant()} ({h.File})"))}; {knowledge.Topics.Count} topics, {passages} passages; index built in {build.TotalMilliseconds:0} ms. " +
             $"{equivalentCount} question(s) accept a documented equivalent topic (tests/bench/qa/equivalents.json). Off-topic questions count as right when declined. " +
             $"Latency: {TimedRounds} timed rounds after a warm-up, offline, one thread.");
         text.AppendLine();
-        text.AppendLine("| ranking | top-1 | top-3 | p50 | p99 | p99 of per-question medians |");
-        text.AppendLine("|---|---|---|---|---|---|");
-        foreach (var m in new[] { engine, baseline })
+        text.AppendLine("| half | ranking | top-1 | top-3 | off-topic declined | p50 | p99 | p99 of per-question medians |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var half in halves)
         {
-            text.AppendLine(c, $"| {m.Name} | {m.Top1:0.0} % | {m.Top3:0.0} % | {m.P50Ms:0.000} ms | {m.P99Ms:0.000} ms | {m.P99OfMediansMs:0.000} ms |");
+            foreach (var m in new[] { half.Engine, half.Baseline })
+            {
+                text.AppendLine(c, $"| {half.Name} | {m.Name} | {m.Top1:0.0} % | {m.Top3:0.0} % | {m.OffTopicDeclined} | {m.P50Ms:0.000} ms | {m.P99Ms:0.000} ms | {m.P99OfMediansMs:0.000} ms |");
+            }
         }
 
         if (File.Exists("/proc/loadavg"))
@@ -185,36 +205,42 @@ public static class QaBenchmark
             text.AppendLine(c, $"Machine load average while measuring (1, 5, 15 min): {string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} on {Environment.ProcessorCount} cores.");
         }
 
-        text.AppendLine();
-        text.AppendLine(c, $"Slowest questions (median): {string.Join("; ", engine.Slowest.Select(s => $"\"{s.Question}\" {s.MedianMs:0.00} ms"))}.");
-        text.AppendLine();
-        text.AppendLine(c, $"Ratios (ours / baseline): top-1 ×{Ratio(engine.Top1, baseline.Top1)}, top-3 ×{Ratio(engine.Top3, baseline.Top3)}.");
-        text.AppendLine();
-        text.AppendLine("| kind | questions | top-1 | top-3 | baseline top-1 |");
-        text.AppendLine("|---|---|---|---|---|");
-        foreach (var kind in engine.Outcomes.GroupBy(o => o.Question.Kind))
+        foreach (var half in halves)
         {
-            var b = baseline.Outcomes.Where(o => o.Question.Kind == kind.Key).ToList();
-            text.AppendLine(c, $"| {kind.Key} | {kind.Count()} | {kind.Count(o => o.Top1)} | {kind.Count(o => o.Top3)} | {b.Count(o => o.Top1)} |");
-        }
-
-        var misses = engine.Outcomes.Where(o => !o.Top1).ToList();
-        text.AppendLine();
-        text.AppendLine(c, $"## Top-1 misses ({misses.Count})");
-        foreach (var miss in misses)
-        {
-            var got = miss.Ranked.Count == 0 ? "declined" : string.Join(", ", miss.Ranked.Take(3));
-            text.AppendLine(c, $"- \"{miss.Question.Q}\" — expected {miss.Question.Topic ?? "decline"}; got {got}");
-        }
-
-        if (showMisses)
-        {
-            var baselineMisses = baseline.Outcomes.Where(o => !o.Top1).ToList();
+            var (engine, baseline) = (half.Engine, half.Baseline);
             text.AppendLine();
-            text.AppendLine(c, $"## Baseline top-1 misses ({baselineMisses.Count})");
-            foreach (var miss in baselineMisses)
+            text.AppendLine(c, $"## {half.Name} ({half.File})");
+            text.AppendLine();
+            text.AppendLine(c, $"Slowest questions (median): {string.Join("; ", engine.Slowest.Select(s => $"\"{s.Question}\" {s.MedianMs:0.00} ms"))}.");
+            text.AppendLine();
+            text.AppendLine(c, $"Ratios (ours / baseline): top-1 ×{Ratio(engine.Top1, baseline.Top1)}, top-3 ×{Ratio(engine.Top3, baseline.Top3)}.");
+            text.AppendLine();
+            text.AppendLine("| kind | questions | top-1 | top-3 | baseline top-1 |");
+            text.AppendLine("|---|---|---|---|---|");
+            foreach (var kind in engine.Outcomes.GroupBy(o => o.Question.Kind))
             {
-                text.AppendLine(c, $"- \"{miss.Question.Q}\" — expected {miss.Question.Topic ?? "decline"}; got {(miss.Ranked.Count == 0 ? "declined" : miss.Ranked[0])}");
+                var b = baseline.Outcomes.Where(o => o.Question.Kind == kind.Key).ToList();
+                text.AppendLine(c, $"| {kind.Key} | {kind.Count()} | {kind.Count(o => o.Top1)} | {kind.Count(o => o.Top3)} | {b.Count(o => o.Top1)} |");
+            }
+
+            var misses = engine.Outcomes.Where(o => !o.Top1).ToList();
+            text.AppendLine();
+            text.AppendLine(c, $"### Top-1 misses ({misses.Count})");
+            foreach (var miss in misses)
+            {
+                var got = miss.Ranked.Count == 0 ? "declined" : string.Join(", ", miss.Ranked.Take(3));
+                text.AppendLine(c, $"- \"{miss.Question.Q}\" — expected {miss.Question.Topic ?? "decline"}; got {got}");
+            }
+
+            if (showMisses)
+            {
+                var baselineMisses = baseline.Outcomes.Where(o => !o.Top1).ToList();
+                text.AppendLine();
+                text.AppendLine(c, $"### Baseline top-1 misses ({baselineMisses.Count})");
+                foreach (var miss in baselineMisses)
+                {
+                    text.AppendLine(c, $"- \"{miss.Question.Q}\" — expected {miss.Question.Topic ?? "decline"}; got {(miss.Ranked.Count == 0 ? "declined" : miss.Ranked[0])}");
+                }
             }
         }
 

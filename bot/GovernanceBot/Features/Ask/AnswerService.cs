@@ -16,6 +16,8 @@ public enum AnswerKind
     Declined,
     /// <summary>The question tried to change the bot's instructions or reach other data.</summary>
     Refused,
+    /// <summary>Not a question: "hi", "thanks". A friendly word and what to try.</summary>
+    SmallTalk,
 }
 
 /// <summary>One answer, before it becomes a reply.</summary>
@@ -32,7 +34,8 @@ public sealed record AskAnswer(
 /// <param name="Program">A program the asker named (e.g. CLI <c>--program</c>); narrows store answers.</param>
 /// <param name="UseModel">False for the fast offline answer (e.g. to post at once while a model answer is written).</param>
 /// <param name="ReadStore">False when the asker may not read the store (a guest): the knowledge base only.</param>
-public sealed record AskRequest(Guid WorkspaceId, string Question, string? Program = null, bool UseModel = true, bool ReadStore = true);
+/// <param name="AskerName">The asker's display name, to greet them by.</param>
+public sealed record AskRequest(Guid WorkspaceId, string Question, string? Program = null, bool UseModel = true, bool ReadStore = true, string? AskerName = null);
 
 /// <summary>
 /// Answers a question: what channels and the CLI call. Offline it ranks the knowledge base and reads
@@ -64,16 +67,34 @@ public sealed partial class AnswerService(
     private async Task<AskAnswer> AnswerCoreAsync(AskRequest request, CancellationToken cancellationToken)
     {
         var question = request.Question.Trim();
-        if (IsInjection(question))
+        if (SmallTalk.Classify(question) is not SmallTalkKind.None and var talk)
         {
-            Log.AskRefused(logger);
-            return new AskAnswer(AnswerKind.Refused, question,
-                "I can't do that. I answer questions about program governance from my knowledge base and about this workspace's own programs, and my instructions stay private.",
-                [], false);
+            return new AskAnswer(AnswerKind.SmallTalk, question, SmallTalk.Reply(talk, request.AskerName), [], false);
         }
 
-        var facts = request.ReadStore ? await store.AnswerAsync(request.WorkspaceId, question, request.Program, cancellationToken) : null;
-        var retrieval = knowledge.Index.Search(question);
+        if (IsInjection(question))
+        {
+            return Refuse(question);
+        }
+
+        // Retrieval reads English. A question in another language is searched in English when a model
+        // can translate it, and answered in its own language from the passages that English finds.
+        var language = QuestionLanguage.Detect(question);
+        var useModel = request.UseModel && writer.IsAvailable;
+        var searchText = question;
+        var translated = false;
+        if (language is not null && useModel && await writer.TranslateAsync(question, cancellationToken) is { } english)
+        {
+            if (IsInjection(english))
+            {
+                return Refuse(question);
+            }
+
+            (searchText, translated) = (english, true);
+        }
+
+        var facts = request.ReadStore ? await store.AnswerAsync(request.WorkspaceId, searchText, request.Program, cancellationToken) : null;
+        var retrieval = knowledge.Index.Search(searchText);
         var fromKnowledge = knowledge.Compose(retrieval);
 
         AskAnswer offline;
@@ -86,11 +107,12 @@ public sealed partial class AnswerService(
         }
         else if (fromKnowledge.Declined)
         {
-            return new AskAnswer(AnswerKind.Declined, question, DeclineText, [], false);
+            return new AskAnswer(AnswerKind.Declined, question, language is null ? DeclineText : ForeignDeclineText, [], false);
         }
-        else if (fromKnowledge.IsRolesComparison && knowledge.Index.Knowledge.RolesComparison is not null)
+        else if (fromKnowledge.IsRolesComparison && knowledge.Index.Knowledge.RolesComparison is not null && language is null)
         {
-            // The vetted comparison table beats any paraphrase of it, model or not.
+            // The vetted comparison table beats any paraphrase of it, model or not (in English; a
+            // question in another language gets a written answer from the same passages instead).
             return new AskAnswer(AnswerKind.RolesComparison, question, fromKnowledge.Answer, fromKnowledge.Sources, false, fromKnowledge.Topic!.Id);
         }
         else
@@ -99,14 +121,34 @@ public sealed partial class AnswerService(
             grounding = fromKnowledge.Sources;
         }
 
-        if (!request.UseModel || !writer.IsAvailable)
+        if (language is not null)
+        {
+            offline = offline with { Text = $"{EnglishOnlyNote} {offline.Text}" };
+        }
+
+        if (!useModel || (language is not null && !translated))
         {
             return offline;
         }
 
-        var written = await writer.WriteAsync(question, grounding, cancellationToken);
+        var written = await writer.WriteAsync(question, grounding, language, cancellationToken);
         return written is null ? offline : offline with { Text = written.Text, Sources = grounding, GroundedByAi = true };
     }
+
+    private AskAnswer Refuse(string question)
+    {
+        Log.AskRefused(logger);
+        return new AskAnswer(AnswerKind.Refused, question,
+            "I can't do that. I answer questions about program governance from my knowledge base and about this workspace's own programs, and my instructions stay private.",
+            [], false);
+    }
+
+    /// <summary>Before an offline answer to a question in another language.</summary>
+    public const string EnglishOnlyNote = "_Offline answers are in English._";
+
+    public const string ForeignDeclineText =
+        "I couldn't match your question: offline, I read and answer questions in English only. Please ask again in English, " +
+        "for example **what is a phase gate?**, or type **help** for my commands.";
 
     public const string DeclineText =
         "I can't answer that: it is outside what I know. I answer questions about program governance (program vs product management, " +

@@ -31,4 +31,6 @@ public sealed record RoleComparisonRow(string Aspect, string Left, string Right)
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(ModelReply))]
 [JsonSerializable(typeof(ModelReplySchema))]
+[JsonSerializable(typeof(ModelTranslation))]
+[JsonSerializable(typeof(TranslationSchema))]
 internal sealed partial class AskJson : JsonSerializerContext;

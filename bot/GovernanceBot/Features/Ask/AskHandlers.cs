@@ -24,7 +24,7 @@ public sealed class AskHandler(IAnswerService answers, AskReplies replies, Progr
             : await directory.DefaultAsync(context.WorkspaceId, context.Turn.Conversation, cancellationToken);
         var reader = await readers.ReaderAsync(context, cancellationToken);
         var readStore = ReaderPolicy.CanRead(reader, null, Reading.Status);
-        var answer = await answers.AnswerAsync(new AskRequest(context.WorkspaceId, question, linked?.Key, ReadStore: readStore), cancellationToken);
+        var answer = await answers.AnswerAsync(new AskRequest(context.WorkspaceId, question, linked?.Key, ReadStore: readStore, AskerName: context.User.Name), cancellationToken);
         return [replies.From(answer)];
     }
 }

@@ -12,6 +12,7 @@ public sealed class AskReplies(KnowledgeBase knowledge)
         {
             case AnswerKind.Declined:
             case AnswerKind.Refused:
+            case AnswerKind.SmallTalk:
                 return Reply.Text(answer.Text);
             case AnswerKind.RolesComparison when RolesCard() is { } roles:
                 return Reply.Card("roles.comparison", roles, AskJson.Default.RolesComparisonCard, $"{roles.Title}: {roles.Intro}");

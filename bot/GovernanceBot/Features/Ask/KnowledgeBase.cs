@@ -4,7 +4,22 @@ using System.Text.Json;
 namespace GovernanceBot.Features.Ask;
 
 /// <summary>One Markdown file of <c>bot/knowledge/</c>: a topic with its passages (its <c>## </c> sections).</summary>
-public sealed record KnowledgeTopic(string Id, string Title, IReadOnlyList<string> Tags, IReadOnlyList<string> Sources, IReadOnlyList<KnowledgePassage> Passages);
+public sealed record KnowledgeTopic(string Id, string Title, IReadOnlyList<string> Tags, IReadOnlyList<string> Sources, IReadOnlyList<KnowledgePassage> Passages)
+{
+    /// <summary>
+    /// Front matter <c>needs: [a, b]</c>: words or phrases (synonyms count) of which a question must
+    /// name one before this topic may rank on equal terms. A broad comparison topic mentions nearly
+    /// everything; without this it outranks the concept a question actually asks about.
+    /// </summary>
+    public IReadOnlyList<string> Needs { get; init; } = [];
+}
+
+/// <summary>One line of <c>synonyms.txt</c>.</summary>
+/// <param name="Weak">
+/// <c>weak:</c> lines: words that help ranking but are everyday English ("difference", "holiday",
+/// "design"), so naming them does not make a question one about program governance.
+/// </param>
+public sealed record SynonymGroup(IReadOnlyList<string> Members, bool Weak = false);
 
 /// <summary>One section of a topic: the unit the retrieval ranks and the answer cites.</summary>
 public sealed record KnowledgePassage(string TopicId, string Heading, string Text)
@@ -23,7 +38,7 @@ public sealed class KnowledgeBase
 
     private readonly Dictionary<string, KnowledgeTopic> byId;
 
-    public KnowledgeBase(IReadOnlyList<KnowledgeTopic> topics, IReadOnlyList<IReadOnlyList<string>> synonymGroups, RolesComparisonTable? rolesComparison)
+    public KnowledgeBase(IReadOnlyList<KnowledgeTopic> topics, IReadOnlyList<SynonymGroup> synonymGroups, RolesComparisonTable? rolesComparison)
     {
         Topics = topics;
         SynonymGroups = synonymGroups;
@@ -33,7 +48,7 @@ public sealed class KnowledgeBase
 
     public IReadOnlyList<KnowledgeTopic> Topics { get; }
 
-    public IReadOnlyList<IReadOnlyList<string>> SynonymGroups { get; }
+    public IReadOnlyList<SynonymGroup> SynonymGroups { get; }
 
     public RolesComparisonTable? RolesComparison { get; }
 
@@ -63,12 +78,18 @@ public sealed class KnowledgeBase
         return new KnowledgeBase(topics, synonyms, roles);
     }
 
-    public static IReadOnlyList<IReadOnlyList<string>> ParseSynonyms(IEnumerable<string> lines) => lines
+    public static IReadOnlyList<SynonymGroup> ParseSynonyms(IEnumerable<string> lines) => lines
         .Select(l => l.Trim())
         .Where(l => l.Length > 0 && !l.StartsWith('#'))
-        .Select(l => (IReadOnlyList<string>)l.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
-        .Where(g => g.Count > 1)
+        .Select(l => l.StartsWith(WeakPrefix, StringComparison.Ordinal)
+            ? new SynonymGroup(Members(l[WeakPrefix.Length..]), Weak: true)
+            : new SynonymGroup(Members(l)))
+        .Where(g => g.Members.Count > 1)
         .ToList();
+
+    private const string WeakPrefix = "weak:";
+
+    private static string[] Members(string line) => line.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Front matter (<c>title</c>, <c>tags: [a, b]</c>, <c>sources: ["…"]</c>) then <c>## </c> sections.</summary>
     public static KnowledgeTopic ParseTopic(string id, string markdown)
@@ -76,6 +97,7 @@ public sealed class KnowledgeBase
         var lines = markdown.ReplaceLineEndings("\n").Split('\n');
         var title = id;
         IReadOnlyList<string> tags = [];
+        IReadOnlyList<string> needs = [];
         IReadOnlyList<string> sources = [];
         var start = 0;
         if (lines.Length > 0 && lines[0].Trim() == "---")
@@ -102,8 +124,10 @@ public sealed class KnowledgeBase
                         title = Unquote(value);
                         break;
                     case "tags":
-                        tags = value.Trim('[', ']').Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                            .Select(Unquote).ToList();
+                        tags = List(value);
+                        break;
+                    case "needs":
+                        needs = List(value);
                         break;
                     case "sources":
                         sources = JsonSerializer.Deserialize(value, AskJson.Default.StringArray) ?? [];
@@ -133,7 +157,7 @@ public sealed class KnowledgeBase
         }
 
         Flush();
-        return new KnowledgeTopic(id, title, tags, sources, passages);
+        return new KnowledgeTopic(id, title, tags, sources, passages) { Needs = needs };
 
         void Flush()
         {
@@ -146,6 +170,9 @@ public sealed class KnowledgeBase
             body.Clear();
         }
     }
+
+    private static List<string> List(string value) =>
+        value.Trim('[', ']').Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Unquote).ToList();
 
     private static string Unquote(string value) =>
         value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0] ? value[1..^1] : value;

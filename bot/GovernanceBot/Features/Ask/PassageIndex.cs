@@ -20,6 +20,9 @@ public sealed record Retrieval(string Question, IReadOnlyList<RankedTopic> Topic
     public RankedTopic? Best => Topics.Count > 0 ? Topics[0] : null;
 }
 
+/// <summary>The kind of question a question or a passage heading asks.</summary>
+public enum QuestionShape { None, Who, How, Why, When, Where, What, WhatDoes }
+
 /// <summary>Knobs of the ranking; the defaults are the ones the evaluation set was measured with.</summary>
 public sealed record RankingOptions
 {
@@ -36,7 +39,19 @@ public sealed record RankingOptions
     /// <summary>Below this share of known content words a question is off-topic.</summary>
     public double MinCoverage { get; init; } = 0.66;
     /// <summary>Below this best-topic score (per known query term) a question is off-topic.</summary>
-    public double MinScorePerTerm { get; init; } = 1.0;
+    public double MinScorePerTerm { get; init; } = 0.5;
+    /// <summary>A question that names no governance concept (see <see cref="AnalyzedText.Anchored"/>) is off-topic, however many everyday words it shares with the knowledge base.</summary>
+    public bool RequireAnchor { get; init; } = true;
+    /// <summary>A topic whose <see cref="KnowledgeTopic.Needs"/> the question does not meet keeps this share of its score.</summary>
+    public double NeedsPenalty { get; init; } = 0.5;
+    /// <summary>
+    /// A passage whose heading is nearly the question ("what is a program?" and "What is a program?":
+    /// an overlap (Jaccard) of at least <see cref="HeadingMatchMinOverlap"/>) scores this share of the overlap more.
+    /// </summary>
+    public double HeadingMatchWeight { get; init; } = 0.5;
+    public double HeadingMatchMinOverlap { get; init; } = 0.5;
+    /// <summary>Within a topic, a passage whose heading asks the question's kind of question (who, how, why, what … does) is preferred by this factor; one that asks another kind loses it.</summary>
+    public double ShapeFactor { get; init; } = 1.2;
 }
 
 /// <summary>
@@ -52,6 +67,9 @@ public sealed class PassageIndex
     private readonly KnowledgePassage[] passages;
     private readonly KnowledgeTopic[] topicOfPassage;
     private readonly Dictionary<string, (double Idf, (int Passage, double Tf)[] Postings)> postings = new(StringComparer.Ordinal);
+    private readonly HashSet<string>[] headingTerms;
+    private readonly QuestionShape[] headingShapes;
+    private readonly Dictionary<string, List<AnalyzedText>> needsByTopic = new(StringComparer.Ordinal);
 
     public PassageIndex(KnowledgeBase knowledge, RankingOptions? options = null)
     {
@@ -70,6 +88,13 @@ public sealed class PassageIndex
             Terms(Analyzer.AnalyzeDocument(p.Heading)),
             Terms(Analyzer.AnalyzeDocument(p.Text)),
         }).ToArray();
+        headingTerms = fields.Select(f => f[2].ToHashSet(StringComparer.Ordinal)).ToArray();
+        headingShapes = passages.Select(p => Shape(p.Heading)).ToArray();
+        foreach (var topic in knowledge.Topics.Where(t => t.Needs.Count > 0))
+        {
+            needsByTopic[topic.Id] = topic.Needs.Select(Analyzer.AnalyzeDocument).ToList();
+        }
+
         var averageLength = Enumerable.Range(0, 4).Select(f => Math.Max(1.0, fields.Average(p => p[f].Count))).ToArray();
 
         var weighted = new Dictionary<string, List<(int, double)>>(StringComparer.Ordinal);
@@ -117,8 +142,9 @@ public sealed class PassageIndex
         var knownTerms = 0.0;
         foreach (var term in analyzed.Terms.Distinct(StringComparer.Ordinal))
         {
-            // A word known only after a typo fix is half as good a sign that the question is ours.
-            var evidence = analyzed.CorrectedOnly.Contains(term) ? 0.5 : 1.0;
+            // A word known only after a typo fix is half as good a sign that the question is ours,
+            // unless the question names a governance concept anyway.
+            var evidence = analyzed.CorrectedOnly.Contains(term) && !analyzed.Anchored ? 0.5 : 1.0;
             if (postings.TryGetValue(term, out var entry))
             {
                 knownTerms += evidence;
@@ -141,22 +167,75 @@ public sealed class PassageIndex
         var contentTerms = analyzed.Terms.Distinct(StringComparer.Ordinal).Count();
         var coverage = contentTerms == 0 ? 0 : knownTerms / contentTerms;
 
+        var asked = analyzed.Terms.Concat(analyzed.Concepts).ToHashSet(StringComparer.Ordinal);
+        var shape = Shape(question);
         var topics = Enumerable.Range(0, passages.Length)
             .Where(p => scores[p] > 0)
-            .GroupBy(p => topicOfPassage[p].Id, StringComparer.Ordinal)
+            .Select(p => (Passage: p, Score: scores[p] * HeadingMatch(asked, headingTerms[p])))
+            .GroupBy(p => topicOfPassage[p.Passage].Id, StringComparer.Ordinal)
             .Select(g =>
             {
-                var ranked = g.OrderByDescending(p => scores[p]).Select(p => new RankedPassage(passages[p], scores[p])).ToList();
+                var ranked = g.OrderByDescending(p => p.Score).Select(p => new RankedPassage(passages[p.Passage], p.Score)).ToList();
                 var score = ranked[0].Score + (ranked.Count > 1 ? options.SecondPassageShare * ranked[1].Score : 0);
-                return new RankedTopic(knowledge.Topic(g.Key)!, score, ranked);
+                if (needsByTopic.TryGetValue(g.Key, out var needs) && !needs.Any(n => Meets(analyzed, n)))
+                {
+                    score *= options.NeedsPenalty;
+                }
+
+                // Which passage answers best also depends on the kind of question: "what does a
+                // steering committee do" wants "What a governance board does", not "Who sits on…".
+                var answering = g.OrderByDescending(p => p.Score * ShapeFit(shape, headingShapes[p.Passage]))
+                    .Select(p => new RankedPassage(passages[p.Passage], p.Score)).ToList();
+                return new RankedTopic(knowledge.Topic(g.Key)!, score, answering);
             })
             .OrderByDescending(t => t.Score)
             .Take(maxTopics)
             .ToList();
 
         var scorePerTerm = topics.Count == 0 || knownTerms == 0 ? 0 : topics[0].Score / Math.Max(1, contentTerms);
-        var offTopic = topics.Count == 0 || coverage < options.MinCoverage || scorePerTerm < options.MinScorePerTerm;
+        var offTopic = topics.Count == 0 || coverage < options.MinCoverage || scorePerTerm < options.MinScorePerTerm
+            || (options.RequireAnchor && !analyzed.Anchored);
         return new Retrieval(question, topics, offTopic, coverage, scorePerTerm, analyzed.Corrections) { Analyzed = analyzed };
+    }
+
+    /// <summary>A need is met by any of its synonym concepts, or by all of its words.</summary>
+    private static bool Meets(AnalyzedText question, AnalyzedText need) =>
+        need.Concepts.Count > 0
+            ? need.Concepts.Any(question.Concepts.Contains)
+            : need.Terms.Count > 0 && need.Terms.All(question.Terms.Contains);
+
+    private double HeadingMatch(HashSet<string> asked, HashSet<string> heading)
+    {
+        if (asked.Count == 0 || heading.Count == 0)
+        {
+            return 1;
+        }
+
+        var shared = heading.Count(asked.Contains);
+        var overlap = (double)shared / (asked.Count + heading.Count - shared);
+        return overlap >= options.HeadingMatchMinOverlap ? 1 + options.HeadingMatchWeight * overlap : 1;
+    }
+
+    private double ShapeFit(QuestionShape question, QuestionShape heading) =>
+        question == QuestionShape.None || heading == QuestionShape.None ? 1
+        : question == heading ? options.ShapeFactor
+        : 1 / options.ShapeFactor;
+
+    /// <summary>The kind of question a text asks, from its first question word (and, for "what", whether it ends in "do").</summary>
+    public static QuestionShape Shape(string text)
+    {
+        var words = TextAnalyzer.Words(text);
+        var first = words.FirstOrDefault(w => w is "who" or "whom" or "whose" or "how" or "why" or "when" or "where" or "what" or "whats" or "which");
+        return first switch
+        {
+            null => QuestionShape.None,
+            "who" or "whom" or "whose" => QuestionShape.Who,
+            "how" => QuestionShape.How,
+            "why" => QuestionShape.Why,
+            "when" => QuestionShape.When,
+            "where" => QuestionShape.Where,
+            _ => words[^1] is "do" or "does" or "did" ? QuestionShape.WhatDoes : QuestionShape.What,
+        };
     }
 
     private void Accumulate((double Idf, (int Passage, double Tf)[] Postings) entry, double weight, double[] scores)

@@ -12,6 +12,9 @@ public sealed record AnalyzedText(IReadOnlyList<string> Terms, IReadOnlyList<str
 {
     /// <summary>Terms that only a typo correction produced: weaker evidence that the question is ours.</summary>
     public IReadOnlySet<string> CorrectedOnly { get; init; } = new HashSet<string>();
+
+    /// <summary>The text names a governance concept (a synonym group not marked weak): the sign that a question is ours.</summary>
+    public bool Anchored { get; init; }
 }
 
 /// <summary>
@@ -34,21 +37,43 @@ public sealed class TextAnalyzer
         // Words that frame a question rather than say what it is about ("what does X involve?").
         "involve involves involved mean means meant count counts exactly basically").Split(' ').ToFrozenSet(StringComparer.Ordinal);
 
+    // In a fixed order, so that a word two stop words are near ("hwo": how, who) always gets the same one.
+    private static readonly string[] OrderedStopWords = [.. StopWords.Order(StringComparer.Ordinal)];
+
     [ThreadStatic]
     private static EnglishStemmer? stemmer;
 
+    // Porter2 stems "manager" and "management" alike; here they differ: "program management" is a
+    // discipline, "program manager" a role, and merging them sent discipline questions to role topics.
+    // "Programme" is the same word as "program" (the knowledge base follows PMI's spelling): as a stem
+    // of its own it was a rare, heavily weighted term that pulled British questions to the one
+    // passage about spelling.
+    private static readonly FrozenDictionary<string, string> StemOverrides = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["manager"] = "manager",
+        ["managers"] = "manager",
+        ["programme"] = "program",
+        ["programmes"] = "program",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
     private readonly Dictionary<string, List<(string[] Phrase, int Group)>> phrasesByFirstStem = new(StringComparer.Ordinal);
+    private readonly HashSet<int> weakGroups = [];
     private readonly FrozenSet<string> vocabulary;
     private readonly FrozenSet<string> stemVocabulary;
     private readonly Dictionary<int, List<(string Word, int Count)>> vocabularyByLength;
 
     /// <param name="synonymGroups">Groups of words and phrases that mean the same here.</param>
     /// <param name="corpusWordCounts">Surface words of the knowledge base with their counts, for typo correction.</param>
-    public TextAnalyzer(IReadOnlyList<IReadOnlyList<string>> synonymGroups, IReadOnlyDictionary<string, int> corpusWordCounts)
+    public TextAnalyzer(IReadOnlyList<SynonymGroup> synonymGroups, IReadOnlyDictionary<string, int> corpusWordCounts)
     {
         for (var g = 0; g < synonymGroups.Count; g++)
         {
-            foreach (var member in synonymGroups[g])
+            if (synonymGroups[g].Weak)
+            {
+                weakGroups.Add(g);
+            }
+
+            foreach (var member in synonymGroups[g].Members)
             {
                 var phrase = Words(member).Select(Stem).ToArray();
                 if (phrase.Length == 0)
@@ -66,7 +91,7 @@ public sealed class TextAnalyzer
         }
 
         var counts = new Dictionary<string, int>(corpusWordCounts, StringComparer.Ordinal);
-        foreach (var word in synonymGroups.SelectMany(g => g).SelectMany(Words))
+        foreach (var word in synonymGroups.SelectMany(g => g.Members).SelectMany(Words))
         {
             counts[word] = counts.GetValueOrDefault(word) + 1;
         }
@@ -132,6 +157,11 @@ public sealed class TextAnalyzer
             return word;
         }
 
+        if (StemOverrides.TryGetValue(word, out var overridden))
+        {
+            return overridden;
+        }
+
         var s = stemmer ??= new EnglishStemmer();
         s.SetCurrent(word);
         s.Stem();
@@ -151,6 +181,14 @@ public sealed class TextAnalyzer
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
+            if (word.Length == 3 && !IsStopWord(word) && !vocabulary.Contains(word) && CorrectToStopWord(word) is { } framing)
+            {
+                // "wat is teh …": chat misspellings of framing words would otherwise count as unknown content.
+                corrections.Add((word, framing));
+                words[i] = framing;
+                continue;
+            }
+
             if (word.Length < 4 || IsStopWord(word) || vocabulary.Contains(word) || stemVocabulary.Contains(Stem(word)) || !word.All(char.IsLetter))
             {
                 asTyped.Add(Stem(word));
@@ -173,6 +211,29 @@ public sealed class TextAnalyzer
         return Analyze(words, corrections) with { CorrectedOnly = corrected };
     }
 
+    /// <summary>
+    /// A stop word that a three-letter word misses by one letter ("wat") or by two swapped letters
+    /// ("teh"). Substitutions are not tried: "cat" must not become "can" and vanish from the question.
+    /// </summary>
+    public static string? CorrectToStopWord(string word)
+    {
+        foreach (var stop in OrderedStopWords)
+        {
+            if (stop.Length == word.Length + 1 && Distance(word, stop, 1) == 1)
+            {
+                return stop;
+            }
+
+            if (stop.Length == word.Length && stop != word && Distance(word, stop, 1) == 1
+                && string.Concat(stop.Order()) == string.Concat(word.Order()))
+            {
+                return stop;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>True when the stemmed term occurs in the knowledge base or the synonym list.</summary>
     public bool IsKnownStem(string stem) => stemVocabulary.Contains(stem);
 
@@ -181,6 +242,7 @@ public sealed class TextAnalyzer
         var stems = words.Select(Stem).ToArray();
         var terms = new List<string>(stems.Length);
         var concepts = new List<string>();
+        var anchored = false;
         for (var i = 0; i < stems.Length; i++)
         {
             if (!IsStopWord(words[i]))
@@ -198,6 +260,7 @@ public sealed class TextAnalyzer
                 if (i + phrase.Length <= stems.Length && stems.AsSpan(i, phrase.Length).SequenceEqual(phrase))
                 {
                     var concept = ConceptTerm(group);
+                    anchored |= !weakGroups.Contains(group);
                     if (!concepts.Contains(concept))
                     {
                         concepts.Add(concept);
@@ -206,7 +269,7 @@ public sealed class TextAnalyzer
             }
         }
 
-        return new AnalyzedText(terms, concepts, corrections);
+        return new AnalyzedText(terms, concepts, corrections) { Anchored = anchored };
     }
 
     public static string ConceptTerm(int group) => $"~{group}";

@@ -224,4 +224,18 @@ public sealed class SlackEventsTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("Slack:SigningSecret", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AGreeting_IsGreetedBackWithWhatToTry_NotDeclined()
+    {
+        await using var slack = await SlackTestBot.StartAsync();
+
+        await slack.PostEventAsync(SlackTestBot.DirectMessage("hi", "Ev40"));
+        await slack.IdleAsync();
+
+        var text = (string?)Assert.Single(slack.Slack.CallsTo("chat.postMessage")).Body["text"];
+        Assert.StartsWith("Hi", text, StringComparison.Ordinal);
+        Assert.Contains("*help*", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("I can't answer that", text, StringComparison.Ordinal);
+    }
 }

@@ -33,4 +33,20 @@ public sealed class TeamsQuestionTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain(teams.Framework.Sent("POST"), r => (string?)r.Body?["type"] == "typing");
     }
+
+    [Fact]
+    public async Task AGreeting_IsGreetedBackWithWhatToTry_NotDeclined()
+    {
+        await using var teams = await TeamsBot.StartAsync(StoreKind.Sqlite);
+        teams.Framework.MemberEmails[TestActivities.UserId] = "alexw@example.com";
+
+        using var response = await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "hi"), teams.ValidToken());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = teams.Framework.Sent("POST").Last(r => (string?)r.Body?["type"] == "message");
+        var text = (string?)reply.Body!["text"];
+        Assert.StartsWith("Hi", text, StringComparison.Ordinal);
+        Assert.Contains("**help**", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("I can't answer that", text, StringComparison.Ordinal);
+    }
 }

@@ -163,4 +163,40 @@ public sealed class AskWithAzureOpenAITests : IAsyncLifetime
         Assert.StartsWith("I can't answer that", text, StringComparison.Ordinal);
         Assert.Empty(model.Requests);
     }
+
+    [Fact]
+    public async Task QuestionInFrench_IsSearchedInEnglish_AndAnsweredInFrench_FromTheSamePassages()
+    {
+        model.Respond = (request, _) => request.SystemMessage.StartsWith("Translate", StringComparison.Ordinal)
+            ? new FakeResponse(200, new System.Text.Json.Nodes.JsonObject { ["english"] = "What does a steering committee do?" }.ToJsonString())
+            : FakeResponse.Reply("Un comité de pilotage dirige et supervise le programme [1].", true, 1);
+
+        var card = Assert.Single(await bot.SendAsync("Que fait un comité de pilotage ?")).ShouldBeCard("answer");
+
+        var requests = model.Requests.ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.Equal("Que fait un comité de pilotage ?", requests[0].UserMessage);
+        Assert.Contains("Answer in: French", requests[1].UserMessage, StringComparison.Ordinal);
+        Assert.Contains("Write the answer in the language of the question", requests[1].SystemMessage, StringComparison.Ordinal);
+        Assert.Contains("[1] Governance board and steering committee: What a governance board does:", requests[1].UserMessage, StringComparison.Ordinal);
+        // The passages the English question finds are the ones the French question is answered from.
+        var english = await bot.Services.GetRequiredService<GovernanceBot.Features.Ask.IAnswerService>().AnswerAsync(
+            new GovernanceBot.Features.Ask.AskRequest(Guid.Empty, "What does a steering committee do?", UseModel: false, ReadStore: false), CancellationToken.None);
+        Assert.Equal(english.Sources.Select(s => s.Source.Title), card.Data["passages"]!.AsArray().Select(p => (string?)p!["source"]!["title"]));
+        Assert.True((bool)card.Data["groundedByAi"]!);
+        Assert.Equal("Un comité de pilotage dirige et supervise le programme [1].", (string?)card.Data["answer"]);
+    }
+
+    [Fact]
+    public async Task QuestionInFrench_WhenTheModelFails_GetsTheEnglishAnswerWithThePlainNote()
+    {
+        model.Respond = (request, _) => request.SystemMessage.StartsWith("Translate", StringComparison.Ordinal)
+            ? new FakeResponse(200, new System.Text.Json.Nodes.JsonObject { ["english"] = "What is a stage gate?" }.ToJsonString())
+            : FakeResponse.Fail(500);
+
+        var card = Assert.Single(await bot.SendAsync("Qu'est-ce qu'une revue de phase et à quoi sert-elle ?")).ShouldBeCard("answer");
+
+        Assert.False((bool)card.Data["groundedByAi"]!);
+        Assert.StartsWith("_Offline answers are in English._ A phase gate", (string?)card.Data["answer"], StringComparison.Ordinal);
+    }
 }

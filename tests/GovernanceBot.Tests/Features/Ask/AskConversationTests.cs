@@ -139,4 +139,95 @@ public sealed class AskConversationTests
 
         Assert.Contains("ask what is a phase gate?", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("hi")]
+    [InlineData("Good morning!")]
+    [InlineData("hey there")]
+    public async Task Greeting_IsGreetedBack_WithWhatToTry(string greeting)
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var text = Assert.Single(await bot.SendAsync(greeting)).ShouldBeText();
+
+        Assert.StartsWith("Hi alexw!", text, StringComparison.Ordinal);
+        Assert.Contains("what is a phase gate?", text, StringComparison.Ordinal);
+        Assert.Contains("**help**", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GreetingFollowedByAQuestion_AnswersTheQuestion()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = Assert.Single(await bot.SendAsync("hi, what is a phase gate?")).ShouldBeCard("answer");
+
+        Assert.StartsWith("Phase gates and decision points", (string?)card.Data["passages"]![0]!["source"]!["title"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BenefitsManagementQuestion_GetsTheBenefitsManagementAnswer_NotTheRolesCard()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = Assert.Single(await bot.SendAsync("What is benefits management and why does a programme need it?")).ShouldBeCard("answer");
+
+        Assert.StartsWith("Benefits management (performance domain)", (string?)card.Data["passages"]![0]!["source"]!["title"], StringComparison.Ordinal);
+        Assert.Contains("Benefits management is the program performance domain", (string?)card.Data["answer"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatDoesASteeringCommitteeDo_AnswersWhatItDoes_NotWhoSitsOnIt()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = Assert.Single(await bot.SendAsync("what does a steering committee do")).ShouldBeCard("answer");
+
+        Assert.Equal("Governance board and steering committee: What a governance board does", (string?)card.Data["passages"]![0]!["source"]!["title"]);
+        Assert.Contains("makes decisions", (string?)card.Data["answer"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatIsAProgram_IsAnsweredFromTheDefinition()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = Assert.Single(await bot.SendAsync("what is a program?")).ShouldBeCard("answer");
+
+        Assert.Equal("What a program is: What is a program?", (string?)card.Data["passages"]![0]!["source"]!["title"]);
+        Assert.StartsWith("A program is a group of two or more related projects", (string?)card.Data["answer"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TypoRiddenQuestion_IsUnderstood()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = Assert.Single(await bot.SendAsync("wat is teh diffrence btween a progam and a projct")).ShouldBeCard("answer");
+
+        Assert.StartsWith("Program vs project vs portfolio", (string?)card.Data["passages"]![0]!["source"]!["title"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task HowIsCsat_TheKpisKey_GivesItsStatus(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+
+        var card = Assert.Single(await bot.SendAsync("how is csat doing")).ShouldBeCard("answer");
+
+        Assert.StartsWith("**Customer satisfaction", (string?)card.Data["answer"], StringComparison.Ordinal);
+        Assert.StartsWith("Phoenix KPI", (string?)card.Data["passages"]![0]!["source"]!["title"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuestionInFrench_WithoutAModel_SaysPlainlyThatOfflineAnswersAreInEnglish()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var text = Assert.Single(await bot.SendAsync("Qu'est-ce qu'un comité de pilotage et à quoi sert-il ?")).ShouldBeText();
+
+        Assert.Contains("offline, I read and answer questions in English only", text, StringComparison.Ordinal);
+        Assert.Contains("Please ask again in English", text, StringComparison.Ordinal);
+    }
 }

@@ -38,6 +38,9 @@ public sealed class RetrievalTests
     [InlineData("Give me a recipe for banana bread")]
     [InlineData("what's the weather in Oslo tomorrow?")]
     [InlineData("write me a poem about spring")]
+    [InlineData("how many people live in London")]
+    [InlineData("what is the meaning of life")]
+    [InlineData("what's the difference between a cat and a dog?")]
     public void OffTopicQuestions_AreDeclined(string question)
     {
         Assert.True(Index.Value.Search(question).OffTopic);
@@ -81,5 +84,38 @@ public sealed class RetrievalTests
         }
 
         Assert.True(TimeProvider.System.GetElapsedTime(started).TotalMilliseconds / 100 < 20);
+    }
+
+    [Fact]
+    public void ProgramManagement_IsNotTheProgramManagerRole()
+    {
+        Assert.NotEqual(TextAnalyzer.Stem("management"), TextAnalyzer.Stem("manager"));
+        Assert.Equal(TextAnalyzer.Stem("managers"), TextAnalyzer.Stem("manager"));
+        Assert.Equal(TextAnalyzer.Stem("program"), TextAnalyzer.Stem("programme"));
+    }
+
+    [Theory]
+    [InlineData("wat", "what")]
+    [InlineData("teh", "the")]
+    [InlineData("cat", null)]
+    [InlineData("dog", null)]
+    public void ThreeLetterWords_AreCorrectedOnlyToTheFramingWordTheyMisspell(string typed, string? meant)
+    {
+        Assert.Equal(meant, TextAnalyzer.CorrectToStopWord(typed));
+    }
+
+    [Fact]
+    public void BroadComparisonTopic_DoesNotWin_WhenTheQuestionNamesNoRole()
+    {
+        var retrieval = Index.Value.Search("What is benefits management and why does a programme need it?");
+
+        Assert.Equal("benefits-management", retrieval.Best!.Topic.Id);
+    }
+
+    [Fact]
+    public void PassageOrder_FollowsTheKindOfQuestion()
+    {
+        Assert.Equal("What a governance board does", Index.Value.Search("what does a steering committee do").Best!.Passages[0].Passage.Heading);
+        Assert.Equal("Who sits on a steering committee", Index.Value.Search("who sits on the steering committee?").Best!.Passages[0].Passage.Heading);
     }
 }
