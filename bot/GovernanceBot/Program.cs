@@ -16,8 +16,13 @@ using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 
 // The web host handles SIGTERM/Ctrl+C itself (graceful shutdown); System.CommandLine must not race it.
-return await GovernanceCli.Create(args, GovernanceBot.GovernanceBotApp.ServeAsync).Parse(args)
-    .InvokeAsync(new System.CommandLine.InvocationConfiguration { ProcessTerminationTimeout = null });
+// A command line that does not parse runs only the error report ("did you mean"): it goes to standard error.
+var commandLine = GovernanceCli.Parse(args, GovernanceBot.GovernanceBotApp.ServeAsync);
+return await commandLine.InvokeAsync(new System.CommandLine.InvocationConfiguration
+{
+    ProcessTerminationTimeout = null,
+    Output = commandLine.Errors.Count > 0 ? Console.Error : Console.Out,
+});
 
 namespace GovernanceBot
 {
@@ -26,7 +31,9 @@ public static class GovernanceBotApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings and content ship beside the binary; the working directory is the user's (paths on
+        // the command line and the default SQLite file are relative to it).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         builder.AddGovernanceHosting();
 

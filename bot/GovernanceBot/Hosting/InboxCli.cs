@@ -19,7 +19,14 @@ public static class InboxCli
         var failed = new Command("failed", "List inbound requests that failed after their retries, newest first, with the reason.") { limit };
         failed.SetAction(async (result, ct) =>
         {
-            using var host = await GovernanceCli.StartServicesAsync(args, null, ct);
+            var (host, exists) = await GovernanceCli.StartServicesForReadingAsync(args, null, ct);
+            using var _ = host;
+            if (!exists)
+            {
+                await result.InvocationConfiguration.Output.WriteLineAsync("No failed inbound requests: the store is empty.");
+                return 0;
+            }
+
             await using var db = host.Services.GetRequiredService<IGovernanceDbFactory>().Create();
             var rows = await db.InboundEvents.AsNoTracking()
                 .Where(e => e.Status == InboundStatus.Failed)
@@ -56,7 +63,14 @@ public static class InboxCli
                 return 2;
             }
 
-            using var host = await GovernanceCli.StartServicesAsync(args, null, ct);
+            var (host, exists) = await GovernanceCli.StartServicesForReadingAsync(args, null, ct);
+            using var _ = host;
+            if (!exists)
+            {
+                await result.InvocationConfiguration.Error.WriteLineAsync("Nothing to retry: the store is empty.");
+                return 1;
+            }
+
             var now = host.Services.GetRequiredService<TimeProvider>().GetUtcNow();
             await using var db = host.Services.GetRequiredService<IGovernanceDbFactory>().Create();
             var count = await db.InboundEvents

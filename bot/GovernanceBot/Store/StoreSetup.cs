@@ -68,12 +68,8 @@ public static class StoreSetup
             return configured;
         }
 
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
+        // The folder is made when the store is first migrated, not here: a command that only reads
+        // must not leave an empty data folder (or database) behind.
         return $"Data Source={path}";
     }
 
@@ -83,6 +79,11 @@ public static class StoreSetup
     /// </summary>
     public static async Task<int> MigrateAsync(this GovernanceDb db, CancellationToken cancellationToken = default)
     {
+        if (SqliteFile(db) is { } file && Path.GetDirectoryName(file) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
         await db.Database.MigrateAsync(cancellationToken);
         if (db.Database.IsSqlite())
         {
@@ -90,6 +91,44 @@ public static class StoreSetup
         }
 
         return await AuditChain.SealUnsealedAsync(db, cancellationToken);
+    }
+
+    /// <summary>The full path of a SQLite store's file; null for PostgreSQL and in-memory SQLite.</summary>
+    public static string? SqliteFile(GovernanceDb db)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            return null;
+        }
+
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.Database.GetConnectionString());
+        return builder.Mode == Microsoft.Data.Sqlite.SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:"
+            ? null
+            : Path.GetFullPath(builder.DataSource);
+    }
+
+    /// <summary>
+    /// Whether the store has been created (a SQLite file exists, the database has this bot's tables),
+    /// found out without creating anything.
+    /// </summary>
+    public static async Task<bool> ExistsAsync(this GovernanceDb db, CancellationToken cancellationToken = default)
+    {
+        if (db.Database.IsSqlite())
+        {
+            if (SqliteFile(db) is { } file && !File.Exists(file))
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            return (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
+        {
+            return false;
+        }
     }
 
     private sealed class Factory<T>(IDbContextFactory<T> inner) : IGovernanceDbFactory

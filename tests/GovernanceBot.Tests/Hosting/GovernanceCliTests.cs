@@ -13,8 +13,7 @@ public sealed class GovernanceCliTests
         string[] args = [.. command, .. store.Settings.Select(s => $"--{s.Key}={s.Value}")];
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await GovernanceCli.Create(args, (_, _) => throw new InvalidOperationException("the CLI test must not serve"))
-            .Parse(args)
+        var exit = await GovernanceCli.Parse(args, (_, _) => throw new InvalidOperationException("the CLI test must not serve"))
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }
@@ -36,6 +35,40 @@ public sealed class GovernanceCliTests
         finally
         {
             File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ReadsOnAStoreNeverCreated_AnswerOrSayItIsEmpty_AndCreateNothing(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+
+        var ask = await RunAsync(store, "ask", "how does a program manager differ from a product manager?", "--offline");
+        var export = await RunAsync(store, "export");
+        var inbox = await RunAsync(store, "inbox", "failed");
+        var dryRun = await RunAsync(store, "import", RepoPaths.Combine("samples", "phoenix.yaml"), "--dry-run");
+
+        Assert.True(ask.Exit == 0, ask.Error);
+        Assert.Contains("Sources:", ask.Output, StringComparison.Ordinal);
+        Assert.Equal(1, export.Exit);
+        Assert.StartsWith("The store is empty", export.Error, StringComparison.Ordinal);
+        Assert.Equal(0, inbox.Exit);
+        Assert.Contains("the store is empty", inbox.Output, StringComparison.Ordinal);
+        Assert.True(dryRun.Exit == 0, dryRun.Error);
+        Assert.Contains("dry run: nothing was written (there is no store yet)", dryRun.Output, StringComparison.Ordinal);
+        Assert.Contains("program phoenix created", dryRun.Output, StringComparison.Ordinal);
+        if (kind == StoreKind.Sqlite)
+        {
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(store.ConnectionString).DataSource;
+            Assert.False(File.Exists(file), "a read must not create the SQLite file");
+        }
+        else
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(store.ConnectionString);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", connection);
+            Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
         }
     }
 }

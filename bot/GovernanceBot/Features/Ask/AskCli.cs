@@ -18,27 +18,41 @@ public static class AskCli
         var command = new Command("ask", "Answer a question from the knowledge base and the store, and print its sources.") { question, program, workspace, offline };
         command.SetAction(async (result, ct) =>
         {
-            using var host = await GovernanceCli.StartConfiguredServicesAsync(args, (services, configuration) => services.AddPrograms().AddAsk(configuration), ct);
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
+            var (host, exists) = await GovernanceCli.StartServicesForReadingAsync(args, (services, configuration) => services.AddPrograms().AddAsk(configuration), ct);
+            using var _ = host;
             await using var scope = host.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<GovernanceDb>();
             var programName = result.GetValue(program);
             var workspaceKey = result.GetValue(workspace);
-            var workspaces = await db.Workspaces.AsNoTracking()
-                .Where(w => workspaceKey == null || w.Key == workspaceKey)
-                .Where(w => programName == null || w.Programs.Any(p => p.Key == programName || p.Name == programName))
-                .ToListAsync(ct);
-            if (workspaces.Count != 1)
+            var workspaces = exists
+                ? await scope.ServiceProvider.GetRequiredService<GovernanceDb>().Workspaces.AsNoTracking()
+                    .Where(w => workspaceKey == null || w.Key == workspaceKey)
+                    .Where(w => programName == null || w.Programs.Any(p => p.Key == programName || p.Name == programName))
+                    .ToListAsync(ct)
+                : [];
+            var named = programName is not null || workspaceKey is not null;
+            if (workspaces.Count > 1 || (named && workspaces.Count == 0))
             {
-                await Console.Error.WriteLineAsync(workspaces.Count == 0
-                    ? "No workspace matches (import a program first, or check --workspace/--program)."
+                await error.WriteLineAsync(workspaces.Count == 0
+                    ? exists
+                        ? "No workspace matches --workspace/--program (leave them out to ask a general question)."
+                        : GovernanceBot.Features.GovernanceAsCode.GovernanceExporter.EmptyStore
                     : $"Several workspaces match: {string.Join(", ", workspaces.Select(w => w.Key))}. Name one with --workspace.");
                 return 1;
             }
 
+            // A general question needs no workspace: with none (an empty store), the knowledge base answers alone.
+            var only = workspaces.SingleOrDefault();
+            if (only is null)
+            {
+                await error.WriteLineAsync("No program in the store yet: answering from the knowledge base only.");
+            }
+
             var service = scope.ServiceProvider.GetRequiredService<IAnswerService>();
             var answer = await service.AnswerAsync(
-                new AskRequest(workspaces[0].Id, string.Join(' ', result.GetRequiredValue(question)), programName, !result.GetValue(offline)), ct);
-            Console.WriteLine(Render(answer, scope.ServiceProvider.GetRequiredService<AskReplies>()));
+                new AskRequest(only?.Id ?? Guid.Empty, string.Join(' ', result.GetRequiredValue(question)), programName, !result.GetValue(offline), ReadStore: only is not null), ct);
+            await output.WriteLineAsync(Render(answer, scope.ServiceProvider.GetRequiredService<AskReplies>()));
             return answer.Kind is AnswerKind.Declined or AnswerKind.Refused ? 3 : 0;
         });
         return command;

@@ -21,7 +21,14 @@ public static class AuditCli
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            using var host = await GovernanceCli.StartServicesAsync(args, null, ct);
+            var (host, exists) = await GovernanceCli.StartServicesForReadingAsync(args, null, ct);
+            using var _ = host;
+            if (!exists)
+            {
+                await output.WriteLineAsync("The store is empty: there is no audit log to verify yet.");
+                return 0;
+            }
+
             await using var db = host.Services.GetRequiredService<IGovernanceDbFactory>().Create();
             var keys = await db.Workspaces.AsNoTracking().ToDictionaryAsync(w => w.Id, w => w.Key, ct);
             Guid? only = null;

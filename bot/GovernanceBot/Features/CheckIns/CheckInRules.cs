@@ -83,7 +83,16 @@ public static class CheckInRules
 
         var anyone = spec.Participants.Stakeholders.Any(k => keys.Contains(k, StringComparer.Ordinal))
             || people.Any(p => p.Roles.Intersect(spec.Participants.Roles).Any());
-        if (!anyone)
+        var knownRoles = spec.Participants.Roles.Where(StakeholderRoles.All.Contains).ToList();
+        if (!anyone && knownRoles.Count > 0 && spec.Participants.Stakeholders.Count == 0)
+        {
+            // The roles are valid words; what is missing is a person holding one. Saying "no participants"
+            // sends the reader to the check-in when the fix is in the stakeholder list.
+            var roles = knownRoles.Count == 1 ? $"the role '{knownRoles[0]}'" : $"any of the roles {string.Join(", ", knownRoles.Select(r => $"'{r}'"))}";
+            Add(CheckInField.Roles, -1, $"no one in the program holds {roles}, so the check-in '{spec.Key}' would ask nobody",
+                $"give a stakeholder the role (roles: [{knownRoles[0]}]), or name people: participants: {{ stakeholders: [adelev] }}");
+        }
+        else if (!anyone)
         {
             Add(CheckInField.Participants, -1, $"the check-in '{spec.Key}' has no participants",
                 "participants: { roles: [project-manager] } or { stakeholders: [adelev] }");

@@ -15,6 +15,9 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
         .DisableAliases()
         .Build();
 
+    public const string EmptyStore =
+        "The store is empty: no program has been imported yet. Import one with `import <file>` (for example samples/phoenix.yaml), or start the bot with no credentials to load the demo.";
+
     /// <summary>The program's YAML, or an error message naming what does exist.</summary>
     public async Task<(string? Yaml, string? Error)> ExportAsync(string? workspaceKey, string? programName, CancellationToken cancellationToken)
     {
@@ -24,6 +27,11 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
         var workspace = workspaceKey is null
             ? withPrograms.Count == 1 ? withPrograms[0] : null
             : workspaces.FirstOrDefault(w => w.Key == workspaceKey);
+        if (workspace is null && workspaceKey is null && withPrograms.Count == 0)
+        {
+            return (null, $"{GovernanceExporter.EmptyStore} Nothing to export.");
+        }
+
         if (workspace is null)
         {
             return (null, workspaceKey is null

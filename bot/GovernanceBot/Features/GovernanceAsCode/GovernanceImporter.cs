@@ -5,12 +5,30 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Features.GovernanceAsCode;
 
-public sealed record ImportResult(bool Succeeded, bool Changed, IReadOnlyList<string> Errors, IReadOnlyList<string> Changes, string? WorkspaceKey = null, string? ProgramKey = null);
+/// <param name="Changes">Every definition added or changed, field by field.</param>
+/// <param name="Removals">Every definition the file no longer lists, removed (or archived, when it has history).</param>
+/// <param name="Overwrites">Definitions changed in chat since the last import that this import replaces.</param>
+/// <param name="Kept">State recorded in chat that differs from the file and that the import leaves as it is.</param>
+public sealed record ImportResult(
+    bool Succeeded,
+    bool Changed,
+    IReadOnlyList<string> Errors,
+    IReadOnlyList<string> Changes,
+    string? WorkspaceKey = null,
+    string? ProgramKey = null,
+    IReadOnlyList<string>? Removals = null,
+    IReadOnlyList<string>? Overwrites = null,
+    IReadOnlyList<string>? Kept = null);
 
 /// <summary>
 /// Applies a governance file in one transaction: validated first, all or nothing, idempotent
-/// (matched by keys, so a re-import updates rather than duplicates). Things the file no longer
-/// lists are removed, except recorded history: measurements and votes only ever get added or updated.
+/// (matched by keys, so a re-import updates rather than duplicates).
+/// The file owns definitions (the program, people, KPIs and thresholds, benefit definitions,
+/// check-ins, approver groups): they become what the file says, and what it no longer lists is
+/// removed. Chat owns state (measurements, benefit statuses, absences, approval requests with their
+/// votes and decisions, check-in answers): the file's values only seed what does not exist yet, and
+/// an import never changes or deletes recorded state. A check-in with recorded rounds is archived
+/// rather than deleted, and the import refuses to remove a KPI with measurements or a person with votes.
 /// </summary>
 public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvider time)
 {
@@ -25,36 +43,40 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
 
         await using var db = factory.Create();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var changes = new List<string>();
+        var report = new ImportReport();
         var storeErrors = new List<string>();
-        var (workspace, program) = await ApplyAsync(db, file, changes, storeErrors, now, cancellationToken);
+        var (workspace, program) = await ApplyAsync(db, file, report, storeErrors, now, cancellationToken);
         if (storeErrors.Count > 0)
         {
             await transaction.RollbackAsync(cancellationToken);
             return new ImportResult(false, false, storeErrors.Select(e => $"{fileName}:1:1: {e}").ToList(), []);
         }
 
+        report.AddFieldChanges(db, program);
         var changed = db.ChangeTracker.HasChanges();
+        var overwrites = changed ? await report.ChatChangesOverwrittenAsync(db, program, cancellationToken) : [];
         if (changed)
         {
             db.AppendAudit(now, workspace.Id, program.Id, "governance-as-code", "cli", "governance.imported", $"program:{program.Key}",
-                after: string.Join("; ", changes.Take(50)));
+                after: string.Join("; ", report.Changes.Concat(report.Removals).Take(50)));
         }
 
+        var outcome = new ImportResult(true, changed, [], report.Changes, workspace.Key, program.Key, report.Removals, overwrites, report.Kept);
         if (dryRun)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return new ImportResult(true, changed, [], changes, workspace.Key, program.Key);
+            return outcome;
         }
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new ImportResult(true, changed, [], changes, workspace.Key, program.Key);
+        return outcome;
     }
 
     private static async Task<(Workspace, GovernanceProgram)> ApplyAsync(
-        GovernanceDb db, GovernanceFile file, List<string> changes, List<string> errors, DateTimeOffset now, CancellationToken cancellationToken)
+        GovernanceDb db, GovernanceFile file, ImportReport report, List<string> errors, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var changes = report.Changes;
         var workspace = await db.Workspaces.Include(w => w.Identities).FirstOrDefaultAsync(w => w.Key == file.Workspace.Key, cancellationToken);
         if (workspace is null)
         {
@@ -114,6 +136,8 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
         // Kept in the documented order so an unchanged list is never seen as a change.
         program.SelfApprovalKinds = GovernanceFileReader.ApprovalKinds.Where(spec.SelfApproval.Contains).ToList();
 
+        var answered = (await db.CheckInRounds.Where(r => r.ProgramId == program.Id).SelectMany(r => r.Responses).Select(r => r.StakeholderId)
+            .Distinct().ToListAsync(cancellationToken)).ToHashSet();
         var people = Sync(db, program.Stakeholders, file.Stakeholders, s => s.Key, x => x.Key, changes, "stakeholder",
             x => new Stakeholder { ProgramId = program.Id, Key = x.Key, Name = x.Name, TimeZone = x.TimeZone },
             (s, x) =>
@@ -123,8 +147,22 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 s.Title = x.Title;
                 s.Roles = x.Roles;
                 s.TimeZone = x.TimeZone;
-                s.AwayUntil = x.AwayUntil is null ? null : ParseDate(x.AwayUntil);
-            });
+                // An absence is the person's own, said in chat ("away until"): the file only seeds it.
+                var away = x.AwayUntil is null ? (DateOnly?)null : ParseDate(x.AwayUntil);
+                if (db.Entry(s).State == EntityState.Added)
+                {
+                    s.AwayUntil = away;
+                }
+                else if (s.AwayUntil != away)
+                {
+                    report.Kept.Add($"stakeholder {s.Key}: away until {ImportReport.Show(s.AwayUntil)} stays as set in chat (the file says {ImportReport.Show(away)})");
+                }
+            },
+            removals: report.Removals,
+            refuseRemoval: gone => answered.Contains(gone.Id) || program.Approvals.Any(a => a.Votes.Any(v => v.ApproverId == gone.Id || v.CastById == gone.Id))
+                ? $"the file no longer lists the stakeholder '{gone.Key}', who has votes or check-in answers recorded; an import never deletes them (keep the person in the file)"
+                : null,
+            errors: errors);
         Guid? Person(string? key) => key is null ? null : people[key].Id;
 
         Sync(db, program.Kpis, file.Kpis, k => k.Key, x => x.Key, changes, "KPI",
@@ -140,22 +178,33 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 k.Red = x.Red;
                 k.OwnerId = Person(x.Owner);
                 k.Cadence = Enum.Parse<KpiCadence>(x.Cadence, ignoreCase: true);
+                var created = db.Entry(k).State == EntityState.Added;
                 foreach (var m in x.History)
                 {
+                    // Measurements are history: the file adds the dates the store lacks and never
+                    // changes a value once recorded (in chat or by an earlier import).
                     var date = ParseDate(m.Date);
                     var measurement = k.Measurements.FirstOrDefault(e => e.Date == date);
                     if (measurement is null)
                     {
-                        measurement = new KpiMeasurement { KpiId = k.Id, Date = date, RecordedAt = now };
+                        measurement = new KpiMeasurement { KpiId = k.Id, Date = date, RecordedAt = now, Value = m.Value, Note = m.Note, RecordedBy = m.By };
                         k.Measurements.Add(measurement);
                         db.KpiMeasurements.Add(measurement);
+                        if (!created)
+                        {
+                            changes.Add($"KPI {k.Key}: measurement of {m.Date} added ({ImportReport.Show(m.Value)})");
+                        }
                     }
-
-                    measurement.Value = m.Value;
-                    measurement.Note = m.Note;
-                    measurement.RecordedBy = m.By;
+                    else if (measurement.Value != m.Value)
+                    {
+                        report.Kept.Add($"KPI {k.Key}: the {m.Date} value stays {ImportReport.Show(measurement.Value)} as recorded (the file says {ImportReport.Show(m.Value)})");
+                    }
                 }
-            });
+            },
+            removals: report.Removals,
+            refuseRemoval: gone => gone.Measurements.Count == 0 ? null
+                : $"the file no longer lists the KPI '{gone.Key}', which has {gone.Measurements.Count} recorded measurement(s); an import never deletes recorded history (keep the KPI in the file)",
+            errors: errors);
 
         Sync(db, program.Benefits, file.Benefits, b => b.Key, x => x.Key, changes, "benefit",
             x => new Benefit { ProgramId = program.Id, Key = x.Key, Name = x.Name },
@@ -164,13 +213,24 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 b.Name = x.Name;
                 b.Description = x.Description;
                 b.OwnerId = Person(x.Owner);
-                b.Status = ParseBenefitStatus(x.Status);
+                // A benefit's status is reported in chat; the file only sets it for a new benefit.
+                var status = ParseBenefitStatus(x.Status);
+                if (db.Entry(b).State == EntityState.Added)
+                {
+                    b.Status = status;
+                }
+                else if (b.Status != status)
+                {
+                    report.Kept.Add($"benefit {b.Key}: status stays {Word(b.Status)} as reported in chat (the file says {Word(status)})");
+                }
+
                 b.RealisationDate = x.RealisationDate is null ? null : ParseDate(x.RealisationDate);
                 b.Unit = x.Unit;
                 b.Baseline = x.Baseline;
                 b.Target = x.Target;
                 b.KpiKeys = x.Kpis;
-            });
+            },
+            removals: report.Removals);
 
         Sync(db, program.ApproverGroups, file.ApproverGroups, g => g.Key, x => x.Key, changes, "approver group",
             x => new ApproverGroup { ProgramId = program.Id, Key = x.Key, Name = x.Name },
@@ -182,23 +242,59 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 g.Quorum = rule;
                 g.QuorumCount = count;
                 g.MaxRejections = x.MaxRejections;
-            });
+            },
+            removals: report.Removals);
 
+        var withRounds = await db.CheckInRounds.Where(r => r.ProgramId == program.Id).GroupBy(r => r.CheckInId)
+            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         Sync(db, program.CheckIns, file.CheckIns, c => c.Key, x => x.Key, changes, "check-in",
             x => new CheckInDefinition { ProgramId = program.Id, Key = x.Key, Name = x.Name, Cron = x.Schedule },
-            (c, x) => ApplyCheckIn(db, c, x, changes, now));
+            (c, x) => ApplyCheckIn(db, c, x, changes, now),
+            removals: report.Removals,
+            keepInstead: c =>
+            {
+                if (!withRounds.TryGetValue(c.Id, out var rounds))
+                {
+                    return false;
+                }
+
+                // Its rounds hold people's answers: archived, as "checkin remove" does in chat, never deleted.
+                if (c.ArchivedAt is null)
+                {
+                    c.ArchivedAt = now;
+                    c.Enabled = false;
+                    report.Removals.Add($"check-in {c.Key} archived, not deleted: its {rounds} recorded round(s) and their answers are kept");
+                }
+
+                return true;
+            });
 
         var groups = file.ApproverGroups.ToDictionary(g => g.Key);
         foreach (var x in file.Approvals)
         {
             var approval = program.Approvals.FirstOrDefault(a => a.Key == x.Key);
-            if (approval is null)
+            if (approval is not null)
             {
-                approval = new ApprovalRequest { ProgramId = program.Id, Key = x.Key, Title = x.Title, CreatedAt = now };
-                program.Approvals.Add(approval);
-                db.Approvals.Add(approval);
-                changes.Add($"approval {x.Key} created");
+                // A request, once made, lives in chat: its votes, decision and escalation are recorded
+                // there and in the decision log. The file created it; it never rewrites it.
+                if (approval.Status != Enum.Parse<ApprovalStatus>(x.Status, ignoreCase: true))
+                {
+                    report.Kept.Add($"approval {x.Key}: stays {Word(approval.Status)} as decided in chat (the file says {x.Status})");
+                }
+
+                var unrecorded = x.Votes.Count(v => approval.Votes.All(e => e.ApproverId != people[v.Approver].Id));
+                if (unrecorded > 0)
+                {
+                    report.Kept.Add($"approval {x.Key}: {unrecorded} vote(s) in the file are not added (votes are cast in chat)");
+                }
+
+                continue;
             }
+
+            approval = new ApprovalRequest { ProgramId = program.Id, Key = x.Key, Title = x.Title, CreatedAt = now };
+            program.Approvals.Add(approval);
+            db.Approvals.Add(approval);
+            changes.Add($"approval {x.Key} created");
 
             var quorumText = x.Quorum ?? (x.ApproverGroup is { } g ? groups[g].Quorum : "majority");
             var (rule, count) = ParseQuorum(quorumText);
@@ -296,15 +392,30 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
         List<string> changes,
         string what,
         Func<TSpec, TEntity> create,
-        Action<TEntity, TSpec> update)
+        Action<TEntity, TSpec> update,
+        List<string>? removals = null,
+        Func<TEntity, string?>? refuseRemoval = null,
+        List<string>? errors = null,
+        Func<TEntity, bool>? keepInstead = null)
         where TEntity : class
     {
         var wantedKeys = wanted.Select(specKey).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in existing.Where(e => !wantedKeys.Contains(entityKey(e))).ToList())
         {
+            if (refuseRemoval?.Invoke(gone) is { } problem)
+            {
+                errors?.Add(problem);
+                continue;
+            }
+
+            if (keepInstead?.Invoke(gone) == true)
+            {
+                continue;
+            }
+
             existing.Remove(gone);
             db.Remove(gone);
-            changes.Add($"{what} {entityKey(gone)} removed");
+            (removals ?? changes).Add($"{what} {entityKey(gone)} removed");
         }
 
         var result = new Dictionary<string, TEntity>(StringComparer.Ordinal);
