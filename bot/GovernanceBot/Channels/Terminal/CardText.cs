@@ -18,7 +18,8 @@ internal sealed record TerminalAction(string Title, JsonObject Action, IReadOnly
 /// <summary>
 /// An Adaptive Card (as <see cref="ICardRenderer"/> expands it for Teams) as plain text: headings
 /// underlined, facts as "title: value", tables and columns on one line each, inputs listed, and every
-/// button numbered in <paramref name="actions"/>, which several cards of one answer share.
+/// button numbered in <paramref name="actions"/>, which several cards of one answer share. Buttons read
+/// <c>[#1]</c>, apart from the <c>[1]</c> of a cited source.
 /// </summary>
 internal sealed class CardText(List<TerminalAction> actions)
 {
@@ -128,7 +129,7 @@ internal sealed class CardText(List<TerminalAction> actions)
 
         if (element["selectAction"] is JsonObject select && lines.Count > start && Press(select, inputs) is { } number)
         {
-            lines[start] += $"  [{number}] {Title(select)}";
+            lines[start] += $"  [#{number}] {Title(select)}";
         }
     }
 
@@ -163,7 +164,7 @@ internal sealed class CardText(List<TerminalAction> actions)
                 {
                     if (Press((JsonObject)column["selectAction"]!, inputs) is { } number)
                     {
-                        lines[start] += $"  [{number}] {Title((JsonObject)column["selectAction"]!)}";
+                        lines[start] += $"  [#{number}] {Title((JsonObject)column["selectAction"]!)}";
                     }
                 }
             }
@@ -181,7 +182,7 @@ internal sealed class CardText(List<TerminalAction> actions)
     {
         var buttons = (list ?? []).OfType<JsonObject>()
             .Where(a => a["isVisible"] is not JsonValue v || v.GetValueKind() != JsonValueKind.False)
-            .Select(a => Press(a, inputs) is { } number ? $"[{number}] {Title(a)}{Hint(a)}" : null)
+            .Select(a => Press(a, inputs) is { } number ? $"[#{number}] {Title(a)}{Hint(a)}" : null)
             .OfType<string>()
             .ToList();
         if (buttons.Count > 0)

@@ -129,7 +129,7 @@ internal sealed class TerminalForm(TextReader input, TextWriter output, bool pro
                 };
             default:
                 var longest = Number(field["maxLength"]);
-                return line.Length > longest ? (null, $"That is {line.Length} characters; this answer takes up to {longest}.") : (line, null);
+                return longest > 0 && line.Length > longest ? (null, $"That is {line.Length} characters; this answer takes up to {longest}.") : (line, null);
         }
     }
 
