@@ -44,23 +44,7 @@ public static class GovernanceBotApp
             .AddCards(builder.Configuration)
             .AddOutbox(builder.Configuration)
             .AddScheduler(builder.Configuration)
-            .AddConversation(builder.Configuration, router => router
-                .MapHelp()
-                .MapPrograms()
-                .MapCheckIns()
-                .MapApprovals()
-                .MapKpis()
-                .MapBenefits()
-                .MapAudit()
-                .MapAsk())
-            .AddHelp()
-            .AddPrograms()
-            .AddCheckIns()
-            .AddApprovals()
-            .AddKpis()
-            .AddBenefits()
-            .AddAudit()
-            .AddAsk(builder.Configuration)
+            .AddGovernanceFeatures(builder.Configuration)
             .AddTeams(builder.Configuration)
             .AddSlack(builder.Configuration);
 
@@ -75,6 +59,29 @@ public static class GovernanceBotApp
         app.MapSlack();
         return app;
     }
+
+    /// <summary>
+    /// The conversation pipeline and the features it routes to: what every channel talks to (Teams,
+    /// Slack, and the terminal's <c>chat</c>, which needs nothing else).
+    /// </summary>
+    public static IServiceCollection AddGovernanceFeatures(this IServiceCollection services, IConfiguration configuration) => services
+        .AddConversation(configuration, router => router
+            .MapHelp()
+            .MapPrograms()
+            .MapCheckIns()
+            .MapApprovals()
+            .MapKpis()
+            .MapBenefits()
+            .MapAudit()
+            .MapAsk())
+        .AddHelp()
+        .AddPrograms()
+        .AddCheckIns()
+        .AddApprovals()
+        .AddKpis()
+        .AddBenefits()
+        .AddAudit()
+        .AddAsk(configuration);
 
     public static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)
     {

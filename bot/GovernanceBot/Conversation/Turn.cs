@@ -10,6 +10,11 @@ public static class ChannelNames
     public const string Slack = "slack";
     /// <summary>The CLI and in-process tests.</summary>
     public const string Local = "local";
+    /// <summary>
+    /// The terminal (<c>chat --as EMAIL</c>): a person of the store, found by e-mail; the workspace is
+    /// named by its key, as for <see cref="Local"/>.
+    /// </summary>
+    public const string Terminal = "terminal";
 }
 
 public enum ConversationKind { Personal, Group, Channel }

@@ -22,7 +22,7 @@ public sealed class WorkspaceResolver(IOptions<ConversationOptions> options, Tim
 {
     public async Task<Workspace> ResolveAsync(GovernanceDb db, string channel, string externalId, CancellationToken cancellationToken)
     {
-        if (channel == ChannelNames.Local)
+        if (channel is ChannelNames.Local or ChannelNames.Terminal)
         {
             return await db.Workspaces.FirstOrDefaultAsync(w => w.Key == externalId, cancellationToken)
                 ?? throw new InvalidOperationException($"No workspace with key '{externalId}'.");

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using GovernanceBot.Cards;
+using GovernanceBot.Channels.Terminal;
 using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.GovernanceAsCode;
@@ -33,6 +34,7 @@ public static class GovernanceCli
         root.Add(AskCli.Command(args));
         root.Add(AuditCli.Command(args));
         root.Add(InboxCli.Command(args));
+        root.Add(TerminalCli.Command(args));
         return root;
     }
 

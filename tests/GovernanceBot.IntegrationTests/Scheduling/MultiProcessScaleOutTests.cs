@@ -59,8 +59,21 @@ public sealed class MultiProcessScaleOutTests(ITestOutputHelper output)
                 TimeSpan.FromMinutes(6),
                 () => $"no summary after {waited.Elapsed}: {slack.Posted.Count} posted.\nfirst printed:\n{first.Printed}\nsecond printed:\n{second.Printed}");
 
-            // Give a second summary, or a late duplicate prompt, time to show up before counting.
-            await Task.Delay(TimeSpan.FromSeconds(20));
+            // Counted once the outbox has settled: every row sent and none in flight, and the round closed.
+            // Nothing can then send again (a row is sent once, a closed round queues nothing new), and the
+            // graceful stops below finish whatever is still running, so a duplicate has shown up by then.
+            var outboxState = string.Empty;
+            await Poll.UntilAsync(
+                async () =>
+                {
+                    await using var settled = await store.OpenAsync();
+                    var rows = await settled.Outbox.AsNoTracking().Select(o => new { o.Status, o.SendStartedAt }).ToListAsync();
+                    outboxState = string.Join(", ", rows.GroupBy(r => (r.Status, InFlight: r.SendStartedAt != null)).Select(g => $"{g.Key}: {g.Count()}"));
+                    return rows.Count > 0 && rows.All(r => r.Status != OutboxStatus.Pending && r.SendStartedAt == null)
+                        && await settled.CheckInRounds.AllAsync(r => r.Status == CheckInRoundStatus.Closed);
+                },
+                TimeSpan.FromMinutes(2),
+                () => $"the outbox did not settle: {outboxState}.\nfirst printed:\n{first.Printed}\nsecond printed:\n{second.Printed}");
             await first.TerminateAsync(TimeSpan.FromSeconds(30));
             await second.TerminateAsync(TimeSpan.FromSeconds(30));
             var byProcess = slack.CallsTo("chat.postMessage").GroupBy(c => c.Token ?? "?").ToDictionary(g => g.Key, g => g.Count());

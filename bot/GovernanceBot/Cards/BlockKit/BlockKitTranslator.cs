@@ -60,7 +60,7 @@ internal sealed class TranslationContext(ChartStore? charts)
 
     public List<JsonObject> Card(JsonObject card)
     {
-        var inputs = Inputs(card["body"]);
+        var inputs = CardElements.Inputs(card["body"]);
         var blocks = new List<JsonObject>();
         Elements(card["body"] as JsonArray, blocks, inputs);
         Actions(card["actions"] as JsonArray, blocks, inputs);
@@ -326,12 +326,12 @@ internal sealed class TranslationContext(ChartStore? charts)
 
             if ((string?)action["type"] == "Action.ShowCard" && action["card"] is JsonObject card)
             {
-                var cardInputs = Inputs(card["body"]);
-                var submit = (card["actions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(IsSubmit);
+                var cardInputs = CardElements.Inputs(card["body"]);
+                var submit = (card["actions"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(CardElements.IsSubmit);
                 if (cardInputs.Count > 0 && submit is not null)
                 {
                     buttons.Add(FormButton(Title(action), submit, cardInputs));
-                    Elements(new JsonArray([.. (card["body"] as JsonArray ?? []).OfType<JsonObject>().Where(e => !IsInput(e)).Select(e => e.DeepClone())]), shown, cardInputs);
+                    Elements(new JsonArray([.. (card["body"] as JsonArray ?? []).OfType<JsonObject>().Where(e => !CardElements.IsInput(e)).Select(e => e.DeepClone())]), shown, cardInputs);
                 }
                 else
                 {
@@ -365,7 +365,7 @@ internal sealed class TranslationContext(ChartStore? charts)
             return Block.UrlButton(Title(action), url);
         }
 
-        if (!IsSubmit(action))
+        if (!CardElements.IsSubmit(action))
         {
             return null;
         }
@@ -375,13 +375,13 @@ internal sealed class TranslationContext(ChartStore? charts)
             return FormButton(Title(action), action, inputs);
         }
 
-        var (verb, data) = VerbAndData(action);
+        var (verb, data) = CardElements.VerbAndData(action);
         return Block.Button(Title(action), UniqueId(verb), Shrink(data, BlockLimits.ButtonValue).ToJsonString(), Style(action));
     }
 
     private JsonObject FormButton(string title, JsonObject submit, List<JsonObject> inputs)
     {
-        var (verb, data) = VerbAndData(submit);
+        var (verb, data) = CardElements.VerbAndData(submit);
         var actionId = UniqueId(BlockKitTranslator.FormPrefix + verb);
         var metadata = new JsonObject { ["verb"] = verb, ["data"] = Shrink(data, BlockLimits.PrivateMetadata - verb.Length - 32) };
         var blocks = new List<JsonObject>();
@@ -412,61 +412,6 @@ internal sealed class TranslationContext(ChartStore? charts)
             button["text"] = Block.PlainText(BlockLimits.Truncate(Mrkdwn.Plain((string?)select["title"] ?? "Open"), BlockLimits.ButtonText));
             section["accessory"] = button;
         }
-    }
-
-    private static bool IsSubmit(JsonObject action) => (string?)action["type"] is "Action.Execute" or "Action.Submit";
-
-    private static bool IsInput(JsonObject element) => ((string?)element["type"])?.StartsWith("Input.", StringComparison.Ordinal) == true;
-
-    /// <summary>The inputs of a card body, not those inside a ShowCard (they belong to its own actions).</summary>
-    private static List<JsonObject> Inputs(JsonNode? body)
-    {
-        var found = new List<JsonObject>();
-        Visit(body);
-        return found;
-
-        void Visit(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonArray array:
-                    foreach (var item in array)
-                    {
-                        Visit(item);
-                    }
-
-                    break;
-                case JsonObject obj:
-                    if (IsInput(obj))
-                    {
-                        found.Add(obj);
-                        return;
-                    }
-
-                    foreach (var (key, child) in obj)
-                    {
-                        if (key is not ("actions" or "selectAction" or "fallback"))
-                        {
-                            Visit(child);
-                        }
-                    }
-
-                    break;
-            }
-        }
-    }
-
-    private static (string Verb, JsonObject Data) VerbAndData(JsonObject action)
-    {
-        var data = action["data"] is JsonObject d ? (JsonObject)d.DeepClone() : [];
-        var verb = (string?)action["verb"];
-        if (verb is null && data["verb"] is JsonValue v && v.GetValueKind() == JsonValueKind.String)
-        {
-            verb = (string?)v;
-            data.Remove("verb");
-        }
-
-        return (verb ?? (string?)action["id"] ?? "action", data);
     }
 
     /// <summary>Data that fits in <paramref name="max"/> characters of JSON: the shortest properties are kept first,

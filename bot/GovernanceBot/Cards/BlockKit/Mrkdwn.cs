@@ -36,8 +36,11 @@ internal static partial class Mrkdwn
             .Replace(">", "&gt;", StringComparison.Ordinal);
 
     /// <summary>Plain text for places that show no formatting (headers, buttons): Markdown markers removed, escapes resolved.</summary>
-    public static string Plain(string text) =>
-        Unshield(Bold().Replace(Link().Replace(Shield(text), m => m.Groups["label"].Value), m => m.Groups["text"].Value), inMrkdwn: false);
+    /// <param name="text">Adaptive Card Markdown.</param>
+    /// <param name="withAddresses">Links keep their address after the label (a terminal, where a label alone leads nowhere).</param>
+    public static string Plain(string text, bool withAddresses = false) =>
+        Unshield(Bold().Replace(Link().Replace(Shield(text), m => withAddresses ? $"{m.Groups["label"].Value} ({m.Groups["url"].Value})" : m.Groups["label"].Value),
+            m => m.Groups["text"].Value), inMrkdwn: false);
 
     // An escaped character "\X" is held as a private-use character (U+E000 + X) while the Markdown
     // around it is converted: no pattern can match it, and nothing else produces those characters.

@@ -57,18 +57,16 @@ internal static class CheckInSteps
     {
         var dispatcher = bot.Services.GetRequiredService<OutboxDispatcher>();
         var elapsed = Stopwatch.StartNew();
-        while (true)
-        {
-            await dispatcher.DrainAllAsync(CancellationToken.None);
-            var pending = await PendingCountAsync(bot);
-            if (pending == 0)
+        var pending = 0;
+        await Poll.UntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            Assert.True(elapsed.Elapsed < timeout, $"{pending} outbox rows still pending after {elapsed.Elapsed.TotalSeconds:F1} s");
-            await Task.Delay(TimeSpan.FromMilliseconds(100));
-        }
+                await dispatcher.DrainAllAsync(CancellationToken.None);
+                pending = await PendingCountAsync(bot);
+                return pending == 0;
+            },
+            timeout,
+            () => $"{pending} outbox rows still pending after {elapsed.Elapsed.TotalSeconds:F1} s");
     }
 
     public static async Task<int> PendingCountAsync(BotHarness bot)
