@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using GovernanceBot.Cards;
+using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Hosting;
 using GovernanceBot.IntegrationTests.Channels.Teams;
 using GovernanceBot.Scheduling;
+using GovernanceBot.Store.Entities;
 using GovernanceBot.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +16,8 @@ namespace GovernanceBot.IntegrationTests.Features;
 /// <summary>
 /// Teams end to end, with real JWTs and the real card renderer: a request posted to the program
 /// channel and an approver's 1:1; the approver's vote (an Action.Execute invoke) is answered with the
-/// new card and every other copy is PUT-updated with the new tally.
+/// new card and every other copy is PUT-updated with the new tally; an escalated gate is decided by
+/// its sponsor from the card.
 /// </summary>
 public sealed class TeamsApprovalEndToEndTests
 {
@@ -23,15 +26,9 @@ public sealed class TeamsApprovalEndToEndTests
     [Fact]
     public async Task AVoteInAnApproversChat_IsTheInvokeAnswer_AndTheChannelCopyIsUpdated()
     {
-        await using var teams = await TeamsBot.StartAsync(extra: new() { ["Conversation:BindUnknownWorkspacesTo"] = "demo" },
-            configure: b => b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>()));
-        var demo = StoreInitializer.DemoPath(AppContext.BaseDirectory)!;
-        Assert.True((await teams.Bot.Services.GetRequiredService<GovernanceImporter>().ImportAsync(demo, await File.ReadAllTextAsync(demo), false, CancellationToken.None)).Succeeded);
-        teams.Framework.MemberEmails[TestActivities.UserId] = "alexw@example.com";
-        teams.Framework.MemberEmails["29:user-megan"] = "meganb@example.com";
+        await using var teams = await StartAsync();
         var dispatcher = teams.Bot.Services.GetRequiredService<OutboxDispatcher>();
 
-        Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(AsMegan(TestActivities.Message(teams.Framework.ServiceUrl, "help", "m-0")), teams.ValidToken())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "link Phoenix", "m-1", "channel", Channel), teams.ValidToken())).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl,
             "approval request \"Gate 4: go live\" approvers meganb leeg quorum all due 2026-12-10", "m-2", "channel", Channel), teams.ValidToken())).StatusCode);
@@ -60,6 +57,107 @@ public sealed class TeamsApprovalEndToEndTests
         Assert.Contains("1 approve", updated, StringComparison.Ordinal);
         Assert.Contains("1 waiting", updated, StringComparison.Ordinal);
         Assert.DoesNotContain("1 approve", channelCard.Body!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ARequestTypedInTheLinkedChannel_IsPostedThereOnce_AndThatCopyIsUpdatedByTheVote(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        var dispatcher = teams.Bot.Services.GetRequiredService<OutboxDispatcher>();
+        await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "link Phoenix", "m-1", "channel", Channel), teams.ValidToken());
+
+        await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl,
+            "approval request \"Gate 4: go live\" approvers meganb leeg quorum all due 2026-12-10", "m-2", "channel", Channel), teams.ValidToken());
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+
+        var cardsHere = teams.Framework.Sent("POST").Where(r => r.Path.StartsWith($"/v3/conversations/{Channel}/activities", StringComparison.Ordinal)
+            && r.Body!.ToJsonString().Contains("application/vnd.microsoft.card.adaptive", StringComparison.Ordinal)).ToList();
+        Assert.Single(cardsHere);
+        Assert.Contains(teams.Framework.Sent("POST"), r => r.Path.StartsWith($"/v3/conversations/{Channel}/activities", StringComparison.Ordinal)
+            && r.Body!.ToJsonString().Contains("posted it here", StringComparison.Ordinal));
+
+        using var answer = await teams.PostAsync(AsMegan(TestActivities.Invoke(teams.Framework.ServiceUrl, "approval.vote",
+            new JsonObject { ["requestId"] = await IdAsync(teams, "gate-4"), ["decision"] = "approve" }, id: "vote-1", replyToId: "dm-card")), teams.ValidToken());
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+
+        var update = Assert.Single(teams.Framework.Sent("PUT"), r => r.Path.StartsWith($"/v3/conversations/{Channel}/activities/", StringComparison.Ordinal));
+        Assert.Contains("1 approve", update.Body!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AnEscalatedGate_IsDecidedByTheSponsorsActionExecute_AndTheRequesterAndApproversAreTold(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        var dispatcher = teams.Bot.Services.GetRequiredService<OutboxDispatcher>();
+        teams.Bot.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero));
+        await using (var scope = teams.Bot.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ApprovalDeadlineJob>().RunAsync(CancellationToken.None);
+        }
+
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+        var toMegan = teams.Framework.Sent("POST").Where(r => r.Path.StartsWith("/v3/conversations/a:conv-megan/activities", StringComparison.Ordinal))
+            .Select(r => r.Body!.ToJsonString()).ToList();
+        Assert.Contains(toMegan, b => b.Contains("escalated to you as sponsor to decide", StringComparison.Ordinal));
+        Assert.Contains(toMegan, b => b.Contains("Your decision, Megan", StringComparison.Ordinal));
+
+        using var answer = await teams.PostAsync(AsMegan(TestActivities.Invoke(teams.Framework.ServiceUrl, "approval.vote",
+            new JsonObject { ["requestId"] = await IdAsync(teams, "gate-3"), ["decision"] = "approve", ["comment"] = "Pilot customers are ready" },
+            id: "decide-1", replyToId: "dm-card")), teams.ValidToken());
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+
+        var invoke = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)invoke["type"]);
+        Assert.Contains("Decided by Megan Bowen", invoke.ToJsonString(), StringComparison.Ordinal);
+        await using var db = await teams.DbAsync();
+        var request = await db.Approvals.SingleAsync(a => a.Key == "gate-3");
+        Assert.Equal(ApprovalStatus.Approved, request.Status);
+        Assert.Equal("approved", (await db.DecisionLog.SingleAsync(d => d.ApprovalRequestId == request.Id)).Outcome);
+        var told = await db.Outbox.Where(o => o.IdempotencyKey.StartsWith($"approval:{request.Id}:decided:told:")).ToListAsync();
+        Assert.Equal(["person:alexw@example.com", "person:diegos@example.com", "person:leeg@example.com"], told.Select(o => o.Destination).Order().ToList());
+        var toAlex = Assert.Single(teams.Framework.Sent("POST"), r => r.Path.StartsWith("/v3/conversations/a:conv-1/activities", StringComparison.Ordinal)
+            && r.Body!.ToJsonString().Contains("is approved", StringComparison.Ordinal));
+        Assert.Contains("Gate 3: release to pilot customers", toAlex.Body!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RejectingWithoutAReason_AnswersWhereToWriteIt_AndRecordsNothing()
+    {
+        await using var teams = await StartAsync();
+        var id = await IdAsync(teams, "gate-3");
+
+        using var answer = await teams.PostAsync(AsMegan(TestActivities.Invoke(teams.Framework.ServiceUrl, "approval.vote",
+            new JsonObject { ["requestId"] = id, ["decision"] = "reject", ["reason"] = "  " }, id: "reject-1", replyToId: "dm-card")), teams.ValidToken());
+
+        var invoke = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        Assert.Equal("application/vnd.microsoft.activity.message", (string?)invoke["type"]);
+        var said = (string?)invoke["value"];
+        Assert.Contains("Reason for rejecting", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("comment box", said, StringComparison.Ordinal);
+        await using var db = await teams.DbAsync();
+        Assert.False(await db.Votes.AnyAsync(v => v.RequestId == Guid.Parse(id) && v.Decision == VoteDecision.Reject));
+    }
+
+    /// <summary>Teams with the real card renderer and the Phoenix demo; Megan (sponsor, approver) and Alex (program manager) have talked to the bot, so their 1:1 chats are known.</summary>
+    private static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite)
+    {
+        var teams = await TeamsBot.StartAsync(kind, extra: new() { ["Conversation:BindUnknownWorkspacesTo"] = "demo" },
+            configure: b => b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>()));
+        var demo = StoreInitializer.DemoPath(AppContext.BaseDirectory)!;
+        Assert.True((await teams.Bot.Services.GetRequiredService<GovernanceImporter>().ImportAsync(demo, await File.ReadAllTextAsync(demo), false, CancellationToken.None)).Succeeded);
+        teams.Framework.MemberEmails[TestActivities.UserId] = "alexw@example.com";
+        teams.Framework.MemberEmails["29:user-megan"] = "meganb@example.com";
+        Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(AsMegan(TestActivities.Message(teams.Framework.ServiceUrl, "help", "m-0")), teams.ValidToken())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "help", "m-alex"), teams.ValidToken())).StatusCode);
+        return teams;
+    }
+
+    private static async Task<string> IdAsync(TeamsBot teams, string key)
+    {
+        await using var db = await teams.DbAsync();
+        return (await db.Approvals.SingleAsync(a => a.Key == key)).Id.ToString();
     }
 
     private static JsonObject AsMegan(JsonObject activity)

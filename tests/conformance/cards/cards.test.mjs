@@ -144,7 +144,17 @@ test('an approval card lets only voters vote, and refreshes for the listed users
     return found;
   };
   assert.deepEqual(votes(asVoter), ['approve', 'reject', 'abstain']);
-  assert.deepEqual(inputs(asVoter), ['comment']);
+  assert.deepEqual(inputs(asVoter), ['comment', 'reason']);
+
+  // A rejection's reason is its own required field, so Slack's modal and Teams both ask for it.
+  const reasons = [];
+  walk(asVoter, (n) => { if (n.id === 'reason') reasons.push(n); });
+  assert.equal(reasons[0].isRequired, true);
+  assert.ok(!/optional/i.test(reasons[0].label), reasons[0].label);
+
+  // The sponsor deciding an escalated request approves or rejects; abstaining would leave it undecided.
+  const decider = { ...data, viewer: { ...data.viewer, decides: true } };
+  assert.deepEqual(votes(expand(readJson(template), decider)), ['approve', 'reject']);
 
   const onlooker = { ...data, viewer: { ...data.viewer, canVote: false, note: 'Only the steering committee votes on CR-17.' } };
   const asOnlooker = expand(readJson(template), onlooker);

@@ -1,4 +1,5 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -45,6 +46,25 @@ public sealed record ApprovalSnapshot(
     /// </summary>
     public bool IsBarredRequester(Stakeholder? person) =>
         person is not null && person.Id == Request.RequesterId && !SelfApproval.Allowed(Program, Request.Kind);
+
+    /// <summary>
+    /// Who decides the request once it is escalated at its deadline: the program's sponsors, or
+    /// without one its program managers and PMO; never a requester the program bars from approving
+    /// their own request.
+    /// </summary>
+    public IReadOnlyList<Stakeholder> Deciders()
+    {
+        var eligible = People.Values.Where(p => !IsBarredRequester(p)).OrderBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        var sponsors = eligible.Where(p => p.HasRole(StakeholderRoles.Sponsor)).ToList();
+        return sponsors.Count > 0 ? sponsors : eligible.Where(Governance.IsManager).ToList();
+    }
+
+    /// <summary>"sponsor" when the sponsors decide an escalated request, else "program manager".</summary>
+    public string DeciderRole => People.Values.Any(p => p.HasRole(StakeholderRoles.Sponsor) && !IsBarredRequester(p)) ? "sponsor" : "program manager";
+
+    /// <summary>True for a person who may decide this request now: it is escalated and they are one of its deciders.</summary>
+    public bool Decides(Stakeholder? person) =>
+        person is not null && Request.Status == ApprovalStatus.Escalated && Deciders().Any(d => d.Id == person.Id);
 
     /// <summary>The active delegate of an approver, if any.</summary>
     public Stakeholder? DelegateOf(Guid approverId) =>
@@ -159,17 +179,19 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
             .Where(d => d.ProgramId == programId && d.RevokedAt == null && d.Until >= today)
             .ToListAsync(cancellationToken);
 
-    /// <summary>The Teams user ids of the people who still have a vote to cast, for the card's auto-refresh.</summary>
+    /// <summary>The Teams user ids of the people who still have a vote to cast (or, once escalated, a decision to take), for the card's auto-refresh.</summary>
     public async Task<IReadOnlyList<string>> RefreshUserIdsAsync(ApprovalSnapshot snapshot, CancellationToken cancellationToken)
     {
-        if (snapshot.Request.Status != ApprovalStatus.Pending)
+        if (snapshot.Request.Status is not (ApprovalStatus.Pending or ApprovalStatus.Escalated))
         {
             return [];
         }
 
         var voted = snapshot.Request.Votes.Select(v => v.ApproverId).ToHashSet();
-        var emails = snapshot.Approvers.Where(a => !voted.Contains(a.Id))
-            .SelectMany(a => new[] { a, snapshot.DelegateOf(a.Id) })
+        var actors = snapshot.Request.Status == ApprovalStatus.Escalated
+            ? snapshot.Deciders()
+            : snapshot.Approvers.Where(a => !voted.Contains(a.Id)).SelectMany(a => new[] { a, snapshot.DelegateOf(a.Id) });
+        var emails = actors
             .Where(p => p?.Email is not null)
             .Select(p => p!.Email!.ToLowerInvariant())
             .Distinct()
@@ -248,29 +270,121 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
 
     /// <summary>
     /// Decides the request (once: the caller's save fails on the Version token or the decision log's
-    /// unique index if someone else decided first): status, decision log, audit, decided cards.
+    /// unique index if someone else decided first): status, decision log, audit, decided cards, and a
+    /// message to the requester and the approvers (and, for an escalated request, its deciders) saying
+    /// how it ended — except to <paramref name="by"/>, who sees the decided card where they acted.
     /// </summary>
-    public async Task<DecisionLogEntry> DecideAsync(ApprovalSnapshot snapshot, ApprovalStatus status, string actor, string channel, CancellationToken cancellationToken)
+    /// <param name="summary">Why it ended this way; by default what the rule says about the votes.</param>
+    /// <param name="auditAction">The audit action; <c>approval.decided</c> unless the request was, say, withdrawn.</param>
+    public async Task<DecisionLogEntry> DecideAsync(ApprovalSnapshot snapshot, ApprovalStatus status, string actor, string channel, CancellationToken cancellationToken,
+        Stakeholder? by = null, string? summary = null, string auditAction = "approval.decided")
     {
         var request = snapshot.Request;
         var now = time.GetUtcNow();
         var tally = Quorum.Count(request);
         var before = request.Status;
+        var deciders = before == ApprovalStatus.Escalated ? snapshot.Deciders() : [];
         request.Status = status;
         request.DecidedAt = now;
-        var entry = new DecisionLogEntry
+        // Requests escalated before escalation stopped counting as a decision have an "escalated" entry: it becomes the decision.
+        var entry = before == ApprovalStatus.Escalated
+            ? await db.DecisionLog.FirstOrDefaultAsync(d => d.ApprovalRequestId == request.Id, cancellationToken)
+            : null;
+        if (entry is null)
         {
-            ProgramId = request.ProgramId,
-            ApprovalRequestId = request.Id,
-            Title = request.Title,
-            Outcome = ApprovalText.StatusWord(status),
-            Summary = Quorum.Explain(request, tally, status),
-            DecidedAt = now,
-        };
-        db.DecisionLog.Add(entry);
-        db.AppendAudit(now, snapshot.Program.WorkspaceId, request.ProgramId, actor, channel, "approval.decided", $"approval:{request.Key}",
+            entry = new DecisionLogEntry { ProgramId = request.ProgramId, ApprovalRequestId = request.Id, Title = request.Title, Outcome = string.Empty };
+            db.DecisionLog.Add(entry);
+        }
+
+        entry.Title = request.Title;
+        entry.Outcome = ApprovalText.StatusWord(status);
+        entry.Summary = summary ?? Quorum.Explain(request, tally, status);
+        entry.DecidedAt = now;
+        db.AppendAudit(now, snapshot.Program.WorkspaceId, request.ProgramId, actor, channel, auditAction, $"approval:{request.Key}",
             ApprovalText.StatusWord(before), $"{ApprovalText.StatusWord(status)}: {entry.Summary}");
         await QueueCardUpdatesAsync(snapshot, entry, cancellationToken);
+
+        var told = snapshot.Approvers.Concat(deciders);
+        if (request.RequesterId is { } requesterId && snapshot.People.TryGetValue(requesterId, out var requester))
+        {
+            told = told.Prepend(requester);
+        }
+
+        var text = $"{ApprovalText.OutcomeIcon(status)} **{request.Title}** ({snapshot.Program.Name}, {request.Key}) is {ApprovalText.StatusWord(status)}. {Cards.UserText.Escape(entry.Summary)}";
+        await TellAsync(snapshot, told.Where(p => p.Id != by?.Id), Reply.Text(text), "decided", cancellationToken);
         return entry;
+    }
+
+    /// <summary>
+    /// A decider's decision on an escalated request (the caller checked <see cref="ApprovalSnapshot.Decides"/>
+    /// and that a rejection has a reason): the decision log says who decided, in what role, on what votes, and why.
+    /// </summary>
+    public Task<DecisionLogEntry> DecideEscalatedAsync(ApprovalSnapshot snapshot, Stakeholder decider, bool approve, string reason, string actor, string channel,
+        CancellationToken cancellationToken)
+    {
+        snapshot.Request.Version++;
+        var summary = $"Decided by {decider.Name} ({snapshot.DeciderRole}) after the deadline passed without a decision ({Quorum.Counts(Quorum.Count(snapshot.Request))}){(reason.Length > 0 ? $": “{reason}”" : ".")}";
+        return DecideAsync(snapshot, approve ? ApprovalStatus.Approved : ApprovalStatus.Rejected, actor, channel, cancellationToken, by: decider, summary: summary);
+    }
+
+    /// <summary>The moment a deadline given as a date falls: 17:00 program time that day.</summary>
+    public static DateTimeOffset DeadlineOn(DateOnly due, TimeZoneInfo zone)
+    {
+        var local = due.ToDateTime(new TimeOnly(17, 0));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    /// <summary>
+    /// The deadline passed without a decision and the request says to escalate: votes close, and its
+    /// deciders (<see cref="ApprovalSnapshot.Deciders"/>) get the card with their buttons. Not a
+    /// decision: nothing enters the decision log until a decider decides (or the request is withdrawn
+    /// or extended). The requester and the approvers are told.
+    /// </summary>
+    public async Task<IReadOnlyList<Stakeholder>> EscalateAsync(ApprovalSnapshot snapshot, string actor, string channel, CancellationToken cancellationToken)
+    {
+        var request = snapshot.Request;
+        var now = time.GetUtcNow();
+        var tally = Quorum.Count(request);
+        request.Status = ApprovalStatus.Escalated;
+        var deciders = snapshot.Deciders();
+        var role = snapshot.DeciderRole;
+        db.AppendAudit(now, snapshot.Program.WorkspaceId, request.ProgramId, actor, channel, "approval.escalated", $"approval:{request.Key}",
+            ApprovalText.StatusWord(ApprovalStatus.Pending), deciders.Count == 0
+                ? "escalated, but nobody may decide it: the program has no sponsor, program manager or PMO member other than the requester"
+                : $"escalated to {string.Join(", ", deciders.Select(d => d.Key))} ({role}) to decide; {Quorum.Counts(tally)}");
+        var refresh = await QueueCardUpdatesAsync(snapshot, null, cancellationToken);
+
+        var counts = $"{tally.Approve} approve, {tally.Reject} reject, {tally.Abstain} abstain, {tally.Pending} no vote; {tally.Required} approvals were needed";
+        foreach (var person in deciders.Where(p => p.Email is not null))
+        {
+            await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name,
+                Reply.Text($"⚠️ **{request.Title}** ({snapshot.Program.Name}, {request.Key}) reached its deadline without a decision ({counts}). It is escalated to you as {role} to decide: press **Approve** or **Reject** on the card below, or type **approval decide {request.Key} approve** (or **reject** followed by your reason)."),
+                $"approval:{request.Id}:v{request.Version}:escalated:{person.Key}:text", cancellationToken: cancellationToken);
+            await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name, ApprovalCardFactory.Request(snapshot, person, refresh, now),
+                $"approval:{request.Id}:v{request.Version}:escalated:{person.Key}:card", ApprovalSubjects.Direct(request.Id, person.Key), cancellationToken: cancellationToken);
+        }
+
+        var others = snapshot.Approvers.Where(a => deciders.All(d => d.Id != a.Id));
+        if (request.RequesterId is { } requesterId && snapshot.People.TryGetValue(requesterId, out var requester) && deciders.All(d => d.Id != requesterId))
+        {
+            others = others.Prepend(requester);
+        }
+
+        var who = deciders.Count == 0
+            ? $"Nobody can decide it: {snapshot.Program.Name} has no sponsor or program manager other than the requester. A program manager can extend it (**approval extend {request.Key} due YYYY-MM-DD**) or withdraw it (**approval cancel {request.Key}**)."
+            : $"It is escalated to {Governance.Names(deciders.Select(d => d.Name).ToList())} ({role}) to decide; votes are closed.";
+        await TellAsync(snapshot, others, Reply.Text($"⚠️ **{request.Title}** ({snapshot.Program.Name}, {request.Key}) reached its deadline without a decision ({counts}). {who}"),
+            $"v{request.Version}:escalated", cancellationToken);
+        return deciders;
+    }
+
+    /// <summary>One message to each of these people who has an e-mail, once per request and occasion.</summary>
+    private async Task TellAsync(ApprovalSnapshot snapshot, IEnumerable<Stakeholder> people, Reply message, string occasion, CancellationToken cancellationToken)
+    {
+        foreach (var person in people.DistinctBy(p => p.Id).Where(p => p.Email is not null))
+        {
+            await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name, message,
+                $"approval:{snapshot.Request.Id}:{occasion}:told:{person.Key}", cancellationToken: cancellationToken);
+        }
     }
 }

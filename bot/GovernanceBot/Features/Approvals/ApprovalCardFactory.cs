@@ -1,5 +1,6 @@
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Audit;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.Approvals;
@@ -18,23 +19,34 @@ public static class ApprovalCardFactory
         var outcome = Quorum.Evaluate(request, tally);
         var zone = ZoneOf(viewer, snapshot.Zone);
         var open = request.Status == ApprovalStatus.Pending;
+        var escalated = request.Status == ApprovalStatus.Escalated;
         var votesFor = open ? snapshot.VotesFor(viewer) : [];
+        var decides = snapshot.Decides(viewer);
         var own = votesFor.Count > 0 ? request.Votes.FirstOrDefault(v => v.ApproverId == votesFor[0].Id) : null;
-        var note = viewer is null || votesFor.Count == 0
+        var deciders = escalated ? Governance.Names(snapshot.Deciders().Select(d => d.Name).ToList()) : string.Empty;
+        var note = viewer is null || (votesFor.Count == 0 && !decides)
             ? open
                 ? $"Only the approvers vote on this: {string.Join(", ", snapshot.Approvers.Select(a => a.Name))}. Approvers see their buttons in their own chat with me."
-                : $"This request is {ApprovalText.StatusWord(request.Status)}."
+                : escalated
+                    ? $"The deadline passed without a decision, so votes are closed. {deciders} ({snapshot.DeciderRole}) decides; they see their buttons in their own chat with me."
+                    : $"This request is {ApprovalText.StatusWord(request.Status)}."
             : string.Empty;
         var onBehalf = votesFor.Count > 0 && votesFor[0].Id != viewer!.Id
             ? $" You vote on behalf of {string.Join(", ", votesFor.Select(v => v.Name))}."
             : string.Empty;
+        var progress = escalated
+            ? decides
+                ? $"The deadline passed without a decision: it is escalated to you as {snapshot.DeciderRole} to decide. Approve, or reject with your reason."
+                : $"The deadline passed without a decision: escalated to {deciders} ({snapshot.DeciderRole}) to decide."
+            : Quorum.Progress(tally, outcome) + onBehalf;
         var card = new ApprovalRequestCard(
             ProgramOf(snapshot.Program),
             refreshUserIds,
             new ApprovalViewer(
                 viewer?.Name ?? "everyone",
                 viewer is null ? "everyone" : ApprovalPeople.FirstName(viewer.Name),
-                votesFor.Count > 0,
+                votesFor.Count > 0 || decides,
+                decides,
                 own is null ? "pending" : ApprovalText.DecisionWord(own.Decision),
                 note),
             new ApprovalRequestView(
@@ -46,11 +58,11 @@ public static class ApprovalCardFactory
                 ApprovalText.Moment(request.CreatedAt, zone, withYear: false),
                 ApprovalText.Deadline(request.Deadline, now, zone, open),
                 Quorum.Describe(request, tally),
-                Quorum.Progress(tally, outcome) + onBehalf,
-                open ? "open" : "decided",
+                progress,
+                open ? "open" : escalated ? "escalated" : "decided",
                 TallyOf(tally),
                 VotesOf(snapshot, zone)));
-        var summary = $"{request.Title}: {tally.Approve} approve, {tally.Reject} reject, {tally.Abstain} abstain, {tally.Pending} waiting. {Quorum.Progress(tally, outcome)}";
+        var summary = $"{request.Title}: {tally.Approve} approve, {tally.Reject} reject, {tally.Abstain} abstain, {tally.Pending} waiting. {progress}";
         return Reply.Card("approval.request", card, ApprovalsJson.Default.ApprovalRequestCard, summary);
     }
 

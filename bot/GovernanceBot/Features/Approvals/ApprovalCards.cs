@@ -8,10 +8,13 @@ namespace GovernanceBot.Features.Approvals;
 /// <param name="RefreshUserIds">Teams <c>29:</c> ids (≤ 60) that still need a fresh, personal view.</param>
 public sealed record ApprovalRequestCard(CardProgram Program, IReadOnlyList<string> RefreshUserIds, ApprovalViewer Viewer, ApprovalRequestView Request);
 
-/// <summary>Who is looking; decision approve|reject|abstain|pending.</summary>
-public sealed record ApprovalViewer([property: UserText] string Name, [property: UserText] string FirstName, bool CanVote, string Decision, [property: UserText] string Note);
+/// <summary>
+/// Who is looking; decision approve|reject|abstain|pending. <paramref name="Decides"/>: the request is
+/// escalated and this viewer decides it (approve or reject, no abstaining).
+/// </summary>
+public sealed record ApprovalViewer([property: UserText] string Name, [property: UserText] string FirstName, bool CanVote, bool Decides, string Decision, [property: UserText] string Note);
 
-/// <summary>A request: kind stageGate|changeRequest.</summary>
+/// <summary>A request: kind stageGate|changeRequest; status open|escalated|decided.</summary>
 public sealed record ApprovalRequestView(
     string Id,
     string Kind,

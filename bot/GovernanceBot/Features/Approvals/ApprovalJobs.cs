@@ -9,11 +9,11 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Approvals;
 
 /// <summary>
-/// At the deadline an undecided request expires, or (when it says so) is escalated: the sponsor
-/// (or, without one, the program managers) is asked to decide, and the cards show it closed.
+/// At the deadline an undecided request expires, or (when it says so) is escalated: votes close and
+/// the sponsor (or, without one, the program managers) is asked to decide on the card or by command.
 /// Guarded by the request's status and Version token, so a second run or instance does nothing.
 /// </summary>
-public sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, Outbox outbox, ILogger<ApprovalDeadlineJob> logger) : IGovernanceJob
+public sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, ILogger<ApprovalDeadlineJob> logger) : IGovernanceJob
 {
     public static string JobId => "approvals.deadlines";
 
@@ -39,39 +39,22 @@ public sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, Outb
             }
 
             var request = snapshot.Request;
-            var status = request.OnDeadline == DeadlineAction.Escalate ? ApprovalStatus.Escalated : ApprovalStatus.Expired;
             request.Version++;
-            var decision = await book.DecideAsync(snapshot, status, Actor, SweepChannel, cancellationToken);
-            var card = ApprovalCardFactory.Decided(snapshot, decision);
-            var tally = Quorum.Count(request);
-            if (status == ApprovalStatus.Escalated)
+            string outcome;
+            if (request.OnDeadline == DeadlineAction.Escalate)
             {
-                var sponsors = snapshot.People.Values.Where(p => p.HasRole(StakeholderRoles.Sponsor)).ToList();
-                var deciders = sponsors.Count > 0 ? sponsors : snapshot.People.Values.Where(Governance.IsManager).ToList();
-                foreach (var person in deciders.Where(p => p.Email is not null))
-                {
-                    await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name,
-                        Reply.Text($"⚠️ **{request.Title}** ({snapshot.Program.Name}) reached its deadline without a decision ({tally.Approve} approve, {tally.Reject} reject, {tally.Abstain} abstain, {tally.Pending} no vote; {tally.Required} approvals were needed). It is escalated to you{(sponsors.Count > 0 ? " as sponsor" : "")} to decide; the decision log records the escalation."),
-                        $"approval:{request.Id}:escalated:{person.Key}:text", cancellationToken: cancellationToken);
-                    await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name, card,
-                        $"approval:{request.Id}:escalated:{person.Key}:card", cancellationToken: cancellationToken);
-                }
-
-                db.AppendAudit(now, snapshot.Program.WorkspaceId, request.ProgramId, Actor, SweepChannel, "approval.escalated", $"approval:{request.Key}",
-                    null, $"escalated to {string.Join(", ", deciders.Select(d => d.Key))}");
+                await book.EscalateAsync(snapshot, Actor, SweepChannel, cancellationToken);
+                outcome = ApprovalText.StatusWord(ApprovalStatus.Escalated);
             }
-
-            if (request.RequesterId is { } requesterId && snapshot.People.TryGetValue(requesterId, out var requester) && requester.Email is not null)
+            else
             {
-                await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, requester.Email, requester.Name,
-                    Reply.Text($"**{request.Title}** reached its deadline without a decision and is now {ApprovalText.StatusWord(status)}. {decision.Summary}"),
-                    $"approval:{request.Id}:deadline:requester", cancellationToken: cancellationToken);
+                outcome = (await book.DecideAsync(snapshot, ApprovalStatus.Expired, Actor, SweepChannel, cancellationToken)).Outcome;
             }
 
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                Log.ApprovalDeadlinePassed(logger, request.Id, decision.Outcome);
+                Log.ApprovalDeadlinePassed(logger, request.Id, outcome);
             }
             catch (DbUpdateException)
             {

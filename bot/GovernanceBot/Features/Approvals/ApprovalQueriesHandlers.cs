@@ -115,7 +115,7 @@ public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers) : IT
 /// <c>approval.refresh</c> (requestId): the card as the person looking at it should see it (Teams
 /// asks for this when an approval card with their id in <c>refresh.userIds</c> is displayed).
 /// Changes nothing, so it is not audited; another workspace's request is simply not found. The card
-/// is the approver's own item; anyone else sees it as a reader of the program's status (a guest:
+/// is the approver's (or, once escalated, the decider's) own item; anyone else sees it as a reader of the program's status (a guest:
 /// only where the program is linked, where the card is posted anyway).
 /// </summary>
 public sealed class ApprovalRefreshHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
@@ -130,13 +130,13 @@ public sealed class ApprovalRefreshHandler(ReaderPolicy readers, ApprovalBook bo
         }
 
         var me = (await readers.ReaderAsync(context, cancellationToken)).In(snapshot.Request.ProgramId);
-        if (snapshot.VotesFor(me).Count == 0
+        if (snapshot.VotesFor(me).Count == 0 && !snapshot.Decides(me)
             && await readers.RefusalAsync(context, snapshot.Program, Reading.Status, cancellationToken) is { } refusal)
         {
             return [refusal];
         }
 
-        if (snapshot.Request.Status != ApprovalStatus.Pending)
+        if (snapshot.Request.Status is not (ApprovalStatus.Pending or ApprovalStatus.Escalated))
         {
             var decision = await book.DecisionOfAsync(snapshot, cancellationToken);
             return [ApprovalCardFactory.Decided(snapshot, decision) with { Audience = ReplyAudience.Requester }];

@@ -16,6 +16,15 @@ public static class ApprovalText
         _ => "withdrawn",
     };
 
+    /// <summary>The emoji that goes with a closed request's status in messages.</summary>
+    public static string OutcomeIcon(ApprovalStatus status) => status switch
+    {
+        ApprovalStatus.Approved => "✅",
+        ApprovalStatus.Rejected => "❌",
+        ApprovalStatus.Cancelled => "↩️",
+        _ => "⌛",
+    };
+
     public static string DecisionWord(VoteDecision decision) => decision switch
     {
         VoteDecision.Approve => "approve",

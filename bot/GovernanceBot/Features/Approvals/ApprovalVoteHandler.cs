@@ -49,7 +49,10 @@ public sealed class ApprovalVoteHandler(
             return [Reply.Text("A vote is **approve**, **reject** or **abstain**; this button sent something else, so nothing was recorded.")];
         }
 
-        var comment = data["comment"]?.ToString()?.Trim() ?? string.Empty;
+        // A rejection's reason has its own required field (the card's "Reject…" form); cards posted
+        // before it existed send the reason as the comment.
+        var reason = decision == VoteDecision.Reject ? data["reason"]?.ToString()?.Trim() ?? string.Empty : string.Empty;
+        var comment = reason.Length > 0 ? reason : data["comment"]?.ToString()?.Trim() ?? string.Empty;
         if (comment.Length > MaxCommentLength)
         {
             return [Reply.Text($"Your comment is {comment.Length:N0} characters; keep it under {MaxCommentLength:N0} and press the button again. Nothing was recorded.")
@@ -82,6 +85,25 @@ public sealed class ApprovalVoteHandler(
                     cancellationToken);
             }
 
+            if (request.Status == ApprovalStatus.Escalated)
+            {
+                if (!snapshot.Decides(me))
+                {
+                    var deciders = snapshot.Deciders().Select(d => d.Name).ToList();
+                    return await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, "escalated: only its deciders decide it",
+                        $"**{request.Title}** passed its deadline without a decision, so votes are closed: it is escalated to {Governance.Names(deciders)} ({snapshot.DeciderRole}) to decide. I have not recorded anything.",
+                        cancellationToken);
+                }
+
+                var escalatedAnswer = await DecideEscalatedAsync(context, snapshot, me!, decision.Value, comment, attempt, cancellationToken);
+                if (escalatedAnswer is null)
+                {
+                    continue;
+                }
+
+                return escalatedAnswer;
+            }
+
             if (votesFor.Count == 0)
             {
                 var approvers = snapshot.Approvers.Select(a => a.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
@@ -107,8 +129,7 @@ public sealed class ApprovalVoteHandler(
 
             if (decision == VoteDecision.Reject && comment.Length == 0)
             {
-                return [Reply.Text($"Please say why you reject **{request.Title}**: type your reason in the comment box on the card, then press **Reject** again. Nothing was recorded yet.")
-                    with { Audience = ReplyAudience.Requester }];
+                return [ReasonNeeded(request)];
             }
 
             var now = book.Now;
@@ -160,7 +181,7 @@ public sealed class ApprovalVoteHandler(
             if (outcome != QuorumOutcome.Open)
             {
                 decided = await book.DecideAsync(snapshot, outcome == QuorumOutcome.Approved ? ApprovalStatus.Approved : ApprovalStatus.Rejected,
-                    actor, context.Turn.Channel, cancellationToken);
+                    actor, context.Turn.Channel, cancellationToken, by: me);
             }
             else
             {
@@ -186,6 +207,49 @@ public sealed class ApprovalVoteHandler(
             return [CardFor(snapshot, me, context, refresh)];
         }
     }
+
+    /// <summary>
+    /// A decider's approve or reject on an escalated request decides it. Returns null when another
+    /// turn changed the request first (the caller reads it again).
+    /// </summary>
+    private async Task<IReadOnlyList<Reply>?> DecideEscalatedAsync(TurnContext context, ApprovalSnapshot snapshot, Stakeholder me, VoteDecision decision,
+        string reason, int attempt, CancellationToken cancellationToken)
+    {
+        var request = snapshot.Request;
+        if (decision == VoteDecision.Abstain)
+        {
+            return [Reply.Text($"**{request.Title}** is escalated to you to decide, so abstaining would leave it undecided: press **Approve**, or **Reject…** with your reason. Nothing was recorded.")
+                with { Audience = ReplyAudience.Requester }];
+        }
+
+        if (decision == VoteDecision.Reject && reason.Length == 0)
+        {
+            return [ReasonNeeded(request)];
+        }
+
+        var decided = await book.DecideEscalatedAsync(snapshot, me, decision == VoteDecision.Approve, reason,
+            Governance.Actor(context.Turn, me), context.Turn.Channel, cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (attempt < MaxAttempts)
+        {
+            Log.VoteRetried(logger, request.Id, attempt);
+            return null;
+        }
+
+        Log.ApprovalDecided(logger, request.Id, decided.Outcome);
+        return [ApprovalCardFactory.Decided(snapshot, decided) with { ReplacesSourceCard = true }];
+    }
+
+    /// <summary>
+    /// A rejection without a reason: Slack keeps the form open with the message under the reason
+    /// field; Teams shows the message and leaves the card as it was.
+    /// </summary>
+    internal static Reply ReasonNeeded(ApprovalRequest request) => Reply.InvalidInput(
+        $"Please say why you reject **{request.Title}**: write it under **Reason for rejecting**, then press **Reject** again. Nothing was recorded yet.",
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["reason"] = "Say why you reject it, so the requester knows what to change." });
 
     /// <summary>
     /// The card that replaces the one pressed: the voter's own view in their 1:1 chat, the

@@ -13,6 +13,10 @@ public static class ApprovalsFeature
         .AddScoped<MyApprovalsHandler>()
         .AddScoped<DecisionsHandler>()
         .AddScoped<DelegateApprovalsHandler>()
+        .AddScoped<ApprovalCommands>()
+        .AddScoped<DecideApprovalHandler>()
+        .AddScoped<CancelApprovalHandler>()
+        .AddScoped<ExtendApprovalHandler>()
         .AddGovernanceJob<ApprovalDeadlineJob>()
         .AddGovernanceJob<ApprovalReminderJob>();
 
@@ -20,6 +24,12 @@ public static class ApprovalsFeature
         .MapCommand<RequestApprovalHandler>("approval request",
             "approval request <title> approvers @a @b quorum majority|any|all|N of M due DATE [kind change-request] [max-rejections N] [on-deadline escalate] [for PROGRAM] [why <text>]",
             "Program managers: ask approvers to decide a stage gate or change on a card.", "Approvals")
+        .MapCommand<DecideApprovalHandler>("approval decide", "approval decide <key> approve|reject [reason]",
+            "Sponsors: decide a request escalated to you at its deadline (a rejection needs a reason).", "Approvals")
+        .MapCommand<CancelApprovalHandler>("approval cancel", "approval cancel <key> [reason]",
+            "Requesters and program managers: withdraw an open request.", "Approvals")
+        .MapCommand<ExtendApprovalHandler>("approval extend", "approval extend <key> due DATE",
+            "Requesters and program managers: move an open request's deadline later.", "Approvals")
         .MapCommand<MyApprovalsHandler>("approvals", "approvals", "The approvals waiting for your vote (also as a delegate).", "Approvals")
         .MapCommand<DecisionsHandler>("decisions", "decisions <program>", "Program managers, PMO, sponsors and approvers: the program's decision log, latest first.", "Approvals")
         .MapCommand<DelegateApprovalsHandler>("delegate approvals", "delegate approvals to @person until DATE", "Let someone vote for you while you are away (delegate approvals stop ends it).", "Approvals")

@@ -78,7 +78,7 @@ public static class Quorum
     /// <summary>Why the request was decided, e.g. "Quorum reached: 2 approvals, 1 abstention, no rejections."</summary>
     public static string Explain(ApprovalRequest request, Tally tally, ApprovalStatus status)
     {
-        var counts = $"{Plural(tally.Approve, "approval")}, {Plural(tally.Abstain, "abstention")}, {(tally.Reject == 0 ? "no rejections" : Plural(tally.Reject, "rejection"))}";
+        var counts = Counts(tally);
         return status switch
         {
             ApprovalStatus.Approved => $"Quorum reached: {counts}.",
@@ -86,10 +86,14 @@ public static class Quorum
                 $"Rejected early: {Plural(tally.Reject, "rejection")} reached the limit of {max}.",
             ApprovalStatus.Rejected => $"Quorum can no longer be reached ({tally.Required} approvals needed): {counts}.",
             ApprovalStatus.Expired => $"The deadline passed without a decision: {counts}.",
-            ApprovalStatus.Escalated => $"The deadline passed without a decision ({counts}); escalated to the sponsor.",
+            ApprovalStatus.Escalated => $"The deadline passed without a decision ({counts}); escalated to be decided.",
             _ => $"Withdrawn: {counts}.",
         };
     }
+
+    /// <summary>"2 approvals, 1 abstention, no rejections".</summary>
+    public static string Counts(Tally tally) =>
+        $"{Plural(tally.Approve, "approval")}, {Plural(tally.Abstain, "abstention")}, {(tally.Reject == 0 ? "no rejections" : Plural(tally.Reject, "rejection"))}";
 
     private static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
 }

@@ -161,6 +161,7 @@ public sealed class RequestApprovalHandler(
     Governance governance,
     ApprovalBook book,
     Outbox outbox,
+    ReaderPolicy readers,
     ILogger<RequestApprovalHandler> logger) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
@@ -254,19 +255,26 @@ public sealed class RequestApprovalHandler(
         DateTimeOffset? deadline = null;
         if (command.Due is { } due)
         {
-            var local = due.ToDateTime(new TimeOnly(17, 0));
-            deadline = new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+            deadline = ApprovalBook.DeadlineOn(due, zone);
             if (deadline <= now)
             {
                 return [Reply.Text($"The deadline {due:yyyy-MM-dd} (17:00 {program.Name} time) has already passed. Pick a later date.")];
             }
         }
 
-        var existingKeys = await db.Approvals.Where(a => a.ProgramId == program.Id).Select(a => a.Key).ToListAsync(cancellationToken);
+        var existing = await db.Approvals.AsNoTracking().Where(a => a.ProgramId == program.Id)
+            .Select(a => new ApprovalKeys.Existing(a.Key, a.Title, a.Status)).ToListAsync(cancellationToken);
+        var (key, keyNote, duplicate) = ApprovalKeys.For(command.Title, command.Kind, existing);
+        if (duplicate is not null)
+        {
+            return [Reply.Text($"**{duplicate.Key.ToUpperInvariant()}** is already open: “{duplicate.Title}” is {ApprovalText.StatusWord(duplicate.Status)}. Vote on it, or withdraw it first with **approval cancel {duplicate.Key}**; if this is another item, give its title its own reference.")
+                with { Audience = ReplyAudience.Requester }];
+        }
+
         var request = new ApprovalRequest
         {
             ProgramId = program.Id,
-            Key = NextKey(command.Kind, existingKeys),
+            Key = key,
             Title = command.Title,
             Kind = command.Kind,
             Description = command.Why,
@@ -306,15 +314,28 @@ public sealed class RequestApprovalHandler(
         await db.SaveChangesAsync(cancellationToken);
         Log.ApprovalRequested(logger, request.Id, program.Id, approvers.Count);
 
-        var where = posted
-            ? $"I've posted it to {program.Name}'s channel and sent it to each approver."
-            : $"I've sent it to each approver. {program.Name} isn't linked to a channel yet: type **link {program.Name}** in the team's channel to post approvals there.";
+        // In a channel the program is linked to, the channel copy posted above is the card there: a
+        // second one in reply would be a copy nobody updates. Elsewhere the reply's card is recorded
+        // under the request's subject, so every vote updates it too.
+        var conversation = context.Turn.Conversation;
+        var linkedHere = posted && (await readers.ReaderAsync(context, cancellationToken)).ProgramsHere.Contains(program.Id);
+        var where = linkedHere
+            ? "I've posted it here and sent it to each approver."
+            : posted
+                ? $"I've posted it to {program.Name}'s channel and sent it to each approver."
+                : $"I've sent it to each approver. {program.Name} isn't linked to a channel yet: type **link {program.Name}** in the team's channel to post approvals there.";
         var missing = unreachable.Count > 0 ? $" I have no e-mail for {string.Join(", ", unreachable)}, so they must vote from the channel card." : string.Empty;
-        return
-        [
-            Reply.Text($"Requested **{request.Title}** ({request.Key}) from {string.Join(", ", approvers.Select(a => a.Name))}. {Quorum.Describe(request, tally)} {where}{missing}{leftOut}"),
-            ApprovalCardFactory.Request(snapshot, me, refresh, now),
-        ];
+        var text = Reply.Text($"Requested **{request.Title}** ({request.Key}) from {string.Join(", ", approvers.Select(a => a.Name))}. {Quorum.Describe(request, tally)} {where}{missing}{leftOut}{keyNote}");
+        if (linkedHere || (conversation.Kind == ConversationKind.Personal && recipients.Any(r => r.Id == me.Id && r.Email is not null)))
+        {
+            // A requester who also approves gets their copy, with buttons, in this chat through the outbox.
+            return [text];
+        }
+
+        var card = conversation.Kind == ConversationKind.Personal
+            ? ApprovalCardFactory.Request(snapshot, me, refresh, now) with { Subject = ApprovalSubjects.Direct(request.Id, me.Key) }
+            : ApprovalCardFactory.Request(snapshot, null, refresh, now) with { Subject = ApprovalSubjects.Channel(request.Id) };
+        return [text, card];
     }
 
     /// <summary>Up to two of the program's approvers other than the requester, as an example to copy.</summary>
@@ -322,29 +343,5 @@ public sealed class RequestApprovalHandler(
     {
         var others = people.Where(p => p.Id != requester.Id).OrderByDescending(p => p.HasRole(StakeholderRoles.Approver)).ThenBy(p => p.Key, StringComparer.Ordinal).Take(2).ToList();
         return others.Count == 0 ? "@someone-else" : string.Join(' ', others.Select(p => "@" + p.Key));
-    }
-
-    /// <summary>A short key people can type: gate-4, cr-13, scope-1, budget-2 (one more than the highest so far).</summary>
-    internal static string NextKey(ApprovalKind kind, IReadOnlyCollection<string> existing)
-    {
-        var prefix = kind switch
-        {
-            ApprovalKind.StageGate => "gate",
-            ApprovalKind.ChangeRequest => "cr",
-            ApprovalKind.ScopeChange => "scope",
-            _ => "budget",
-        };
-        var highest = existing
-            .Where(k => k.StartsWith(prefix + "-", StringComparison.OrdinalIgnoreCase))
-            .Select(k => int.TryParse(k[(prefix.Length + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0)
-            .DefaultIfEmpty(0)
-            .Max();
-        var next = highest + 1;
-        while (existing.Contains($"{prefix}-{next}", StringComparer.OrdinalIgnoreCase))
-        {
-            next++;
-        }
-
-        return $"{prefix}-{next}";
     }
 }

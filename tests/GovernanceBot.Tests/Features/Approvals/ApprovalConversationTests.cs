@@ -451,7 +451,8 @@ public sealed class ApprovalConversationTests
         var toSponsor = await db.Outbox.Where(o => o.Destination == "person:meganb@example.com").ToListAsync();
         Assert.Contains(toSponsor, o => o.PayloadJson.Contains("escalated to you as sponsor"));
         Assert.Single(await db.Audit.Where(a => a.Action == "approval.escalated" && a.After!.Contains("meganb")).ToListAsync());
-        Assert.Contains("already escalated", (await VoteAsync(bot, id, "approve", Megan)).Single().ShouldBeText(), StringComparison.Ordinal);
+        // Escalating is not deciding: nothing is in the decision log until the sponsor decides.
+        Assert.False(await db.DecisionLog.AnyAsync(d => d.ApprovalRequestId == id));
     }
 
     [Theory]
