@@ -557,7 +557,7 @@ public sealed class OutboxDispatcher(
         }
 
         return SendResult.Permanent(last?.Reason is { } reason
-            ? $"{payload.Name} ({payload.Email}) could not be reached: {reason}"
+            ? reason.StartsWith(payload.Name ?? "\0", StringComparison.Ordinal) ? reason : $"{payload.Name} ({payload.Email}) could not be reached: {reason}"
             : $"{payload.Name} ({payload.Email}) has not talked to GovernanceBot in Teams or Slack yet, so no 1:1 chat can be opened");
     }
 

@@ -46,20 +46,42 @@ public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTransla
         }
 
         var message = translator.Translate(rendered, card.Summary);
-        var blocks = message.Blocks;
         if (mentions.Count > 0)
         {
-            var json = blocks.ToJsonString();
-            foreach (var (placeholder, mention) in mentions)
-            {
-                json = json.Replace(placeholder, mention, StringComparison.Ordinal);
-            }
-
-            blocks = JsonNode.Parse(json)!.AsArray();
+            Mention(message.Blocks, mentions);
         }
 
         // The translator's fallback text is already escaped mrkdwn: escaping it again would show "&amp;".
-        return new SlackMessageContent(message.Text, await forms.RegisterAsync(blocks, message.Modals));
+        return new SlackMessageContent(message.Text, await forms.RegisterAsync(message.Blocks, message.Modals));
+    }
+
+    /// <summary>Puts each mention where its placeholder is, in every text of the blocks.</summary>
+    private static void Mention(JsonNode? node, IReadOnlyDictionary<string, string> mentions)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, child) in obj.ToList())
+                {
+                    if (child is JsonValue value && value.TryGetValue<string>(out var text) && text.Contains(MentionStart, StringComparison.Ordinal))
+                    {
+                        obj[name] = mentions.Aggregate(text, (t, m) => t.Replace(m.Key, m.Value, StringComparison.Ordinal));
+                    }
+                    else
+                    {
+                        Mention(child, mentions);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var child in array)
+                {
+                    Mention(child, mentions);
+                }
+
+                break;
+        }
     }
 
     // Private-use characters outside the range the mrkdwn conversion uses for its own escapes.

@@ -21,6 +21,9 @@ public sealed record ConnectorRequest(string Method, string Path, string? Author
 
     public int Status { get; set; } = 200;
 
+    /// <summary>The query string, as sent (e.g. <c>?pageSize=500&amp;continuationToken=…</c>).</summary>
+    public string Query { get; init; } = string.Empty;
+
     /// <summary>The JSON the fake answered with (e.g. the new conversation's or activity's id).</summary>
     public JsonNode? Answer { get; set; }
 }
@@ -197,7 +200,10 @@ public sealed class FakeBotFramework : IAsyncDisposable
                 body = await JsonNode.ParseAsync(context.Request.Body);
             }
 
-            var request = new ConnectorRequest(context.Request.Method, "/" + rest, context.Request.Headers.Authorization.FirstOrDefault(), body);
+            var request = new ConnectorRequest(context.Request.Method, "/" + rest, context.Request.Headers.Authorization.FirstOrDefault(), body)
+            {
+                Query = context.Request.QueryString.Value ?? string.Empty,
+            };
             Requests.Enqueue(request);
             var result = await AnswerAsync(context, rest, body);
             request.Status = result.Status;
