@@ -127,21 +127,21 @@ public sealed class SlackCheckInRoundTests
     public async Task ThePromptsButtonSaysAnswer_ItsFormSaysSubmit_AndARemindersSaysItIsOneAndWhenTheRoundCloses(StoreKind kind)
     {
         await using var slack = await StartAsync(kind);
-        slack.Bot.Clock.SetUtcNow(MondayEvening);
-        await SweepTwiceAndDrainAsync(slack.Bot);
+        await OpenOnScheduleAsync(slack.Bot);
 
         var prompt = Assert.Single(PromptsTo(slack, Isaiah));
         Assert.Equal("Answer", (string?)FormButton(prompt)!["text"]!["text"]);
-        var form = await OpenFormAsync(slack, Isaiah, prompt);
-        Assert.Equal("Submit", (string?)form.View["submit"]!["text"]);
 
         slack.Bot.Clock.SetUtcNow(ReminderTime);
         await SweepTwiceAndDrainAsync(slack.Bot);
 
-        var reminder = Assert.Single(RemindersTo(slack, Isaiah));
+        var reminder = Assert.Single(InDm(slack, Isaiah), c => FormButton(c) is not null && c != prompt);
         Assert.Equal("Reminder: Phoenix weekly check-in closes Wed 2 Dec, 12:00 your time and you haven't answered yet.", (string?)reminder.Body["text"]);
         Assert.Contains("⏰ *Reminder:* you haven't answered yet. This round closes Wed 2 Dec, 12:00 your time.", Texts(reminder.Body["blocks"]), StringComparison.Ordinal);
         Assert.Equal("Answer", (string?)FormButton(reminder)!["text"]!["text"]);
+        // The button opens the form; the form's own button sends it.
+        var form = await OpenFormAsync(slack, Isaiah, reminder);
+        Assert.Equal("Submit", (string?)form.View["submit"]!["text"]);
     }
 
     [Theory]
@@ -154,8 +154,7 @@ public sealed class SlackCheckInRoundTests
             await db.CheckIns.ExecuteUpdateAsync(s => s.SetProperty(c => c.MentionNonResponders, true));
         }
 
-        slack.Bot.Clock.SetUtcNow(MondayEvening);
-        await SweepTwiceAndDrainAsync(slack.Bot);
+        await OpenOnScheduleAsync(slack.Bot);
         foreach (var (who, confidence, status) in new[] { (Adele, "4", "On track"), (Patti, "3", "Some risk") })
         {
             var form = await OpenFormAsync(slack, who, Assert.Single(PromptsTo(slack, who)));
@@ -189,14 +188,6 @@ public sealed class SlackCheckInRoundTests
         Assert.Contains("This round has closed", Texts(adeles.Body["blocks"]), StringComparison.Ordinal);
     }
 
-    /// <summary>Every string in a message's blocks, one per line, as Slack shows them (mrkdwn included).</summary>
-    private static string Texts(JsonNode? node) => node switch
-    {
-        JsonObject obj => string.Join("\n", obj.Select(p => Texts(p.Value))),
-        JsonArray array => string.Join("\n", array.Select(Texts)),
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
-        _ => string.Empty,
-    };
 
     private static async Task<SlackTestBot> StartAsync(StoreKind kind)
     {

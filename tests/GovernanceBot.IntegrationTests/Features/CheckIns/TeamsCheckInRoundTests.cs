@@ -231,8 +231,7 @@ public sealed class TeamsCheckInRoundTests
     public async Task ARemindersCard_SaysItIsAReminderAndWhenTheRoundCloses(StoreKind kind)
     {
         await using var teams = await StartAsync(kind);
-        teams.Bot.Clock.SetUtcNow(MondayEvening);
-        await SweepTwiceAndDrainAsync(teams.Bot);
+        await OpenOnScheduleAsync(teams.Bot);
         teams.Bot.Clock.SetUtcNow(ReminderTime);
 
         await SweepTwiceAndDrainAsync(teams.Bot);
@@ -254,8 +253,7 @@ public sealed class TeamsCheckInRoundTests
             await db.CheckIns.ExecuteUpdateAsync(s => s.SetProperty(c => c.MentionNonResponders, true));
         }
 
-        teams.Bot.Clock.SetUtcNow(MondayEvening);
-        await SweepTwiceAndDrainAsync(teams.Bot);
+        await OpenOnScheduleAsync(teams.Bot);
         using (await SubmitAsync(teams, Adele, Assert.Single(PromptsTo(teams, Adele)), Answers("4", "On track")))
         {
         }
@@ -294,14 +292,6 @@ public sealed class TeamsCheckInRoundTests
         Assert.Contains("This round has closed", Texts(adeles), StringComparison.Ordinal);
     }
 
-    /// <summary>Every string in a card (texts, titles, entity texts), one per line, as people read them.</summary>
-    private static string Texts(JsonNode? node) => node switch
-    {
-        JsonObject obj => string.Join("\n", obj.Select(p => Texts(p.Value))),
-        JsonArray array => string.Join("\n", array.Select(Texts)),
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
-        _ => string.Empty,
-    };
 
     private static async Task<List<OutboxMessage>> FailedAsync(TeamsBot teams)
     {

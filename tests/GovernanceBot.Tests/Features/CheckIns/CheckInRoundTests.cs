@@ -258,7 +258,7 @@ public sealed class CheckInRoundTests
         await using var _b = bot;
         await bot.SendAsync("help", "adelev@example.com");
         // Prompted, reminded, closed: each unreachable person's prompt and reminder both fail.
-        foreach (var at in new[] { new DateTimeOffset(2026, 11, 30, 18, 0, 0, TimeSpan.Zero), new(2026, 12, 1, 23, 30, 0, TimeSpan.Zero), new(2026, 12, 2, 1, 0, 0, TimeSpan.Zero) })
+        foreach (var at in new[] { new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero), new(2026, 11, 30, 18, 0, 0, TimeSpan.Zero), new(2026, 12, 1, 23, 30, 0, TimeSpan.Zero), new(2026, 12, 2, 1, 0, 0, TimeSpan.Zero) })
         {
             bot.Clock.SetUtcNow(at);
             await SweepAsync(bot);
