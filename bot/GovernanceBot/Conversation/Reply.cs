@@ -34,6 +34,13 @@ public abstract record Reply
     /// </summary>
     public string? Subject { get; init; }
 
+    /// <summary>
+    /// People a card names who should be notified: each channel turns their names in the card's
+    /// <c>mentions</c> element into real mentions where it knows them (features know people by
+    /// e-mail, never by platform id), and leaves the others as names.
+    /// </summary>
+    public IReadOnlyList<MentionedPerson>? Mentions { get; init; }
+
     public static TextReply Text(string text) => new(text);
 
     /// <summary>
@@ -51,6 +58,9 @@ public abstract record Reply
         return new(template, node, summary);
     }
 }
+
+/// <summary>Someone a card mentions: <paramref name="Name"/> exactly as the card shows it, found on each platform by <paramref name="Email"/>.</summary>
+public sealed record MentionedPerson(string Name, string Email);
 
 /// <summary>Plain text. May use <c>**bold**</c> and line breaks; channels convert and escape.</summary>
 public sealed record TextReply(string Body) : Reply;

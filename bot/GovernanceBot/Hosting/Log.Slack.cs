@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(240, LogLevel.Information, "Slack user {UserId} in team {TeamId} is now {Membership} (was {Before})")]
     public static partial void SlackMembershipChanged(ILogger logger, string userId, string teamId, string membership, string before);
+
+    [LoggerMessage(250, LogLevel.Information, "Slack could not find a mentioned person by e-mail ({Error}); their name stays text")]
+    public static partial void SlackMentionLookupFailed(ILogger logger, string error);
 }

@@ -53,4 +53,10 @@ internal static partial class Log
 
     [LoggerMessage(114, LogLevel.Warning, "Bot Framework activity on channel {ChannelId} refused (403): this bot serves Microsoft Teams only")]
     public static partial void TeamsChannelRefused(ILogger logger, string channelId);
+
+    [LoggerMessage(150, LogLevel.Information, "Read the roster of a Teams {Kind}: {Members} members, {WithEmail} with an e-mail")]
+    public static partial void TeamsRosterRead(ILogger logger, string kind, int members, int withEmail);
+
+    [LoggerMessage(151, LogLevel.Warning, "Reading the roster of a Teams {Kind} failed: {Reason}")]
+    public static partial void TeamsRosterFailed(ILogger logger, string kind, string reason);
 }

@@ -31,21 +31,31 @@ public sealed record OutboundPayload(
     string? Subject = null,
     ReplyRoute? Route = null,
     bool ReplacesSourceCard = false,
-    ReplyAudience Audience = ReplyAudience.Conversation);
+    ReplyAudience Audience = ReplyAudience.Conversation,
+    FailureNotice? Notice = null);
+
+/// <summary>
+/// Who to tell when a message to a person cannot be delivered (they cannot be reached): the person
+/// who caused it (by e-mail, in their 1:1), and what it was, in words ("the approval request gate-4").
+/// </summary>
+public sealed record FailureNotice(string Email, string Name, string What);
+
+/// <summary>Why a person cannot be reached, as far as the store already knows (before anything is sent).</summary>
+public sealed record Unreachable(string Name, string Reason);
 
 /// <summary>A reply as stored in the outbox: text, or a card template with its data.</summary>
-public sealed record OutboundContent(string? Text, string? Template, JsonObject? Data, string? Summary)
+public sealed record OutboundContent(string? Text, string? Template, JsonObject? Data, string? Summary, IReadOnlyList<MentionedPerson>? Mentions = null)
 {
     public static OutboundContent From(Reply reply) => reply switch
     {
         TextReply text => new OutboundContent(text.Body, null, null, null),
-        CardReply card => new OutboundContent(null, card.Template, card.Data, card.Summary),
+        CardReply card => new OutboundContent(null, card.Template, card.Data, card.Summary, card.Mentions),
         _ => throw new ArgumentException($"Unsupported reply {reply.GetType().Name}", nameof(reply)),
     };
 
     public Reply ToReply() => Template is null
         ? new TextReply(Text ?? string.Empty)
-        : new CardReply(Template, Data ?? [], Summary ?? string.Empty);
+        : new CardReply(Template, Data ?? [], Summary ?? string.Empty) { Mentions = Mentions };
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -66,12 +76,55 @@ public sealed class Outbox(TimeProvider time)
             new OutboundPayload(OutboundKind.Conversation, OutboundContent.From(reply), Conversation: conversation, Subject: subject),
             idempotencyKey, subject, notBefore, cancellationToken);
 
-    /// <summary>Sends to a person's 1:1 chat; the dispatcher finds their chat account by e-mail.</summary>
+    /// <summary>
+    /// Sends to a person's 1:1 chat; the dispatcher finds their chat account by e-mail. With a
+    /// <paramref name="notice"/>, the person it names is told if this one cannot be reached.
+    /// </summary>
     public Task<bool> ToPersonAsync(GovernanceDb db, Guid workspaceId, string email, string name, Reply reply, string idempotencyKey,
-        string? subject = null, DateTimeOffset? notBefore = null, CancellationToken cancellationToken = default) =>
+        string? subject = null, DateTimeOffset? notBefore = null, FailureNotice? notice = null, CancellationToken cancellationToken = default) =>
         AddAsync(db, workspaceId, "person", $"person:{email.ToLowerInvariant()}",
-            new OutboundPayload(OutboundKind.Person, OutboundContent.From(reply), Email: email.ToLowerInvariant(), Name: name, Subject: subject),
+            new OutboundPayload(OutboundKind.Person, OutboundContent.From(reply), Email: email.ToLowerInvariant(), Name: name, Subject: subject, Notice: notice),
             idempotencyKey, subject, notBefore, cancellationToken);
+
+    /// <summary>
+    /// The people among <paramref name="people"/> the bot already knows it cannot reach: no e-mail to
+    /// find them by, or every chat account with their e-mail blocked the bot or removed it. Others may
+    /// still fail when sent to; a <see cref="FailureNotice"/> reports those.
+    /// </summary>
+    public static async Task<List<Unreachable>> KnownUnreachableAsync(GovernanceDb db, Guid workspaceId, IEnumerable<(string Name, string? Email)> people,
+        CancellationToken cancellationToken)
+    {
+        var list = people.ToList();
+        var emails = list.Where(p => p.Email is not null).Select(p => p.Email!.ToLowerInvariant()).Distinct().ToList();
+        var accounts = await db.ChatUsers.AsNoTracking()
+            .Where(u => u.WorkspaceId == workspaceId && u.Email != null && emails.Contains(u.Email))
+            .Select(u => new { u.Email, u.UnreachableReason })
+            .ToListAsync(cancellationToken);
+        var result = new List<Unreachable>();
+        foreach (var (name, email) in list)
+        {
+            if (email is null)
+            {
+                result.Add(new Unreachable(name, "no e-mail address in the governance file, so no chat account can be linked to them"));
+                continue;
+            }
+
+            var theirs = accounts.Where(a => string.Equals(a.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (theirs.Count > 0 && theirs.All(a => a.UnreachableReason is not null))
+            {
+                result.Add(new Unreachable(name, theirs[0].UnreachableReason!));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>"Lee Gu (reason); Isaiah Langer (reason)".</summary>
+    public static string Describe(IEnumerable<Unreachable> people) => string.Join("; ", people.Select(p => $"{p.Name} ({p.Reason})"));
+
+    /// <summary>What to tell a program manager to do about someone the bot cannot reach.</summary>
+    public const string ReachAdvice =
+        "Ask them to add GovernanceBot in Teams (Apps → search \"GovernanceBot\" → Add) or to message it once in Slack, or add GovernanceBot to a team they are in.";
 
     /// <summary>Posts into every conversation a program is linked to (see <c>link</c>); false when it is linked nowhere.</summary>
     public async Task<bool> ToProgramChannelsAsync(GovernanceDb db, GovernanceProgram program, Reply reply, string idempotencyKey,

@@ -78,6 +78,7 @@ public sealed class ChannelRateLimit
 public sealed class OutboxDispatcher(
     IGovernanceDbFactory factory,
     IEnumerable<IChannelSender> senders,
+    Outbox outbox,
     IOptions<OutboxOptions> options,
     IOptions<StoreOptions> store,
     InstanceRegistry instances,
@@ -428,6 +429,7 @@ public sealed class OutboxDispatcher(
                 Subject = subject,
                 Channel = conversation.Channel,
                 ConversationJson = JsonSerializer.Serialize(conversation, ConversationJson.Default.ConversationRef),
+                ConversationId = conversation.ConversationId,
                 MessageId = messageId,
                 PostedAt = time.GetUtcNow(),
             });
@@ -555,7 +557,7 @@ public sealed class OutboxDispatcher(
         }
 
         return SendResult.Permanent(last?.Reason is { } reason
-            ? $"{payload.Name} ({payload.Email}) could not be reached: {reason}"
+            ? reason.StartsWith(payload.Name ?? "\0", StringComparison.Ordinal) ? reason : $"{payload.Name} ({payload.Email}) could not be reached: {reason}"
             : $"{payload.Name} ({payload.Email}) has not talked to GovernanceBot in Teams or Slack yet, so no 1:1 chat can be opened");
     }
 
@@ -610,6 +612,7 @@ public sealed class OutboxDispatcher(
             row.LastError = Truncate(result.Reason);
             metrics.SendFailed("permanent", result.Reason);
             Log.OutboxSendFailed(logger, row.Id, row.Destination, result.Reason ?? "unknown");
+            await NoticeAsync(db, row, result.Reason, cancellationToken);
         }
         else
         {
@@ -619,6 +622,31 @@ public sealed class OutboxDispatcher(
         }
 
         await WriteAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// A message someone caused (a request, a delegation) could not reach its person: the one who caused
+    /// it is told who and why, in the same commit as the failure (so exactly once).
+    /// </summary>
+    private async Task NoticeAsync(GovernanceDb db, OutboxMessage row, string? reason, CancellationToken cancellationToken)
+    {
+        OutboundPayload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(row.PayloadJson, OutboxJson.Default.OutboundPayload);
+        }
+        catch (JsonException)
+        {
+            return;
+        }
+
+        if (payload is not { Kind: OutboundKind.Person, Notice: { } notice } || string.Equals(notice.Email, payload.Email, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        var text = $"I couldn't deliver {notice.What} to **{payload.Name}**: {reason ?? "their chat could not be reached"}. {Outbox.ReachAdvice}";
+        await outbox.ToPersonAsync(db, row.WorkspaceId, notice.Email, notice.Name, Reply.Text(text), $"{row.IdempotencyKey}:undelivered", cancellationToken: cancellationToken);
     }
 
     private async Task<int> WriteAsync(Func<Task<int>> write, CancellationToken cancellationToken)

@@ -257,7 +257,8 @@ internal sealed class CardMessageConfiguration : IEntityTypeConfiguration<CardMe
     public void Configure(EntityTypeBuilder<CardMessage> b)
     {
         b.HasIndex(c => new { c.WorkspaceId, c.Subject });
-        b.HasIndex(c => new { c.Channel, c.MessageId }).IsUnique();
+        b.Property(c => c.ConversationId).HasMaxLength(400);
+        b.HasIndex(c => new { c.Channel, c.ConversationId, c.MessageId }).IsUnique();
     }
 }
 

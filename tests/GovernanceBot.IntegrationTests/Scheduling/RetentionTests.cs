@@ -128,6 +128,7 @@ public sealed class RetentionTests
         Subject = subject,
         Channel = "teams",
         ConversationJson = "{}",
+        ConversationId = "a:1",
         MessageId = Guid.NewGuid().ToString("N"),
         PostedAt = at,
     };

@@ -28,6 +28,7 @@ export const VERBS = {
   'help.run': ['command'],
   'checkin.submit': ['roundId'],
   'checkin.edit': ['roundId'],
+  'checkin.answers': ['program'],
   // checkIn is "" on the form for a new check-in, so only program is required.
   'checkin.define': ['program'],
   'approval.vote': ['requestId', 'decision'],

@@ -372,7 +372,10 @@ internal sealed class TranslationContext(ChartStore? charts)
 
         if (inputs.Count > 0 && (string?)action["associatedInputs"] != "none")
         {
-            return FormButton(Title(action), action, inputs);
+            // In Slack the button opens the form rather than sending it: a template may name it for that
+            // ("Answer"), while the modal's own button keeps the action's title ("Submit").
+            var opens = (string?)action["formButtonTitle"] is { Length: > 0 } named ? Mrkdwn.Plain(named) : Title(action);
+            return FormButton(opens, action, inputs);
         }
 
         var (verb, data) = CardElements.VerbAndData(action);

@@ -165,6 +165,7 @@ public sealed partial class SlackInbound(
         var botUser = BotUserId(envelope) ?? installation.BotUserId;
         var origin = new SlackOrigin(teamId, ev.Channel!, ev.User!, ev.ChannelType == "im" || ev.Channel!.StartsWith('D'), ev.ThreadTs);
         var user = await users.ResolveAsync(installation, ev.User!, null, cancellationToken);
+        await ResolveMentionsAsync(installation, ev.Text, botUser, ev.User!, cancellationToken);
         var turn = new Turn
         {
             Conversation = origin.Conversation(botUser),
@@ -431,6 +432,7 @@ public sealed partial class SlackInbound(
         }
 
         var text = form.GetValueOrDefault("text")?.Trim();
+        await ResolveMentionsAsync(installation, text, installation.BotUserId, userId, cancellationToken);
         var responseUrl = ResponseUrl(form.GetValueOrDefault("response_url"));
         var origin = new SlackOrigin(teamId, channelId, userId, channelId.StartsWith('D'), ResponseUrl: responseUrl, ViaResponseUrl: responseUrl is not null);
         var turn = await TurnAsync(installation, origin, form.GetValueOrDefault("user_name"), cancellationToken) with
@@ -442,6 +444,34 @@ public sealed partial class SlackInbound(
     }
 
     // ---- shared ----
+
+    /// <summary>
+    /// People named with <c>&lt;@U…&gt;</c> who never used the bot are unknown to the store: users.info says who
+    /// they are (e-mail included), and the directory keeps it, so a command naming them (<c>delegate approvals
+    /// to @lee</c>) finds their stakeholder record like anyone else's.
+    /// </summary>
+    private async Task ResolveMentionsAsync(SlackInstallation installation, string? text, string? botUser, string speaker, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        var mentioned = UserMention().Matches(text).Select(m => m.Groups[1].Value)
+            .Where(id => id != botUser && id != speaker)
+            .Distinct(StringComparer.Ordinal)
+            .Take(MaxResolvedMentions);
+        foreach (var id in mentioned)
+        {
+            await users.ResolveAsync(installation, id, null, cancellationToken);
+        }
+    }
+
+    /// <summary>A command names a few people; a message pasting hundreds of mentions must not cost hundreds of lookups.</summary>
+    private const int MaxResolvedMentions = 20;
+
+    [GeneratedRegex(@"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")]
+    private static partial Regex UserMention();
 
     private static ReplyRoute Route(SlackOrigin origin, Turn turn) =>
         new(turn.Conversation, turn.User, null, origin.SourceMessageTs, JsonSerializer.SerializeToNode(origin, SlackJson.Default.SlackOrigin)!.AsObject());

@@ -19,7 +19,7 @@ public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, 
     public Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken) =>
         RunAsync(conversation.WorkspaceExternalId, "chat.postMessage", async token =>
         {
-            var content = await builder.BuildAsync(reply);
+            var content = await builder.BuildAsync(reply, email => SlackIdAsync(token, email, cancellationToken));
             var metadata = OutboxDelivery.Current is { } delivery ? OutboxMetadata(delivery.Key) : null;
             var sent = await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, content.Text, content.Blocks, conversation.ThreadId, metadata), cancellationToken);
             return SendResult.Sent(sent.Ts);
@@ -79,7 +79,7 @@ public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, 
     public Task<SendResult> UpdateAsync(ConversationRef conversation, string messageId, Reply reply, CancellationToken cancellationToken) =>
         RunAsync(conversation.WorkspaceExternalId, "chat.update", async token =>
         {
-            var content = await builder.BuildAsync(reply);
+            var content = await builder.BuildAsync(reply, email => SlackIdAsync(token, email, cancellationToken));
             var updated = await api.UpdateAsync(token, new ChatUpdateRequest(conversation.ConversationId, messageId, content.Text, content.Blocks), cancellationToken);
             return SendResult.Sent(updated.Ts ?? messageId);
         });
@@ -110,6 +110,20 @@ public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, 
             return SendResult.Sent(opened.ConversationId);
         });
         return result.Succeeded ? (opened, null) : (null, result);
+    }
+
+    /// <summary>A person's Slack user id by e-mail (for a mention); null when Slack does not know them, so their name stays a name.</summary>
+    private async Task<string?> SlackIdAsync(string token, string email, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await api.LookupUserByEmailAsync(token, email, cancellationToken)).User?.Id;
+        }
+        catch (SlackApiException ex)
+        {
+            Log.SlackMentionLookupFailed(logger, ex.Error);
+            return null;
+        }
     }
 
     /// <summary>Slack user ids: U… or W… (Enterprise Grid), upper-case letters and digits.</summary>

@@ -54,15 +54,17 @@ public sealed class SlackUserDirectory(
             Log.SlackMembershipChanged(logger, userId, installation.TeamId, membership.ToString(), known.Membership.ToString());
         }
 
-        await RememberAsync(db, installation, userId, membership, now, cancellationToken);
-        return new ChatUserRef(userId, displayName, NonEmpty(profile?.Email), Membership: membership);
+        var email = NonEmpty(profile?.Email)?.Trim().ToLowerInvariant();
+        await RememberAsync(db, installation, userId, displayName, email, membership, now, cancellationToken);
+        return new ChatUserRef(userId, displayName, email, Membership: membership);
     }
 
     /// <summary>
-    /// Keeps what Slack said, and when, on the stored user (created here for a first-time user; the
-    /// conversation engine then adds their name, e-mail and 1:1 to the same row).
+    /// Keeps what Slack said (name, e-mail, membership), and when, on the stored user (created here for
+    /// a first-time user; for a speaker the conversation engine then adds their 1:1 to the same row).
     /// </summary>
-    private async Task RememberAsync(GovernanceDb db, SlackInstallation installation, string userId, Membership membership, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task RememberAsync(GovernanceDb db, SlackInstallation installation, string userId, string? name, string? email, Membership membership,
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var workspace = await workspaces.ResolveAsync(db, ChannelNames.Slack, installation.TeamId, cancellationToken);
         var user = await db.ChatUsers.FirstOrDefaultAsync(
@@ -73,6 +75,9 @@ public sealed class SlackUserDirectory(
             db.ChatUsers.Add(user);
         }
 
+        // Also for someone only mentioned (never a speaker): their e-mail is what links them to a stakeholder.
+        user.Name = name ?? user.Name;
+        user.Email = email ?? user.Email;
         user.Membership = membership;
         user.MembershipCheckedAt = now;
         try

@@ -24,6 +24,7 @@ public sealed class TeamsActivityHandler(
     WelcomeComposer welcome,
     TeamsMessageFactory messages,
     TeamsSender sender,
+    TeamsRoster roster,
     BotConnectorClient connector,
     Outbox outbox,
     WorkspaceResolver workspaces,
@@ -214,9 +215,23 @@ public sealed class TeamsActivityHandler(
             await membership.RememberMembersAsync(conversation, people, cancellationToken);
         }
 
+        ChatUserRef? installer = null;
+        if (added && conversation.Kind == ConversationKind.Personal && activity.From?.Id is { Length: > 0 } fromId && fromId != botId)
+        {
+            // Someone who installed the bot for themselves may never write to it: their 1:1 and e-mail
+            // are what every later prompt to them needs.
+            installer = await UserAsync(activity, conversation, cancellationToken);
+            await membership.RememberPersonAsync(conversation, installer, cancellationToken);
+        }
+        else if (added)
+        {
+            // In a team or group chat the roster names everyone the bot may have to reach in a 1:1 later.
+            await roster.ReadAsync(conversation, cancellationToken);
+        }
+
         if (added && await membership.RememberConversationAndClaimWelcomeAsync(conversation, cancellationToken))
         {
-            var user = await UserAsync(activity, conversation, cancellationToken);
+            var user = installer ?? await UserAsync(activity, conversation, cancellationToken);
             await using var db = dbs.Create();
             var workspace = await workspaces.ResolveAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, cancellationToken);
             var card = await welcome.ComposeAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, user, options.Value.BotName, cancellationToken);

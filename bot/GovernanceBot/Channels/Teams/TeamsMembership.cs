@@ -93,6 +93,23 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
         }
     }
 
+    /// <summary>Remembers one person met in a conversation (in a 1:1, that chat becomes theirs), with what the connector said of them.</summary>
+    public async Task RememberPersonAsync(ConversationRef conversation, ChatUserRef person, CancellationToken cancellationToken)
+    {
+        await using var db = dbs.Create();
+        var workspace = await workspaces.ResolveAsync(db, ChannelNames.Teams, conversation.WorkspaceExternalId, cancellationToken);
+        await ConversationEngine.RememberPersonAsync(db, workspace.Id, person, conversation, time.GetUtcNow(), cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent activity of the same new user stored them first; the next activity updates the row.
+            db.ChangeTracker.Clear();
+        }
+    }
+
     /// <summary>
     /// What the store knows of a Teams user in this tenant (e-mail, and member/guest/external), and
     /// whether a member lookup is due: the e-mail is unknown, or what Teams said about their

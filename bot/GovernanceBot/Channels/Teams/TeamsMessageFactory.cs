@@ -47,7 +47,51 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
             refresh["userIds"] = await ResolveRefreshUsersAsync(listed, tenantId, cancellationToken);
         }
 
+        if (card.Mentions is { Count: > 0 } mentions && tenantId is not null)
+        {
+            await MentionAsync(rendered, mentions, tenantId, cancellationToken);
+        }
+
         return rendered;
+    }
+
+    /// <summary>
+    /// Real mentions (A4) of the people the card names whom the bot knows in this tenant: <c>&lt;at&gt;Name&lt;/at&gt;</c>
+    /// in the text and, for each, a mention entity whose text is exactly that tag. Others stay names.
+    /// </summary>
+    private async Task MentionAsync(JsonObject card, IReadOnlyList<MentionedPerson> mentions, string tenantId, CancellationToken cancellationToken)
+    {
+        var emails = mentions.Select(m => m.Email.ToLowerInvariant()).Distinct().ToList();
+        await using var db = dbs.Create();
+        var users = await TeamsSender.TeamsUsersOf(db, tenantId).AsNoTracking()
+            .Where(u => u.Email != null && emails.Contains(u.Email))
+            .OrderByDescending(u => u.LastSeenAt)
+            .Select(u => new { u.Email, u.ExternalUserId })
+            .ToListAsync(cancellationToken);
+        var ids = new Dictionary<MentionedPerson, string>();
+        foreach (var person in mentions)
+        {
+            if (users.FirstOrDefault(u => string.Equals(u.Email, person.Email, StringComparison.OrdinalIgnoreCase)) is { } user)
+            {
+                ids.TryAdd(person, user.ExternalUserId);
+            }
+        }
+
+        var applied = CardMentions.Apply(card, ids.ToDictionary(p => p.Key, p => $"<at>{p.Key.Name}</at>"));
+        if (applied.Count == 0)
+        {
+            return;
+        }
+
+        var entities = new JsonArray(applied.Select(p => (JsonNode)new JsonObject
+        {
+            ["type"] = "mention",
+            ["text"] = $"<at>{p.Name}</at>",
+            ["mentioned"] = new JsonObject { ["id"] = ids[p], ["name"] = p.Name },
+        }).ToArray());
+        var msteams = card["msteams"] as JsonObject ?? new JsonObject();
+        msteams["entities"] = entities;
+        card["msteams"] = msteams;
     }
 
     /// <summary>

@@ -15,6 +15,7 @@ namespace GovernanceBot.Channels.Teams;
 public sealed class TeamsSender(
     BotConnectorClient connector,
     TeamsMessageFactory messages,
+    TeamsRoster roster,
     IGovernanceDbFactory dbs,
     IOptions<TeamsOptions> options,
     TimeProvider time) : IChannelSender
@@ -112,8 +113,15 @@ public sealed class TeamsSender(
         if (string.IsNullOrWhiteSpace(user.Id))
         {
             // Teams cannot look people up by e-mail through the connector: a 1:1 needs their Teams id,
-            // learnt when they first talk to the bot or appear in a team's member list.
-            return (null, SendResult.Permanent($"{user.Name ?? user.Email} has no Teams account known to GovernanceBot yet (they have not talked to it in Teams)"));
+            // learnt when they talk to the bot, install it, or appear in the roster of a team or chat it is in.
+            var member = string.IsNullOrWhiteSpace(user.Email) ? null : await roster.FindByEmailAsync(workspaceExternalId, user.Email, cancellationToken);
+            if (member is null)
+            {
+                return (null, SendResult.Permanent(
+                    $"{user.Name ?? user.Email} is not in any team or chat GovernanceBot is in, and has not installed it in Teams, so no 1:1 chat can be opened"));
+            }
+
+            user = member;
         }
 
         await using var db = dbs.Create();

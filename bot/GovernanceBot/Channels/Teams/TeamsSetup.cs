@@ -25,6 +25,7 @@ public static class TeamsSetup
         services.AddSingleton<BotConnectorClient>();
         services.AddSingleton<TeamsMessageFactory>();
         services.AddSingleton<TeamsMembership>();
+        services.AddSingleton<TeamsRoster>();
         services.AddSingleton<TeamsSender>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<TeamsSender>());
         services.AddSingleton<TeamsActivityHandler>();

@@ -131,11 +131,13 @@ public sealed class DelegateApprovalsHandler(
                 && a.Approvers.Any(x => x.StakeholderId == me.Id) && !a.Votes.Any(v => v.ApproverId == me.Id))
             .Select(a => a.Id)
             .ToListAsync(cancellationToken);
-        if (target.Email is { } to)
+        var unreachable = await Outbox.KnownUnreachableAsync(db, context.WorkspaceId, [(target.Name, target.Email)], cancellationToken);
+        var notice = me.Email is null ? null : new FailureNotice(me.Email, me.Name, $"your delegation of {program.Name} approvals");
+        if (target.Email is { } to && unreachable.Count == 0)
         {
             await outbox.ToPersonAsync(db, context.WorkspaceId, to, target.Name,
                 Reply.Text($"{me.Name} delegated their {program.Name} approvals to you until {until:ddd d MMM yyyy}. You can vote on their behalf; they are told when you do.{(waiting.Count > 0 ? $" {waiting.Count} waiting now:" : "")}"),
-                $"delegation:{delegation.Id}:told", cancellationToken: cancellationToken);
+                $"delegation:{delegation.Id}:told", notice: notice, cancellationToken: cancellationToken);
             foreach (var id in waiting)
             {
                 var snapshot = (await book.LoadAsync(context.WorkspaceId, id.ToString(), cancellationToken))!;
@@ -146,6 +148,10 @@ public sealed class DelegateApprovalsHandler(
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return [Reply.Text($"Done: **{target.Name}** can vote on your {program.Name} approvals until the end of {until:ddd d MMM yyyy}. I've told them{(waiting.Count > 0 ? $" and sent them the {(waiting.Count == 1 ? "request" : $"{waiting.Count} requests")} waiting for you" : "")}. I'll tell you whenever they vote for you; your own vote always counts.")];
+        var told = unreachable.Count > 0
+            ? $"I could not tell them: I can't reach {Outbox.Describe(unreachable)}. {Outbox.ReachAdvice} Until then, let them know yourself"
+                + (waiting.Count > 0 ? $"; {(waiting.Count == 1 ? "the request" : $"the {waiting.Count} requests")} waiting for you can be voted on from the channel card" : string.Empty) + "."
+            : $"I've told them{(waiting.Count > 0 ? $" and sent them the {(waiting.Count == 1 ? "request" : $"{waiting.Count} requests")} waiting for you" : "")} (if I can't reach them, I'll tell you).";
+        return [Reply.Text($"Done: **{target.Name}** can vote on your {program.Name} approvals until the end of {until:ddd d MMM yyyy}. {told} I'll tell you whenever they vote for you; your own vote always counts.")];
     }
 }

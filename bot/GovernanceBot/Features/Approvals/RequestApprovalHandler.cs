@@ -298,17 +298,12 @@ public sealed class RequestApprovalHandler(
         var posted = await outbox.ToProgramChannelsAsync(db, program, ApprovalCardFactory.Request(snapshot, null, refresh, now),
             $"approval:{request.Id}:posted", ApprovalSubjects.Channel(request.Id), cancellationToken: cancellationToken);
         var recipients = approvers.Concat(approvers.Select(a => snapshot.DelegateOf(a.Id)).OfType<Stakeholder>()).DistinctBy(p => p.Id).ToList();
-        var unreachable = new List<string>();
-        foreach (var person in recipients)
+        var unreachable = await Outbox.KnownUnreachableAsync(db, context.WorkspaceId, recipients.Select(p => (p.Name, p.Email)), cancellationToken);
+        var notice = me.Email is null ? null : new FailureNotice(me.Email, me.Name, $"the approval request {request.Key} (\"{request.Title}\")");
+        foreach (var person in recipients.Where(p => p.Email is not null && !unreachable.Any(u => u.Name == p.Name)))
         {
-            if (person.Email is null)
-            {
-                unreachable.Add(person.Name);
-                continue;
-            }
-
-            await outbox.ToPersonAsync(db, context.WorkspaceId, person.Email, person.Name, ApprovalCardFactory.Request(snapshot, person, refresh, now),
-                $"approval:{request.Id}:dm:{person.Key}", ApprovalSubjects.Direct(request.Id, person.Key), cancellationToken: cancellationToken);
+            await outbox.ToPersonAsync(db, context.WorkspaceId, person.Email!, person.Name, ApprovalCardFactory.Request(snapshot, person, refresh, now),
+                $"approval:{request.Id}:dm:{person.Key}", ApprovalSubjects.Direct(request.Id, person.Key), notice: notice, cancellationToken: cancellationToken);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -319,12 +314,16 @@ public sealed class RequestApprovalHandler(
         // under the request's subject, so every vote updates it too.
         var conversation = context.Turn.Conversation;
         var linkedHere = posted && (await readers.ReaderAsync(context, cancellationToken)).ProgramsHere.Contains(program.Id);
+        var each = unreachable.Count > 0 ? "each approver I can reach" : "each approver";
         var where = linkedHere
-            ? "I've posted it here and sent it to each approver."
+            ? $"I've posted it here and sent it to {each}."
             : posted
-                ? $"I've posted it to {program.Name}'s channel and sent it to each approver."
-                : $"I've sent it to each approver. {program.Name} isn't linked to a channel yet: type **link {program.Name}** in the team's channel to post approvals there.";
-        var missing = unreachable.Count > 0 ? $" I have no e-mail for {string.Join(", ", unreachable)}, so they must vote from the channel card." : string.Empty;
+                ? $"I've posted it to {program.Name}'s channel and sent it to {each}."
+                : $"I've sent it to {each}. {program.Name} isn't linked to a channel yet: type **link {program.Name}** in the team's channel to post approvals there.";
+        // Those the bot already knows it cannot reach are named now; anyone who turns out unreachable when sent to is reported then.
+        var missing = unreachable.Count > 0
+            ? $" I could not reach {Outbox.Describe(unreachable)}{(posted ? ", so they must vote from the channel card" : string.Empty)}. {Outbox.ReachAdvice}"
+            : " If I can't reach someone, I'll tell you who and why.";
         var text = Reply.Text($"Requested **{request.Title}** ({request.Key}) from {string.Join(", ", approvers.Select(a => a.Name))}. {Quorum.Describe(request, tally)} {where}{missing}{leftOut}{keyNote}");
         if (linkedHere || (conversation.Kind == ConversationKind.Personal && recipients.Any(r => r.Id == me.Id && r.Email is not null)))
         {

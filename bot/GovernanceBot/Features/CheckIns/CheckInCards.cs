@@ -9,7 +9,8 @@ namespace GovernanceBot.Features.CheckIns;
 
 public sealed record Respondent([property: UserText] string Name, [property: UserText] string FirstName);
 
-public sealed record PromptRound(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, [property: UserText] string Intro, bool Anonymous, bool IsOpen);
+/// <param name="Reminder">The card reminds someone who has not answered (it says so, and when the round closes).</param>
+public sealed record PromptRound(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, [property: UserText] string Intro, bool Anonymous, bool IsOpen, bool Reminder);
 
 public sealed record RoundInfo(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, bool Anonymous, bool IsOpen);
 
@@ -37,9 +38,13 @@ public sealed record ChoiceSummary(string Id, [property: UserText] string Text, 
 
 public sealed record Quote(string Kind, [property: UserText] string Text, [property: UserText] string Author);
 
+/// <summary>A written question's answers, with who gave them.</summary>
+public sealed record WrittenAnswers(string Id, [property: UserText] string Text, IReadOnlyList<Quote> Answers);
+
 public sealed record CheckInSummaryCard(
     CardProgram Program, RoundInfo Round, ResponseStats Responses, IReadOnlyList<ScaleSummary> ScaleQuestions,
-    IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, [property: UserText] IReadOnlyList<string> NonResponders);
+    IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, IReadOnlyList<WrittenAnswers> WrittenAnswers,
+    [property: UserText] IReadOnlyList<string> NonResponders);
 
 /// <summary>The inputs of the <c>checkin.define</c> form, as strings the inputs show (lists comma-separated).</summary>
 public sealed record CheckInDefineForm(

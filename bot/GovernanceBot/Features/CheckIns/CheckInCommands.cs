@@ -97,18 +97,33 @@ public sealed class CheckInStatusHandler(GovernanceDb db, ReaderPolicy readers) 
             var prefix = CheckInRounds.KeyPrefix(round);
             var failed = await db.Outbox.AsNoTracking()
                 .Where(o => o.IdempotencyKey.StartsWith(prefix) && o.Status == OutboxStatus.Failed)
+                .OrderBy(o => o.Id)
                 .Select(o => new { o.IdempotencyKey, o.LastError })
                 .ToListAsync(cancellationToken);
-            var state = round.Status == CheckInRoundStatus.Open ? $"open until {round.ClosesAt.ToString("ddd d MMM HH:mm 'UTC'", CultureInfo.InvariantCulture)}" : "closed";
+            var open = round.Status == CheckInRoundStatus.Open;
+            var state = open ? $"open until {round.ClosesAt.ToString("ddd d MMM HH:mm 'UTC'", CultureInfo.InvariantCulture)}" : "closed";
             text.Append(CultureInfo.InvariantCulture, $"**{checkIn.Name}** — {CheckInRounds.PeriodText(round.OccurrenceDate)}, {state}: {answered.Count} of {invited.Count} answered.\n");
             var done = invited.Where(s => answered.Contains(s.Id)).Select(s => s.Name).ToList();
             var waiting = invited.Where(s => !answered.Contains(s.Id)).Select(s => s.Name).ToList();
-            text.Append(CultureInfo.InvariantCulture, $"- Answered: {(done.Count > 0 ? string.Join(", ", done) : "nobody yet")}\n");
-            text.Append(CultureInfo.InvariantCulture, $"- Waiting for: {(waiting.Count > 0 ? string.Join(", ", waiting) : "nobody")}\n");
-            foreach (var failure in failed)
+            text.Append(CultureInfo.InvariantCulture, $"- Answered: {(done.Count > 0 ? string.Join(", ", done) : open ? "nobody yet" : "nobody")}\n");
+            text.Append(open
+                ? $"- Waiting for: {(waiting.Count > 0 ? string.Join(", ", waiting) : "nobody")}\n"
+                : $"- Did not answer: {(waiting.Count > 0 ? string.Join(", ", waiting) : "nobody")}\n");
+            // A person's prompt and each reminder fail for the same reason: said once, with the latest reason.
+            var unreachable = invited
+                .Select(s => (Person: s, Error: failed.LastOrDefault(f => f.IdempotencyKey.StartsWith(prefix + s.Id + ":", StringComparison.Ordinal))?.LastError))
+                .Where(x => x.Error is not null)
+                .ToList();
+            foreach (var (person, error) in unreachable)
             {
-                var who = invited.FirstOrDefault(s => failure.IdempotencyKey.Contains(s.Id.ToString(), StringComparison.Ordinal))?.Name ?? "someone";
-                text.Append(CultureInfo.InvariantCulture, $"- Could not reach {who}: {failure.LastError}\n");
+                text.Append(CultureInfo.InvariantCulture, $"- Could not reach {person.Name}: {error}\n");
+            }
+
+            if (unreachable.Count > 0)
+            {
+                text.Append(open
+                    ? "  What to do: ask them to add GovernanceBot in Teams (Apps → search \"GovernanceBot\" → Add) or to message it once in Slack, or add GovernanceBot to a team they are in; their reminder then reaches them. Meanwhile they can answer by typing **checkin** to the bot.\n"
+                    : "  What to do before the next round: ask them to add GovernanceBot in Teams (Apps → search \"GovernanceBot\" → Add) or to message it once in Slack, or add GovernanceBot to a team they are in.\n");
             }
 
             var away = CheckInRounds.Participants(checkIn, stakeholders).Where(s => CheckInRounds.IsAway(s, round.OccurrenceDate)).Select(s => s.Name).ToList();

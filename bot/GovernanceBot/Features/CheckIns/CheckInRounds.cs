@@ -123,7 +123,7 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
         {
             var card = Prompt(program, checkIn, round, person, null);
             await outbox.ToPersonAsync(db, program.WorkspaceId, person.Email ?? string.Empty, person.Name, card,
-                PromptKey(round, person), subject: $"checkin:{round.Id}:{person.Id}", notBefore: at, cancellationToken: cancellationToken);
+                PromptKey(round, person), subject: PromptSubject(round, person), notBefore: at, cancellationToken: cancellationToken);
         }
 
         db.AppendAudit(now, program.WorkspaceId, program.Id, actor, "system", "checkin.round.opened", $"checkin:{checkIn.Key}:{date:yyyy-MM-dd}",
@@ -160,7 +160,22 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
 
     public static string KeyPrefix(CheckInRound round) => $"checkin:{round.Id}:";
 
-    public CardReply Prompt(GovernanceProgram program, CheckInDefinition checkIn, CheckInRound round, Stakeholder person, IReadOnlyDictionary<string, string>? answers)
+    /// <summary>What a person's prompt and reminders are posted under, so they can be updated when the round closes.</summary>
+    public static string PromptSubject(CheckInRound round, Stakeholder person) => $"checkin:{round.Id}:{person.Id}";
+
+    /// <summary>
+    /// A reminder for someone who has not answered: the prompt's form, saying it is a reminder and when
+    /// the round closes (in the card and in the notification).
+    /// </summary>
+    public CardReply Reminder(GovernanceProgram program, CheckInDefinition checkIn, CheckInRound round, Stakeholder person)
+    {
+        var closes = ClosesText(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(person.TimeZone));
+        return Prompt(program, checkIn, round, person, null, reminder: true)
+            with { Summary = $"Reminder: {checkIn.Name} closes {closes} and you haven't answered yet." };
+    }
+
+    public CardReply Prompt(GovernanceProgram program, CheckInDefinition checkIn, CheckInRound round, Stakeholder person, IReadOnlyDictionary<string, string>? answers,
+        bool reminder = false)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(person.TimeZone);
         var questions = QuestionsOf(checkIn, round).Select(q => new PromptQuestion(
@@ -194,10 +209,11 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
             new CardProgram(program.Key, program.Name),
             new Respondent(person.Name, FirstName(person.Name)),
             new PromptRound(round.Id.ToString(), checkIn.Name, PeriodText(round.OccurrenceDate), ClosesText(round.ClosesAt, zone),
-                $"{questions.Count} quick question{(questions.Count == 1 ? "" : "s")} about your part of {program.Name}.", false, round.Status == CheckInRoundStatus.Open),
+                $"{questions.Count} quick question{(questions.Count == 1 ? "" : "s")} about your part of {program.Name}.", false, round.Status == CheckInRoundStatus.Open, reminder),
             questions);
-        return Reply.Card("checkin.prompt", data, CheckInJson.Default.CheckInPromptCard,
-            $"{checkIn.Name}: {questions.Count} questions, open until {ClosesText(round.ClosesAt, zone)}.");
+        return Reply.Card("checkin.prompt", data, CheckInJson.Default.CheckInPromptCard, round.Status == CheckInRoundStatus.Open
+            ? $"{checkIn.Name}: {questions.Count} questions, open until {ClosesText(round.ClosesAt, zone)}."
+            : $"{checkIn.Name} closed {ClosesText(round.ClosesAt, zone)}; answers are no longer recorded.");
     }
 
     public CardReply Thanks(GovernanceProgram program, CheckInDefinition checkIn, CheckInRound round, Stakeholder person, CheckInResponse response)

@@ -48,7 +48,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
                 return Bar(q.Options.Count == 5 ? $"{score} – {q.Options[score - 1]}" : score.ToString(CultureInfo.InvariantCulture), count, scores.Count);
             }).ToList();
             return new ScaleSummary(q.Key, q.Text, Math.Round(average, 2), scores.Count == 0 ? "no answers" : average.ToString("0.0", CultureInfo.InvariantCulture),
-                "of 5", previousAverage is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) : "no earlier round",
+                "5", previousAverage is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) : "no earlier round",
                 Trend(average, previousAverage), Movement(average, previousAverage, higherIsBetter: true), Delta(average, previousAverage, ""), distribution);
         }).ToList();
 
@@ -64,16 +64,27 @@ public sealed class CheckInSummaries(GovernanceDb db)
                 .Where(a => a.Answers.TryGetValue(q.Key, out var text) && !string.IsNullOrWhiteSpace(text))
                 .Select(a => new Quote(IsBlocker(a.Answers) ? "blocker" : "risk", a.Answers[q.Key], names.GetValueOrDefault(a.StakeholderId, "someone"))))
             .ToList();
-        var missing = invited.Where(p => !answered.Contains(p.Id))
-            .Select(p => checkIn.MentionNonResponders && p.Email is not null ? $"{p.Name} ({p.Email})" : p.Name)
+        // Written answers that raise no risk are still what people took the time to say: all of them, collapsed under the numbers.
+        var written = questions.Where(q => q.Kind == CheckInQuestionKind.Text && !q.FlagsRisks)
+            .Select(q => new WrittenAnswers(q.Key, q.Text, answers
+                .Where(a => a.Answers.TryGetValue(q.Key, out var text) && !string.IsNullOrWhiteSpace(text))
+                .Select(a => new Quote("answer", a.Answers[q.Key], names.GetValueOrDefault(a.StakeholderId, "someone")))
+                .OrderBy(a => a.Author, StringComparer.OrdinalIgnoreCase)
+                .ToList()))
+            .Where(q => q.Answers.Count > 0)
             .ToList();
+        var missing = invited.Where(p => !answered.Contains(p.Id)).ToList();
 
         var data = new CheckInSummaryCard(
             new CardProgram(program.Key, program.Name),
             CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)) with { ClosesText = ClosedText(round, program.TimeZone) },
-            stats, scale, choice, quotes, missing);
-        return Reply.Card("checkin.summary", data, CheckInJson.Default.CheckInSummaryCard,
+            stats, scale, choice, quotes, written, missing.Select(p => p.Name).ToList());
+        var card = Reply.Card("checkin.summary", data, CheckInJson.Default.CheckInSummaryCard,
             $"{checkIn.Name} ({CheckInRounds.PeriodText(round.OccurrenceDate)}): {responses.Count} of {invited.Count} answered, {quotes.Count} risks or blockers raised.");
+        // Each channel turns the names into real mentions of the people it knows, so they are notified.
+        return checkIn.MentionNonResponders
+            ? card with { Mentions = missing.Where(p => p.Email is not null).Select(p => new MentionedPerson(UserText.Escape(p.Name), p.Email!)).ToList() }
+            : card;
     }
 
     private static string ClosedText(CheckInRound round, string timeZone) =>

@@ -91,9 +91,9 @@ public sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds 
 
                 foreach (var key in due.Select(lead => $"{prefix}{person.Id}:remind:{(int)lead.TotalMinutes}").Where(k => !queued.Contains(k)))
                 {
-                    var card = rounds.Prompt(checkIn.Program!, checkIn, round, person, null);
+                    // Under the prompt's subject: when the round closes, the reminder shows it is closed too.
                     await outbox.ToPersonAsync(db, checkIn.Program!.WorkspaceId, person.Email ?? string.Empty, person.Name,
-                        card with { Summary = $"Reminder: {card.Summary}" }, key, cancellationToken: cancellationToken);
+                        rounds.Reminder(checkIn.Program!, checkIn, round, person), key, subject: CheckInRounds.PromptSubject(round, person), cancellationToken: cancellationToken);
                 }
             }
         }
@@ -122,10 +122,32 @@ public sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds 
             var summary = await new CheckInSummaries(unit).BuildAsync(round, cancellationToken);
             var program = await unit.Programs.AsNoTracking().FirstAsync(p => p.Id == round.ProgramId, cancellationToken);
             var posted = await outbox.ToProgramChannelsAsync(unit, program, summary, $"{CheckInRounds.KeyPrefix(round)}summary", cancellationToken: cancellationToken);
+            await CloseCardsAsync(unit, round, cancellationToken);
             unit.AppendAudit(now, program.WorkspaceId, program.Id, "scheduler", "system", "checkin.round.closed", $"checkin-round:{round.Id}",
                 after: posted ? summary.Summary : $"{summary.Summary} (not posted: {program.Name} is not linked to a channel; a program manager can type 'link {program.Name}')");
             await unit.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Every prompt and reminder of the round shows it is closed: the form goes (answers are no longer
+    /// recorded), and the cards of those who answered keep their answers without the Edit button.
+    /// </summary>
+    private async Task CloseCardsAsync(GovernanceDb db, CheckInRound round, CancellationToken cancellationToken)
+    {
+        var checkIn = await db.CheckIns.AsNoTracking().Include(c => c.Questions).Include(c => c.Program!).ThenInclude(p => p.Stakeholders)
+            .FirstAsync(c => c.Id == round.CheckInId, cancellationToken);
+        var program = checkIn.Program!;
+        var responses = await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == round.Id).ToListAsync(cancellationToken);
+        foreach (var person in CheckInRounds.Participants(checkIn, program.Stakeholders))
+        {
+            var response = responses.FirstOrDefault(r => r.StakeholderId == person.Id);
+            var card = response is null
+                ? rounds.Prompt(program, checkIn, round, person, null)
+                : rounds.Thanks(program, checkIn, round, person, response);
+            await outbox.UpdateCardsAsync(db, program.WorkspaceId, CheckInRounds.PromptSubject(round, person), card,
+                $"{CheckInRounds.KeyPrefix(round)}{person.Id}:closed", cancellationToken);
         }
     }
 }

@@ -10,6 +10,7 @@ public static class CheckInsFeature
         .AddScoped<CheckInSummaries>()
         .AddScoped<MyCheckInHandler>()
         .AddScoped<CheckInStatusHandler>()
+        .AddScoped<CheckInAnswersHandler>()
         .AddScoped<RunCheckInHandler>()
         .AddScoped<AwayHandler>()
         .AddScoped<SubmitCheckInHandler>()
@@ -25,6 +26,7 @@ public static class CheckInsFeature
     public static Router MapCheckIns(this Router router) => router
         .MapCommand<MyCheckInHandler>("checkin", "checkin", "Your open check-in: answer it, or see and edit your answers.", "Check-ins")
         .MapCommand<CheckInStatusHandler>("checkin status", "checkin status [program]", "Program managers and PMO: who has answered the current round, who hasn't, who couldn't be reached.", "Check-ins")
+        .MapCommand<CheckInAnswersHandler>("checkin answers", "checkin answers [program]", "Program managers and PMO: every answer of the latest round, as CSV to paste into a spreadsheet.", "Check-ins")
         .MapCommand<RunCheckInHandler>("checkin run", "checkin run <program>", "Program managers: open a check-in round now.", "Check-ins")
         .MapCommand<AwayHandler>("away until", "away until <date>", "Pause your check-in prompts and reminders until a date (YYYY-MM-DD).", "Check-ins")
         .MapCommand<AwayHandler>("back", "back", "Resume your check-in prompts after being away.", "Check-ins")
@@ -37,5 +39,6 @@ public static class CheckInsFeature
         .MapCommand<RemoveCheckInHandler>("checkin remove", "checkin remove <program> <check-in>", "Program managers: remove a check-in (archived if it has history).", "Check-ins")
         .MapAction<SaveCheckInDefinitionHandler>(CheckInForm.Verb)
         .MapAction<SubmitCheckInHandler>("checkin.submit")
-        .MapAction<EditCheckInHandler>("checkin.edit");
+        .MapAction<EditCheckInHandler>("checkin.edit")
+        .MapActionAsCommand(CheckInAnswersHandler.Verb, data => $"checkin answers {data["program"]}");
 }

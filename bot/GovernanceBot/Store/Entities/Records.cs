@@ -113,6 +113,11 @@ public sealed class CardMessage
     public required string Subject { get; set; }
     public required string Channel { get; set; }
     public required string ConversationJson { get; set; }
+    /// <summary>
+    /// The conversation the message is in. Message ids are unique only within their conversation
+    /// (Teams numbers them per conversation, Slack's <c>ts</c> is per channel), so a card is known by both.
+    /// </summary>
+    public required string ConversationId { get; set; }
     public required string MessageId { get; set; }
     public DateTimeOffset PostedAt { get; set; }
 }

@@ -21,9 +21,15 @@ public sealed record ConnectorRequest(string Method, string Path, string? Author
 
     public int Status { get; set; } = 200;
 
+    /// <summary>The query string, as sent (e.g. <c>?pageSize=500&amp;continuationToken=…</c>).</summary>
+    public string Query { get; init; } = string.Empty;
+
     /// <summary>The JSON the fake answered with (e.g. the new conversation's or activity's id).</summary>
     public JsonNode? Answer { get; set; }
 }
+
+/// <summary>A member of a team or group chat as its roster lists them.</summary>
+public sealed record RosterMember(string Id, string Name, string Email, string AadObjectId);
 
 /// <summary>A scripted connector answer; <see cref="Hang"/> never answers (until the client gives up).</summary>
 public sealed record ScriptedAnswer(int Status, string? Body = null, int? RetryAfterSeconds = null, bool Hang = false);
@@ -63,6 +69,18 @@ public sealed class FakeBotFramework : IAsyncDisposable
     /// as the Bot Connector answers a bot that sends too fast (platforms.md A6).
     /// </summary>
     public FakeRateLimit? RateLimit { get; set; }
+
+    /// <summary>
+    /// Rosters of teams and group chats: conversation (team or chat) id → its members, served by
+    /// <c>GET v3/conversations/{id}/pagedmembers</c> a page at a time with a continuation token.
+    /// </summary>
+    public ConcurrentDictionary<string, List<RosterMember>> Rosters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The most members one page holds, whatever the bot asks for (the connector may send fewer than
+    /// <c>pageSize</c>; a client must follow the continuation token until there is none).
+    /// </summary>
+    public int RosterPageLimit { get; set; } = 500;
 
     /// <summary>1:1 conversations created so far: member id → conversation id (Teams returns the same one again).</summary>
     public ConcurrentDictionary<string, string> DirectConversations { get; } = new();
@@ -182,7 +200,10 @@ public sealed class FakeBotFramework : IAsyncDisposable
                 body = await JsonNode.ParseAsync(context.Request.Body);
             }
 
-            var request = new ConnectorRequest(context.Request.Method, "/" + rest, context.Request.Headers.Authorization.FirstOrDefault(), body);
+            var request = new ConnectorRequest(context.Request.Method, "/" + rest, context.Request.Headers.Authorization.FirstOrDefault(), body)
+            {
+                Query = context.Request.QueryString.Value ?? string.Empty,
+            };
             Requests.Enqueue(request);
             var result = await AnswerAsync(context, rest, body);
             request.Status = result.Status;
@@ -230,10 +251,22 @@ public sealed class FakeBotFramework : IAsyncDisposable
                 : Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "MemberNotFoundInConversation", ["message"] = "no such member" } }, 404);
         }
 
+        if (context.Request.Method == "GET" && rest.EndsWith("/pagedmembers", StringComparison.Ordinal))
+        {
+            return PagedMembers(context, Uri.UnescapeDataString(rest.Split('/')[2]));
+        }
+
         if (rest == "v3/conversations" && context.Request.Method == "POST")
         {
             if (body?["isGroup"]?.GetValue<bool>() != true)
             {
+                // A proactive 1:1 names the tenant (channelData.tenant.id, or tenantId at the root).
+                var tenant = (string?)body?["channelData"]?["tenant"]?["id"] ?? (string?)body?["tenantId"];
+                if (string.IsNullOrEmpty(tenant))
+                {
+                    return Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "BadArgument", ["message"] = "Tenant id is required for a 1:1 conversation." } }, 400);
+                }
+
                 // A 1:1 names exactly one member by id; the connector returns the same chat for the same member.
                 var members = body?["members"] as JsonArray;
                 var member = members is [JsonObject only] ? (string?)only["id"] : null;
@@ -249,10 +282,71 @@ public sealed class FakeBotFramework : IAsyncDisposable
             return Json(new JsonObject { ["id"] = "a:new-" + Interlocked.Increment(ref activityCounter), ["activityId"] = "root-1" });
         }
 
-        return Json(new JsonObject { ["id"] = "activity-" + Interlocked.Increment(ref activityCounter) });
+        if (context.Request.Method == "POST" && ConversationOfActivities(rest) is { } target)
+        {
+            return Json(new JsonObject { ["id"] = NextMessageId(target) });
+        }
 
-        static (IResult, int, JsonNode?) Json(JsonNode json, int status = 200) =>
-            (Results.Text(json.ToJsonString(), "application/json", statusCode: status), status, json);
+        return Json(new JsonObject { ["id"] = "activity-" + Interlocked.Increment(ref activityCounter) });
+    }
+
+    /// <summary>
+    /// One page of a roster: at most <c>pageSize</c> (and <see cref="RosterPageLimit"/>) members from where
+    /// the continuation token points, and a token for the rest while there is a rest.
+    /// </summary>
+    private (IResult, int, JsonNode?) PagedMembers(HttpContext context, string conversationId)
+    {
+        if (!Rosters.TryGetValue(conversationId, out var roster))
+        {
+            return Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "ConversationNotFound", ["message"] = "Conversation not found." } }, 404);
+        }
+
+        var pageSize = int.TryParse(context.Request.Query["pageSize"], out var asked) && asked > 0 ? asked : 200;
+        var start = 0;
+        if (context.Request.Query["continuationToken"].FirstOrDefault() is { Length: > 0 } token
+            && (!token.StartsWith("page:", StringComparison.Ordinal) || !int.TryParse(token[5..], out start) || start < 0 || start > roster.Count))
+        {
+            return Json(new JsonObject { ["error"] = new JsonObject { ["code"] = "BadArgument", ["message"] = "Invalid continuation token." } }, 400);
+        }
+
+        var page = roster.Skip(start).Take(Math.Min(pageSize, RosterPageLimit)).ToList();
+        var next = start + page.Count;
+        var answer = new JsonObject
+        {
+            ["members"] = new JsonArray(page.Select(m => (JsonNode)new JsonObject
+            {
+                ["id"] = m.Id, ["name"] = m.Name, ["aadObjectId"] = m.AadObjectId, ["email"] = m.Email,
+                ["userPrincipalName"] = m.Email, ["tenantId"] = Tenant, ["userRole"] = "user",
+            }).ToArray()),
+        };
+        if (next < roster.Count)
+        {
+            answer["continuationToken"] = $"page:{next}";
+        }
+
+        return Json(answer);
+    }
+
+    private static (IResult, int, JsonNode?) Json(JsonNode json, int status = 200) =>
+        (Results.Text(json.ToJsonString(), "application/json", statusCode: status), status, json);
+
+    /// <summary>
+    /// A new message's id as Teams gives it: a number counted within its conversation, so two
+    /// conversations have messages with the same id (only conversation + id names one message).
+    /// </summary>
+    private string NextMessageId(string conversationId) =>
+        (FirstMessageId + messageCounters.AddOrUpdate(conversationId, 0, (_, n) => n + 1)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Teams message ids are millisecond timestamps; every conversation's first message here has this one.</summary>
+    public const long FirstMessageId = 1764460800000;
+
+    private readonly ConcurrentDictionary<string, long> messageCounters = new(StringComparer.Ordinal);
+
+    /// <summary>The conversation of <c>v3/conversations/{id}/activities[/{activityId}]</c>, else null.</summary>
+    private static string? ConversationOfActivities(string rest)
+    {
+        var parts = rest.Split('/');
+        return parts is ["v3", "conversations", var id, "activities", ..] ? Uri.UnescapeDataString(id) : null;
     }
 
     public async ValueTask DisposeAsync()

@@ -50,6 +50,18 @@ internal static class CheckInSteps
     }
 
     /// <summary>
+    /// The round as the schedule runs it: opened Monday morning (Sydney and Berlin due), everyone
+    /// prompted by the evening; it closes Wednesday 01:00 UTC (<see cref="CloseTime"/>).
+    /// </summary>
+    public static async Task OpenOnScheduleAsync(BotHarness bot)
+    {
+        bot.Clock.SetUtcNow(MondayMorning);
+        await SweepTwiceAndDrainAsync(bot);
+        bot.Clock.SetUtcNow(MondayEvening);
+        await SweepTwiceAndDrainAsync(bot);
+    }
+
+    /// <summary>
     /// Drains until no outbox row is pending: rows waiting out a Retry-After are not due yet, so this
     /// polls (on the bot's clock, which in these tests is the wall clock) until they are sent, or fails.
     /// </summary>
@@ -100,6 +112,15 @@ internal static class CheckInSteps
             .Select(x => x.AnswersJson)
             .SingleAsync();
     }
+
+    /// <summary>Every string in a card or a message's blocks, one per line, as people read them (no JSON escapes).</summary>
+    public static string Texts(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject obj => string.Join("\n", obj.Select(p => Texts(p.Value))),
+        System.Text.Json.Nodes.JsonArray array => string.Join("\n", array.Select(Texts)),
+        System.Text.Json.Nodes.JsonValue value when value.TryGetValue<string>(out var text) => text,
+        _ => string.Empty,
+    };
 
     public static async Task<List<OutboxMessage>> OutboxAsync(GovernanceDb db) => await db.Outbox.AsNoTracking().ToListAsync();
 

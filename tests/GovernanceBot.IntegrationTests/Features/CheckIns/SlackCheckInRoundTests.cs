@@ -4,6 +4,7 @@ using GovernanceBot.Cards;
 using GovernanceBot.Cards.BlockKit;
 using GovernanceBot.Testing;
 using GovernanceBot.Testing.Slack;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static GovernanceBot.IntegrationTests.Features.CheckIns.CheckInSteps;
 
@@ -120,6 +121,73 @@ public sealed class SlackCheckInRoundTests
         Assert.Empty(await RespondentsAsync(slack.Bot));
         Assert.Empty(slack.Slack.CallsTo("chat.update"));
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ThePromptsButtonSaysAnswer_ItsFormSaysSubmit_AndARemindersSaysItIsOneAndWhenTheRoundCloses(StoreKind kind)
+    {
+        await using var slack = await StartAsync(kind);
+        await OpenOnScheduleAsync(slack.Bot);
+
+        var prompt = Assert.Single(PromptsTo(slack, Isaiah));
+        Assert.Equal("Answer", (string?)FormButton(prompt)!["text"]!["text"]);
+
+        slack.Bot.Clock.SetUtcNow(ReminderTime);
+        await SweepTwiceAndDrainAsync(slack.Bot);
+
+        var reminder = Assert.Single(InDm(slack, Isaiah), c => FormButton(c) is not null && c != prompt);
+        Assert.Equal("Reminder: Phoenix weekly check-in closes Wed 2 Dec, 12:00 your time and you haven't answered yet.", (string?)reminder.Body["text"]);
+        Assert.Contains("⏰ *Reminder:* you haven't answered yet. This round closes Wed 2 Dec, 12:00 your time.", Texts(reminder.Body["blocks"]), StringComparison.Ordinal);
+        Assert.Equal("Answer", (string?)FormButton(reminder)!["text"]!["text"]);
+        // The button opens the form; the form's own button sends it.
+        var form = await OpenFormAsync(slack, Isaiah, reminder);
+        Assert.Equal("Submit", (string?)form.View["submit"]!["text"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task TheSummaryOfAClosedRound_MentionsWhoDidNotAnswer_ShowsEveryWrittenAnswer_AndThePromptsShowTheyAreClosed(StoreKind kind)
+    {
+        await using var slack = await StartAsync(kind);
+        await using (var db = await slack.Bot.Store.OpenAsync())
+        {
+            await db.CheckIns.ExecuteUpdateAsync(s => s.SetProperty(c => c.MentionNonResponders, true));
+        }
+
+        await OpenOnScheduleAsync(slack.Bot);
+        foreach (var (who, confidence, status) in new[] { (Adele, "4", "On track"), (Patti, "3", "Some risk") })
+        {
+            var form = await OpenFormAsync(slack, who, Assert.Single(PromptsTo(slack, who)));
+            using (await SubmitFormAsync(slack, who, form, Answers(confidence, status)))
+            {
+            }
+
+            await slack.IdleAsync();
+        }
+
+        slack.Bot.Clock.SetUtcNow(CloseTime);
+        await SweepTwiceAndDrainAsync(slack.Bot);
+
+        var summary = Assert.Single(Delivered(slack), c => (string?)c.Body["channel"] == "C0PROGRAM" && ((string?)c.Body["text"])?.StartsWith("Phoenix weekly check-in (", StringComparison.Ordinal) == true);
+        var texts = Texts(summary.Body["blocks"]);
+        Assert.Contains("Average *3.5* of 5", texts, StringComparison.Ordinal);
+        Assert.DoesNotContain("of of", texts, StringComparison.Ordinal);
+        Assert.Contains("Did not answer (3)", texts, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not answered yet", texts, StringComparison.Ordinal);
+        Assert.Contains("<@UDIEGO>, <@UISAIAH>, <@ULYNNE>", texts, StringComparison.Ordinal);
+        Assert.DoesNotContain("@example.com", texts, StringComparison.Ordinal);
+        Assert.Contains("Show all answers", texts, StringComparison.Ordinal);
+        Assert.Contains("Release 1 passed security testing.", texts, StringComparison.Ordinal);
+
+        // Isaiah's prompt no longer offers the form; Adele's thanks no longer offers Edit.
+        var isaiahs = slack.Slack.CallsTo("chat.update").Last(u => (string?)u.Body["channel"] == "DUISAIAH");
+        Assert.Equal((string?)Assert.Single(PromptsTo(slack, Isaiah)).Answer!["ts"], (string?)isaiahs.Body["ts"]);
+        Assert.Contains("🔒 This round closed Wed 2 Dec, 12:00 your time. Answers are no longer recorded", Texts(isaiahs.Body["blocks"]), StringComparison.Ordinal);
+        Assert.Null(FormButton(isaiahs));
+        var adeles = slack.Slack.CallsTo("chat.update").Last(u => (string?)u.Body["channel"] == "DUADELE");
+        Assert.Contains("This round has closed", Texts(adeles.Body["blocks"]), StringComparison.Ordinal);
+    }
+
 
     private static async Task<SlackTestBot> StartAsync(StoreKind kind)
     {

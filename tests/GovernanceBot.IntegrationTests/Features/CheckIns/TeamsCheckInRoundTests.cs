@@ -4,7 +4,9 @@ using GovernanceBot.Cards;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Hosting;
 using GovernanceBot.IntegrationTests.Channels.Teams;
+using GovernanceBot.Store.Entities;
 using GovernanceBot.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static GovernanceBot.IntegrationTests.Features.CheckIns.CheckInSteps;
 
@@ -131,7 +133,173 @@ public sealed class TeamsCheckInRoundTests
         Assert.Equal(postedBefore, teams.Framework.Sent("POST").Count);
     }
 
-    private static async Task<TeamsBot> StartAsync(StoreKind kind)
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task EachPromptIsSentOnce_ThoughTeamsNumbersMessagesWithinEachConversation(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        teams.Bot.Clock.SetUtcNow(MondayEvening);
+
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        var prompts = Participants.Select(p => Assert.Single(PromptsTo(teams, p))).ToList();
+        // Every new 1:1's prompt has the same message id: only conversation and id together name a message.
+        Assert.Single(prompts.Select(PromptId).Distinct());
+        await using (var db = await teams.DbAsync())
+        {
+            Assert.Equal(Participants.Length, await db.CardMessages.CountAsync());
+            var outbox = await db.Outbox.AsNoTracking().ToListAsync();
+            Assert.All(outbox, o => Assert.True(o.Status == OutboxStatus.Sent && o.LastError is null && o.SendStartedAt is null,
+                $"{o.IdempotencyKey}: {o.Status}, {o.LastError}, in doubt since {o.SendStartedAt}"));
+        }
+
+        // Long after any lease: nothing was left in doubt, so nothing is sent again.
+        teams.Bot.Clock.SetUtcNow(MondayEvening + TimeSpan.FromMinutes(15));
+        await DrainAsync(teams.Bot);
+        Assert.All(Participants, p => Assert.Single(PromptsTo(teams, p)));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AStakeholderWhoOnlyInstalledTheApp_GetsTheirPromptInTheChatTheyInstalledItIn(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind, firstContact: p => p != Diego);
+        var install = TestActivities.BotAdded(teams.Framework.ServiceUrl, $"install-{Guid.NewGuid():N}", "installationUpdate");
+        install["from"] = new JsonObject { ["id"] = Diego.Id, ["name"] = Diego.Name, ["aadObjectId"] = "aad-diego" };
+        install["conversation"] = new JsonObject { ["id"] = "a:diego-personal", ["conversationType"] = "personal", ["tenantId"] = FakeBotFramework.Tenant };
+        using (var installed = await teams.PostAsync(install, teams.ValidToken()))
+        {
+            Assert.Equal(HttpStatusCode.OK, installed.StatusCode);
+        }
+
+        await DrainAsync(teams.Bot);
+        Assert.Single(Delivered(teams), r => r.Path == "/v3/conversations/a:diego-personal/activities");
+        teams.Bot.Clock.SetUtcNow(MondayEvening);
+
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        Assert.Single(Delivered(teams), r => r.Path == "/v3/conversations/a:diego-personal/activities" && HasCheckInForm(r));
+        Assert.DoesNotContain(Diego.Id, teams.Framework.DirectConversations.Keys);
+        Assert.Empty(await FailedAsync(teams));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AStakeholderWhoNeverWroteToTheBot_IsFoundInTheTeamsRoster_AndPromptedInANewOneToOne(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind, firstContact: p => p != Diego);
+        // Five members, two a page: the bot follows the continuation token to the last page, where Diego is.
+        teams.Framework.RosterPageLimit = 2;
+        teams.Framework.Rosters[TeamChannel] = [.. new[] { Alex, Adele, Isaiah, Patti, Diego }.Select(p => new RosterMember(p.Id, p.Name, p.Email, $"aad-{p.FirstName.ToLowerInvariant()}"))];
+        teams.Bot.Clock.SetUtcNow(MondayEvening);
+
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        Assert.Single(PromptsTo(teams, Diego));
+        var create = Assert.Single(teams.Framework.Requests, r => r.Method == "POST" && r.Path == "/v3/conversations" && (string?)r.Body!["members"]![0]!["id"] == Diego.Id);
+        Assert.Equal(FakeBotFramework.Tenant, (string?)create.Body!["channelData"]!["tenant"]!["id"]);
+        var pages = teams.Framework.Requests.Where(r => r.Method == "GET" && r.Path == $"/v3/conversations/{TeamChannel}/pagedmembers").ToList();
+        Assert.Equal(3, pages.Count);
+        Assert.DoesNotContain("continuationToken", pages[0].Query, StringComparison.Ordinal);
+        Assert.All(pages.Skip(1), p => Assert.Contains("continuationToken=page", p.Query, StringComparison.Ordinal));
+        Assert.Empty(await FailedAsync(teams));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AnApproverWhoCannotBeReached_IsNamedToTheRequesterWithTheReason(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        teams.Framework.Rosters[TeamChannel] = [.. new[] { Alex, Diego }.Select(p => new RosterMember(p.Id, p.Name, p.Email, $"aad-{p.FirstName.ToLowerInvariant()}"))];
+
+        await SayInChannelAsync(teams, Alex, "approval request \"Gate 4: go live\" approvers @diegos @leeg quorum majority due 2026-12-18");
+        var reply = Assert.Single(Delivered(teams), r => ((string?)r.Body?["text"])?.StartsWith("Requested **Gate 4: go live**", StringComparison.Ordinal) == true);
+        Assert.Contains("If I can't reach someone, I'll tell you who and why.", (string?)reply.Body!["text"], StringComparison.Ordinal);
+        await DrainAsync(teams.Bot);
+
+        // Lee Gu never wrote to the bot and is in no team it is in: Alex hears so, with the reason and what to do.
+        var notice = Assert.Single(InOneToOne(teams, Alex), r => ((string?)r.Body?["text"])?.StartsWith("I couldn't deliver", StringComparison.Ordinal) == true);
+        var text = (string)notice.Body!["text"]!;
+        Assert.Contains("the approval request gate-4 (\"Gate 4: go live\") to **Lee Gu**", text, StringComparison.Ordinal);
+        Assert.Contains("is not in any team or chat GovernanceBot is in", text, StringComparison.Ordinal);
+        Assert.Contains("add GovernanceBot to a team they are in", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(InOneToOne(teams, Alex), r => ((string?)r.Body?["text"])?.Contains("**Diego Siciliani**", StringComparison.Ordinal) == true);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ARemindersCard_SaysItIsAReminderAndWhenTheRoundCloses(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        await OpenOnScheduleAsync(teams.Bot);
+        teams.Bot.Clock.SetUtcNow(ReminderTime);
+
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        var reminder = Assert.Single(RemindersTo(teams, Isaiah));
+        Assert.Equal("Reminder: Phoenix weekly check-in closes Wed 2 Dec, 12:00 your time and you haven't answered yet.", (string?)reminder.Body!["summary"]);
+        var texts = AdaptiveCard(reminder)!["body"]!.AsArray().Select(b => (string?)b?["text"]).ToList();
+        Assert.Contains("⏰ **Reminder:** you haven't answered yet. This round closes Wed 2 Dec, 12:00 your time.", texts);
+        Assert.DoesNotContain(texts, t => t?.StartsWith("🔒", StringComparison.Ordinal) == true);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task TheSummaryOfAClosedRound_MentionsWhoDidNotAnswer_ShowsEveryWrittenAnswer_AndThePromptsShowTheyAreClosed(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        await using (var db = await teams.DbAsync())
+        {
+            await db.CheckIns.ExecuteUpdateAsync(s => s.SetProperty(c => c.MentionNonResponders, true));
+        }
+
+        await OpenOnScheduleAsync(teams.Bot);
+        using (await SubmitAsync(teams, Adele, Assert.Single(PromptsTo(teams, Adele)), Answers("4", "On track")))
+        {
+        }
+
+        using (await SubmitAsync(teams, Patti, Assert.Single(PromptsTo(teams, Patti)), Answers("3", "Some risk")))
+        {
+        }
+
+        teams.Bot.Clock.SetUtcNow(CloseTime);
+        await SweepTwiceAndDrainAsync(teams.Bot);
+
+        var summary = AdaptiveCard(Assert.Single(Delivered(teams), IsSummary))!;
+        var json = Texts(summary);
+        Assert.Contains("Average **3.5** of 5", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("of of", json, StringComparison.Ordinal);
+        Assert.Contains("Did not answer (3)", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not answered yet", json, StringComparison.Ordinal);
+        var mentions = summary["msteams"]!["entities"]!.AsArray();
+        Assert.Equal([Diego.Id, Isaiah.Id, Lynne.Id], mentions.Select(m => (string)m!["mentioned"]!["id"]!).Order(StringComparer.Ordinal));
+        Assert.All(mentions, m => Assert.Contains((string)m!["text"]!, json, StringComparison.Ordinal));
+        Assert.Contains("<at>Isaiah Langer</at>", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("isaiahl@example.com", json, StringComparison.Ordinal);
+        // Written answers that raise no risk are there, collapsed under "Show all answers".
+        var all = summary["actions"]!.AsArray().OfType<JsonObject>().Single(a => (string?)a["title"] == "Show all answers");
+        Assert.Equal("Action.ShowCard", (string?)all["type"]);
+        Assert.Contains("Release 1 passed security testing.", Texts(all), StringComparison.Ordinal);
+        var csv = summary["actions"]!.AsArray().OfType<JsonObject>().Single(a => (string?)a["title"] == "Answers as CSV");
+        Assert.Equal("checkin.answers", (string?)csv["verb"]);
+
+        // Isaiah's prompt no longer offers the form; Adele's thanks card no longer offers Edit.
+        var isaiahs = AdaptiveCard(teams.Framework.Requests.Last(r => r.Method == "PUT" && r.Path == $"/v3/conversations/{ConversationOf(teams, Isaiah)}/activities/{PromptId(Assert.Single(PromptsTo(teams, Isaiah)))}"))!;
+        Assert.Contains("🔒 This round closed Wed 2 Dec, 12:00 your time. Answers are no longer recorded", Texts(isaiahs), StringComparison.Ordinal);
+        Assert.Empty(isaiahs["actions"]!.AsArray());
+        Assert.DoesNotContain("Input.", isaiahs.ToJsonString(), StringComparison.Ordinal);
+        var adeles = AdaptiveCard(teams.Framework.Requests.Last(r => r.Method == "PUT" && r.Path == $"/v3/conversations/{ConversationOf(teams, Adele)}/activities/{PromptId(Assert.Single(PromptsTo(teams, Adele)))}"))!;
+        Assert.Contains("This round has closed", Texts(adeles), StringComparison.Ordinal);
+    }
+
+
+    private static async Task<List<OutboxMessage>> FailedAsync(TeamsBot teams)
+    {
+        await using var db = await teams.DbAsync();
+        return await db.Outbox.AsNoTracking().Where(o => o.Status == OutboxStatus.Failed).ToListAsync();
+    }
+
+    private static async Task<TeamsBot> StartAsync(StoreKind kind, Func<ChatPerson, bool>? firstContact = null)
     {
         var teams = await TeamsBot.StartAsync(kind, extra: new() { ["Conversation:BindUnknownWorkspacesTo"] = "demo" },
             configure: b => b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>()));
@@ -145,7 +313,7 @@ public sealed class TeamsCheckInRoundTests
         }
 
         await SayInChannelAsync(teams, Alex, "link Phoenix");
-        foreach (var person in Participants)
+        foreach (var person in Participants.Where(firstContact ?? (_ => true)))
         {
             // First contact: the bot looks the person up at the connector and links them by e-mail.
             await SayInChannelAsync(teams, person, "checkin");

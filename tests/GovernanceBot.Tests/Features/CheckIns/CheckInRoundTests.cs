@@ -250,6 +250,54 @@ public sealed class CheckInRoundTests
         Assert.DoesNotContain("Could not reach Adele Vance", status, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task CheckinStatus_OfAClosedRound_SaysWhoDidNotAnswer_AndNamesEachUnreachablePersonOnceWithWhatToDo(StoreKind kind)
+    {
+        var (bot, _) = await StartAsync(kind);
+        await using var _b = bot;
+        await bot.SendAsync("help", "adelev@example.com");
+        // Prompted, reminded, closed: each unreachable person's prompt and reminder both fail.
+        foreach (var at in new[] { new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero), new(2026, 11, 30, 18, 0, 0, TimeSpan.Zero), new(2026, 12, 1, 23, 30, 0, TimeSpan.Zero), new(2026, 12, 2, 1, 0, 0, TimeSpan.Zero) })
+        {
+            bot.Clock.SetUtcNow(at);
+            await SweepAsync(bot);
+            await DrainAsync(bot);
+        }
+
+        var status = Assert.Single(await bot.SendAsync("checkin status Phoenix")).ShouldBeText();
+
+        Assert.True(status.Contains("closed: 0 of 5 answered.", StringComparison.Ordinal), status);
+        Assert.Contains("- Did not answer: Adele Vance, Diego Siciliani, Isaiah Langer, Lynne Robbins, Patti Fernandez", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("Waiting for", status, StringComparison.Ordinal);
+        Assert.Single(status.Split('\n'), line => line.StartsWith("- Could not reach Isaiah Langer:", StringComparison.Ordinal));
+        Assert.Equal(4, status.Split('\n').Count(line => line.StartsWith("- Could not reach", StringComparison.Ordinal)));
+        Assert.Contains("What to do before the next round: ask them to add GovernanceBot in Teams", status, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task CheckinAnswers_GivesTheProgramManagerTheRoundsAnswersAsCsv_AndRefusesAParticipant(StoreKind kind)
+    {
+        var (bot, _) = await StartAsync(kind);
+        await using var _b = bot;
+        bot.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 30, 18, 0, 0, TimeSpan.Zero));
+        await SweepAsync(bot);
+        var roundId = await OpenRoundIdAsync(bot);
+        await bot.ActAsync("checkin.submit", Answers(roundId, risks: "=HYPERLINK(\"x\"), and a comma"), "adelev@example.com");
+
+        var csv = Assert.Single(await bot.SendAsync("checkin answers Phoenix")).ShouldBeText();
+        var refused = Assert.Single(await bot.SendAsync("checkin answers Phoenix", "pattif@example.com")).ShouldBeText();
+
+        Assert.Contains("**Phoenix weekly check-in**, Week 49, 30 Nov 2026 (still open): 1 answer (times in UTC).", csv, StringComparison.Ordinal);
+        var lines = csv.Split('\n');
+        Assert.Single(lines, l => l.StartsWith("name,email,answered_at,", StringComparison.Ordinal));
+        var row = Assert.Single(lines, l => l.StartsWith("Adele Vance,adelev@example.com,2026-11-30T18:00:00Z,4,On track,Release 1 passed security testing.,", StringComparison.Ordinal));
+        // A formula stays text in a spreadsheet, and the comma stays inside its cell.
+        Assert.EndsWith(",\"'=HYPERLINK(\"\"x\"\"), and a comma\"", row, StringComparison.Ordinal);
+        Assert.DoesNotContain("Adele Vance", refused, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task CheckinRun_ByTheProgramManagerOpensARoundNow_ByOthersIsRefused()
     {

@@ -313,6 +313,11 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
                     b.Property<string>("ConversationJson")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -336,10 +341,10 @@ namespace GovernanceBot.Store.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Channel", "MessageId")
-                        .IsUnique();
-
                     b.HasIndex("WorkspaceId", "Subject");
+
+                    b.HasIndex("Channel", "ConversationId", "MessageId")
+                        .IsUnique();
 
                     b.ToTable("CardMessages");
                 });

@@ -305,6 +305,11 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ConversationJson")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -328,10 +333,10 @@ namespace GovernanceBot.Store.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Channel", "MessageId")
-                        .IsUnique();
-
                     b.HasIndex("WorkspaceId", "Subject");
+
+                    b.HasIndex("Channel", "ConversationId", "MessageId")
+                        .IsUnique();
 
                     b.ToTable("CardMessages");
                 });
