@@ -7,6 +7,7 @@ using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
+using GovernanceBot.Features.Dashboard;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
@@ -45,6 +46,7 @@ public static class GovernanceBotApp
                 .MapKpis()
                 .MapBenefits()
                 .MapAudit()
+                .MapDashboard()
                 .MapAsk())
             .AddHelp()
             .AddPrograms()
@@ -53,6 +55,7 @@ public static class GovernanceBotApp
             .AddKpis()
             .AddBenefits()
             .AddAudit()
+            .AddDashboard(builder.Configuration)
             .AddAsk(builder.Configuration)
             .AddTeams(builder.Configuration)
             .AddSlack(builder.Configuration);
@@ -66,6 +69,7 @@ public static class GovernanceBotApp
         app.MapCards();
         app.MapTeams();
         app.MapSlack();
+        app.MapDashboard();
         return app;
     }
 

@@ -3,6 +3,7 @@ using System.CommandLine;
 using GovernanceBot.Cards;
 using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Dashboard;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 
@@ -29,6 +30,7 @@ public static class GovernanceCli
         root.Add(AskCli.Command(args));
         root.Add(AuditCli.Command(args));
         root.Add(InboxCli.Command(args));
+        root.Add(DashboardCli.Command(args));
         return root;
     }
 
