@@ -7,6 +7,7 @@ using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
+using GovernanceBot.Features.Dashboard;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
@@ -57,6 +58,7 @@ public static class GovernanceBotApp
         app.MapCards();
         app.MapTeams();
         app.MapSlack();
+        app.MapDashboard();
         return app;
     }
 
@@ -73,6 +75,7 @@ public static class GovernanceBotApp
             .MapKpis()
             .MapBenefits()
             .MapAudit()
+            .MapDashboard()
             .MapAsk())
         .AddHelp()
         .AddPrograms()
@@ -81,6 +84,7 @@ public static class GovernanceBotApp
         .AddKpis()
         .AddBenefits()
         .AddAudit()
+        .AddDashboard(configuration)
         .AddAsk(configuration);
 
     public static async Task<int> ServeAsync(string[] args, CancellationToken cancellationToken)

@@ -98,3 +98,20 @@ public interface IChannelSender
     /// </summary>
     Task<SentLookup> FindSentAsync(ConversationRef conversation, string key, DateTimeOffset since, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Publishes a person's home tab on platforms that have one (Slack's App Home). Implemented in
+/// <c>Channels/</c>; used by the outbox dispatcher.
+/// </summary>
+public interface IHomeSender
+{
+    /// <summary>The platform (<see cref="ChannelNames"/>).</summary>
+    string Channel { get; }
+
+    /// <summary>
+    /// Replaces what <paramref name="person"/> (the workspace, and the person's platform id as
+    /// <see cref="ConversationRef.ConversationId"/>) sees on their home tab with <paramref name="home"/>,
+    /// the channel-neutral home's data.
+    /// </summary>
+    Task<SendResult> PublishHomeAsync(ConversationRef person, System.Text.Json.Nodes.JsonObject home, CancellationToken cancellationToken);
+}

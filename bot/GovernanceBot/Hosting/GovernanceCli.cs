@@ -5,6 +5,7 @@ using GovernanceBot.Cards;
 using GovernanceBot.Channels.Terminal;
 using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Dashboard;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 
@@ -35,6 +36,7 @@ public static class GovernanceCli
         root.Add(AuditCli.Command(args));
         root.Add(InboxCli.Command(args));
         root.Add(TerminalCli.Command(args));
+        root.Add(DashboardCli.Command(args));
         return root;
     }
 

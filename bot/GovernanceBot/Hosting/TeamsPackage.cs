@@ -12,7 +12,12 @@ public static class TeamsPackage
         var appId = new Option<string>("--app-id") { Description = "The bot's Microsoft App ID (a GUID).", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the zip.", DefaultValueFactory = _ => new FileInfo("governancebot-teams.zip") };
         var version = new Option<string?>("--version") { Description = "The app version to put in the manifest (default: the manifest's)." };
-        var command = new Command("teams-package", "Make the Teams app package (manifest.json, color.png, outline.png) for a bot registration.") { appId, output, version };
+        var dashboard = new Option<string?>("--dashboard-url")
+        {
+            Description = "The bot's public https address (e.g. https://governance.example.com): adds the Dashboard tabs. Without it the package holds the bot only.",
+        };
+        var ssoClientId = new Option<string?>("--sso-client-id") { Description = "The Entra app (client id) Teams signs people into the Dashboard tab with; needs --dashboard-url." };
+        var command = new Command("teams-package", "Make the Teams app package (manifest.json, color.png, outline.png) for a bot registration.") { appId, output, version, dashboard, ssoClientId };
         command.SetAction(async (result, ct) =>
         {
             var id = result.GetRequiredValue(appId);
@@ -29,17 +34,56 @@ public static class TeamsPackage
                 return 2;
             }
 
+            Uri? dashboardUrl = null;
+            if (result.GetValue(dashboard) is { Length: > 0 } typed
+                && (!Uri.TryCreate(typed, UriKind.Absolute, out dashboardUrl) || dashboardUrl.Scheme != Uri.UriSchemeHttps || dashboardUrl.AbsolutePath != "/"))
+            {
+                await Console.Error.WriteLineAsync($"'{typed}' is not the bot's public address: Teams tabs need https and a host alone, like https://governance.example.com");
+                return 2;
+            }
+
+            Guid? sso = null;
+            if (result.GetValue(ssoClientId) is { Length: > 0 } client)
+            {
+                if (!Guid.TryParse(client, out var clientGuid) || dashboardUrl is null)
+                {
+                    await Console.Error.WriteLineAsync("--sso-client-id needs the Entra app's client id (a GUID) and --dashboard-url.");
+                    return 2;
+                }
+
+                sso = clientGuid;
+            }
+
             var file = result.GetRequiredValue(output);
-            await WriteAsync(source, guid, result.GetValue(version), file.FullName, ct);
+            await WriteAsync(source, guid, result.GetValue(version), file.FullName, ct, dashboardUrl, sso);
             Console.WriteLine($"Wrote {file.FullName}: upload it in Teams (Apps > Manage your apps > Upload an app).");
             return 0;
         });
         return command;
     }
 
-    public static async Task WriteAsync(string sourceDirectory, Guid appId, string? version, string zipPath, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string sourceDirectory, Guid appId, string? version, string zipPath, CancellationToken cancellationToken,
+        Uri? dashboardUrl = null, Guid? ssoClientId = null)
     {
-        var manifest = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(sourceDirectory, "manifest.json"), cancellationToken))!.AsObject();
+        var text = await File.ReadAllTextAsync(Path.Combine(sourceDirectory, "manifest.json"), cancellationToken);
+        // Host names hold no JSON-special characters (Uri has checked it), so the placeholder is replaced as text.
+        var manifest = JsonNode.Parse(dashboardUrl is null ? text : text.Replace("{{DASHBOARD_HOST}}", dashboardUrl.Authority, StringComparison.Ordinal))!.AsObject();
+        if (dashboardUrl is null)
+        {
+            // No public address, no tabs: the bot alone.
+            manifest.Remove("staticTabs");
+            manifest.Remove("configurableTabs");
+            manifest["validDomains"] = new JsonArray();
+        }
+        else if (ssoClientId is { } client)
+        {
+            manifest["webApplicationInfo"] = new JsonObject
+            {
+                ["id"] = client.ToString(),
+                ["resource"] = $"api://{dashboardUrl.Authority}/{client}",
+            };
+        }
+
         manifest["id"] = appId.ToString();
         foreach (var bot in manifest["bots"]?.AsArray() ?? [])
         {

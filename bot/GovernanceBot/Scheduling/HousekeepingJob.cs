@@ -24,6 +24,8 @@ public sealed class HousekeepingJob(Inbox inbox, Retention retention, IGovernanc
         var now = time.GetUtcNow();
         await using var db = factory.Create();
         var forms = await db.SlackForms.Where(f => f.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
+        // A used dashboard link past its expiry is refused as expired anyway: its record is no longer needed.
+        await db.DashboardLinkUses.Where(u => u.ExpiresAt < now).ExecuteDeleteAsync(cancellationToken);
         var (outbox, cards) = await retention.PruneAsync(cancellationToken);
         Log.HousekeepingDone(logger, events, forms, outbox, cards);
     }

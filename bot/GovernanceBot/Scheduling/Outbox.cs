@@ -19,6 +19,8 @@ public enum OutboundKind
     UpdateCards,
     /// <summary>Answer a turn, back where it came from (<see cref="ReplyRoute"/>): in its thread, privately to the speaker, or over the card acted on.</summary>
     Reply,
+    /// <summary>Publish a person's home tab (Slack App Home): <see cref="OutboundPayload.Conversation"/> names the person, the content's data is the home.</summary>
+    Home,
 }
 
 /// <summary>The serialised payload of an outbox row. Its shape is stored: add fields, never rename.</summary>
@@ -155,6 +157,16 @@ public sealed class Outbox(TimeProvider time)
         AddAsync(db, workspaceId, "update", $"update:{subject}",
             new OutboundPayload(OutboundKind.UpdateCards, OutboundContent.From(reply), Subject: subject),
             idempotencyKey, subject, null, cancellationToken);
+
+    /// <summary>
+    /// Publishes a person's home tab (<paramref name="person"/>: the channel, the workspace and the
+    /// person's own id as the conversation). Each version has its own key, so a later change is
+    /// queued again while a repeat of one version is not.
+    /// </summary>
+    public Task<bool> HomeAsync(GovernanceDb db, Guid workspaceId, ConversationRef person, JsonObject home, string idempotencyKey, CancellationToken cancellationToken = default) =>
+        AddAsync(db, workspaceId, person.Channel, $"home:{person.Channel}:{person.ConversationId}",
+            new OutboundPayload(OutboundKind.Home, new OutboundContent(null, "home", home, "Home"), Conversation: person),
+            idempotencyKey, null, null, cancellationToken);
 
     private async Task<bool> AddAsync(GovernanceDb db, Guid workspaceId, string channel, string destination, OutboundPayload payload,
         string idempotencyKey, string? subject, DateTimeOffset? notBefore, CancellationToken cancellationToken)

@@ -50,6 +50,8 @@ public sealed class OutboxOptions
         [ChannelNames.Teams] = new() { PerConversationPerSecond = 7, GlobalPerSecond = 50 },
         // platforms.md B5: chat.postMessage about 1 per second per channel.
         [ChannelNames.Slack] = new() { PerConversationPerSecond = 1, GlobalPerSecond = 20 },
+        // views.publish, Tier 4 (100+ per minute per workspace): one a second stays under it.
+        [$"{ChannelNames.Slack}.home"] = new() { PerConversationPerSecond = 1, GlobalPerSecond = 1 },
     };
 }
 
@@ -79,6 +81,7 @@ public sealed class OutboxDispatcher(
     IGovernanceDbFactory factory,
     IEnumerable<IChannelSender> senders,
     Outbox outbox,
+    IEnumerable<IHomeSender> homeSenders,
     IOptions<OutboxOptions> options,
     IOptions<StoreOptions> store,
     InstanceRegistry instances,
@@ -334,6 +337,8 @@ public sealed class OutboxDispatcher(
                     OutboundKind.Person => await SendToPersonAsync(db, attempt, payload, cancellationToken),
                     OutboundKind.Reply when payload.Route is { } route => await SendReplyAsync(db, attempt, route, payload, cancellationToken),
                     OutboundKind.Reply => SendResult.Permanent("unreadable payload: no route to reply along"),
+                    OutboundKind.Home when payload.Conversation is { } person && payload.Content.Data is { } home => await PublishHomeAsync(attempt, person, home, cancellationToken),
+                    OutboundKind.Home => SendResult.Permanent("unreadable payload: no person or no home to publish"),
                     _ => await UpdateCardsAsync(db, attempt, payload, cancellationToken),
                 };
             }
@@ -394,6 +399,21 @@ public sealed class OutboxDispatcher(
 
         /// <summary>True once a send to the platform has begun: from then on the attempt finishes and is recorded, even when shutting down.</summary>
         public bool Sending { get; set; }
+    }
+
+    /// <summary>
+    /// A home tab, paced under its own name (<c>slack.home</c>): views.publish has its own rate limit
+    /// (Tier 4), apart from chat.postMessage's. Publishing is idempotent: a retry or a re-send after a
+    /// crash shows the same view.
+    /// </summary>
+    private async Task<SendResult> PublishHomeAsync(Attempt attempt, ConversationRef person, System.Text.Json.Nodes.JsonObject home, CancellationToken cancellationToken)
+    {
+        if (homeSenders.FirstOrDefault(s => string.Equals(s.Channel, person.Channel, StringComparison.OrdinalIgnoreCase)) is not { } sender)
+        {
+            return SendResult.Permanent($"{person.Channel} has no home tab to publish");
+        }
+
+        return await PacedAsync(attempt, $"{person.Channel}.home", person.ConversationId, ct => sender.PublishHomeAsync(person, home, ct), cancellationToken);
     }
 
     private Task<SendResult> SendToConversationAsync(GovernanceDb db, Attempt attempt, ConversationRef conversation, OutboundPayload payload, CancellationToken cancellationToken) =>

@@ -280,3 +280,24 @@ internal sealed class BotInstanceConfiguration : IEntityTypeConfiguration<BotIns
         b.Property(i => i.Id).HasMaxLength(100);
     }
 }
+
+internal sealed class DashboardLinkUseConfiguration : IEntityTypeConfiguration<DashboardLinkUse>
+{
+    public void Configure(EntityTypeBuilder<DashboardLinkUse> b)
+    {
+        // The link's id is the key: a second use of the same link is a key violation, decided by the store, not by a race.
+        b.HasKey(u => u.Id);
+        b.Property(u => u.Id).ValueGeneratedNever();
+        b.HasIndex(u => u.ExpiresAt);
+    }
+}
+
+internal sealed class HomeTabConfiguration : IEntityTypeConfiguration<HomeTab>
+{
+    public void Configure(EntityTypeBuilder<HomeTab> b)
+    {
+        b.HasIndex(h => new { h.WorkspaceId, h.Channel, h.ExternalUserId }).IsUnique();
+        b.HasIndex(h => h.OpenedAt);
+        b.Property(h => h.ContentHash).HasMaxLength(64);
+    }
+}

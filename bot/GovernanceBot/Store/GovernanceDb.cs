@@ -37,6 +37,8 @@ public abstract class GovernanceDb(DbContextOptions options) : DbContext(options
     public DbSet<CardMessage> CardMessages => Set<CardMessage>();
     public DbSet<SlackForm> SlackForms => Set<SlackForm>();
     public DbSet<BotInstance> BotInstances => Set<BotInstance>();
+    public DbSet<DashboardLinkUse> DashboardLinkUses => Set<DashboardLinkUse>();
+    public DbSet<HomeTab> HomeTabs => Set<HomeTab>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>The programs of one workspace: the starting point of every feature query.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using GovernanceBot.Hosting;
 using GovernanceBot.Testing;
 using GovernanceBot.Tests.Features.GovernanceAsCode;
 
@@ -8,15 +6,7 @@ namespace GovernanceBot.Tests.Hosting;
 public sealed class GovernanceCliTests
 {
     /// <summary>Runs the executable's command line in this process against a store of the test's own.</summary>
-    internal static async Task<(int Exit, string Output, string Error)> RunAsync(TestStore store, params string[] command)
-    {
-        string[] args = [.. command, .. store.Settings.Select(s => $"--{s.Key}={s.Value}")];
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await GovernanceCli.Parse(args, (_, _) => throw new InvalidOperationException("the CLI test must not serve"))
-            .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exit, output.ToString(), error.ToString());
-    }
+    internal static Task<(int Exit, string Output, string Error)> RunAsync(TestStore store, params string[] command) => CliRunner.RunAsync(store, command);
 
     [Fact]
     public async Task ImportDryRun_OfAFileNested200000LevelsDeep_ExitsWithALocatedErrorInsteadOfCrashing()

@@ -30,4 +30,52 @@ public sealed class TeamsPackageTests
             File.Delete(zipPath);
         }
     }
+
+    [Fact]
+    public async Task WithTheDashboardAddressAndAnEntraApp_ThePackageHasTheDashboardTabsAndSingleSignOn()
+    {
+        var appId = Guid.NewGuid();
+        var client = Guid.NewGuid();
+        var zipPath = Path.Combine(Path.GetTempPath(), $"gb-teams-{Guid.NewGuid():N}.zip");
+        try
+        {
+            await TeamsPackage.WriteAsync(RepoPaths.Combine("infra", "teams"), appId, null, zipPath, CancellationToken.None,
+                new Uri("https://governance.example.com"), client);
+
+            using var zip = ZipFile.OpenRead(zipPath);
+            await using var stream = zip.GetEntry("manifest.json")!.Open();
+            var manifest = (await JsonNode.ParseAsync(stream))!;
+            Assert.Equal("https://governance.example.com/dashboard/teams", (string?)manifest["staticTabs"]![0]!["contentUrl"]);
+            Assert.Equal("https://governance.example.com/dashboard/teams/configure", (string?)manifest["configurableTabs"]![0]!["configurationUrl"]);
+            Assert.Equal("governance.example.com", (string?)manifest["validDomains"]![0]);
+            Assert.Equal($"api://governance.example.com/{client}", (string?)manifest["webApplicationInfo"]!["resource"]);
+            Assert.DoesNotContain("{{", manifest.ToJsonString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(zipPath);
+        }
+    }
+
+    [Fact]
+    public async Task WithoutTheDashboardAddress_ThePackageHoldsTheBotAloneAndNoPlaceholder()
+    {
+        var zipPath = Path.Combine(Path.GetTempPath(), $"gb-teams-{Guid.NewGuid():N}.zip");
+        try
+        {
+            await TeamsPackage.WriteAsync(RepoPaths.Combine("infra", "teams"), Guid.NewGuid(), null, zipPath, CancellationToken.None);
+
+            using var zip = ZipFile.OpenRead(zipPath);
+            await using var stream = zip.GetEntry("manifest.json")!.Open();
+            var manifest = (await JsonNode.ParseAsync(stream))!.AsObject();
+            Assert.False(manifest.ContainsKey("staticTabs"));
+            Assert.False(manifest.ContainsKey("configurableTabs"));
+            Assert.Empty(manifest["validDomains"]!.AsArray());
+            Assert.DoesNotContain("{{", manifest.ToJsonString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(zipPath);
+        }
+    }
 }

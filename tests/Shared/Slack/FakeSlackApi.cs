@@ -218,6 +218,8 @@ public sealed class FakeSlackApi : IAsyncDisposable
             "chat.postEphemeral" => new() { ["ok"] = true, ["message_ts"] = ts },
             "conversations.open" => new() { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = "D" + ((string?)body["users"] ?? "X") } },
             "views.open" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"V{calls.Count(c => c.Method == method)}" } },
+            // The App Home: the published view comes back with its id, as Slack answers.
+            "views.publish" => new() { ["ok"] = true, ["view"] = new JsonObject { ["id"] = $"VHOME{calls.Count(c => c.Method == method)}", ["type"] = (string?)body["view"]?["type"] } },
             "users.info" => UserAnswer((string?)body["user"]),
             "users.lookupByEmail" => Emails.FirstOrDefault(p => p.Value == (string?)body["email"]).Key is { } id
                 ? UserAnswer(id)

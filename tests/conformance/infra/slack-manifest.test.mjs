@@ -80,6 +80,7 @@ test('bot user GovernanceBot, always online, reachable by DM', () => {
   assert.equal(f.bot_user.display_name, 'GovernanceBot');
   assert.equal(f.bot_user.always_online, true);
   assert.equal(f.app_home?.messages_tab_enabled, true, 'message.im needs the Messages tab');
+  assert.equal(f.app_home?.home_tab_enabled, true, 'app_home_opened publishes the Home tab');
   assert.notEqual(f.app_home?.messages_tab_read_only_enabled, true);
 });
 
@@ -103,7 +104,7 @@ test('bot scopes are exactly the scopes the code uses; no user scopes', () => {
 
 test('events: known event types, each covered by a requested scope', () => {
   const events = manifest.settings.event_subscriptions.bot_events;
-  assert.deepEqual([...events].sort(), ['app_mention', 'app_uninstalled', 'message.im', 'tokens_revoked']);
+  assert.deepEqual([...events].sort(), ['app_home_opened', 'app_mention', 'app_uninstalled', 'message.im', 'tokens_revoked']);
   for (const e of events) {
     assert.ok(Object.hasOwn(KNOWN_BOT_EVENTS, e), `unknown event ${e}`);
     const needs = KNOWN_BOT_EVENTS[e];

@@ -17,7 +17,8 @@ const root = path.resolve(here, '../../..');
 const teamsDir = path.join(root, 'infra/teams');
 const manifestText = readFileSync(path.join(teamsDir, 'manifest.json'), 'utf8');
 const TEST_APP_ID = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-const manifest = JSON.parse(manifestText.replaceAll('{{APP_ID}}', TEST_APP_ID));
+const TEST_HOST = 'governance.example.com';
+const manifest = JSON.parse(manifestText.replaceAll('{{APP_ID}}', TEST_APP_ID).replaceAll('{{DASHBOARD_HOST}}', TEST_HOST));
 
 // The commands GovernanceBot's router understands (see DESIGN.md and the bot's help).
 const EXPECTED_COMMANDS = [
@@ -32,12 +33,21 @@ function bundledSchemaPath(schemaUrl) {
   return path.join(pkgDir, 'build/json-schemas/teams', m[1], 'MicrosoftTeams.schema.json');
 }
 
-test('placeholders: only {{APP_ID}}, used for id and botId', () => {
-  const placeholders = [...new Set(manifestText.match(/\{\{[^}]*\}\}/g) ?? [])];
-  assert.deepEqual(placeholders, ['{{APP_ID}}']);
+test('placeholders: {{APP_ID}} for id and botId, {{DASHBOARD_HOST}} for the tabs and valid domains', () => {
+  const placeholders = [...new Set(manifestText.match(/\{\{[^}]*\}\}/g) ?? [])].sort();
+  assert.deepEqual(placeholders, ['{{APP_ID}}', '{{DASHBOARD_HOST}}']);
   const raw = JSON.parse(manifestText);
   assert.equal(raw.id, '{{APP_ID}}');
   assert.equal(raw.bots[0].botId, '{{APP_ID}}');
+  assert.deepEqual(raw.validDomains, ['{{DASHBOARD_HOST}}']);
+});
+
+test("tabs: a personal dashboard tab and a configurable channel tab, on the bot's own https host", () => {
+  assert.deepEqual(manifest.staticTabs.map((t) => [t.entityId, t.scopes]), [['dashboard', ['personal']]]);
+  assert.equal(manifest.staticTabs[0].contentUrl, `https://${TEST_HOST}/dashboard/teams`);
+  const [channel] = manifest.configurableTabs;
+  assert.equal(channel.configurationUrl, `https://${TEST_HOST}/dashboard/teams/configure`);
+  assert.ok(channel.scopes.includes('team'));
 });
 
 test('manifest version is 1.19 or newer and matches $schema', () => {
@@ -51,6 +61,14 @@ test('validates against the bundled schema, offline', async () => {
   assert.ok(existsSync(schemaFile), `no bundled schema at ${schemaFile}`);
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
   const errors = await AppManifestUtils.validateAgainstSchema(manifest, schema);
+  assert.deepEqual(errors, [], `schema errors:\n${errors.join('\n')}`);
+});
+
+test('with Teams single sign-on for the tab (as teams-package --sso-client-id writes it), validates too', async () => {
+  const schema = JSON.parse(readFileSync(bundledSchemaPath(manifest.$schema), 'utf8'));
+  const withSso = structuredClone(manifest);
+  withSso.webApplicationInfo = { id: TEST_APP_ID, resource: `api://${TEST_HOST}/${TEST_APP_ID}` };
+  const errors = await AppManifestUtils.validateAgainstSchema(withSso, schema);
   assert.deepEqual(errors, [], `schema errors:\n${errors.join('\n')}`);
 });
 

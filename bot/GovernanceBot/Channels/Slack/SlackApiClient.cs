@@ -65,6 +65,10 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
     public Task<ViewsOpenResponse> OpenViewAsync(string token, string triggerId, JsonObject view, CancellationToken cancellationToken) =>
         CallJsonAsync("views.open", token, new ViewsOpenRequest(triggerId, view), SlackJson.Default.ViewsOpenRequest, SlackJson.Default.ViewsOpenResponse, cancellationToken);
 
+    /// <summary>Replaces what a person sees on the app's Home tab (Tier 4).</summary>
+    public Task<ViewsOpenResponse> PublishViewAsync(string token, string userId, JsonObject view, CancellationToken cancellationToken) =>
+        CallJsonAsync("views.publish", token, new ViewsPublishRequest(userId, view), SlackJson.Default.ViewsPublishRequest, SlackJson.Default.ViewsOpenResponse, cancellationToken);
+
     public Task<UsersInfoResponse> GetUserAsync(string token, string userId, CancellationToken cancellationToken) =>
         CallFormAsync("users.info", token, [new("user", userId)], SlackJson.Default.UsersInfoResponse, cancellationToken);
 

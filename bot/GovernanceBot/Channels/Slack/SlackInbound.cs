@@ -39,6 +39,7 @@ public sealed partial class SlackInbound(
     SlackForms forms,
     SlackApiClient api,
     IOptions<SlackOptions> options,
+    IServiceScopeFactory scopes,
     TimeProvider time,
     ILogger<SlackInbound> logger) : IInboundChannel
 {
@@ -50,6 +51,7 @@ public sealed partial class SlackInbound(
     private const string ActionKind = "action";
     private const string ViewKind = "view";
     private const string CommandKind = "command";
+    private const string HomeKind = "home";
 
     /// <summary>Modal submissions whose request stopped waiting (the modal closed) before their turn answered.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, bool> closedBeforeAnswer = new();
@@ -80,9 +82,13 @@ public sealed partial class SlackInbound(
 
         // One message can come as two events (app_mention and message.im, each with its own event
         // id): the message, not the event, is what must be answered once.
-        var item = kind == EventKind.Message
-            ? new InboundItem(ChannelNames.Slack, $"message:{teamId}:{ev.Channel}:{ev.Ts}", MessageKind, $"slack:{teamId}:{ev.Channel}", Encoding.UTF8.GetString(body))
-            : new InboundItem(ChannelNames.Slack, $"event:{eventId}", UninstallKind, $"slack:{teamId}", Encoding.UTF8.GetString(body));
+        var item = kind switch
+        {
+            EventKind.Message => new InboundItem(ChannelNames.Slack, $"message:{teamId}:{ev.Channel}:{ev.Ts}", MessageKind, $"slack:{teamId}:{ev.Channel}", Encoding.UTF8.GetString(body)),
+            // One person's home opens in order; people's homes in parallel.
+            EventKind.Home => new InboundItem(ChannelNames.Slack, $"event:{eventId}", HomeKind, $"slack:{teamId}:home:{ev.User}", Encoding.UTF8.GetString(body)),
+            _ => new InboundItem(ChannelNames.Slack, $"event:{eventId}", UninstallKind, $"slack:{teamId}", Encoding.UTF8.GetString(body)),
+        };
         return await AdmitAsync(item, eventId, retryNum, cancellationToken) is { } refusal ? refusal : SlackAck.Empty;
     }
 
@@ -113,7 +119,7 @@ public sealed partial class SlackInbound(
 
     private static readonly SlackAck Unavailable = new(StatusCodes.Status503ServiceUnavailable, Text: "The bot could not store the request just now; Slack will send it again.");
 
-    private enum EventKind { Ignored, Message, Uninstall }
+    private enum EventKind { Ignored, Message, Uninstall, Home }
 
     private static EventKind Classify(SlackEvent ev, SlackEnvelope envelope)
     {
@@ -121,6 +127,9 @@ public sealed partial class SlackInbound(
         {
             case "app_uninstalled":
                 return EventKind.Uninstall;
+            case "app_home_opened":
+                // The Messages tab is the DM; only the Home tab has something to publish.
+                return ev.Tab == "home" && ev.User is { Length: > 0 } && ev.Channel is { Length: > 0 } ? EventKind.Home : EventKind.Ignored;
             case "tokens_revoked":
                 return ev.Tokens?.Bot is { Count: > 0 } ? EventKind.Uninstall : EventKind.Ignored;
             case "app_mention":
@@ -141,6 +150,7 @@ public sealed partial class SlackInbound(
     {
         MessageKind => await MessageAsync(Read(item, SlackJson.Default.SlackEnvelope), cancellationToken),
         UninstallKind => Uninstall(Read(item, SlackJson.Default.SlackEnvelope)),
+        HomeKind => await HomeOpenedAsync(Read(item, SlackJson.Default.SlackEnvelope), cancellationToken),
         ActionKind => await BlockActionAsync(Read(item, SlackJson.Default.SlackInteraction), cancellationToken),
         ViewKind => await ViewSubmissionAsync(item, Read(item, SlackJson.Default.SlackInteraction), cancellationToken),
         CommandKind => await CommandAsync(Read(item, SlackJson.Default.DictionaryStringString), cancellationToken),
@@ -151,6 +161,32 @@ public sealed partial class SlackInbound(
         JsonSerializer.Deserialize(item.Payload!, type) ?? throw new JsonException($"The stored {item.Kind} is empty.");
 
     private EffectWork Uninstall(SlackEnvelope envelope) => new(ct => workspaces.RemoveAsync(envelope.TeamId!, ct));
+
+    /// <summary>
+    /// The person opened the app's Home tab: it is published (through the outbox, paced) when what it
+    /// shows differs from what they saw last, and kept up to date from then on.
+    /// </summary>
+    private async Task<InboundWork> HomeOpenedAsync(SlackEnvelope envelope, CancellationToken cancellationToken)
+    {
+        var teamId = envelope.TeamId!;
+        var installation = await InstallationAsync(teamId, "app_home_opened", cancellationToken);
+        if (installation is null)
+        {
+            return new NoWork("the workspace is not installed");
+        }
+
+        var ev = envelope.Event!;
+        var user = await users.ResolveAsync(installation, ev.User!, null, cancellationToken);
+        var direct = new SlackOrigin(teamId, ev.Channel!, ev.User!, IsDirect: true).Conversation(BotUserId(envelope) ?? installation.BotUserId);
+        return new EffectWork(async ct =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Store.GovernanceDb>();
+            var workspace = await scope.ServiceProvider.GetRequiredService<WorkspaceResolver>().ResolveAsync(db, ChannelNames.Slack, teamId, ct);
+            await scope.ServiceProvider.GetRequiredService<Features.Dashboard.HomeTabs>().OpenedAsync(workspace.Id, direct, user, ct);
+            scope.ServiceProvider.GetService<Scheduling.OutboxDispatcher>()?.Wake();
+        });
+    }
 
     private async Task<InboundWork> MessageAsync(SlackEnvelope envelope, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ namespace GovernanceBot.Channels.Slack;
 [JsonSerializable(typeof(ChatPostEphemeralRequest))]
 [JsonSerializable(typeof(ConversationsOpenRequest))]
 [JsonSerializable(typeof(ViewsOpenRequest))]
+[JsonSerializable(typeof(ViewsPublishRequest))]
 [JsonSerializable(typeof(ResponseUrlMessage))]
 [JsonSerializable(typeof(SlackApiResponse))]
 [JsonSerializable(typeof(ChatMessageResponse))]
@@ -59,6 +60,8 @@ public sealed record SlackEvent
     public string? Channel { get; init; }
     public string? ChannelType { get; init; }
     public string? EventTs { get; init; }
+    /// <summary><c>app_home_opened</c>: which of the app's tabs was opened, <c>home</c> or <c>messages</c>.</summary>
+    public string? Tab { get; init; }
     /// <summary><c>tokens_revoked</c>: the user ids whose tokens were revoked, by kind.</summary>
     public SlackRevokedTokens? Tokens { get; init; }
 }
@@ -132,6 +135,9 @@ public sealed record ChatPostEphemeralRequest(string Channel, string User, strin
 public sealed record ConversationsOpenRequest(string Users);
 
 public sealed record ViewsOpenRequest(string TriggerId, JsonObject View);
+
+/// <summary>views.publish: a person's App Home (<c>type: home</c>).</summary>
+public sealed record ViewsPublishRequest(string UserId, JsonObject View);
 
 /// <summary>A message posted to an interaction's or a slash command's <c>response_url</c>.</summary>
 public sealed record ResponseUrlMessage(string Text, JsonArray? Blocks, string ResponseType, bool? ReplaceOriginal = null);

@@ -61,6 +61,7 @@ public static class SlackSetup
         {
             // Without Slack configured there is no Slack to send to: the outbox reports it as such.
             services.TryAddEnumerable(ServiceDescriptor.Transient<IChannelSender, SlackSender>());
+            services.TryAddEnumerable(ServiceDescriptor.Transient<IHomeSender, SlackHome>());
             services.AddSingleton<IInboundChannel>(sp => sp.GetRequiredService<SlackInbound>());
         }
 

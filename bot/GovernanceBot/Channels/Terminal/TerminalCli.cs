@@ -31,6 +31,8 @@ public static class TerminalCli
                 .AddLogging(logging => logging.AddFilter(typeof(StoreInitializer).FullName, LogLevel.Error))
                 .AddSingleton(BotMode.From(configuration))
                 .AddSingleton<StoreInitializer>()
+                // Dashboard links typed for in chat are signed with the store's key ring, as the server's are.
+                .AddGovernanceDataProtection(configuration)
                 .AddCards(configuration)
                 .AddOutbox(configuration)
                 .AddGovernanceFeatures(configuration), ct);

@@ -87,10 +87,23 @@ public sealed class CheckInSummaries(GovernanceDb db)
             : card;
     }
 
+    /// <summary>
+    /// One round as a point of the check-in's trend: who was asked (not away that day), how many
+    /// answered, and the mean of every scale answer (1–5), as the summary card counts them.
+    /// </summary>
+    public static RoundPoint PointOf(CheckInDefinition checkIn, CheckInRound round, IReadOnlyCollection<Stakeholder> stakeholders)
+    {
+        var invited = CheckInRounds.Participants(checkIn, stakeholders).Count(p => !CheckInRounds.IsAway(p, round.OccurrenceDate));
+        var answers = round.Responses.Select(r => Parse(r.AnswersJson)).ToList();
+        var scores = CheckInRounds.QuestionsOf(checkIn, round).Where(q => q.Kind == CheckInQuestionKind.Scale)
+            .SelectMany(q => Scores(answers, q.Key)).ToList();
+        return new RoundPoint(round.OccurrenceDate, invited, round.Responses.Count, scores.Count == 0 ? null : scores.Average());
+    }
+
     private static string ClosedText(CheckInRound round, string timeZone) =>
         TimeZoneInfo.ConvertTime(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).ToString("ddd d MMM, HH:mm", CultureInfo.InvariantCulture);
 
-    private static bool IsBlocker(Dictionary<string, string> answers) =>
+    internal static bool IsBlocker(Dictionary<string, string> answers) =>
         answers.Values.Any(v => v.Contains("block", StringComparison.OrdinalIgnoreCase) || v.Contains("off track", StringComparison.OrdinalIgnoreCase));
 
     private static List<int> Scores(IEnumerable<Dictionary<string, string>> answers, string key) =>
@@ -116,3 +129,6 @@ public sealed class CheckInSummaries(GovernanceDb db)
     internal static Dictionary<string, string> Parse(string json) =>
         JsonSerializer.Deserialize(json, CheckInJson.Default.DictionaryStringString) ?? [];
 }
+
+/// <summary>A check-in round in a trend: its date, how many were asked and answered, the mean scale score (none without scale answers).</summary>
+public sealed record RoundPoint(DateOnly Date, int Invited, int Answered, double? MeanScore);

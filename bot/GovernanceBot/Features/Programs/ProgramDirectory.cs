@@ -48,6 +48,12 @@ public sealed class ProgramDirectory(GovernanceDb db)
                 .FirstOrDefaultAsync(cancellationToken);
         }
 
+        return await StakeholdersByEmailAsync(workspaceId, email, cancellationToken);
+    }
+
+    /// <summary>The stakeholder records (one per program) with this e-mail in one workspace; none for no e-mail.</summary>
+    public async Task<IReadOnlyList<Stakeholder>> StakeholdersByEmailAsync(Guid workspaceId, string? email, CancellationToken cancellationToken)
+    {
         if (string.IsNullOrWhiteSpace(email))
         {
             return [];

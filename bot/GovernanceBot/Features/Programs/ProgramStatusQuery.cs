@@ -43,13 +43,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             kpis.Count(k => k.Rag == Rag.Red),
             kpis.Count(k => k.Rag == Rag.NoData),
             kpis.Count);
-        var benefitCounts = new BenefitCounts(
-            program.Benefits.Count(b => b.Status is BenefitStatus.Realised or BenefitStatus.Sustained),
-            program.Benefits.Count(b => b.Status == BenefitStatus.InDelivery),
-            program.Benefits.Count(b => b.Status == BenefitStatus.AtRisk),
-            0,
-            program.Benefits.Count(b => b.Status is BenefitStatus.Identified or BenefitStatus.Planned),
-            program.Benefits.Count);
+        var benefitCounts = BenefitCountsOf(program.Benefits);
 
         // Off-target KPIs are the program's measurable risks, worst first; on-target ones are its highlights.
         var risks = kpis
@@ -91,24 +85,13 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 $"{latestRound.Responses.Count} answered",
                 "—");
 
-        var kpiRag = kpiCounts.Red > 0 ? Rag.Red : kpiCounts.Amber > 0 ? Rag.Amber : kpiCounts.Green > 0 ? Rag.Green : Rag.NoData;
-        var benefitRag = benefitCounts.AtRisk > 0 ? Rag.Red : program.Benefits.Count > 0 ? Rag.Green : Rag.NoData;
+        var (kpiRag, benefitRag, overall, summary) = Health(kpiCounts, benefitCounts);
         var overdue = pending.Count(a => a.Deadline < time.GetUtcNow());
         var dimensions = new List<StatusDimension>
         {
             new("KPIs", RagKey(kpiRag), $"{kpiCounts.Red} off target, {kpiCounts.Amber} to watch, {kpiCounts.Green} on target."),
             new("Benefits", RagKey(benefitRag), benefitCounts.AtRisk > 0 ? $"{benefitCounts.AtRisk} of {benefitCounts.Total} at risk." : $"{benefitCounts.Total} tracked, none at risk."),
             new("Decisions", overdue > 0 ? "amber" : "green", pending.Count == 0 ? "Nothing waiting for a decision." : $"{pending.Count} waiting, {overdue} past the deadline."),
-        };
-        var overall = kpiRag == Rag.Red || benefitRag == Rag.Red ? Rag.Red
-            : kpiRag == Rag.Amber ? Rag.Amber
-            : kpiRag;
-        var summary = overall switch
-        {
-            Rag.Red => $"{kpiCounts.Red} KPI(s) off target and {benefitCounts.AtRisk} benefit(s) at risk need attention.",
-            Rag.Amber => $"{kpiCounts.Amber} KPI(s) need watching; nothing is off target.",
-            Rag.Green => "Every KPI is on target.",
-            _ => "No KPI values have been recorded yet.",
         };
 
         string Person(string role) => program.Stakeholders.Where(s => s.HasRole(role)).Select(s => s.Name).Order().FirstOrDefault() ?? "not named";
@@ -125,6 +108,70 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             risks,
             pendingApprovals);
     }
+
+    /// <summary>
+    /// A program's health from its KPIs' and benefits' counts: red when a KPI is off target or a
+    /// benefit at risk, amber when a KPI needs watching, else as the KPIs are.
+    /// </summary>
+    public static (Rag Kpis, Rag Benefits, Rag Overall, string Summary) Health(RagCounts kpiCounts, BenefitCounts benefitCounts)
+    {
+        var kpiRag = kpiCounts.Red > 0 ? Rag.Red : kpiCounts.Amber > 0 ? Rag.Amber : kpiCounts.Green > 0 ? Rag.Green : Rag.NoData;
+        var benefitRag = benefitCounts.AtRisk > 0 ? Rag.Red : benefitCounts.Total > 0 ? Rag.Green : Rag.NoData;
+        var overall = kpiRag == Rag.Red || benefitRag == Rag.Red ? Rag.Red
+            : kpiRag == Rag.Amber ? Rag.Amber
+            : kpiRag;
+        var summary = overall switch
+        {
+            Rag.Red => $"{kpiCounts.Red} KPI(s) off target and {benefitCounts.AtRisk} benefit(s) at risk need attention.",
+            Rag.Amber => $"{kpiCounts.Amber} KPI(s) need watching; nothing is off target.",
+            Rag.Green => "Every KPI is on target.",
+            _ => "No KPI values have been recorded yet.",
+        };
+        return (kpiRag, benefitRag, overall, summary);
+    }
+
+    /// <summary>
+    /// The health of many programs at once, reading only each KPI's latest value (a portfolio of 50
+    /// programs holds hundreds of thousands of values; the status card's full load would read them all).
+    /// </summary>
+    public async Task<IReadOnlyList<ProgramHealth>> HealthOfAsync(IReadOnlyCollection<Guid> programIds, CancellationToken cancellationToken)
+    {
+        var programs = await db.Programs.AsNoTracking().AsSplitQuery()
+            .Include(p => p.Kpis)
+            .Include(p => p.Benefits)
+            .Include(p => p.Stakeholders)
+            .Where(p => programIds.Contains(p.Id))
+            .ToListAsync(cancellationToken);
+        var kpiIds = programs.SelectMany(p => p.Kpis).Select(k => k.Id).ToList();
+        var latest = await db.KpiMeasurements.AsNoTracking()
+            .Where(m => kpiIds.Contains(m.KpiId) && m.Date == db.KpiMeasurements.Where(x => x.KpiId == m.KpiId).Max(x => x.Date))
+            .Select(m => new { m.KpiId, m.Value })
+            .ToListAsync(cancellationToken);
+        var latestByKpi = latest.ToDictionary(m => m.KpiId, m => m.Value);
+        var pending = await db.Approvals.AsNoTracking()
+            .Where(a => programIds.Contains(a.ProgramId) && a.Status == ApprovalStatus.Pending)
+            .GroupBy(a => a.ProgramId)
+            .Select(g => new { ProgramId = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.ProgramId, g => g.Count, cancellationToken);
+        return programs.Select(p =>
+        {
+            var rags = p.Kpis.Select(k => KpiRag.Of(k, latestByKpi.TryGetValue(k.Id, out var v) ? v : null)).ToList();
+            var kpiCounts = KpiViews.Count(rags);
+            var benefitCounts = BenefitCountsOf(p.Benefits);
+            var health = Health(kpiCounts, benefitCounts);
+            string Person(string role) => p.Stakeholders.Where(s => s.HasRole(role)).Select(s => s.Name).Order().FirstOrDefault() ?? "not named";
+            return new ProgramHealth(p, health.Overall, health.Summary, kpiCounts, benefitCounts, pending.GetValueOrDefault(p.Id),
+                Person(StakeholderRoles.ProgramManager), Person(StakeholderRoles.Sponsor));
+        }).ToList();
+    }
+
+    public static BenefitCounts BenefitCountsOf(IReadOnlyCollection<Benefit> benefits) => new(
+        benefits.Count(b => b.Status is BenefitStatus.Realised or BenefitStatus.Sustained),
+        benefits.Count(b => b.Status == BenefitStatus.InDelivery),
+        benefits.Count(b => b.Status == BenefitStatus.AtRisk),
+        0,
+        benefits.Count(b => b.Status is BenefitStatus.Identified or BenefitStatus.Planned),
+        benefits.Count);
 
     /// <summary>The template's RAG key: green, amber, red or none.</summary>
     public static string RagKey(Rag rag) => rag switch
@@ -183,3 +230,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         _ => "Budget change",
     };
 }
+
+/// <summary>One program's health as the portfolio shows it.</summary>
+public sealed record ProgramHealth(GovernanceProgram Program, Rag Overall, string Summary, RagCounts Kpis, BenefitCounts Benefits, int PendingApprovals,
+    string ProgramManager, string Sponsor);

@@ -104,14 +104,36 @@ public sealed class ReaderPolicy(GovernanceDb db, ProgramDirectory directory, Go
         }
 
         var people = await directory.StakeholdersOfAsync(context.WorkspaceId, turn, cancellationToken);
+        reader = new Reader(membership, people, await ApproverOfAsync(people, cancellationToken), await ProgramsHereAsync(context, cancellationToken));
+        return reader;
+    }
+
+    /// <summary>
+    /// The reader behind a dashboard session: the person as they are in a 1:1 chat with the bot (no
+    /// channel, so no program "here"), their membership as the platform last said — the worst one
+    /// when several chat accounts share the e-mail, so a guest account is never read as a member.
+    /// </summary>
+    public async Task<Reader> ReaderOfPersonAsync(Guid workspaceId, string? email, string? channel, string? externalUserId, CancellationToken cancellationToken)
+    {
+        var normalized = email?.Trim().ToLowerInvariant();
+        var memberships = await db.ChatUsers.AsNoTracking()
+            .Where(u => u.WorkspaceId == workspaceId
+                && ((channel != null && u.Channel == channel && u.ExternalUserId == externalUserId) || (normalized != null && u.Email == normalized)))
+            .Select(u => u.Membership)
+            .ToListAsync(cancellationToken);
+        var membership = memberships.Count == 0 ? Membership.Unknown : memberships.Max();
+        var people = await directory.StakeholdersByEmailAsync(workspaceId, normalized, cancellationToken);
+        return new Reader(membership, people, await ApproverOfAsync(people, cancellationToken), new HashSet<Guid>());
+    }
+
+    private async Task<HashSet<Guid>> ApproverOfAsync(IReadOnlyList<Stakeholder> people, CancellationToken cancellationToken)
+    {
         var programIds = people.Select(p => p.ProgramId).ToList();
         var groups = await db.ApproverGroups.AsNoTracking().Where(g => programIds.Contains(g.ProgramId)).ToListAsync(cancellationToken);
-        var approverOf = groups
+        return groups
             .Where(g => people.Any(p => p.ProgramId == g.ProgramId && g.MemberKeys.Contains(p.Key, StringComparer.OrdinalIgnoreCase)))
             .Select(g => g.ProgramId)
             .ToHashSet();
-        reader = new Reader(membership, people, approverOf, await ProgramsHereAsync(context, cancellationToken));
-        return reader;
     }
 
     /// <summary>

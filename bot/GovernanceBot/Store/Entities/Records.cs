@@ -121,3 +121,38 @@ public sealed class CardMessage
     public required string MessageId { get; set; }
     public DateTimeOffset PostedAt { get; set; }
 }
+
+/// <summary>
+/// A dashboard link that has started its session: links are single use, so the store remembers each
+/// one used until it would have expired anyway (housekeeping forgets it then).
+/// </summary>
+public sealed class DashboardLinkUse
+{
+    /// <summary>The link's own random id (carried inside the protected link).</summary>
+    public Guid Id { get; set; }
+    public Guid WorkspaceId { get; set; }
+    public DateTimeOffset UsedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+}
+
+/// <summary>
+/// A person's home tab in a chat app (Slack's App Home): who opened it, what was last published to
+/// it (a hash of its content), so it is published again only when something on it changed.
+/// </summary>
+public sealed class HomeTab
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid WorkspaceId { get; set; }
+    public required string Channel { get; set; }
+    /// <summary>The Slack team the person's home is in.</summary>
+    public required string WorkspaceExternalId { get; set; }
+    public required string ExternalUserId { get; set; }
+    public string? Email { get; set; }
+    public string? Name { get; set; }
+    /// <summary>SHA-256 of the content last queued for publishing; null before the first.</summary>
+    public string? ContentHash { get; set; }
+    /// <summary>How many times it has been queued: part of the outbox key, so the same content can be published again later.</summary>
+    public int Version { get; set; }
+    public DateTimeOffset OpenedAt { get; set; }
+    public DateTimeOffset? QueuedAt { get; set; }
+}

@@ -22,7 +22,7 @@ public sealed class SlackManifestTests
         var root = Manifest();
         var events = (YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)root["settings"])["event_subscriptions"])["bot_events"];
 
-        Assert.Equal(["app_mention", "app_uninstalled", "message.im", "tokens_revoked"],
+        Assert.Equal(["app_home_opened", "app_mention", "app_uninstalled", "message.im", "tokens_revoked"],
             events.Children.Select(n => ((YamlScalarNode)n).Value!).Order(StringComparer.Ordinal));
     }
 
