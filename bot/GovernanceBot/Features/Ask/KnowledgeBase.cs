@@ -12,6 +12,13 @@ public sealed record KnowledgeTopic(string Id, string Title, IReadOnlyList<strin
     /// everything; without this it outranks the concept a question actually asks about.
     /// </summary>
     public IReadOnlyList<string> Needs { get; init; } = [];
+
+    /// <summary>
+    /// Front matter <c>narrower: [topic-id, …]</c>: topics that each treat one aspect of this broad
+    /// topic in depth. A broad topic's overview names every aspect, so without this it outranks the
+    /// aspect's own topic for "how do their priorities differ?".
+    /// </summary>
+    public IReadOnlyList<string> Narrower { get; init; } = [];
 }
 
 /// <summary>One line of <c>synonyms.txt</c>.</summary>
@@ -98,6 +105,7 @@ public sealed class KnowledgeBase
         var title = id;
         IReadOnlyList<string> tags = [];
         IReadOnlyList<string> needs = [];
+        IReadOnlyList<string> narrower = [];
         IReadOnlyList<string> sources = [];
         var start = 0;
         if (lines.Length > 0 && lines[0].Trim() == "---")
@@ -129,6 +137,9 @@ public sealed class KnowledgeBase
                     case "needs":
                         needs = List(value);
                         break;
+                    case "narrower":
+                        narrower = List(value);
+                        break;
                     case "sources":
                         sources = JsonSerializer.Deserialize(value, AskJson.Default.StringArray) ?? [];
                         break;
@@ -157,7 +168,7 @@ public sealed class KnowledgeBase
         }
 
         Flush();
-        return new KnowledgeTopic(id, title, tags, sources, passages) { Needs = needs };
+        return new KnowledgeTopic(id, title, tags, sources, passages) { Needs = needs, Narrower = narrower };
 
         void Flush()
         {

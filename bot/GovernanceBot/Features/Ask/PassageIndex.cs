@@ -50,6 +50,8 @@ public sealed record RankingOptions
     /// </summary>
     public double HeadingMatchWeight { get; init; } = 0.5;
     public double HeadingMatchMinOverlap { get; init; } = 0.5;
+    /// <summary>A broad topic keeps this share of its score when the question names the aspect one of its <see cref="KnowledgeTopic.Narrower"/> topics is about.</summary>
+    public double BroadPenalty { get; init; } = 0.6;
     /// <summary>Within a topic, a passage whose heading asks the question's kind of question (who, how, why, what … does) is preferred by this factor; one that asks another kind loses it.</summary>
     public double ShapeFactor { get; init; } = 1.2;
 }
@@ -70,6 +72,7 @@ public sealed class PassageIndex
     private readonly HashSet<string>[] headingTerms;
     private readonly QuestionShape[] headingShapes;
     private readonly Dictionary<string, List<AnalyzedText>> needsByTopic = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> aspectsByBroadTopic = new(StringComparer.Ordinal);
 
     public PassageIndex(KnowledgeBase knowledge, RankingOptions? options = null)
     {
@@ -93,6 +96,11 @@ public sealed class PassageIndex
         foreach (var topic in knowledge.Topics.Where(t => t.Needs.Count > 0))
         {
             needsByTopic[topic.Id] = topic.Needs.Select(Analyzer.AnalyzeDocument).ToList();
+        }
+
+        foreach (var topic in knowledge.Topics.Where(t => t.Narrower.Count > 0))
+        {
+            aspectsByBroadTopic[topic.Id] = Aspects(topic);
         }
 
         var averageLength = Enumerable.Range(0, 4).Select(f => Math.Max(1.0, fields.Average(p => p[f].Count))).ToArray();
@@ -182,6 +190,11 @@ public sealed class PassageIndex
                     score *= options.NeedsPenalty;
                 }
 
+                if (aspectsByBroadTopic.TryGetValue(g.Key, out var aspects) && analyzed.Concepts.Any(aspects.Contains))
+                {
+                    score *= options.BroadPenalty;
+                }
+
                 // Which passage answers best also depends on the kind of question: "what does a
                 // steering committee do" wants "What a governance board does", not "Who sits on…".
                 var answering = g.OrderByDescending(p => p.Score * ShapeFit(shape, headingShapes[p.Passage]))
@@ -196,6 +209,26 @@ public sealed class PassageIndex
         var offTopic = topics.Count == 0 || coverage < options.MinCoverage || scorePerTerm < options.MinScorePerTerm
             || (options.RequireAnchor && !analyzed.Anchored);
         return new Retrieval(question, topics, offTopic, coverage, scorePerTerm, analyzed.Corrections) { Analyzed = analyzed };
+    }
+
+    /// <summary>
+    /// The synonym concepts that name what a broad topic's narrower topics are each about: those in a
+    /// narrower topic's title or tags but not in the broad topic's own ("scope", "skills"; not
+    /// "program manager", which they all share).
+    /// </summary>
+    private HashSet<string> Aspects(KnowledgeTopic broad)
+    {
+        var own = Labels(broad);
+        var aspects = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in broad.Narrower)
+        {
+            var narrower = knowledge.Topic(id) ?? throw new InvalidDataException($"{broad.Id}.md: narrower topic '{id}' does not exist.");
+            aspects.UnionWith(Labels(narrower).Except(own));
+        }
+
+        return aspects;
+
+        IEnumerable<string> Labels(KnowledgeTopic topic) => Analyzer.AnalyzeDocument($"{topic.Title}, {string.Join(", ", topic.Tags)}").Concepts;
     }
 
     /// <summary>A need is met by any of its synonym concepts, or by all of its words.</summary>

@@ -118,4 +118,57 @@ public sealed class RetrievalTests
         Assert.Equal("What a governance board does", Index.Value.Search("what does a steering committee do").Best!.Passages[0].Passage.Heading);
         Assert.Equal("Who sits on a steering committee", Index.Value.Search("who sits on the steering committee?").Best!.Passages[0].Passage.Heading);
     }
+
+    [Theory]
+    [InlineData("what do program managers pay attention to that product managers don't", "program-vs-product-manager-focus")]
+    [InlineData("what results is a program manager evaluated on, versus a product manager", "program-vs-product-manager-success-measures")]
+    [InlineData("how far does a programme manager's remit go compared to a product lead", "program-vs-product-manager-scope")]
+    [InlineData("is a product manager's role permanent while a program manager's is temporary?", "program-vs-product-manager-time-horizon")]
+    [InlineData("what abilities make a good programme manager compared with a good product manager?", "program-vs-product-manager-skills")]
+    [InlineData("program manager or product manager - what's the real difference in one sentence?", "program-vs-product-manager")]
+    [InlineData("why are product and program managers so often confused with each other", "program-vs-product-manager")]
+    public void RoleQuestions_NamingAnAspectInEverydayWords_LandOnThatAspectsTopic(string question, string topic)
+    {
+        Assert.Equal(topic, Index.Value.Search(question).Best!.Topic.Id);
+    }
+
+    [Fact]
+    public void BroadTopic_YieldsToItsNarrowerTopic_WhenTheQuestionNamesThatTopicsAspect()
+    {
+        // The broad overview mentions the aspect too, and says "program manager" more often, so on
+        // words alone it would win.
+        var broad = new KnowledgeTopic("roles", "Program manager vs product manager", ["program manager", "product manager", "comparison"], [],
+        [
+            new("roles", "Program manager vs product manager", "A program manager and a product manager differ. A program manager has a focus on benefits; a product manager on customers. A program manager and a product manager both lead."),
+        ]) { Narrower = ["roles-focus"] };
+        var focus = new KnowledgeTopic("roles-focus", "Focus: program manager vs product manager", ["program manager", "product manager", "focus", "comparison"], [],
+        [
+            new("roles-focus", "What a program manager focuses on", "Benefits across projects."),
+        ]);
+        var synonyms = KnowledgeBase.ParseSynonyms(["program manager, programme manager", "product manager, product lead", "weak: focus, priorities, care about"]);
+        var index = new PassageIndex(new KnowledgeBase([broad, focus], synonyms, null));
+
+        Assert.Equal("roles-focus", index.Search("what does a program manager care about, compared with a product manager?").Best!.Topic.Id);
+        Assert.Equal("roles", index.Search("how does a program manager differ from a product manager?").Best!.Topic.Id);
+    }
+
+    [Fact]
+    public void NarrowerTopics_AreReadFromTheFrontMatter_AndMustExist()
+    {
+        var topic = KnowledgeBase.ParseTopic("broad", "---\ntitle: Broad\nnarrower: [missing-topic]\n---\n## Heading\nText.\n");
+
+        Assert.Equal(["missing-topic"], topic.Narrower);
+        var error = Assert.Throws<InvalidDataException>(() => new PassageIndex(new KnowledgeBase([topic], [], null)));
+        Assert.Contains("missing-topic", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("how do I improve my focus when studying?")]
+    [InlineData("what skills do I need to become a chef?")]
+    [InlineData("what's the best way to measure my running pace")]
+    [InlineData("how long does it take to boil an egg")]
+    public void EverydayQuestions_UsingAspectWords_AreStillDeclined(string question)
+    {
+        Assert.True(Index.Value.Search(question).OffTopic);
+    }
 }
