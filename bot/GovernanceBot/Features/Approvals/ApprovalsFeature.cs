@@ -20,7 +20,7 @@ public static class ApprovalsFeature
         .MapCommand<RequestApprovalHandler>("approval request",
             "approval request <title> approvers @a @b quorum majority|any|all|N of M due DATE [kind change-request] [max-rejections N] [on-deadline escalate] [for PROGRAM] [why <text>]",
             "Program managers: ask approvers to decide a stage gate or change on a card.", "Approvals")
-        .MapCommand<MyApprovalsHandler>("approvals", "approvals", "The approvals waiting for your vote (also as a delegate).", "Approvals")
+        .MapCommand<MyApprovalsHandler>("approvals", "approvals", "The approvals waiting for your vote (also as a delegate).", "Approvals", ReplyAudience.Requester)
         .MapCommand<DecisionsHandler>("decisions", "decisions <program>", "Program managers, PMO, sponsors and approvers: the program's decision log, latest first.", "Approvals")
         .MapCommand<DelegateApprovalsHandler>("delegate approvals", "delegate approvals to @person until DATE", "Let someone vote for you while you are away (delegate approvals stop ends it).", "Approvals")
         .MapAction<ApprovalVoteHandler>("approval.vote")
