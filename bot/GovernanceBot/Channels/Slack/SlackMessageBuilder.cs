@@ -17,7 +17,7 @@ public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTransla
 {
     public async Task<SlackMessageContent> BuildAsync(Reply reply) => reply switch
     {
-        TextReply text => new SlackMessageContent(SlackMrkdwn.FromReplyText(text.Body), null),
+        TextReply text => new SlackMessageContent(LocalTime.Slack(SlackMrkdwn.FromReplyText(text.Body)), null),
         CardReply card => await FromCardAsync(card),
         _ => throw new ArgumentException($"Slack cannot send a {reply.GetType().Name}.", nameof(reply)),
     };
@@ -25,7 +25,17 @@ public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTransla
     private async Task<SlackMessageContent> FromCardAsync(CardReply card)
     {
         var message = translator.Translate(renderer.Render(card.Template, card.Data), card.Summary);
+        LocaliseTimes(message.Blocks);
+        foreach (var modal in message.Modals.Values)
+        {
+            LocaliseTimes(modal);
+        }
+
         // The translator's fallback text is already escaped mrkdwn: escaping it again would show "&amp;".
-        return new SlackMessageContent(message.Text, await forms.RegisterAsync(message.Blocks, message.Modals));
+        return new SlackMessageContent(LocalTime.Slack(message.Text), await forms.RegisterAsync(message.Blocks, message.Modals));
     }
+
+    /// <summary>Slack's date token in mrkdwn (every client shows its reader's zone); the fallback in plain text (headers, buttons).</summary>
+    private static void LocaliseTimes(JsonNode? node) =>
+        LocalTime.Localise(node, (element, property) => property == "text" && (string?)element["type"] == "mrkdwn", LocalTime.Slack);
 }

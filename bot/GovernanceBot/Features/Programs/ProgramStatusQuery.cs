@@ -1,5 +1,6 @@
 using System.Globalization;
 using GovernanceBot.Cards;
+using GovernanceBot.Conversation;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Store;
@@ -76,7 +77,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 a.Key,
                 a.Title,
                 $"{a.Votes.Count} of {a.Approvers.Count} voted{(a.Status == ApprovalStatus.Escalated ? ", escalated" : "")}",
-                a.Deadline is { } d ? Local(d, "ddd d MMM, HH:mm") : "no deadline"))
+                a.Deadline is { } d ? LocalTime.Of(d, zone) : "no deadline"))
             .ToList();
         var gate = pending.FirstOrDefault(a => a.Kind == ApprovalKind.StageGate);
         var nextGate = new NextGate(gate is null
