@@ -11,8 +11,8 @@ public static class CliRunner
         string[] args = [.. command, .. store.Settings.Select(s => $"--{s.Key}={s.Value}")];
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await GovernanceCli.Create(args, (_, _) => throw new InvalidOperationException("the CLI test must not serve"))
-            .Parse(args)
+        // As the executable parses it: configuration overrides (--Section:Key=value) are taken out first.
+        var exit = await GovernanceCli.Parse(args, (_, _) => throw new InvalidOperationException("the CLI test must not serve"))
             .InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return (exit, output.ToString(), error.ToString());
     }

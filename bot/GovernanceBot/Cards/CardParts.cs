@@ -12,8 +12,11 @@ public sealed record CardSource(string Title, string Detail, string Url);
 /// <summary>RAG counts as the KPI cards show them.</summary>
 public sealed record RagCounts(int Green, int Amber, int Red, int None, int Total);
 
-/// <summary>Benefit status counts as the benefit and program cards show them.</summary>
-public sealed record BenefitCounts(int Realised, int OnTrack, int AtRisk, int OffTrack, int Planned, int Total);
+/// <summary>
+/// Benefit status counts as the benefit and program cards show them, one per status a benefit can
+/// have; <see cref="Text"/> names the statuses that occur, in the register's words.
+/// </summary>
+public sealed record BenefitCounts(int Identified, int Planned, int InDelivery, int Realised, int Sustained, int AtRisk, int Total, string Text);
 
 /// <summary>A person as cards greet them.</summary>
 public sealed record CardPerson([property: UserText] string Name, [property: UserText] string FirstName);

@@ -35,7 +35,7 @@ public static partial class UserText
     {
         var escaped = new StringBuilder(text.Length + 16);
         var lineStart = true;
-        foreach (var c in text)
+        foreach (var c in Conversation.LocalTime.Inert(text))
         {
             if (c is '\\' or '*' or '_' or '[' or ']' or '(' or ')' or '`' or '~' or '#' || (lineStart && c is '-' or '+' or '>'))
             {

@@ -71,7 +71,7 @@ public sealed class ConversationEngine(
                 TooLong m => [m.Refusal],
                 _ => [NotUnderstood(turn.Text)],
             };
-            return new TurnOutcome(workspace.Id, replies);
+            return new TurnOutcome(workspace.Id, ReplyPrivacy.Apply(match, replies));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -99,9 +99,10 @@ public sealed class ConversationEngine(
         _ => match.GetType().Name,
     };
 
+    /// <summary>The error card; for the person it concerns alone (<see cref="ReplyPrivacy"/>).</summary>
     public static CardReply ErrorReply(string title, string message, IReadOnlyList<string> tryNext, string? reference = null) =>
-        Reply.Card("error", new ErrorCard(title, message, tryNext, reference ?? string.Empty, [new CardSuggestion("Help", "help")]),
-            ConversationJson.Default.ErrorCard, $"{title}. {message}");
+        Reply.Card(ReplyPrivacy.ErrorTemplate, new ErrorCard(title, message, tryNext, reference ?? string.Empty, [new CardSuggestion("Help", "help")]),
+            ConversationJson.Default.ErrorCard, $"{title}. {message}") with { Audience = ReplyAudience.Requester };
 
     private static async Task<IReadOnlyList<Reply>> RunAsync(
         IServiceProvider services, Type handlerType, Turn turn, Workspace workspace, string route, string arguments, CancellationToken cancellationToken)

@@ -1,7 +1,11 @@
 namespace GovernanceBot.Conversation;
 
 /// <summary>A text command the router knows, with what help shows about it.</summary>
-public sealed record CommandRoute(string Words, string Usage, string Description, string Group, Type Handler)
+/// <param name="Audience">
+/// <see cref="ReplyAudience.Requester"/> for a command whose answers are meant for the person who asked
+/// (see <see cref="ReplyPrivacy"/>): every reply it gives is private.
+/// </param>
+public sealed record CommandRoute(string Words, string Usage, string Description, string Group, Type Handler, ReplyAudience Audience = ReplyAudience.Conversation)
 {
     internal string[] WordList { get; } = Words.Split(' ');
 }
@@ -57,7 +61,12 @@ public sealed class Router
 
     public IReadOnlyCollection<ActionRoute> Actions => actions.Values;
 
-    public Router MapCommand<THandler>(string words, string usage, string description, string group)
+    /// <param name="words">The command words, e.g. <c>checkin status</c>.</param>
+    /// <param name="usage">How help shows it.</param>
+    /// <param name="description">What help says it does.</param>
+    /// <param name="group">Help's heading for it.</param>
+    /// <param name="audience">Who sees its replies: <see cref="ReplyAudience.Requester"/> makes them all private (<see cref="ReplyPrivacy"/>).</param>
+    public Router MapCommand<THandler>(string words, string usage, string description, string group, ReplyAudience audience = ReplyAudience.Conversation)
         where THandler : ITurnHandler
     {
         var normalized = CommandText.Normalize(words);
@@ -66,7 +75,7 @@ public sealed class Router
             throw new InvalidOperationException($"The command '{normalized}' is mapped twice.");
         }
 
-        commands.Add(new CommandRoute(normalized, usage, description, group, typeof(THandler)));
+        commands.Add(new CommandRoute(normalized, usage, description, group, typeof(THandler), audience));
         // Longest first, so "checkin status" is tried before "checkin".
         commands.Sort((a, b) => b.WordList.Length.CompareTo(a.WordList.Length));
         return this;

@@ -38,6 +38,7 @@ export const VERBS = {
   'kpis.show': ['program'],
   'benefits.show': ['program'],
   'status.show': ['program'],
+  'dashboard.open': ['program'],
 };
 
 export function readJson(path) {

@@ -18,7 +18,7 @@ public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTransla
     /// <param name="slackIdOf">Finds a person's Slack user id by e-mail, for the card's mentions (<see cref="Reply.Mentions"/>); without it names stay names.</param>
     public async Task<SlackMessageContent> BuildAsync(Reply reply, Func<string, Task<string?>>? slackIdOf = null) => reply switch
     {
-        TextReply text => new SlackMessageContent(SlackMrkdwn.FromReplyText(text.Body), null),
+        TextReply text => new SlackMessageContent(LocalTime.Slack(SlackMrkdwn.FromReplyText(text.Body)), null),
         CardReply card => await FromCardAsync(card, slackIdOf),
         _ => throw new ArgumentException($"Slack cannot send a {reply.GetType().Name}.", nameof(reply)),
     };
@@ -51,8 +51,14 @@ public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTransla
             Mention(message.Blocks, mentions);
         }
 
+        LocaliseTimes(message.Blocks);
+        foreach (var modal in message.Modals.Values)
+        {
+            LocaliseTimes(modal);
+        }
+
         // The translator's fallback text is already escaped mrkdwn: escaping it again would show "&amp;".
-        return new SlackMessageContent(message.Text, await forms.RegisterAsync(message.Blocks, message.Modals));
+        return new SlackMessageContent(LocalTime.Slack(message.Text), await forms.RegisterAsync(message.Blocks, message.Modals));
     }
 
     /// <summary>Puts each mention where its placeholder is, in every text of the blocks.</summary>
@@ -87,4 +93,8 @@ public sealed class SlackMessageBuilder(ICardRenderer renderer, IBlockKitTransla
     // Private-use characters outside the range the mrkdwn conversion uses for its own escapes.
     private const char MentionStart = '';
     private const char MentionEnd = '';
+
+    /// <summary>Slack's date token in mrkdwn (every client shows its reader's zone); the fallback in plain text (headers, buttons).</summary>
+    private static void LocaliseTimes(JsonNode? node) =>
+        LocalTime.Localise(node, (element, property) => property == "text" && (string?)element["type"] == "mrkdwn", LocalTime.Slack);
 }

@@ -25,7 +25,8 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
 
     public async Task<Activity> CreateAsync(Reply reply, string? tenantId, CancellationToken cancellationToken) => reply switch
     {
-        TextReply text => new Activity { Type = ActivityTypes.Message, Text = text.Body, TextFormat = "markdown" },
+        // Teams localises times only inside a card's TextBlock: plain text gets the fallback, zone named.
+        TextReply text => new Activity { Type = ActivityTypes.Message, Text = LocalTime.Plain(text.Body), TextFormat = "markdown" },
         CardReply card => CardMessage(card, await RenderAsync(card, tenantId, cancellationToken)),
         _ => throw new ArgumentOutOfRangeException(nameof(reply), reply.GetType().Name, "Unknown reply type."),
     };
@@ -34,7 +35,7 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
     public static Activity CardMessage(CardReply card, JsonObject rendered) => new()
     {
         Type = ActivityTypes.Message,
-        Summary = card.Summary,
+        Summary = LocalTime.Plain(card.Summary),
         Attachments = [new Attachment(InvokeContentTypes.AdaptiveCard, rendered)],
     };
 
@@ -42,6 +43,8 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
     public async Task<JsonObject> RenderAsync(CardReply card, string? tenantId, CancellationToken cancellationToken)
     {
         var rendered = Renderer.Render(card.Template, card.Data);
+        // Teams shows DATE()/TIME() in its reader's zone, inside a TextBlock's text only; elsewhere the fallback.
+        LocalTime.Localise(rendered, (element, property) => property == "text" && (string?)element["type"] == "TextBlock", LocalTime.Teams);
         if (rendered["refresh"] is JsonObject refresh && refresh["userIds"] is JsonArray listed)
         {
             refresh["userIds"] = await ResolveRefreshUsersAsync(listed, tenantId, cancellationToken);

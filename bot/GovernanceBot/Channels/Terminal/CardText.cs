@@ -213,7 +213,8 @@ internal sealed class CardText(List<TerminalAction> actions)
     private static string Hint(JsonObject action) => (string?)action["type"] switch
     {
         "Action.OpenUrl" => $" ({Value(action["url"])})",
-        "Action.ShowCard" => " …",
+        // A form behind the button; a title that already ends in "…" says so itself.
+        "Action.ShowCard" when !Value(action["title"]).EndsWith('…') => " …",
         _ => string.Empty,
     };
 

@@ -1,6 +1,7 @@
 using GovernanceBot.Cards;
 using System.Globalization;
 using System.Text;
+using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
@@ -126,7 +127,7 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time)
             foreach (var (program, benefit) in benefits)
             {
                 var fact = Add(facts, BenefitFact(program, benefit), program, "benefit", benefit.Name);
-                answer.Append(CultureInfo.InvariantCulture, $"The benefit **{benefit.Name}** ({program.Name}) is **{ProgramStatusQuery.BenefitStatusWord(benefit.Status).ToLowerInvariant()}**{(benefit.RealisationDate is { } d ? $", due to be realised by {Day(d)}" : "")} [{fact}]. ");
+                answer.Append(CultureInfo.InvariantCulture, $"The benefit **{benefit.Name}** ({program.Name}) is **{BenefitStatuses.Word(benefit.Status).ToLowerInvariant()}**{(benefit.RealisationDate is { } d ? $", due to be realised by {Day(d)}" : "")} [{fact}]. ");
             }
 
             foreach (var (program, approval) in approvals)
@@ -174,7 +175,7 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time)
 
     private static string BenefitFact(GovernanceProgram program, Benefit benefit)
     {
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Benefit {benefit.Name} ({program.Name}): owner {Person(program, benefit.OwnerId)}; status {ProgramStatusQuery.BenefitStatusWord(benefit.Status)}");
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Benefit {benefit.Name} ({program.Name}): owner {Person(program, benefit.OwnerId)}; status {BenefitStatuses.Word(benefit.Status)}");
         if (benefit.Target is { } target)
         {
             text.Append(CultureInfo.InvariantCulture, $"; target {KpiRag.Format(target, benefit.Unit)}");

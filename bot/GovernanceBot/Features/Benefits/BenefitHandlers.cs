@@ -28,19 +28,17 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ReaderPolicy readers,
             .FirstAsync(p => p.Id == found.Id, cancellationToken);
         var rows = program.Benefits.OrderBy(b => b.RealisationDate ?? DateOnly.MaxValue).ThenBy(b => b.Name, StringComparer.OrdinalIgnoreCase)
             .Select(b => Row(program, b)).ToList();
-        var counts = new BenefitCounts(
-            rows.Count(r => r.Status == "realised"), rows.Count(r => r.Status == "onTrack"), rows.Count(r => r.Status == "atRisk"),
-            rows.Count(r => r.Status == "offTrack"), rows.Count(r => r.Status == "planned"), rows.Count);
+        var counts = BenefitStatuses.Count(program.Benefits.Select(b => b.Status));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
         var asOf = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
         var card = new BenefitsStatusCard(KpiViews.ProgramOf(program), asOf, counts, rows);
         return [Reply.Card("benefits.status", card, BenefitsJson.Default.BenefitsStatusCard,
-            $"{program.Name} benefits: {counts.Realised} realised, {counts.OnTrack} on track, {counts.AtRisk} at risk, {counts.OffTrack} off track, {counts.Planned} planned.")];
+            $"{program.Name} benefits: {BenefitStatuses.Describe(program.Benefits.Select(b => b.Status).ToList(), markers: false)}.")];
     }
 
     /// <summary>
-    /// The register's status words: identified and planned show as planned, realised and sustained
-    /// as realised; a benefit in delivery is on track unless one of its KPIs is Red (then off track).
+    /// The register's row: the status as the owner set it (<see cref="BenefitStatuses"/>), the
+    /// benefit's own baseline and target, and each linked KPI's latest value against its target.
     /// </summary>
     internal static BenefitRow Row(GovernanceProgram program, Benefit benefit)
     {
@@ -53,21 +51,22 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ReaderPolicy readers,
                 return new BenefitKpi(
                     KpiViews.IdOf(program, k),
                     k.Name,
-                    ordered.Count == 0 ? "—" : KpiRag.Format(ordered[0].Value, k.Unit),
-                    ordered.Count == 0 ? "no data" : KpiRag.Format(ordered[^1].Value, k.Unit),
+                    ordered.Count == 0 ? "no value yet" : KpiRag.Format(ordered[^1].Value, k.Unit),
                     KpiViews.TargetText(k),
                     KpiViews.RagWord(KpiRag.Of(k, ordered.LastOrDefault()?.Value)));
             })
             .ToList();
-        var status = benefit.Status switch
+        var status = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(benefit.Status.ToString());
+        var measure = (benefit.Baseline, benefit.Target) switch
         {
-            BenefitStatus.Identified or BenefitStatus.Planned => "planned",
-            BenefitStatus.Realised or BenefitStatus.Sustained => "realised",
-            BenefitStatus.AtRisk => "atRisk",
-            _ => kpis.Any(k => k.Rag == "red") ? "offTrack" : "onTrack",
+            ({ } b, { } t) => $"Baseline {KpiRag.Format(b, benefit.Unit)} → target {KpiRag.Format(t, benefit.Unit)}",
+            (null, { } t) => $"Target {KpiRag.Format(t, benefit.Unit)}, no baseline set",
+            ({ } b, null) => $"Baseline {KpiRag.Format(b, benefit.Unit)}, no target set",
+            _ => "No baseline or target set",
         };
         var date = benefit.RealisationDate?.ToString("MMM yyyy", CultureInfo.InvariantCulture) ?? "no date set";
-        return new BenefitRow($"{program.Key}.{benefit.Key}", benefit.Name, benefit.Owner?.Name ?? "no owner", status, date, kpis);
+        return new BenefitRow($"{program.Key}.{benefit.Key}", benefit.Name, benefit.Owner?.Name ?? "no owner", status,
+            BenefitStatuses.Label(benefit.Status), BenefitStatuses.Color(benefit.Status), measure, date, kpis);
     }
 }
 

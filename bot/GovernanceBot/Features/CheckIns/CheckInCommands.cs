@@ -101,7 +101,7 @@ public sealed class CheckInStatusHandler(GovernanceDb db, ReaderPolicy readers) 
                 .Select(o => new { o.IdempotencyKey, o.LastError })
                 .ToListAsync(cancellationToken);
             var open = round.Status == CheckInRoundStatus.Open;
-            var state = open ? $"open until {round.ClosesAt.ToString("ddd d MMM HH:mm 'UTC'", CultureInfo.InvariantCulture)}" : "closed";
+            var state = open ? $"open until {LocalTime.Of(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone))}" : "closed";
             text.Append(CultureInfo.InvariantCulture, $"**{checkIn.Name}** — {CheckInRounds.PeriodText(round.OccurrenceDate)}, {state}: {answered.Count} of {invited.Count} answered.\n");
             var done = invited.Where(s => answered.Contains(s.Id)).Select(s => s.Name).ToList();
             var waiting = invited.Where(s => !answered.Contains(s.Id)).Select(s => s.Name).ToList();

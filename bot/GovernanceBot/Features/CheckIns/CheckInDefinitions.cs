@@ -293,9 +293,11 @@ public sealed class CheckInListHandler(GovernanceDb db, ReaderPolicy readers, Ti
         foreach (var c in live)
         {
             var participants = CheckInRounds.Participants(c, people);
-            var next = !c.Enabled ? "paused" : CheckInForm.NextOpening(c, participants, now) is { } at ? $"next round {When(at, program.TimeZone)}" : "no next round in the coming year";
+            // The schedule's time is each participant's own, so a round's first prompts go out when it is
+            // that time for whoever's day starts first: say so rather than show a bare, surprising time.
+            var next = !c.Enabled ? "paused" : CheckInForm.NextOpening(c, participants, now) is { } at ? $"next round's first prompts go out {When(at, program.TimeZone)}" : "no next round in the coming year";
             text.Append(CultureInfo.InvariantCulture,
-                $"- **{c.Name}** — {CheckInForm.Cadence(c.Cron)}, open {GovernanceFileReader.FormatDuration(c.Window)}, {participants.Count} participant{(participants.Count == 1 ? "" : "s")}, {c.Questions.Count} question{(c.Questions.Count == 1 ? "" : "s")}; {next}\n");
+                $"- **{c.Name}** — {CheckInForm.Cadence(c.Cron)}{(CheckInForm.IsSimple(c.Cron) ? " in each person's time zone" : "")}, open {GovernanceFileReader.FormatDuration(c.Window)}, {participants.Count} participant{(participants.Count == 1 ? "" : "s")}, {c.Questions.Count} question{(c.Questions.Count == 1 ? "" : "s")}; {next}\n");
         }
 
         var archived = checkIns.Count(c => c.ArchivedAt is not null);
@@ -309,8 +311,8 @@ public sealed class CheckInListHandler(GovernanceDb db, ReaderPolicy readers, Ti
     }
 
     /// <summary>"Mon 7 Dec 2026, 09:00 (Europe/London)", in the program's time zone.</summary>
-    public static string When(DateTimeOffset at, string timeZone) =>
-        TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + $" ({timeZone})";
+    /// <summary>A moment each reader sees in their own zone (<see cref="LocalTime"/>); the program's zone where they cannot.</summary>
+    public static string When(DateTimeOffset at, string timeZone) => LocalTime.Of(at, TimeZoneInfo.FindSystemTimeZoneById(timeZone));
 }
 
 /// <summary><c>checkin pause</c> / <c>checkin resume &lt;program&gt; &lt;check-in&gt;</c>: no new rounds while paused; a round already open runs to its close.</summary>

@@ -190,6 +190,9 @@ public static partial class CheckInForm
         return (string.Join(',', ordered), $"{hour:00}:{minute:00}", "");
     }
 
+    /// <summary>True when <see cref="Cadence"/> reads as days and a time of day (not a raw cron expression).</summary>
+    public static bool IsSimple(string cron) => Split(cron).Cron.Length == 0;
+
     /// <summary>"Mondays and Thursdays at 09:00", or the cron expression when it is not that simple.</summary>
     public static string Cadence(string cron)
     {

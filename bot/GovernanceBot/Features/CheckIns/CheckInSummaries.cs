@@ -33,7 +33,8 @@ public sealed class CheckInSummaries(GovernanceDb db)
         var rate = invited.Count == 0 ? 0 : (double)responses.Count / invited.Count;
         double? previousRate = previous is null || previousInvited == 0 ? null : (double)previousResponses.Count / previousInvited;
         var stats = new ResponseStats(invited.Count, responses.Count, Math.Round(rate, 3), Percent(rate),
-            previousRate is { } pr ? Percent(pr) : "no earlier round",
+            // Empty when there is no earlier round: the card then leaves the comparison out.
+            previousRate is { } pr ? Percent(pr) : string.Empty,
             Trend(rate, previousRate), Movement(rate, previousRate, higherIsBetter: true), Delta(rate * 100, previousRate * 100, " pts"));
 
         var scale = questions.Where(q => q.Kind == CheckInQuestionKind.Scale).Select(q =>
@@ -48,7 +49,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
                 return Bar(q.Options.Count == 5 ? $"{score} – {q.Options[score - 1]}" : score.ToString(CultureInfo.InvariantCulture), count, scores.Count);
             }).ToList();
             return new ScaleSummary(q.Key, q.Text, Math.Round(average, 2), scores.Count == 0 ? "no answers" : average.ToString("0.0", CultureInfo.InvariantCulture),
-                "5", previousAverage is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) : "no earlier round",
+                "5", previousAverage is { } p ? p.ToString("0.0", CultureInfo.InvariantCulture) : string.Empty,
                 Trend(average, previousAverage), Movement(average, previousAverage, higherIsBetter: true), Delta(average, previousAverage, ""), distribution);
         }).ToList();
 
@@ -80,7 +81,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
             CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)) with { ClosesText = ClosedText(round, program.TimeZone) },
             stats, scale, choice, quotes, written, missing.Select(p => p.Name).ToList());
         var card = Reply.Card("checkin.summary", data, CheckInJson.Default.CheckInSummaryCard,
-            $"{checkIn.Name} ({CheckInRounds.PeriodText(round.OccurrenceDate)}): {responses.Count} of {invited.Count} answered, {quotes.Count} risks or blockers raised.");
+            $"{checkIn.Name} ({CheckInRounds.PeriodText(round.OccurrenceDate)}): {responses.Count} of {invited.Count} answered, {(quotes.Count == 1 ? "1 risk or blocker" : $"{quotes.Count} risks or blockers")} raised.");
         // Each channel turns the names into real mentions of the people it knows, so they are notified.
         return checkIn.MentionNonResponders
             ? card with { Mentions = missing.Where(p => p.Email is not null).Select(p => new MentionedPerson(UserText.Escape(p.Name), p.Email!)).ToList() }
@@ -123,8 +124,8 @@ public sealed class CheckInSummaries(GovernanceDb db)
         : Math.Abs(now - b) < 1e-9 ? "same"
         : (now > b) == higherIsBetter ? "better" : "worse";
 
-    private static string Delta(double now, double? before, string unit) => before is not { } b ? "first round"
-        : (now - b).ToString("+0.0;-0.0;±0.0", CultureInfo.InvariantCulture) + unit + " vs last round";
+    private static string Delta(double now, double? before, string unit) => before is not { } b ? string.Empty
+        : (now - b).ToString("+0.0;-0.0;±0.0", CultureInfo.InvariantCulture) + unit;
 
     internal static Dictionary<string, string> Parse(string json) =>
         JsonSerializer.Deserialize(json, CheckInJson.Default.DictionaryStringString) ?? [];

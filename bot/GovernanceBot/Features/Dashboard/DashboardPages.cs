@@ -1,5 +1,6 @@
 using System.Globalization;
 using GovernanceBot.Features.Approvals;
+using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
@@ -64,7 +65,7 @@ public static class DashboardPages
         html.Append($"<section class=\"status\" aria-labelledby=\"health-h\"><h2 id=\"health-h\" class=\"visually-hidden\">Health</h2>");
         html.Append($"<p class=\"health\" data-health=\"{s.Overall.Rag}\">Overall health: {Badge(overall)} {s.Overall.Summary}</p>");
         html.Append($"<dl class=\"facts\"><div><dt>Phase</dt><dd>{s.Program.Phase}{(string.IsNullOrWhiteSpace(p.Stage) ? "" : " — ")}{p.Stage ?? ""}</dd></div>");
-        html.Append($"<div><dt>Next gate</dt><dd>{s.NextGate.Name} ({s.NextGate.DateText})</dd></div>");
+        html.Append($"<div><dt>Next gate</dt><dd>{s.NextGate.Text}</dd></div>");
         html.Append($"<div><dt>Program manager</dt><dd>{s.Program.Manager}</dd></div><div><dt>Sponsor</dt><dd>{s.Program.Sponsor}</dd></div>");
         html.Append($"<div><dt>As of</dt><dd>{s.AsOfText}</dd></div></dl>");
         html.Append($"<ul class=\"dimensions\">");
@@ -141,7 +142,7 @@ public static class DashboardPages
         html.Append($"<table class=\"grid\"><caption class=\"visually-hidden\">Benefits: baseline, actual and target</caption><thead><tr><th scope=\"col\">Benefit</th><th scope=\"col\">Owner</th><th scope=\"col\">Status</th><th scope=\"col\">Baseline → actual → target</th><th scope=\"col\">Realisation</th></tr></thead><tbody>");
         foreach (var b in view.Benefits)
         {
-            html.Append($"<tr><th scope=\"row\">{b.Row.Name}</th><td>{b.Row.Owner}</td><td>{ProgramStatusQuery.BenefitStatusWord(b.Benefit.Status)}</td><td>");
+            html.Append($"<tr><th scope=\"row\">{b.Row.Name}</th><td>{b.Row.Owner}</td><td>{BenefitStatuses.Word(b.Benefit.Status)}</td><td>");
             if (b.Benefit.Baseline is not null || b.Benefit.Target is not null)
             {
                 html.Append($"<p>Benefit baseline {Amount(b.Benefit.Baseline, b.Benefit.Unit)}, target {Amount(b.Benefit.Target, b.Benefit.Unit)}</p>");
@@ -152,7 +153,7 @@ public static class DashboardPages
                 html.Append($"<ul class=\"plain\">");
                 foreach (var k in b.Row.Kpis)
                 {
-                    html.Append($"<li>{k.Name}: {k.BaselineText} → <strong>{k.CurrentText}</strong> → {k.TargetText} {Badge(Parse(k.Rag))}</li>");
+                    html.Append($"<li>{k.Name}: <strong>{k.CurrentText}</strong>, target {k.TargetText} {Badge(Parse(k.Rag))}</li>");
                 }
 
                 html.Append($"</ul>");

@@ -36,5 +36,5 @@ public static class HelpFeature
     public static IServiceCollection AddHelp(this IServiceCollection services) => services.AddScoped<HelpHandler>();
 
     public static Router MapHelp(this Router router) => router
-        .MapCommand<HelpHandler>("help", "help", "What I can do.", "Getting started");
+        .MapCommand<HelpHandler>("help", "help", "What I can do.", "Getting started", ReplyAudience.Requester);
 }

@@ -59,7 +59,14 @@ public static class KpiViews
         var s = Summary(program, kpi);
         var ordered = Ordered(kpi);
         var latest = ordered.LastOrDefault();
-        var recent = ordered.TakeLast(ChartPoints).ToList();
+        // One point per period: a value corrected or re-measured within the same week (month…) replaces
+        // the earlier one on the chart, so the axis never shows the same period twice. The history
+        // keeps every value, labelled by its date as well.
+        var recent = ordered
+            .GroupBy(m => PeriodKey(kpi.Cadence, m.Date))
+            .Select(g => g.Last())
+            .TakeLast(ChartPoints)
+            .ToList();
         var label = PeriodLabel(kpi.Cadence);
         return new KpiDetail(
             s.Id, s.Name, kpi.Description ?? string.Empty, s.Owner, s.Unit, s.Value, s.ValueText, s.Target, s.TargetText, s.Direction,
@@ -76,7 +83,7 @@ public static class KpiViews
                 recent.Select(m => new KpiPoint(PeriodText(kpi.Cadence, m.Date), m.Value)).ToList(),
                 recent.Select(m => new KpiPoint(PeriodText(kpi.Cadence, m.Date), kpi.Target)).ToList()),
             ordered.AsEnumerable().Reverse().Take(HistoryRows)
-                .Select(m => new KpiHistoryRow(PeriodText(kpi.Cadence, m.Date), KpiRag.Format(m.Value, kpi.Unit), KpiRag.Format(kpi.Target, kpi.Unit), RagWord(KpiRag.Of(kpi, m.Value))))
+                .Select(m => new KpiHistoryRow(HistoryText(kpi.Cadence, m.Date), KpiRag.Format(m.Value, kpi.Unit), KpiRag.Format(kpi.Target, kpi.Unit), RagWord(KpiRag.Of(kpi, m.Value))))
                 .ToList());
     }
 
@@ -185,6 +192,20 @@ public static class KpiViews
         KpiCadence.Quarterly => $"Q{(date.Month - 1) / 3 + 1} {date.Year}",
         _ => date.ToString("d MMM", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>Which period a date falls in, with its (ISO week-numbering) year: W49 of one year is not W49 of the next.</summary>
+    private static (int Year, int Period) PeriodKey(KpiCadence cadence, DateOnly date) => cadence switch
+    {
+        KpiCadence.Weekly or KpiCadence.Fortnightly => (ISOWeek.GetYear(date.ToDateTime(TimeOnly.MinValue)), ISOWeek.GetWeekOfYear(date.ToDateTime(TimeOnly.MinValue))),
+        KpiCadence.Monthly => (date.Year, date.Month),
+        KpiCadence.Quarterly => (date.Year, (date.Month - 1) / 3),
+        _ => (date.Year, date.DayOfYear),
+    };
+
+    /// <summary>A history row's label: the period, and the day too where a period holds several days.</summary>
+    private static string HistoryText(KpiCadence cadence, DateOnly date) => cadence == KpiCadence.Daily
+        ? PeriodText(cadence, date)
+        : $"{PeriodText(cadence, date)} · {date.ToString("d MMM", CultureInfo.InvariantCulture)}";
 
     private static string Sparkline(List<double> values)
     {

@@ -22,9 +22,11 @@ public sealed record ProgramSummary(string Id, [property: UserText] string Name,
 
 public sealed record OverallStatus(string Rag, [property: UserText] string Summary);
 
-public sealed record CheckInStatus([property: UserText] string Title, string ResponseRateText, string ConfidenceText);
+/// <summary>The latest check-in round in one line, e.g. "Weekly pulse of 23 Nov: 5 answers so far".</summary>
+public sealed record CheckInStatus([property: UserText] string Text);
 
-public sealed record NextGate([property: UserText] string Name, string DateText);
+/// <summary>The first stage gate waiting for a decision and its deadline, or that none is waiting.</summary>
+public sealed record NextGate([property: UserText] string Text);
 
 /// <summary>Health of one area (schedule, KPIs, benefits…).</summary>
 public sealed record StatusDimension(string Name, string Rag, [property: UserText] string Note);

@@ -1,5 +1,7 @@
 using System.Globalization;
 using GovernanceBot.Cards;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -43,7 +45,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             kpis.Count(k => k.Rag == Rag.Red),
             kpis.Count(k => k.Rag == Rag.NoData),
             kpis.Count);
-        var benefitCounts = BenefitCountsOf(program.Benefits);
+        var benefitCounts = BenefitStatuses.Count(program.Benefits.Select(b => b.Status));
 
         // Off-target KPIs are the program's measurable risks, worst first; on-target ones are its highlights.
         var risks = kpis
@@ -54,44 +56,53 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 k.Kpi.Owner?.Name ?? "no owner",
                 RagKey(k.Rag)))
             .Concat(program.Benefits.Where(b => b.Status == BenefitStatus.AtRisk).OrderBy(b => b.Name)
-                .Select(b => new StatusRisk($"Benefit at risk: {b.Name}", b.Owner?.Name ?? "no owner", "red")))
+                .Select(b => new StatusRisk($"Benefit at risk: {b.Name}", b.Owner?.Name ?? "no owner", RagKey(AtRiskRag))))
             .ToList();
+        // Green is health (inside the thresholds), not "on target": a KPI is on target only when its
+        // value meets the target, and the line says which of the two it is.
         var highlights = kpis
             .Where(k => k.Rag == Rag.Green)
-            .Select(k => $"{k.Kpi.Name} on target at {KpiRag.Format(k.Latest!.Value, k.Kpi.Unit)}.")
+            .Select(k => MeetsTarget(k.Kpi, k.Latest!.Value)
+                ? $"{k.Kpi.Name} on target at {KpiRag.Format(k.Latest.Value, k.Kpi.Unit)} (target {KpiViews.TargetText(k.Kpi)})."
+                : $"{k.Kpi.Name} Green at {KpiRag.Format(k.Latest.Value, k.Kpi.Unit)}, short of its target {KpiViews.TargetText(k.Kpi)}.")
             .ToList();
 
+        // An escalated request still waits for a decision (from whoever it was escalated to).
         var pending = program.Approvals
-            .Where(a => a.Status == ApprovalStatus.Pending)
+            .Where(a => a.Status is ApprovalStatus.Pending or ApprovalStatus.Escalated)
             .OrderBy(a => a.Deadline ?? DateTimeOffset.MaxValue)
             .ToList();
         var pendingApprovals = pending
             .Select(a => new PendingApproval(
                 a.Key,
                 a.Title,
-                $"{a.Votes.Count} of {a.Approvers.Count} voted",
-                a.Deadline is { } d ? Local(d, "ddd d MMM, HH:mm") : "no deadline"))
+                $"{a.Votes.Count} of {a.Approvers.Count} voted{(a.Status == ApprovalStatus.Escalated ? ", escalated" : "")}",
+                a.Deadline is { } d ? LocalTime.Of(d, zone) : "no deadline"))
             .ToList();
         var gate = pending.FirstOrDefault(a => a.Kind == ApprovalKind.StageGate);
-        var nextGate = gate is null
-            ? new NextGate("None scheduled", "—")
-            : new NextGate(gate.Title, gate.Deadline is { } gd ? Local(gd, "ddd d MMM yyyy") : "no date set");
+        var nextGate = new NextGate(gate is null
+            ? "No stage gate waiting for a decision"
+            : $"{gate.Title}{(gate.Status == ApprovalStatus.Escalated ? " (escalated)" : "")}, {(gate.Deadline is { } gd ? "deadline " + Local(gd, "ddd d MMM yyyy") : "no deadline set")}");
 
         var latestRound = rounds.MaxBy(r => r.OpensAt);
-        var checkin = latestRound is null
-            ? new CheckInStatus("Check-in", "no rounds yet", "—")
-            : new CheckInStatus(
-                $"{latestRound.CheckIn?.Name ?? "Check-in"} of {latestRound.OccurrenceDate.ToString("d MMM", CultureInfo.InvariantCulture)}",
-                $"{latestRound.Responses.Count} answered",
-                "—");
+        var checkin = new CheckInStatus(latestRound is null
+            ? "No round has run yet"
+            : $"{latestRound.CheckIn?.Name ?? "Round"} of {latestRound.OccurrenceDate.ToString("d MMM", CultureInfo.InvariantCulture)}: {Plural(latestRound.Responses.Count, "answer")} so far");
 
-        var (kpiRag, benefitRag, overall, summary) = Health(kpiCounts, benefitCounts);
         var overdue = pending.Count(a => a.Deadline < time.GetUtcNow());
+        var escalated = pending.Count(a => a.Status == ApprovalStatus.Escalated);
+        var (kpiRag, benefitRag, decisionRag, overall, summary) = Health(kpiCounts, benefitCounts, escalated, overdue);
         var dimensions = new List<StatusDimension>
         {
-            new("KPIs", RagKey(kpiRag), $"{kpiCounts.Red} off target, {kpiCounts.Amber} to watch, {kpiCounts.Green} on target."),
-            new("Benefits", RagKey(benefitRag), benefitCounts.AtRisk > 0 ? $"{benefitCounts.AtRisk} of {benefitCounts.Total} at risk." : $"{benefitCounts.Total} tracked, none at risk."),
-            new("Decisions", overdue > 0 ? "amber" : "green", pending.Count == 0 ? "Nothing waiting for a decision." : $"{pending.Count} waiting, {overdue} past the deadline."),
+            new("KPIs", RagKey(kpiRag), kpiCounts.Total == kpiCounts.None
+                ? "No values recorded yet."
+                : $"{kpiCounts.Red} Red, {kpiCounts.Amber} Amber, {kpiCounts.Green} Green{(kpiCounts.None > 0 ? $", {kpiCounts.None} without a value" : "")}."),
+            new("Benefits", RagKey(benefitRag), benefitCounts.AtRisk > 0
+                ? $"{benefitCounts.AtRisk} of {Plural(benefitCounts.Total, "benefit")} at risk."
+                : program.Benefits.Count > 0 ? $"{Plural(benefitCounts.Total, "benefit")} tracked, none at risk." : "No benefits registered yet."),
+            new("Decisions", RagKey(decisionRag), pending.Count == 0
+                ? "Nothing waiting for a decision."
+                : $"{pending.Count} waiting{(escalated > 0 ? $", {escalated} escalated" : "")}{(overdue > 0 ? $", {overdue} past the deadline" : "")}."),
         };
 
         string Person(string role) => program.Stakeholders.Where(s => s.HasRole(role)).Select(s => s.Name).Order().FirstOrDefault() ?? "not named";
@@ -110,24 +121,50 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
     }
 
     /// <summary>
-    /// A program's health from its KPIs' and benefits' counts: red when a KPI is off target or a
-    /// benefit at risk, amber when a KPI needs watching, else as the KPIs are.
+    /// A program's health from its KPIs' and benefits' counts and its decisions waiting: red when a
+    /// KPI is Red or a decision escalated, amber when a KPI is Amber, a benefit at risk or a decision
+    /// past its deadline, else as the KPIs are. The status card and the dashboard read it alike.
     /// </summary>
-    public static (Rag Kpis, Rag Benefits, Rag Overall, string Summary) Health(RagCounts kpiCounts, BenefitCounts benefitCounts)
+    public static (Rag Kpis, Rag Benefits, Rag Decisions, Rag Overall, string Summary) Health(RagCounts kpiCounts, BenefitCounts benefitCounts, int escalated, int overdue)
     {
         var kpiRag = kpiCounts.Red > 0 ? Rag.Red : kpiCounts.Amber > 0 ? Rag.Amber : kpiCounts.Green > 0 ? Rag.Green : Rag.NoData;
-        var benefitRag = benefitCounts.AtRisk > 0 ? Rag.Red : benefitCounts.Total > 0 ? Rag.Green : Rag.NoData;
-        var overall = kpiRag == Rag.Red || benefitRag == Rag.Red ? Rag.Red
-            : kpiRag == Rag.Amber ? Rag.Amber
+        var benefitRag = benefitCounts.AtRisk > 0 ? AtRiskRag : benefitCounts.Total > 0 ? Rag.Green : Rag.NoData;
+        var decisionRag = escalated > 0 ? Rag.Red : overdue > 0 ? Rag.Amber : Rag.Green;
+        var overall = kpiRag == Rag.Red || benefitRag == Rag.Red || decisionRag == Rag.Red ? Rag.Red
+            : kpiRag == Rag.Amber || benefitRag == Rag.Amber || decisionRag == Rag.Amber ? Rag.Amber
             : kpiRag;
+        var attention = new List<string>();
+        if (kpiCounts.Red > 0)
+        {
+            attention.Add($"{Plural(kpiCounts.Red, "KPI")} Red");
+        }
+
+        if (kpiCounts.Amber > 0)
+        {
+            attention.Add($"{Plural(kpiCounts.Amber, "KPI")} Amber");
+        }
+
+        if (benefitCounts.AtRisk > 0)
+        {
+            attention.Add($"{Plural(benefitCounts.AtRisk, "benefit")} at risk");
+        }
+
+        if (escalated > 0)
+        {
+            attention.Add($"{Plural(escalated, "decision")} escalated");
+        }
+        else if (overdue > 0)
+        {
+            attention.Add($"{Plural(overdue, "decision")} past the deadline");
+        }
+
         var summary = overall switch
         {
-            Rag.Red => $"{kpiCounts.Red} KPI(s) off target and {benefitCounts.AtRisk} benefit(s) at risk need attention.",
-            Rag.Amber => $"{kpiCounts.Amber} KPI(s) need watching; nothing is off target.",
-            Rag.Green => "Every KPI is on target.",
+            Rag.Red or Rag.Amber => $"Needs attention: {string.Join(", ", attention)}.",
+            Rag.Green => "Every KPI with a value is Green.",
             _ => "No KPI values have been recorded yet.",
         };
-        return (kpiRag, benefitRag, overall, summary);
+        return (kpiRag, benefitRag, decisionRag, overall, summary);
     }
 
     /// <summary>
@@ -148,30 +185,34 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             .Select(m => new { m.KpiId, m.Value })
             .ToListAsync(cancellationToken);
         var latestByKpi = latest.ToDictionary(m => m.KpiId, m => m.Value);
-        var pending = await db.Approvals.AsNoTracking()
-            .Where(a => programIds.Contains(a.ProgramId) && a.Status == ApprovalStatus.Pending)
-            .GroupBy(a => a.ProgramId)
-            .Select(g => new { ProgramId = g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.ProgramId, g => g.Count, cancellationToken);
+        var now = time.GetUtcNow();
+        var waiting = (await db.Approvals.AsNoTracking()
+            .Where(a => programIds.Contains(a.ProgramId) && (a.Status == ApprovalStatus.Pending || a.Status == ApprovalStatus.Escalated))
+            .Select(a => new { a.ProgramId, a.Status, a.Deadline })
+            .ToListAsync(cancellationToken))
+            .ToLookup(a => a.ProgramId);
         return programs.Select(p =>
         {
             var rags = p.Kpis.Select(k => KpiRag.Of(k, latestByKpi.TryGetValue(k.Id, out var v) ? v : null)).ToList();
             var kpiCounts = KpiViews.Count(rags);
-            var benefitCounts = BenefitCountsOf(p.Benefits);
-            var health = Health(kpiCounts, benefitCounts);
+            var benefitCounts = BenefitStatuses.Count(p.Benefits.Select(b => b.Status));
+            var pending = waiting[p.Id].ToList();
+            var health = Health(kpiCounts, benefitCounts, pending.Count(a => a.Status == ApprovalStatus.Escalated), pending.Count(a => a.Deadline < now));
             string Person(string role) => p.Stakeholders.Where(s => s.HasRole(role)).Select(s => s.Name).Order().FirstOrDefault() ?? "not named";
-            return new ProgramHealth(p, health.Overall, health.Summary, kpiCounts, benefitCounts, pending.GetValueOrDefault(p.Id),
+            return new ProgramHealth(p, health.Overall, health.Summary, kpiCounts, benefitCounts, pending.Count,
                 Person(StakeholderRoles.ProgramManager), Person(StakeholderRoles.Sponsor));
         }).ToList();
     }
 
-    public static BenefitCounts BenefitCountsOf(IReadOnlyCollection<Benefit> benefits) => new(
-        benefits.Count(b => b.Status is BenefitStatus.Realised or BenefitStatus.Sustained),
-        benefits.Count(b => b.Status == BenefitStatus.InDelivery),
-        benefits.Count(b => b.Status == BenefitStatus.AtRisk),
-        0,
-        benefits.Count(b => b.Status is BenefitStatus.Identified or BenefitStatus.Planned),
-        benefits.Count);
+    /// <summary>At risk is amber, in the counts and in the health alike (<see cref="BenefitStatuses.Color"/>).</summary>
+    private const Rag AtRiskRag = Rag.Amber;
+
+    private static bool MeetsTarget(Kpi kpi, double value) =>
+        kpi.Direction == KpiDirection.HigherIsBetter ? value >= kpi.Target : value <= kpi.Target;
+
+    /// <summary>"1 KPI", "3 KPIs": a count with its noun.</summary>
+    public static string Plural(int count, string noun) =>
+        count.ToString(CultureInfo.InvariantCulture) + " " + (count == 1 ? noun : noun + "s");
 
     /// <summary>The template's RAG key: green, amber, red or none.</summary>
     public static string RagKey(Rag rag) => rag switch
@@ -210,16 +251,6 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         ProgramPhase.Delivery => "Delivery",
         ProgramPhase.Closure => "Closure",
         _ => "Closed",
-    };
-
-    public static string BenefitStatusWord(BenefitStatus status) => status switch
-    {
-        BenefitStatus.Identified => "Identified",
-        BenefitStatus.Planned => "Planned",
-        BenefitStatus.InDelivery => "In delivery",
-        BenefitStatus.Realised => "Realised",
-        BenefitStatus.Sustained => "Sustained",
-        _ => "At risk",
     };
 
     public static string KindWord(ApprovalKind kind) => kind switch

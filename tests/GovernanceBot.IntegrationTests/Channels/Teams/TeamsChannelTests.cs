@@ -12,7 +12,7 @@ public sealed class TeamsChannelTests
 {
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
-    public async Task Help_WithAGenuineToken_IsAnsweredWithTheHelpCardInTheSameReplyChain(StoreKind kind)
+    public async Task Help_InAChannel_WithAGenuineToken_IsAnsweredWithTheHelpCardInTheAskersOneToOne(StoreKind kind)
     {
         await using var teams = await TeamsBot.StartAsync(kind);
         teams.Framework.MemberEmails[TestActivities.UserId] = "AlexW@Example.com";
@@ -27,8 +27,11 @@ public sealed class TeamsChannelTests
         using var response = await teams.PostAsync(activity, teams.ValidToken());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var reply = Assert.Single(teams.Framework.Sent("POST"));
-        Assert.Equal("/v3/conversations/19:chan@thread.tacv2/activities/activity-in-1", reply.Path);
+        await teams.Bot.IdleAsync();
+        // Help is meant for the person who asked: their 1:1, not the channel (ReplyPrivacy).
+        Assert.DoesNotContain(teams.Framework.Sent("POST"), r => r.Path.StartsWith("/v3/conversations/19:chan@thread.tacv2", StringComparison.Ordinal));
+        var direct = teams.Framework.DirectConversations[TestActivities.UserId];
+        var reply = Assert.Single(teams.Framework.Sent("POST"), r => r.Path == $"/v3/conversations/{direct}/activities");
         Assert.Equal("Bearer outbound-token-" + FakeBotFramework.AppId, reply.Authorization);
         var attachment = reply.Body!["attachments"]![0]!;
         Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)attachment["contentType"]);

@@ -96,7 +96,7 @@ public sealed class TeamsSenderTests
 
         Assert.Null(direct);
         Assert.Equal(SendFailureKind.Permanent, failure?.Failure);
-        Assert.Contains("Nestor Wilke has no Teams account", failure?.Reason, StringComparison.Ordinal);
+        Assert.Contains("Nestor Wilke is not in any team or chat GovernanceBot is in, and has not installed it", failure?.Reason, StringComparison.Ordinal);
         Assert.Empty(teams.Framework.Requests);
     }
 

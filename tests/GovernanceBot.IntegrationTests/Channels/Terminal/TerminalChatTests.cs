@@ -118,7 +118,7 @@ public sealed class TerminalChatTests : IAsyncLifetime
         var chat = await ChatAsync("approvals\n1\nLooks ready to me\nexit\n", "--as", "meg@example.com");
 
         Assert.True(chat.ExitCode == 0, chat.ToString());
-        Assert.Contains("[#1] Approve   [#2] Reject   [#3] Abstain", chat.Output, StringComparison.Ordinal);
+        Assert.True(chat.Output.Contains("[#1] Approve   [#2] Reject…   [#3] Abstain", StringComparison.Ordinal), chat.Output);
         Assert.Contains("You voted ✅ Approve", chat.Output, StringComparison.Ordinal);
         await using var db = await store.OpenAsync();
         var vote = await db.Votes.Include(v => v.Approver).SingleAsync();

@@ -81,7 +81,8 @@ public sealed class CheckInDefinitionTests
         var card = Assert.Single(await bot.SendAsync("checkin new Phoenix")).ShouldBeCard("checkin.define");
         Assert.Equal("", (string)card.Data["form"]!["checkInKey"]!);
         Assert.Contains(card.Data["people"]!.AsArray(), p => (string)p!["value"]! == "pattif");
-        var saved = Assert.Single(await bot.ActAsync(CheckInForm.Verb, Form())).ShouldBeText();
+        // As a reader whose client cannot localise times sees it (LocalTime's fallback, the program's zone).
+        var saved = LocalTime.Plain(Assert.Single(await bot.ActAsync(CheckInForm.Verb, Form())).ShouldBeText());
 
         // Sydney's Thursday 10:30 is Wednesday 23:30 UTC: the earliest participant opens the round.
         Assert.StartsWith("Created **Design review** for Phoenix: Thursdays at 10:30 (each participant's own time), open for 4h, 3 participants, 3 questions. The next round opens Wed 25 Nov 2026, 23:30 (Europe/London).", saved, StringComparison.Ordinal);
@@ -107,10 +108,10 @@ public sealed class CheckInDefinitionTests
         var audit = Assert.Single(await AuditAsync(bot, "checkin.created"));
         Assert.Equal(("alexw", "checkin:design-review"), (audit.Actor, audit.Subject));
 
-        var list = Assert.Single(await bot.SendAsync("checkins Phoenix", "adelev@example.com")).ShouldBeText();
-        Assert.Contains("**Design review** — Thursdays at 10:30, open 4h, 3 participants, 3 questions; next round Wed 25 Nov 2026, 23:30 (Europe/London)", list, StringComparison.Ordinal);
-        Assert.Contains("**Phoenix weekly check-in** — Mondays at 09:00, open 1d8h, 5 participants, 4 questions; next round Sun 29 Nov 2026, 22:00 (Europe/London)", list, StringComparison.Ordinal);
-        Assert.Equal(list, Assert.Single(await bot.SendAsync("checkin list Phoenix", "adelev@example.com")).ShouldBeText());
+        var list = LocalTime.Plain(Assert.Single(await bot.SendAsync("checkins Phoenix", "adelev@example.com")).ShouldBeText());
+        Assert.Contains("**Design review** — Thursdays at 10:30 in each person's time zone, open 4h, 3 participants, 3 questions; next round's first prompts go out Wed 25 Nov 2026, 23:30 (Europe/London)", list, StringComparison.Ordinal);
+        Assert.Contains("**Phoenix weekly check-in** — Mondays at 09:00 in each person's time zone, open 1d8h, 5 participants, 4 questions; next round's first prompts go out Sun 29 Nov 2026, 22:00 (Europe/London)", list, StringComparison.Ordinal);
+        Assert.Equal(list, LocalTime.Plain(Assert.Single(await bot.SendAsync("checkin list Phoenix", "adelev@example.com")).ShouldBeText()));
     }
 
     public static TheoryData<string, string, string, string> InvalidInputs() => new()
@@ -257,7 +258,7 @@ public sealed class CheckInDefinitionTests
             Assert.Equal(0, await db.CheckInRounds.CountAsync());
         }
 
-        var resumed = Assert.Single(await bot.SendAsync("checkin resume Phoenix \"Phoenix weekly check-in\"")).ShouldBeText();
+        var resumed = LocalTime.Plain(Assert.Single(await bot.SendAsync("checkin resume Phoenix \"Phoenix weekly check-in\"")).ShouldBeText());
         Assert.True(resumed.StartsWith("Resumed **Phoenix weekly check-in**. The next round opens Mon 30 Nov 2026, 15:00 (Europe/London).", StringComparison.Ordinal), resumed);
         // The Monday that fell due while it was paused is not caught up on: the next round is the one the reply named.
         await SweepAsync(bot);

@@ -35,10 +35,14 @@ public sealed partial class TerminalCardTests
 
         var text = CardText.Render(Renderer.Render("approval.request", Sample("approval.request")), buttons);
 
-        Assert.Contains("  ▸ Comment (optional, shown to everyone)", text, StringComparison.Ordinal);
-        var reject = Assert.Single(buttons, b => b.Title == "Reject");
-        Assert.Equal("comment", (string?)Assert.Single(reject.Inputs)["id"]);
-        Assert.Equal(("approval.vote", "reject"), (CardElements.VerbAndData(reject.Action).Verb, (string?)CardElements.VerbAndData(reject.Action).Data["decision"]));
+        Assert.Contains("  ▸ Comment (shown to everyone)", text, StringComparison.Ordinal);
+        // Rejecting opens a form of its own (Reject…) that asks for the reason; the other buttons send the comment.
+        var approve = Assert.Single(buttons, b => b.Title == "Approve");
+        Assert.Equal("comment", (string?)Assert.Single(approve.Inputs)["id"]);
+        Assert.Equal(("approval.vote", "approve"), (CardElements.VerbAndData(approve.Action).Verb, (string?)CardElements.VerbAndData(approve.Action).Data["decision"]));
+        var reject = Assert.Single(buttons, b => b.Title == "Reject…");
+        Assert.Equal("Action.ShowCard", reject.Type);
+        Assert.Contains("\"isRequired\": true", reject.Action["card"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), StringComparison.Ordinal);
     }
 
     [Fact]

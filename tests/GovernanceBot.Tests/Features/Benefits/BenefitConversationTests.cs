@@ -8,21 +8,17 @@ namespace GovernanceBot.Tests.Features.Benefits;
 public sealed class BenefitConversationTests
 {
     [Fact]
-    public async Task Benefits_ShowsTheRegisterWithLinkedKpisBaselineCurrentAndTarget()
+    public async Task Benefits_ShowsTheRegisterWithLinkedKpisCurrentAndTarget()
     {
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
 
         var card = Assert.Single(await bot.SendAsync("benefits Phoenix", "adelev@example.com")).ShouldBeCard("benefits.status");
 
-        var counts = card.Data["counts"]!;
-        Assert.Equal(
-            (1, 2, 1, 0, 1, 5),
-            ((int)counts["realised"]!, (int)counts["onTrack"]!, (int)counts["atRisk"]!, (int)counts["offTrack"]!, (int)counts["planned"]!, (int)counts["total"]!));
+        Assert.Equal(5, (int)card.Data["counts"]!["total"]!);
         var savings = card.Data["benefits"]!.AsArray().Single(b => (string?)b!["id"] == "phoenix.cost-savings")!;
         Assert.Equal("Diego Siciliani", (string?)savings["owner"]);
         Assert.Equal("Jun 2027", (string?)savings["realisationDateText"]);
         var kpi = savings["kpis"]!.AsArray().Single(k => (string?)k!["kpiId"] == "phoenix.cost-savings")!;
-        Assert.Equal("210 EUR k", (string?)kpi["baselineText"]);
         Assert.Equal("860 EUR k", (string?)kpi["currentText"]);
         Assert.Equal("≥ 1200 EUR k", (string?)kpi["targetText"]);
         Assert.Equal("green", (string?)kpi["rag"]);

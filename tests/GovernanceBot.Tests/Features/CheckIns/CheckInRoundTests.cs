@@ -142,6 +142,11 @@ public sealed class CheckInRoundTests
         Assert.Equal("3.5", (string?)data["scaleQuestions"]![0]!["averageText"]);
         Assert.Equal(2, data["quotes"]!.AsArray().Count);
         Assert.Equal(["Diego Siciliani", "Isaiah Langer", "Lynne Robbins"], data["nonResponders"]!.AsArray().Select(n => (string)n!).ToArray());
+        // The first round has nothing to compare with: no "vs last round … no earlier round".
+        var shown = bot.Services.GetRequiredService<GovernanceBot.Cards.ICardRenderer>().Render("checkin.summary", data).ToJsonString();
+        Assert.DoesNotContain("no earlier round", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("vs last round", shown, StringComparison.Ordinal);
+        Assert.Contains("first round", shown, StringComparison.Ordinal);
 
         var late = Assert.Single(await bot.ActAsync("checkin.submit", Answers(roundId), "lynner@example.com")).ShouldBeText();
         Assert.Contains("closed", late, StringComparison.Ordinal);

@@ -54,6 +54,31 @@ public sealed class KpiConversationTests
         Assert.Equal("2026-11-25", (string?)forOwner.Data["form"]!["maxDate"]);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task TwoValuesInOneWeek_GiveOneChartPointForTheWeek_TheLatest_WhileTheHistoryKeepsBothByDate(StoreKind store)
+    {
+        await using var bot = await BotHarness.StartAsync(store);
+        // The demo has 88.5 % on Mon 23 Nov (W48); a second value on Wed 25 Nov falls in the same ISO week.
+        await bot.SendAsync("kpi record \"On-time delivery\" 93.5", "adelev@example.com");
+
+        var card = Assert.Single(await bot.SendAsync("kpi On-time delivery", "adelev@example.com")).ShouldBeCard("kpi.detail");
+
+        var kpi = card.Data["kpi"]!;
+        var actual = kpi["series"]!["actual"]!.AsArray();
+        var weeks = actual.Select(p => (string?)p!["x"]).ToList();
+        Assert.Equal(weeks.Distinct().Count(), weeks.Count);
+        Assert.Equal(8, actual.Count);
+        Assert.Equal("W48", weeks[^1]);
+        Assert.Equal(93.5, (double)actual[^1]!["y"]!);
+        Assert.Equal("W41", weeks[0]);
+        Assert.Equal(weeks, kpi["series"]!["target"]!.AsArray().Select(p => (string?)p!["x"]));
+        var history = kpi["history"]!.AsArray().Select(r => ((string?)r!["periodText"], (string?)r["valueText"])).ToList();
+        Assert.Equal(("W48 · 25 Nov", "93.5 %"), history[0]);
+        Assert.Equal(("W48 · 23 Nov", "88.5 %"), history[1]);
+        Assert.Equal(history.Select(h => h.Item1).Distinct().Count(), history.Count);
+    }
+
     [Fact]
     public async Task KpiRecord_ByTheOwner_StoresTheValueForTodayAndAudits()
     {
