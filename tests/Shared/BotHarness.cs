@@ -56,6 +56,8 @@ public sealed class BotHarness : IAsyncDisposable
         {
             var values = store.Settings;
             values["Demo:Load"] = loadDemo ? "true" : "false";
+            // Tests open check-in rounds themselves (sweeps, checkin run); a demo round would be in the way.
+            values["Demo:OpenCheckIn"] = "false";
             // Tests drive sweeps and the outbox explicitly, on the fake clock.
             values["Scheduling:Enabled"] = "false";
             values["Outbox:Dispatch"] = "false";

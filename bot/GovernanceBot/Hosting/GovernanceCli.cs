@@ -236,18 +236,33 @@ public static class GovernanceCli
         var command = new Command("healthcheck", "Exit 0 when the running bot answers its health endpoint (for container health checks).") { url };
         command.SetAction(async (result, ct) =>
         {
+            // One line either way: a container runtime keeps it as the health check's output, and a
+            // person running it by hand learns why it failed, not only that it did.
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var target = result.GetValue(url);
+            var output = result.InvocationConfiguration.Output;
+            var error = result.InvocationConfiguration.Error;
             try
             {
-                using var response = await http.GetAsync(result.GetValue(url), ct);
-                return response.IsSuccessStatusCode ? 0 : 1;
+                using var response = await http.GetAsync(target, ct);
+                var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+                if (response.IsSuccessStatusCode)
+                {
+                    await output.WriteLineAsync($"Healthy: {target} answered {status}.");
+                    return 0;
+                }
+
+                await error.WriteLineAsync($"Unhealthy: {target} answered {status}.");
+                return 1;
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException ex)
             {
+                await error.WriteLineAsync($"Unhealthy: {target} could not be reached ({ex.Message}). Is the bot running there?");
                 return 1;
             }
             catch (TaskCanceledException)
             {
+                await error.WriteLineAsync($"Unhealthy: {target} did not answer within 5 seconds.");
                 return 1;
             }
         });

@@ -81,7 +81,7 @@ public static class InboxCli
                     .SetProperty(e => e.NextAttemptAt, now)
                     .SetProperty(e => e.LeaseOwner, (string?)null)
                     .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null), ct);
-            Console.WriteLine(count == 0 ? "Nothing to retry: no failed request has those ids." : $"{count} request(s) queued to run again.");
+            await result.InvocationConfiguration.Output.WriteLineAsync(count == 0 ? everything ? "Nothing to retry: no request has failed." : "Nothing to retry: no failed request has those ids." : $"{count} request(s) queued to run again.");
             return count == 0 && !everything ? 1 : 0;
         });
 

@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "The demo program could not be loaded: {Errors}")]
     public static partial void DemoFailed(ILogger logger, string errors);
 
+    [LoggerMessage(7, LogLevel.Information, "Opened the demo's check-in round for today: {CheckIns}")]
+    public static partial void DemoRoundOpened(ILogger logger, string checkIns);
+
     [LoggerMessage(12, LogLevel.Information, "Chained {Count} audit entries written before the audit chain existed")]
     public static partial void AuditChained(ILogger logger, int count);
 

@@ -1,3 +1,4 @@
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store;
 using Microsoft.EntityFrameworkCore;
@@ -11,6 +12,7 @@ internal sealed class StoreInitializer(
     StoreReadiness readiness,
     BotMode mode,
     GovernanceImporter importer,
+    CheckInRounds rounds,
     IOptions<StoreOptions> options,
     IHostEnvironment environment,
     IConfiguration configuration,
@@ -47,6 +49,19 @@ internal sealed class StoreInitializer(
         if (result.Succeeded)
         {
             Log.DemoLoaded(logger, path, result.WorkspaceKey ?? "?");
+            // The demo's dates are this week's (asOf), so its check-in is mid-flight too: a round to
+            // answer at once rather than next week. Demo:OpenCheckIn=false for tests that time rounds themselves.
+            if (configuration.GetValue("Demo:OpenCheckIn", true))
+            {
+                await using var db = factory.Create();
+                var programId = await db.Programs.Where(p => p.Key == result.ProgramKey && p.Workspace!.Key == result.WorkspaceKey)
+                    .Select(p => p.Id).FirstAsync(cancellationToken);
+                var opened = await rounds.OpenLatestAsync(db, programId, "demo", cancellationToken);
+                if (opened.Count > 0)
+                {
+                    Log.DemoRoundOpened(logger, string.Join(", ", opened));
+                }
+            }
         }
         else
         {

@@ -61,4 +61,35 @@ public sealed class GovernanceCliTests
             Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
         }
     }
+
+    [Fact]
+    public async Task Healthcheck_SaysWhatTheBotAnswered_OrWhyItCouldNotBeReached()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite, loadDemo: false);
+        using var closed = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        closed.Start();
+        var nobody = $"http://127.0.0.1:{((System.Net.IPEndPoint)closed.LocalEndpoint).Port}/healthz";
+        closed.Stop();
+
+        var up = await RunAsync(bot.Store, "healthcheck", "--url", new Uri(bot.BaseAddress, "healthz").ToString());
+        var down = await RunAsync(bot.Store, "healthcheck", "--url", nobody);
+
+        Assert.Equal(0, up.Exit);
+        Assert.Contains("answered 200 OK", up.Output, StringComparison.Ordinal);
+        Assert.Equal(1, down.Exit);
+        Assert.StartsWith($"Unhealthy: {nobody} could not be reached", down.Error, StringComparison.Ordinal);
+        Assert.Contains("Is the bot running there?", down.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InboxRetryAll_WhenNothingFailed_SaysNothingHasFailed()
+    {
+        await using var store = await TestStore.CreateAsync(StoreKind.Sqlite);
+        await RunAsync(store, "import", RepoPaths.Combine("samples", "phoenix.yaml"));
+
+        var (exit, output, _) = await RunAsync(store, "inbox", "retry", "--all");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("Nothing to retry: no request has failed.", output.Trim());
+    }
 }

@@ -46,13 +46,14 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
 
     /// <summary>
     /// The latest date on which the schedule has already fired for at least one participant, in that
-    /// participant's own time zone, looking back at most five weeks (older missed rounds are not opened).
+    /// participant's own time zone, looking back at most five weeks (older missed rounds are not opened),
+    /// or from <paramref name="since"/> when given.
     /// </summary>
-    public static DateOnly? LatestDueDate(CheckInDefinition checkIn, IReadOnlyList<Stakeholder> participants, DateTimeOffset now)
+    public static DateOnly? LatestDueDate(CheckInDefinition checkIn, IReadOnlyList<Stakeholder> participants, DateTimeOffset now, DateTimeOffset? since = null)
     {
         var cron = CronExpression.Parse(checkIn.Cron, CronFormat.Standard);
         // Caught up on: occurrences in the last five weeks, and none from before the schedule began.
-        var from = now.AddDays(-35) > checkIn.ScheduledFrom ? now.AddDays(-35) : checkIn.ScheduledFrom;
+        var from = since ?? (now.AddDays(-35) > checkIn.ScheduledFrom ? now.AddDays(-35) : checkIn.ScheduledFrom);
         DateOnly? latest = null;
         foreach (var zoneId in participants.Select(p => p.TimeZone).Distinct(StringComparer.Ordinal))
         {
@@ -129,6 +130,31 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
         db.AppendAudit(now, program.WorkspaceId, program.Id, actor, "system", "checkin.round.opened", $"checkin:{checkIn.Key}:{date:yyyy-MM-dd}",
             after: $"{times.Count} invited, closes {round.ClosesAt:yyyy-MM-dd HH:mm} UTC");
         return round;
+    }
+
+    /// <summary>
+    /// For each running check-in of the program whose schedule fired in the last seven days, opens that
+    /// occurrence's round with everyone prompted now (as <c>checkin run</c> does) and saves. The demo
+    /// uses it at first start, so a program loaded mid-week is mid-flight: a round is open to answer.
+    /// </summary>
+    /// <returns>The names of the check-ins whose round was opened.</returns>
+    public async Task<IReadOnlyList<string>> OpenLatestAsync(GovernanceDb db, Guid programId, string actor, CancellationToken cancellationToken)
+    {
+        var program = await db.Programs.Include(p => p.Stakeholders).Include(p => p.CheckIns).ThenInclude(c => c.Questions)
+            .FirstAsync(p => p.Id == programId, cancellationToken);
+        var now = time.GetUtcNow();
+        var opened = new List<string>();
+        foreach (var checkIn in program.CheckIns.Where(c => c.Enabled && c.ArchivedAt is null))
+        {
+            if (LatestDueDate(checkIn, Participants(checkIn, program.Stakeholders), now, since: now.AddDays(-7)) is { } date
+                && await OpenAsync(db, program, checkIn, program.Stakeholders, date, promptNow: true, actor, cancellationToken) is not null)
+            {
+                opened.Add(checkIn.Name);
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return opened;
     }
 
     /// <summary>

@@ -71,6 +71,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
 
         return new GovernanceFile
         {
+            AsOf = p.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
             Workspace = new WorkspaceSpec
             {
                 Key = workspace.Key,

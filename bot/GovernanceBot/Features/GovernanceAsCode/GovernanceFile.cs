@@ -6,6 +6,8 @@ namespace GovernanceBot.Features.GovernanceAsCode;
 public sealed class GovernanceFile
 {
     public int Version { get; set; } = 1;
+    /// <summary>The day the file's dates describe (YYYY-MM-DD); absent when they are real dates.</summary>
+    public string? AsOf { get; set; }
     public WorkspaceSpec Workspace { get; set; } = new();
     public ProgramSpec Program { get; set; } = new();
     public List<StakeholderSpec> Stakeholders { get; set; } = [];

@@ -32,7 +32,7 @@ public static partial class GovernanceFileReader
         }
 
         var r = new NodeReader(errors);
-        var map = r.Map(root, "the file", ["version", "workspace", "program", "stakeholders", "kpis", "benefits", "approverGroups", "checkIns", "approvals"]);
+        var map = r.Map(root, "the file", ["version", "asOf", "workspace", "program", "stakeholders", "kpis", "benefits", "approverGroups", "checkIns", "approvals"]);
         if (map is null)
         {
             return (null, errors);
@@ -45,13 +45,14 @@ public static partial class GovernanceFileReader
             r.Error(map["version"]!, $"version {version} is not supported", "use 'version: 1'");
         }
 
+        file.AsOf = DateField(r, map, "asOf");
         file.Workspace = ReadWorkspace(r, map);
         file.Program = ReadProgram(r, map);
         var programZone = file.Program.TimeZone;
         var stakeholders = new Dictionary<string, StakeholderSpec>(StringComparer.Ordinal);
         file.Stakeholders = ReadList(r, map, "stakeholders", "stakeholder", (m, keys) => ReadStakeholder(r, m, keys, programZone, stakeholders));
         var kpiKeys = new HashSet<string>(StringComparer.Ordinal);
-        file.Kpis = ReadList(r, map, "kpis", "KPI", (m, keys) => ReadKpi(r, m, keys, stakeholders, now));
+        file.Kpis = ReadList(r, map, "kpis", "KPI", (m, keys) => ReadKpi(r, m, keys, stakeholders, now, file.AsOf));
         kpiKeys.UnionWith(file.Kpis.Select(k => k.Key));
         file.Benefits = ReadList(r, map, "benefits", "benefit", (m, keys) => ReadBenefit(r, m, keys, stakeholders, kpiKeys));
         var groups = new Dictionary<string, ApproverGroupSpec>(StringComparer.Ordinal);
@@ -235,7 +236,7 @@ public static partial class GovernanceFileReader
         return spec;
     }
 
-    private static KpiSpec? ReadKpi(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, DateTimeOffset now)
+    private static KpiSpec? ReadKpi(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, DateTimeOffset now, string? asOf)
     {
         if (r.Map(map, "a KPI", ["key", "name", "description", "unit", "direction", "target", "amber", "red", "owner", "cadence", "history"]) is null)
         {
@@ -268,7 +269,9 @@ public static partial class GovernanceFileReader
         }
 
         var dates = new HashSet<string>(StringComparer.Ordinal);
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        // A file with asOf describes that day, and its dates move with it (RelativeDates): a value
+        // dated after it would land in the future.
+        var today = asOf is null ? DateOnly.FromDateTime(now.UtcDateTime) : DateOnly.ParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         foreach (var item in r.Sequence(map["history"], "'history'"))
         {
             var m = r.Map(item, "a measurement", ["date", "value", "note", "by"]);
@@ -286,7 +289,8 @@ public static partial class GovernanceFileReader
 
             if (DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture) > today.AddDays(1))
             {
-                r.Error(m["date"]!, $"the measurement dated {date} is in the future", "record values on or before today");
+                r.Error(m["date"]!, asOf is null ? $"the measurement dated {date} is in the future" : $"the measurement dated {date} is after the file's asOf ({asOf})",
+                    asOf is null ? "record values on or before today" : "date values on or before asOf, or move asOf later");
             }
 
             if (!dates.Add(date))

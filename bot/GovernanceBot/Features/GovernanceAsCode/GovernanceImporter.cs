@@ -120,11 +120,19 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
             .Include(p => p.Approvals).ThenInclude(a => a.Approvers)
             .Include(p => p.Approvals).ThenInclude(a => a.Votes)
             .FirstOrDefaultAsync(p => p.WorkspaceId == workspace.Id && p.Key == spec.Key, cancellationToken);
+        var isNew = program is null;
         if (program is null)
         {
             program = new GovernanceProgram { WorkspaceId = workspace.Id, Key = spec.Key, Name = spec.Name, TimeZone = spec.TimeZone };
             db.Programs.Add(program);
             changes.Add($"program {spec.Key} created");
+        }
+
+        // Before any date is read from the file: a file with asOf has its dates moved by whole weeks
+        // (said once, at the first import; later imports move them the same way, silently).
+        if (RelativeDates.Apply(file, program, isNew, now) is var moved and not 0 && isNew)
+        {
+            changes.Add($"every date moved {Math.Abs(moved / 7)} week(s) {(moved > 0 ? "later" : "earlier")}, so asOf is {file.AsOf}: within the last seven days");
         }
 
         program.Name = spec.Name;

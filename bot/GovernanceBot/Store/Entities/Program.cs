@@ -20,6 +20,11 @@ public sealed class GovernanceProgram
     /// approve; for every other kind the requester's own vote is refused.
     /// </summary>
     public List<string> SelfApprovalKinds { get; set; } = [];
+    /// <summary>
+    /// For a program imported from a file with <c>asOf</c> (a demo): that day, moved by the whole weeks
+    /// its dates were moved at the first import, so later imports move them by the same weeks.
+    /// </summary>
+    public DateOnly? AsOf { get; set; }
     public List<Stakeholder> Stakeholders { get; set; } = [];
     public List<Kpi> Kpis { get; set; } = [];
     public List<Benefit> Benefits { get; set; } = [];

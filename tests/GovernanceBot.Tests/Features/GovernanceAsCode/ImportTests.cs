@@ -60,6 +60,7 @@ public sealed class ImportTests
         { "duplicate stakeholder", Small.Replace("  - key: bob", "  - key: ann", StringComparison.Ordinal), "14:10:", "the key 'ann' is used twice" },
         { "value not a number", Small.Replace("value: 99.4", "value: 99.4%", StringComparison.Ordinal), "30:36:", "'value' must be a number, not '99.4%'" },
         { "measurement in the future", Small.Replace("2026-11-23", "2027-01-04", StringComparison.Ordinal), "30:17:", "is in the future" },
+        { "measurement after asOf", Small.Replace("version: 1\n", "version: 1\nasOf: 2026-11-20\n", StringComparison.Ordinal), "31:17:", "the measurement dated 2026-11-23 is after the file's asOf (2026-11-20)" },
         { "unknown role", Small.Replace("roles: [approver]", "roles: [aprover]", StringComparison.Ordinal), "17:12:", "unknown role 'aprover'" },
         { "invalid date", Small.Replace("2026-11-16", "16/11/2026", StringComparison.Ordinal), "29:17:", "'16/11/2026' is not a date" },
     };
