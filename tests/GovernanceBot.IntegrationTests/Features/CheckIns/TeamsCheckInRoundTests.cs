@@ -315,8 +315,9 @@ public sealed class TeamsCheckInRoundTests
         await SayInChannelAsync(teams, Alex, "link Phoenix");
         foreach (var person in Participants.Where(firstContact ?? (_ => true)))
         {
-            // First contact: the bot looks the person up at the connector and links them by e-mail.
-            await SayInChannelAsync(teams, person, "checkin");
+            // First contact: the bot looks the person up at the connector and links them by e-mail. A command
+            // answered in the channel: "checkin" is answered privately, in a 1:1 the round would then reuse.
+            await SayInChannelAsync(teams, person, "programs");
         }
 
         return teams;
