@@ -91,6 +91,7 @@ public sealed class SlackForgedRequestTests
         await slack.IdleAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(slack.Slack.CallsTo("chat.postMessage"));
+        // Help is answered to the asker only: an ephemeral message in the channel.
+        Assert.Single(slack.Slack.CallsTo("chat.postEphemeral"));
     }
 }

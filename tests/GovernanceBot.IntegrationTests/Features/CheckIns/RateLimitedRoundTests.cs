@@ -48,7 +48,8 @@ public sealed class RateLimitedRoundTests(ITestOutputHelper output)
             // First contact in the team's channel links each person by the e-mail the connector reports.
             var id = $"29:p{i:D2}";
             teams.Framework.MemberEmails[id] = $"p{i:D2}@example.com";
-            var activity = TestActivities.Message(teams.Framework.ServiceUrl, "checkin", $"link-{i}", "channel", "19:atlas@thread.tacv2");
+            // A command answered in the channel: "checkin" is answered privately, in a 1:1 of its own.
+            var activity = TestActivities.Message(teams.Framework.ServiceUrl, "programs", $"link-{i}", "channel", "19:atlas@thread.tacv2");
             activity["from"] = new JsonObject { ["id"] = id, ["name"] = $"Person {i:D2}" };
             using var response = await teams.PostAsync(activity, teams.ValidToken());
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
