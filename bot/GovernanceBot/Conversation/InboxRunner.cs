@@ -56,6 +56,7 @@ public sealed class InboxRunner(
                 return;
             }
 
+            queuedSince[work.Id] = Stopwatch.GetTimestamp();
             if (running++ == 0)
             {
                 idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -209,7 +210,7 @@ public sealed class InboxRunner(
             var started = 0L;
             try
             {
-                started = await AcknowledgementsFirstAsync();
+                started = await AcknowledgementsFirstAsync(work.Id);
                 await RunOneAsync(work, abandon.Token);
             }
             catch (Exception ex)
@@ -238,17 +239,20 @@ public sealed class InboxRunner(
     /// While requests are arriving, waits until fewer than <see cref="InboxOptions.TurnsWhileReceiving"/>
     /// turns are working (those running longer than <see cref="InboxOptions.SlowTurn"/> wait on
     /// something else and do not count): storing and acknowledging what arrives comes before answering
-    /// it, and what is stored is answered once the burst is over. Returns when this turn started (its
-    /// key in the running set).
+    /// it, and what is stored is answered once the burst is over. An item that has waited
+    /// <see cref="InboxOptions.MaxAnswerDelay"/> runs anyway, so a stream that never pauses still gets
+    /// answers. Returns when this turn started (its key in the running set).
     /// </summary>
-    private async Task<long> AcknowledgementsFirstAsync()
+    private async Task<long> AcknowledgementsFirstAsync(long id)
     {
         while (true)
         {
             lock (gate)
             {
                 var now = Stopwatch.GetTimestamp();
-                if (!inbox.Receiving || startedAt.Count(s => Stopwatch.GetElapsedTime(s, now) < options.Value.SlowTurn) < Math.Max(1, options.Value.TurnsWhileReceiving))
+                if (!inbox.Receiving
+                    || startedAt.Count(s => Stopwatch.GetElapsedTime(s, now) < options.Value.SlowTurn) < options.Value.TurnsWhileReceiving
+                    || (queuedSince.TryGetValue(id, out var since) && Stopwatch.GetElapsedTime(since, now) >= options.Value.MaxAnswerDelay))
                 {
                     // Unique keys: two turns starting in the same tick are told apart.
                     while (!startedAt.Add(now))
@@ -265,6 +269,9 @@ public sealed class InboxRunner(
     }
 
     private static readonly TimeSpan AcknowledgementsFirstPause = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>When each item queued here was handed over (<see cref="Stopwatch"/> timestamps).</summary>
+    private readonly Dictionary<long, long> queuedSince = [];
 
     /// <summary>When each running lane turn started (<see cref="Stopwatch"/> timestamps).</summary>
     private readonly HashSet<long> startedAt = [];
@@ -492,6 +499,7 @@ public sealed class InboxRunner(
         lock (gate)
         {
             held.Remove(id);
+            queuedSince.Remove(id);
             if (--running == 0)
             {
                 idle.TrySetResult();

@@ -112,6 +112,8 @@ public sealed class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // On SQLite, sending what is answered goes before running more turns (the inbox goes first).
+        SqliteWriteGate.Prioritise(WritePriority.Send);
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -48,9 +48,11 @@ public static class StoreSetup
         else
         {
             var sqlite = SqliteConnectionString(connectionString, options.SqlitePath);
+            // One gate per store (a test host may run several bots, each on its own file, in one process).
+            var gate = new SqliteWriteGate();
             services.AddDbContextFactory<SqliteGovernanceDb>(o => o
                 .UseSqlite(sqlite, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
-                .AddInterceptors(SqliteDurability.Instance));
+                .AddInterceptors(SqliteDurability.Instance, gate));
             services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<SqliteGovernanceDb>());
             services.AddSingleton<IGovernanceDbFactory>(sp =>
                 new Factory<SqliteGovernanceDb>(sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>()));

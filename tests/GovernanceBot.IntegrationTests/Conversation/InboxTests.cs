@@ -89,6 +89,7 @@ public sealed class InboxTests
         // enough that a loaded test machine's pauses neither end the burst nor make a 40 ms turn look slow.
         await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
         {
+            ["Inbox:TurnsWhileReceiving"] = "1",
             ["Inbox:ReceivingWindow"] = "00:00:01",
             ["Inbox:SlowTurn"] = "00:00:10",
         });
@@ -114,10 +115,53 @@ public sealed class InboxTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task WhileRequestsNeverPause_NoTurnRunsAtFirst_AndEachRunsOnceItHasWaitedTheLongestDelay(StoreKind kind)
+    {
+        var channel = new ScriptedChannel();
+        // The default: no turn while requests arrive. The burst window is long so a loaded machine's pauses don't end it.
+        await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
+        {
+            ["Inbox:ReceivingWindow"] = "00:00:01",
+            ["Inbox:MaxAnswerDelay"] = "00:00:01.500",
+        });
+
+        // Warm up first (a cold store connection can take longer than the window): one item, answered.
+        Runner(bot).Enqueue((await AdmitAsync(bot, "warm-up", "warm up", "w")).Work!);
+        await bot.IdleAsync();
+        var warmUp = channel.Runs;
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var sent = 0;
+        int? runsAfterOneSecond = null;
+        while (watch.Elapsed < TimeSpan.FromSeconds(3.5))
+        {
+            Runner(bot).Enqueue((await AdmitAsync(bot, $"stream-{sent}", $"stream {sent}", $"s{sent % 7}")).Work!);
+            sent++;
+            await Task.Delay(20);
+            if (runsAfterOneSecond is null && watch.Elapsed >= TimeSpan.FromSeconds(1))
+            {
+                runsAfterOneSecond = channel.Runs;
+            }
+        }
+
+        var runsDuringStream = channel.Runs - warmUp;
+        await bot.IdleAsync();
+
+        Assert.Equal(warmUp, runsAfterOneSecond);
+        Assert.True(runsDuringStream > 0, "nothing was answered while the stream went on");
+        Assert.Equal(sent, channel.Runs - warmUp);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task WhileRequestsKeepArriving_ATurnWaitingOnSomethingSlow_DoesNotHoldUpTheOthers(StoreKind kind)
     {
         var channel = new ScriptedChannel { SlowText = "slow", Hold = new SemaphoreSlim(0) };
-        await using var bot = await StartAsync(kind, channel);
+        await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
+        {
+            ["Inbox:TurnsWhileReceiving"] = "1",
+            ["Inbox:PollInterval"] = "00:00:00.100",
+        });
         Runner(bot).Enqueue((await AdmitAsync(bot, "slow-1", "slow", "slow")).Work!);
 
         for (var i = 0; i < 100 && channel.Runs < 20; i++)
