@@ -67,16 +67,8 @@ public static class GovernanceBotApp
     /// Slack, and the terminal's <c>chat</c>, which needs nothing else).
     /// </summary>
     public static IServiceCollection AddGovernanceFeatures(this IServiceCollection services, IConfiguration configuration) => services
-        .AddConversation(configuration, router => router
-            .MapHelp()
-            .MapPrograms()
-            .MapCheckIns()
-            .MapApprovals()
-            .MapKpis()
-            .MapBenefits()
-            .MapAudit()
-            .MapDashboard()
-            .MapAsk())
+        .AddConversation(configuration)
+        // Each feature once: its services, routes, jobs and cards. The order is the order of the help card.
         .AddHelp()
         .AddPrograms()
         .AddCheckIns()

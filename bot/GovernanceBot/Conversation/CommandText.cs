@@ -47,6 +47,16 @@ public static class CommandText
         }
     }
 
+    /// <summary>
+    /// A mention as every channel writes it into <see cref="Turn.Text"/>: <c>@"Name"</c>, one word to
+    /// <see cref="Tokenize"/>; <see cref="Turn.Mentions"/> holds the person under the same name.
+    /// </summary>
+    public static string MentionWord(string name) => $"@\"{MentionName(name)}\"";
+
+    /// <summary>The name as <see cref="MentionWord"/> writes it (quotes would end the word early).</summary>
+    public static string MentionName(string name) =>
+        string.Join(' ', name.Replace("\"", string.Empty, StringComparison.Ordinal).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>Normalises for matching: lower case, single spaces, no surrounding punctuation.</summary>
     public static string Normalize(string text) =>
         string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).Trim().ToLowerInvariant();

@@ -61,6 +61,9 @@ public sealed class Router
 
     public IReadOnlyCollection<ActionRoute> Actions => actions.Values;
 
+    /// <summary>The handler of free text that is no command (questions), if one is mapped.</summary>
+    public Type? Fallback => fallback;
+
     /// <param name="words">The command words, e.g. <c>checkin status</c>.</param>
     /// <param name="usage">How help shows it.</param>
     /// <param name="description">What help says it does.</param>

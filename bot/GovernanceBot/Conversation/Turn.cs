@@ -15,6 +15,9 @@ public static class ChannelNames
     /// named by its key, as for <see cref="Local"/>.
     /// </summary>
     public const string Terminal = "terminal";
+
+    /// <summary>The chat platforms a workspace has an identity on (its tenant or team id), as governance files name them.</summary>
+    public static readonly IReadOnlyList<string> Platforms = [Teams, Slack];
 }
 
 public enum ConversationKind { Personal, Group, Channel }
@@ -65,7 +68,27 @@ public sealed record Turn
 {
     public required ConversationRef Conversation { get; init; }
     public required ChatUserRef User { get; init; }
+
+    /// <summary>
+    /// What the person typed, without platform markup: the bot's own mention is gone and every other
+    /// mention reads <c>@"Name"</c> (one word to <see cref="CommandText.Tokenize"/>), whatever the
+    /// platform's syntax was.
+    /// </summary>
     public string? Text { get; init; }
+
+    /// <summary>
+    /// The people the text mentions whom the store knows (by e-mail), each under the name the text
+    /// shows as <c>@"Name"</c>. Resolved by the channel, which alone knows its mention syntax and ids.
+    /// </summary>
+    public IReadOnlyList<MentionedPerson> Mentions { get; init; } = [];
+
+    /// <summary>
+    /// The conversation outlives this turn: what the bot posts into it later (summaries, cards, card
+    /// updates, through the outbox) arrives. False where the conversation ends with the session (the
+    /// terminal exists only while <c>chat</c> runs), so nothing may be bound to it.
+    /// </summary>
+    public bool ConversationLasts { get; init; } = true;
+
     public CardAction? Action { get; init; }
     /// <summary>The platform's id for this event (Teams activity id, Slack event id), for logs.</summary>
     public string? EventId { get; init; }

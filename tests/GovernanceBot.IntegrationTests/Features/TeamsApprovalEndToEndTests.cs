@@ -140,6 +140,31 @@ public sealed class TeamsApprovalEndToEndTests
         Assert.False(await db.Votes.AnyAsync(v => v.RequestId == Guid.Parse(id) && v.Decision == VoteDecision.Reject));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ApproversNamedByTeamsMention_AreTheMentionedPeople_ThoughTheirTeamsNameIsNotTheirName(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        var dispatcher = teams.Bot.Services.GetRequiredService<OutboxDispatcher>();
+        // Teams shows Megan as "Megan B.": the mention's id is what names her (her e-mail, from the store), not the text.
+        var request = TestActivities.Message(teams.Framework.ServiceUrl,
+            "<at>GovernanceBot</at> approval request \"Gate 4: go live\" approvers <at>Megan B.</at> leeg quorum all due 2026-12-10", "m-mention");
+        request["entities"] = new JsonArray(
+            new JsonObject { ["type"] = "mention", ["text"] = "<at>GovernanceBot</at>", ["mentioned"] = new JsonObject { ["id"] = TestActivities.BotId, ["name"] = "GovernanceBot" } },
+            new JsonObject { ["type"] = "mention", ["text"] = "<at>Megan B.</at>", ["mentioned"] = new JsonObject { ["id"] = "29:user-megan", ["name"] = "Megan B." } });
+
+        Assert.Equal(HttpStatusCode.OK, (await teams.PostAsync(request, teams.ValidToken())).StatusCode);
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+
+        await using var db = await teams.DbAsync();
+        var approvers = await db.Approvals.Where(a => a.Title == "Gate 4: go live").SelectMany(a => a.Approvers)
+            .Join(db.Stakeholders, a => a.StakeholderId, s => s.Id, (_, s) => s.Key).ToListAsync();
+        Assert.Equal(["leeg", "meganb"], approvers.Order().ToList());
+        var answer = Assert.Single(teams.Framework.Sent("POST"), r => r.Path.StartsWith("/v3/conversations/a:conv-1/activities", StringComparison.Ordinal)
+            && r.Body!.ToJsonString().Contains("Requested", StringComparison.Ordinal));
+        Assert.Contains("from Megan Bowen, Lee Gu.", (string?)answer.Body!["text"], StringComparison.Ordinal);
+    }
+
     /// <summary>Teams with the real card renderer and the Phoenix demo; Megan (sponsor, approver) and Alex (program manager) have talked to the bot, so their 1:1 chats are known.</summary>
     private static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using GovernanceBot.Features.Health;
 using ScottPlot;
 
 namespace GovernanceBot.Cards.Charts;

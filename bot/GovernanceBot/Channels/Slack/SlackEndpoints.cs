@@ -48,7 +48,7 @@ public static class SlackEndpoints
             return Malformed(logger, "events", "empty body");
         }
 
-        return ToResult(await Inbound(context).HandleEventAsync(envelope, body, context.Request.Headers["X-Slack-Retry-Num"].FirstOrDefault(), context.RequestAborted));
+        return ToResult(await context.RequestServices.GetRequiredService<SlackEvents>().HandleEventAsync(envelope, body, context.Request.Headers["X-Slack-Retry-Num"].FirstOrDefault(), context.RequestAborted));
     }
 
     private static async Task<IResult> InteractionsAsync(HttpContext context, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
@@ -76,17 +76,16 @@ public static class SlackEndpoints
 
         return payload is null
             ? Malformed(logger, "interactions", "empty payload")
-            : ToResult(await Inbound(context).HandleInteractionAsync(payload, json, context.RequestAborted));
+            : ToResult(await context.RequestServices.GetRequiredService<SlackInteractions>().HandleInteractionAsync(payload, json, context.RequestAborted));
     }
 
     private static async Task<IResult> CommandsAsync(HttpContext context, IOptions<SlackOptions> options, TimeProvider time, ILogger<SlackInbound> logger)
     {
         var (body, refusal) = await ReadVerifiedAsync(context, "commands", options.Value, time, logger);
-        return refusal ?? ToResult(await Inbound(context).HandleCommandAsync(ParseForm(body), context.RequestAborted));
+        return refusal ?? ToResult(await context.RequestServices.GetRequiredService<SlackCommands>().HandleCommandAsync(ParseForm(body), context.RequestAborted));
     }
 
     /// <summary>Resolved only after the signature is verified: a refused request builds nothing.</summary>
-    private static SlackInbound Inbound(HttpContext context) => context.RequestServices.GetRequiredService<SlackInbound>();
 
     private static IResult Install(HttpContext context, SlackOAuth oauth, IOptions<SlackOptions> options)
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using GovernanceBot.Cards.BlockKit;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Dashboard;
+using GovernanceBot.Features.Health;
 
 namespace GovernanceBot.Channels.Slack;
 

@@ -55,6 +55,10 @@ public static class SlackSetup
         services.AddTransient<SlackMessageBuilder>();
         services.AddTransient<SlackUserDirectory>();
         services.AddTransient<SlackReplies>();
+        services.AddSingleton<SlackTurns>();
+        services.AddSingleton<SlackEvents>();
+        services.AddSingleton<SlackInteractions>();
+        services.AddSingleton<SlackCommands>();
         services.AddSingleton<SlackInbound>();
         services.AddTransient<SlackOAuth>();
         if (enabled)

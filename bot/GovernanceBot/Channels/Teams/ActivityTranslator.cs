@@ -46,6 +46,34 @@ public static partial class ActivityTranslator
         return Spaces().Replace(text.Replace('\u00A0', ' '), " ").Trim();
     }
 
+    /// <summary>A person the text mentions: the tag as it stands in the text, their Teams id and name.</summary>
+    public sealed record Mention(string Tag, string UserId, string Name);
+
+    /// <summary>The mention entities of people other than the bot, in the order the text names them.</summary>
+    public static IReadOnlyList<Mention> OtherMentions(Activity activity) =>
+        (activity.Entities ?? [])
+            .Where(e => e.Type == "mention" && e.Mentioned?.Id is { Length: > 0 } id && id != activity.Recipient?.Id && !string.IsNullOrEmpty(e.Text))
+            .Select(e => new Mention(e.Text!, e.Mentioned!.Id!, NameOf(e.Mentioned.Name, e.Text!)))
+            .DistinctBy(m => m.Tag)
+            .ToList();
+
+    /// <summary>
+    /// The text in channel-neutral form: each <c>&lt;at&gt;Name&lt;/at&gt;</c> (with an entity or without)
+    /// becomes <c>@"Name"</c>, one word for the command tokenizer, as every channel writes a mention.
+    /// </summary>
+    public static string WithoutMentionMarkup(string text, IReadOnlyList<Mention> mentions)
+    {
+        foreach (var mention in mentions)
+        {
+            text = text.Replace(mention.Tag, CommandText.MentionWord(mention.Name), StringComparison.Ordinal);
+        }
+
+        return AtTag().Replace(text, m => CommandText.MentionWord(m.Groups[1].Value));
+    }
+
+    private static string NameOf(string? name, string tag) =>
+        CommandText.MentionName(!string.IsNullOrWhiteSpace(name) ? name : AtTag().Match(tag) is { Success: true } m ? m.Groups[1].Value : tag);
+
     /// <summary>
     /// An <c>Action.Submit</c> press: a message whose <c>value</c> is an object with a <c>verb</c>
     /// (GovernanceBot's cards put the verb in the submit data). The rest of the value is the data.
@@ -79,4 +107,7 @@ public static partial class ActivityTranslator
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"<at>(.*?)</at>", RegexOptions.IgnoreCase)]
+    private static partial Regex AtTag();
 }

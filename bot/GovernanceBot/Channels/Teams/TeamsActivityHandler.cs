@@ -132,6 +132,16 @@ public sealed class TeamsActivityHandler(
         }
 
         var turn = await TurnAsync(activity, conversation, cancellationToken) with { Text = text, Action = action };
+        if (text is not null)
+        {
+            var mentioned = ActivityTranslator.OtherMentions(activity);
+            turn = turn with
+            {
+                Text = ActivityTranslator.WithoutMentionMarkup(text, mentioned),
+                Mentions = await membership.KnownPeopleAsync(conversation.WorkspaceExternalId, mentioned, cancellationToken),
+            };
+        }
+
         return new TurnWork(turn, new ReplyRoute(conversation, turn.User, activity.Id, action?.MessageId), BeforeQuestion: ct => TypingAsync(conversation, ct));
     }
 

@@ -131,6 +131,29 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
         return (known?.Email, known?.Membership ?? Membership.Unknown, !fresh);
     }
 
+    /// <summary>
+    /// The mentioned people the store knows by e-mail in this tenant, under the names the text shows;
+    /// people the bot has not met stay names in the text, for features to match as typed.
+    /// </summary>
+    public async Task<IReadOnlyList<MentionedPerson>> KnownPeopleAsync(string tenantId, IReadOnlyList<ActivityTranslator.Mention> mentions, CancellationToken cancellationToken)
+    {
+        if (mentions.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = mentions.Select(m => m.UserId).Distinct().ToList();
+        await using var db = dbs.Create();
+        var emails = await TeamsSender.TeamsUsersOf(db, tenantId).AsNoTracking()
+            .Where(u => ids.Contains(u.ExternalUserId) && u.Email != null)
+            .Select(u => new { u.ExternalUserId, u.Email })
+            .ToListAsync(cancellationToken);
+        return mentions
+            .Select(m => emails.FirstOrDefault(e => e.ExternalUserId == m.UserId)?.Email is { } email ? new MentionedPerson(m.Name, email) : null)
+            .OfType<MentionedPerson>()
+            .ToList();
+    }
+
     private static async Task UpsertConversationAsync(GovernanceDb db, Guid workspaceId, ConversationRef conversation, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(conversation with { ThreadId = null }, ConversationJson.Default.ConversationRef);

@@ -1,8 +1,11 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using GovernanceBot.Cards;
 using GovernanceBot.Cards.BlockKit;
 using GovernanceBot.Conversation;
+using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Channels.Terminal;
 
@@ -21,7 +24,8 @@ internal sealed record TerminalPerson(string Email, string Name, string Workspac
 /// card updates) goes into the outbox as on any channel, for the running bot to send.
 /// </para>
 /// </summary>
-internal sealed class TerminalChannel(ConversationEngine engine, ICardRenderer cards, TimeProvider time, TerminalPerson person, TextReader input, TextWriter output, bool prompt)
+internal sealed partial class TerminalChannel(
+    ConversationEngine engine, ICardRenderer cards, IGovernanceDbFactory dbs, TimeProvider time, TerminalPerson person, TextReader input, TextWriter output, bool prompt)
 {
     private readonly ConversationRef conversation = new(ChannelNames.Terminal, person.WorkspaceKey, $"terminal:{person.Email}", ConversationKind.Personal);
     private readonly TerminalForm form = new(input, output, prompt);
@@ -30,7 +34,37 @@ internal sealed class TerminalChannel(ConversationEngine engine, ICardRenderer c
     private int turns;
 
     /// <summary>Runs one line of text as the person typed it; false when the bot failed on its side.</summary>
-    public Task<bool> SayAsync(string text, CancellationToken cancellationToken) => RunAsync(NewTurn() with { Text = text }, cancellationToken);
+    public async Task<bool> SayAsync(string text, CancellationToken cancellationToken)
+    {
+        var (written, mentions) = await MentionsAsync(text, cancellationToken);
+        return await RunAsync(NewTurn() with { Text = written, Mentions = mentions }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The terminal's mention is <c>@</c> and an e-mail (<c>@meg@example.com</c>): a person of this
+    /// workspace's store is written <c>@"Name"</c>, as every channel writes a mention, and named in
+    /// <see cref="Turn.Mentions"/>; an e-mail the store does not know stays as typed.
+    /// </summary>
+    private async Task<(string Text, IReadOnlyList<MentionedPerson> Mentions)> MentionsAsync(string text, CancellationToken cancellationToken)
+    {
+        var emails = EmailMention().Matches(text).Select(m => m.Groups[1].Value.ToLowerInvariant()).Distinct().ToList();
+        if (emails.Count == 0)
+        {
+            return (text, []);
+        }
+
+        await using var db = dbs.Create();
+        var known = await db.Stakeholders.AsNoTracking()
+            .Where(s => s.Email != null && emails.Contains(s.Email) && s.Program!.Workspace!.Key == person.WorkspaceKey)
+            .Select(s => new { Email = s.Email!, s.Name })
+            .ToListAsync(cancellationToken);
+        var people = known.DistinctBy(k => k.Email).ToDictionary(k => k.Email, k => new MentionedPerson(CommandText.MentionName(k.Name), k.Email), StringComparer.OrdinalIgnoreCase);
+        var written = EmailMention().Replace(text, m => people.TryGetValue(m.Groups[1].Value, out var p) ? CommandText.MentionWord(p.Name) : m.Value);
+        return (written, people.Values.ToList());
+    }
+
+    [GeneratedRegex(@"(?<![\w.])@([^\s@""]+@[^\s@"",;]+\.[^\s@"",;]+)")]
+    private static partial Regex EmailMention();
 
     /// <summary>Reads lines until <c>exit</c> or the end of input: text is said, a number presses that button.</summary>
     public async Task ChatAsync(CancellationToken cancellationToken)
@@ -155,6 +189,8 @@ internal sealed class TerminalChannel(ConversationEngine engine, ICardRenderer c
         Conversation = conversation,
         // Someone who can open the store is a member of its workspace, not a guest.
         User = new ChatUserRef(person.Email, person.Name, person.Email, Membership: Membership.Member),
+        // The conversation ends when chat does: nothing posted to it later would arrive.
+        ConversationLasts = false,
         EventId = string.Create(CultureInfo.InvariantCulture, $"terminal-{Environment.ProcessId}-{++turns}"),
         ReceivedAt = time.GetUtcNow(),
     };

@@ -1,5 +1,5 @@
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Programs;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -179,8 +179,11 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
             .Where(d => d.ProgramId == programId && d.RevokedAt == null && d.Until >= today)
             .ToListAsync(cancellationToken);
 
-    /// <summary>The Teams user ids of the people who still have a vote to cast (or, once escalated, a decision to take), for the card's auto-refresh.</summary>
-    public async Task<IReadOnlyList<string>> RefreshUserIdsAsync(ApprovalSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>
+    /// The people (by e-mail) who still have a vote to cast (or, once escalated, a decision to take),
+    /// for the card's auto-refresh: each channel maps them to its own ids.
+    /// </summary>
+    public static IReadOnlyList<string> RefreshFor(ApprovalSnapshot snapshot)
     {
         if (snapshot.Request.Status is not (ApprovalStatus.Pending or ApprovalStatus.Escalated))
         {
@@ -191,28 +194,18 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
         var actors = snapshot.Request.Status == ApprovalStatus.Escalated
             ? snapshot.Deciders()
             : snapshot.Approvers.Where(a => !voted.Contains(a.Id)).SelectMany(a => new[] { a, snapshot.DelegateOf(a.Id) });
-        var emails = actors
+        return actors
             .Where(p => p?.Email is not null)
             .Select(p => p!.Email!.ToLowerInvariant())
             .Distinct()
+            .Order(StringComparer.Ordinal)
             .ToList();
-        if (emails.Count == 0)
-        {
-            return [];
-        }
-
-        return await db.ChatUsers.AsNoTracking()
-            .Where(u => u.WorkspaceId == snapshot.Program.WorkspaceId && u.Channel == ChannelNames.Teams && u.Email != null && emails.Contains(u.Email))
-            .OrderBy(u => u.ExternalUserId)
-            .Select(u => u.ExternalUserId)
-            .Take(60)
-            .ToListAsync(cancellationToken);
     }
 
     /// <summary>
     /// Queues the new version of every posted copy of the request's card: the channel copy shows the
     /// state, each DM shows its owner's buttons (or the decided card once decided). Returns the
-    /// auto-refresh user ids the cards carry, so the caller's own card need not read them again.
+    /// people the cards ask to refresh for, so the caller's own card need not read them again.
     /// </summary>
     public async Task<IReadOnlyList<string>> QueueCardUpdatesAsync(ApprovalSnapshot snapshot, DecisionLogEntry? decision, CancellationToken cancellationToken)
     {
@@ -228,7 +221,7 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
             .Distinct()
             .ToListAsync(cancellationToken);
         var version = decision is null ? $"v{request.Version}" : "decided";
-        var refresh = await RefreshUserIdsAsync(snapshot, cancellationToken);
+        var refresh = RefreshFor(snapshot);
         foreach (var subject in subjects.Order(StringComparer.Ordinal))
         {
             Reply card;

@@ -1,6 +1,6 @@
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Programs;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.Approvals;
@@ -12,7 +12,7 @@ public static class ApprovalCardFactory
     /// The <c>approval.request</c> card. With a <paramref name="viewer"/> it shows that person's
     /// buttons and vote; without one (a channel copy) it shows the state and who may vote.
     /// </summary>
-    public static CardReply Request(ApprovalSnapshot snapshot, Stakeholder? viewer, IReadOnlyList<string> refreshUserIds, DateTimeOffset now)
+    public static CardReply Request(ApprovalSnapshot snapshot, Stakeholder? viewer, IReadOnlyList<string> refreshFor, DateTimeOffset now)
     {
         var request = snapshot.Request;
         var tally = Quorum.Count(request);
@@ -41,7 +41,7 @@ public static class ApprovalCardFactory
             : Quorum.Progress(tally, outcome) + onBehalf;
         var card = new ApprovalRequestCard(
             ProgramOf(snapshot.Program),
-            refreshUserIds,
+            refreshFor,
             new ApprovalViewer(
                 viewer?.Name ?? "everyone",
                 viewer is null ? "everyone" : ApprovalPeople.FirstName(viewer.Name),

@@ -5,8 +5,11 @@ using GovernanceBot.Cards;
 namespace GovernanceBot.Features.Approvals;
 
 /// <summary>Data of the <c>approval.request</c> card, as one viewer sees it.</summary>
-/// <param name="RefreshUserIds">Teams <c>29:</c> ids (≤ 60) that still need a fresh, personal view.</param>
-public sealed record ApprovalRequestCard(CardProgram Program, IReadOnlyList<string> RefreshUserIds, ApprovalViewer Viewer, ApprovalRequestView Request);
+/// <param name="RefreshFor">
+/// The people (by e-mail) who still need a fresh, personal view; a channel that refreshes cards per
+/// person maps them to its own ids and drops those it does not know.
+/// </param>
+public sealed record ApprovalRequestCard(CardProgram Program, [property: JsonPropertyName("refreshUserIds")] IReadOnlyList<string> RefreshFor, ApprovalViewer Viewer, ApprovalRequestView Request);
 
 /// <summary>
 /// Who is looking; decision approve|reject|abstain|pending. <paramref name="Decides"/>: the request is

@@ -1,6 +1,5 @@
 using System.Globalization;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;

@@ -1,5 +1,5 @@
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
@@ -109,7 +109,7 @@ public sealed class ApprovalReminderJob(GovernanceDb db, ApprovalBook book, Outb
                 }
             }
 
-            var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
+            var refresh = ApprovalBook.RefreshFor(snapshot);
             foreach (var person in recipients.DistinctBy(p => p.Id).Where(p => p.Email is not null))
             {
                 var zone = TimeZoneInfo.TryFindSystemTimeZoneById(person.TimeZone, out var z) ? z : snapshot.Zone;

@@ -1,29 +1,24 @@
-using System.Text.RegularExpressions;
-using GovernanceBot.Store;
+using GovernanceBot.Conversation;
 using GovernanceBot.Store.Entities;
-using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Features.Approvals;
 
 /// <summary>
 /// Finds the stakeholders people name in commands. A reference may be a stakeholder key
 /// (<c>meganb</c>, <c>@meganb</c>), an e-mail, a full name (<c>"Megan Bowen"</c>, <c>@"Megan Bowen"</c>), a
-/// first name when only one stakeholder has it, a Teams mention (<c>&lt;at&gt;Megan Bowen&lt;/at&gt;</c>) or a
-/// Slack mention (<c>&lt;@U123&gt;</c>, matched through the chat user's e-mail). Always inside one program.
+/// first name when only one stakeholder has it, or a mention the channel resolved to a person of the
+/// store (<see cref="Turn.Mentions"/>, matched by e-mail). Always inside one program.
 /// </summary>
-public static partial class ApprovalPeople
+internal static class ApprovalPeople
 {
-    /// <summary>Turns Teams <c>&lt;at&gt;Name&lt;/at&gt;</c> mentions into quoted words the tokenizer keeps together.</summary>
-    public static string NormalizeMentions(string text) => TeamsMention().Replace(text, m => $"\"@{m.Groups[1].Value.Trim()}\"");
-
-    public static async Task<(List<Stakeholder> Found, List<string> Unknown)> ResolveAsync(
-        GovernanceDb db, Guid workspaceId, IReadOnlyList<Stakeholder> people, IEnumerable<string> references, CancellationToken cancellationToken)
+    public static (List<Stakeholder> Found, List<string> Unknown) Resolve(
+        IReadOnlyList<Stakeholder> people, IEnumerable<string> references, IReadOnlyList<MentionedPerson> mentions)
     {
         var found = new List<Stakeholder>();
         var unknown = new List<string>();
         foreach (var reference in references)
         {
-            var person = await ResolveOneAsync(db, workspaceId, people, reference, cancellationToken);
+            var person = ResolveOne(people, reference, mentions);
             if (person is null)
             {
                 unknown.Add(reference);
@@ -37,24 +32,18 @@ public static partial class ApprovalPeople
         return (found, unknown);
     }
 
-    private static async Task<Stakeholder?> ResolveOneAsync(
-        GovernanceDb db, Guid workspaceId, IReadOnlyList<Stakeholder> people, string reference, CancellationToken cancellationToken)
+    private static Stakeholder? ResolveOne(IReadOnlyList<Stakeholder> people, string reference, IReadOnlyList<MentionedPerson> mentions)
     {
-        var slack = SlackMention().Match(reference);
-        if (slack.Success)
-        {
-            var userId = slack.Groups[1].Value;
-            var email = await db.ChatUsers.AsNoTracking()
-                .Where(u => u.WorkspaceId == workspaceId && u.ExternalUserId == userId && u.Email != null)
-                .Select(u => u.Email)
-                .FirstOrDefaultAsync(cancellationToken);
-            return email is null ? null : people.FirstOrDefault(p => string.Equals(p.Email, email, StringComparison.OrdinalIgnoreCase));
-        }
-
         var text = reference.Trim().TrimStart('@').Trim().TrimEnd(',', ';');
         if (text.Length == 0)
         {
             return null;
+        }
+
+        // A mention names one person exactly: the e-mail decides, even when two stakeholders share the name.
+        if (mentions.FirstOrDefault(m => string.Equals(m.Name, text, StringComparison.OrdinalIgnoreCase)) is { } mentioned)
+        {
+            return people.FirstOrDefault(p => string.Equals(p.Email, mentioned.Email, StringComparison.OrdinalIgnoreCase));
         }
 
         return people.FirstOrDefault(p => string.Equals(p.Key, text, StringComparison.OrdinalIgnoreCase))
@@ -70,10 +59,4 @@ public static partial class ApprovalPeople
     }
 
     public static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? name;
-
-    [GeneratedRegex(@"<at>(.*?)</at>", RegexOptions.IgnoreCase)]
-    private static partial Regex TeamsMention();
-
-    [GeneratedRegex(@"^<@([A-Z0-9]+)(\|[^>]*)?>$")]
-    private static partial Regex SlackMention();
 }

@@ -142,7 +142,7 @@ public sealed class ApprovalRefreshHandler(ReaderPolicy readers, ApprovalBook bo
             return [ApprovalCardFactory.Decided(snapshot, decision) with { Audience = ReplyAudience.Requester }];
         }
 
-        var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
+        var refresh = ApprovalBook.RefreshFor(snapshot);
         return [ApprovalCardFactory.Request(snapshot, me, refresh, book.Now) with { Audience = ReplyAudience.Requester }];
     }
 }

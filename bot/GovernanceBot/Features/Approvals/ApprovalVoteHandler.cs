@@ -1,6 +1,5 @@
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
@@ -170,7 +169,7 @@ public sealed class ApprovalVoteHandler(
 
             if (!changed)
             {
-                return [CardFor(snapshot, me, context, await book.RefreshUserIdsAsync(snapshot, cancellationToken))];
+                return [CardFor(snapshot, me, context, ApprovalBook.RefreshFor(snapshot))];
             }
 
             request.Version++;

@@ -6,6 +6,7 @@ namespace GovernanceBot.Features.Approvals;
 public static class ApprovalsFeature
 {
     public static IServiceCollection AddApprovals(this IServiceCollection services) => services
+        .AddRoutes(MapApprovals)
         .AddScoped<ApprovalBook>()
         .AddScoped<RequestApprovalHandler>()
         .AddScoped<ApprovalVoteHandler>()
@@ -20,7 +21,7 @@ public static class ApprovalsFeature
         .AddGovernanceJob<ApprovalDeadlineJob>()
         .AddGovernanceJob<ApprovalReminderJob>();
 
-    public static Router MapApprovals(this Router router) => router
+    private static Router MapApprovals(Router router) => router
         .MapCommand<RequestApprovalHandler>("approval request",
             "approval request <title> approvers @a @b quorum majority|any|all|N of M due DATE [kind change-request] [max-rejections N] [on-deadline escalate] [for PROGRAM] [why <text>]",
             "Program managers: ask approvers to decide a stage gate or change on a card.", "Approvals")

@@ -1,6 +1,5 @@
 using System.Globalization;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
@@ -26,7 +25,7 @@ public sealed class DelegateApprovalsHandler(
 
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var words = CommandText.Tokenize(ApprovalPeople.NormalizeMentions(context.Arguments)).ToList();
+        var words = CommandText.Tokenize(context.Arguments).ToList();
         string? programName = null;
         var forAt = words.FindIndex(w => string.Equals(w, "for", StringComparison.OrdinalIgnoreCase));
         if (forAt >= 0)
@@ -87,7 +86,7 @@ public sealed class DelegateApprovalsHandler(
             return [Reply.Text($"Say who and until when, for example: **{Example}** (or **delegate approvals stop**).")];
         }
 
-        var (found, _) = await ApprovalPeople.ResolveAsync(db, context.WorkspaceId, people, [words[1]], cancellationToken);
+        var (found, _) = ApprovalPeople.Resolve(people, [words[1]], context.Turn.Mentions);
         if (found.Count == 0)
         {
             return [Reply.Text($"I don't know \"{words[1]}\" in {program.Name}. Name them by key, e-mail or full name: {string.Join(", ", people.OrderBy(p => p.Key).Select(p => p.Key))}.")];

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.Approvals;
@@ -7,13 +9,59 @@ public sealed record Tally(int Approve, int Reject, int Abstain, int Pending, in
 
 public enum QuorumOutcome { Open, Approved, Rejected }
 
+/// <summary>A quorum rule as people write it: the rule, N of "N of M" (or of a bare "N"), and M when written.</summary>
+public readonly record struct WrittenQuorum(QuorumRule Rule, int? Count, int? Of);
+
 /// <summary>
 /// Evaluates a quorum rule. A request is approved as soon as enough approvals are in; rejected as
 /// soon as the rejections reach the maximum, or when approval has become impossible (too few
 /// approvers are left to reach the number needed). Abstentions count as "not an approval".
 /// </summary>
-public static class Quorum
+public static partial class Quorum
 {
+    /// <summary>
+    /// Reads a rule as written in a governance file or a chat command: <c>any</c>, <c>all</c>,
+    /// <c>majority</c>, <c>N of M</c> or <c>N</c> (case and spaces as people type them). The one
+    /// reader of quorum text: whether a count fits the approvers is for the caller to say, in its medium's words.
+    /// </summary>
+    public static bool TryParse(string text, out WrittenQuorum quorum)
+    {
+        var trimmed = text.Trim().ToLowerInvariant();
+        quorum = trimmed switch
+        {
+            "any" => new WrittenQuorum(QuorumRule.Any, null, null),
+            "all" => new WrittenQuorum(QuorumRule.All, null, null),
+            "majority" => new WrittenQuorum(QuorumRule.Majority, null, null),
+            _ => default,
+        };
+        if (trimmed is "any" or "all" or "majority")
+        {
+            return true;
+        }
+
+        var match = WrittenCount().Match(trimmed);
+        if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count < 1)
+        {
+            return false;
+        }
+
+        int? of = match.Groups[2].Success && int.TryParse(match.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var m) ? m : null;
+        quorum = new WrittenQuorum(QuorumRule.NOfM, count, of);
+        return true;
+    }
+
+    /// <summary>The rule as <see cref="TryParse"/> reads it back (what export writes).</summary>
+    public static string Write(QuorumRule rule, int? count, int members) => rule switch
+    {
+        QuorumRule.Any => "any",
+        QuorumRule.All => "all",
+        QuorumRule.Majority => "majority",
+        _ => $"{count} of {members}",
+    };
+
+    [GeneratedRegex(@"^(\d+)(?:\s*of\s*(\d+))?$")]
+    private static partial Regex WrittenCount();
+
     public static int Required(QuorumRule rule, int? count, int total) => rule switch
     {
         QuorumRule.Any => Math.Min(1, total),

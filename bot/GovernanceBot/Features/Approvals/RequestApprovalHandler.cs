@@ -1,7 +1,5 @@
 using System.Globalization;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
-using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
@@ -75,7 +73,7 @@ public sealed record ApprovalRequestCommand(
         if (values.TryGetValue("quorum", out var q))
         {
             quorum = string.Join(' ', q);
-            if (!GovernanceFileReader.TryParseQuorum(quorum, out _, out _, out _))
+            if (!global::GovernanceBot.Features.Approvals.Quorum.TryParse(quorum, out _))
             {
                 return (null, $"\"{Clip(quorum)}\" is not a quorum rule. Use **any**, **all**, **majority** or **\"2 of 3\"**.");
             }
@@ -166,7 +164,7 @@ public sealed class RequestApprovalHandler(
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
-        var words = CommandText.Tokenize(ApprovalPeople.NormalizeMentions(context.Arguments));
+        var words = CommandText.Tokenize(context.Arguments);
         var (command, error) = ApprovalRequestCommand.Parse(words);
         if (command is null)
         {
@@ -207,7 +205,7 @@ public sealed class RequestApprovalHandler(
             }
         }
 
-        var (approvers, unknown) = await ApprovalPeople.ResolveAsync(db, context.WorkspaceId, people, references, cancellationToken);
+        var (approvers, unknown) = ApprovalPeople.Resolve(people, references, context.Turn.Mentions);
         if (unknown.Count > 0)
         {
             return [Reply.Text($"I don't know {string.Join(", ", unknown.Select(u => $"\"{u}\""))} in {program.Name}. Name approvers by key, e-mail or full name: {string.Join(", ", people.OrderBy(p => p.Key).Select(p => $"{p.Key} ({p.Name})"))}.")
@@ -230,10 +228,10 @@ public sealed class RequestApprovalHandler(
             leftOut = $" (You are not among the approvers: in {program.Name}, requesters don't approve their own {kind} requests.)";
         }
 
-        var (rule, count) = command.Quorum is { } quorumText
-            ? GovernanceImporter.ParseQuorum(quorumText)
-            : usedGroup is not null ? (usedGroup.Quorum, usedGroup.QuorumCount) : (QuorumRule.Majority, null);
-        var of = command.Quorum is { } written && GovernanceFileReader.TryParseQuorum(written, out _, out _, out var m) ? m : null;
+        // The command's rule was read when it was parsed; a group's rule is its own.
+        var written = command.Quorum is { } quorumText && Quorum.TryParse(quorumText, out var typed) ? typed : (WrittenQuorum?)null;
+        var (rule, count) = written is { } w ? (w.Rule, w.Count) : usedGroup is not null ? (usedGroup.Quorum, usedGroup.QuorumCount) : (QuorumRule.Majority, null);
+        var of = written?.Of;
         if (count is { } n && n > approvers.Count)
         {
             return [Reply.Text($"The rule needs {n} approvals but you named {approvers.Count} approvers. Name more approvers or write **quorum \"{approvers.Count} of {approvers.Count}\"**.{leftOut}")];
@@ -294,7 +292,7 @@ public sealed class RequestApprovalHandler(
         db.AppendAudit(now, context.WorkspaceId, program.Id, me.Key, context.Turn.Channel, "approval.requested", $"approval:{request.Key}", null,
             $"{request.Title}; approvers {string.Join(", ", approvers.Select(a => a.Key))}; {Quorum.Describe(request, tally)} deadline {(deadline is { } dl ? dl.ToString("u", CultureInfo.InvariantCulture) : "none")}; on deadline {request.OnDeadline.ToString().ToLowerInvariant()}");
 
-        var refresh = await book.RefreshUserIdsAsync(snapshot, cancellationToken);
+        var refresh = ApprovalBook.RefreshFor(snapshot);
         var posted = await outbox.ToProgramChannelsAsync(db, program, ApprovalCardFactory.Request(snapshot, null, refresh, now),
             $"approval:{request.Id}:posted", ApprovalSubjects.Channel(request.Id), cancellationToken: cancellationToken);
         var recipients = approvers.Concat(approvers.Select(a => snapshot.DelegateOf(a.Id)).OfType<Stakeholder>()).DistinctBy(p => p.Id).ToList();

@@ -14,6 +14,7 @@ public static class AskFeature
     /// </summary>
     public static IServiceCollection AddAsk(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddRoutes(MapAsk);
         var section = configuration.GetSection(AzureOpenAIOptions.Section);
         services.AddOptions<AzureOpenAIOptions>().Bind(section);
         services.AddSingleton(sp =>
@@ -56,7 +57,7 @@ public static class AskFeature
         return services;
     }
 
-    public static Router MapAsk(this Router router) => router
+    private static Router MapAsk(Router router) => router
         .MapCommand<AskHandler>("ask", "ask <question>", "Ask about program governance or your programs, e.g. ask who owns the cost-savings benefit?", "Questions")
         .MapCommand<RolesHandler>("roles", "roles", "Program manager vs product manager, side by side.", "Questions")
         .MapFallback<AskHandler>();

@@ -1,7 +1,8 @@
-using GovernanceBot.Cards;
 using System.Globalization;
 using System.Text;
+using GovernanceBot.Cards;
 using GovernanceBot.Features.Benefits;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;

@@ -5,10 +5,10 @@ namespace GovernanceBot.Features.Audit;
 public static class AuditFeature
 {
     public static IServiceCollection AddAudit(this IServiceCollection services) => services
-        .AddScoped<Governance>()
+        .AddRoutes(MapAudit)
         .AddScoped<AuditExportHandler>();
 
-    public static Router MapAudit(this Router router) => router
+    private static Router MapAudit(Router router) => router
         .MapCommand<AuditExportHandler>("audit export", "audit export <program> [from DATE] [to DATE]",
             "Program managers and PMO: the program's audit trail (who changed what, when, where, before → after) as CSV.", "Audit");
 }

@@ -1,7 +1,7 @@
-using GovernanceBot.Cards;
 using System.Globalization;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
@@ -52,7 +52,7 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ReaderPolicy readers,
                     KpiViews.IdOf(program, k),
                     k.Name,
                     ordered.Count == 0 ? "no value yet" : KpiRag.Format(ordered[^1].Value, k.Unit),
-                    KpiViews.TargetText(k),
+                    KpiRag.TargetText(k),
                     KpiViews.RagWord(KpiRag.Of(k, ordered.LastOrDefault()?.Value)));
             })
             .ToList();
@@ -197,7 +197,7 @@ public sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory direc
 
     private static string Format(double? value, string? unit) => value is { } v ? KpiRag.Format(v, unit) : "none";
 
-    private static string Word(BenefitStatus status) => GovernanceAsCode.GovernanceImporter.Word(status);
+    private static string Word(BenefitStatus status) => Keys.Word(status);
 
     private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GovernanceBot.Cards;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.CheckIns;

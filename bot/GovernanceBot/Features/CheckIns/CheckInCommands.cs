@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Cronos;
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.CheckIns;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Cronos;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.CheckIns;
@@ -51,7 +50,7 @@ public static class CheckInRules
             Add(CheckInField.Schedule, -1, cronProblem, CronHint);
         }
 
-        var windowValid = GovernanceFileReader.TryParseDuration(spec.Window, out var window);
+        var windowValid = Durations.TryParse(spec.Window, out var window);
         if (!windowValid)
         {
             Add(CheckInField.Window, -1, $"'{Shorten(spec.Window)}' is not a duration", "e.g. 1d, 24h, 90m or 1d12h");
@@ -60,13 +59,13 @@ public static class CheckInRules
         for (var i = 0; i < spec.Reminders.Count; i++)
         {
             var text = spec.Reminders[i];
-            if (!GovernanceFileReader.TryParseDuration(text, out var lead))
+            if (!Durations.TryParse(text, out var lead))
             {
                 Add(CheckInField.Reminders, i, $"'{Shorten(text)}' is not a reminder: a reminder must be a duration before the round closes", "e.g. 2h, 30m or 1d");
             }
             else if (windowValid && lead >= window)
             {
-                Add(CheckInField.Reminders, i, $"a reminder {text} before close would go out before the round opens (window {GovernanceFileReader.FormatDuration(window)})", "use a shorter lead, e.g. 2h");
+                Add(CheckInField.Reminders, i, $"a reminder {text} before close would go out before the round opens (window {Durations.Format(window)})", "use a shorter lead, e.g. 2h");
             }
         }
 
@@ -78,7 +77,7 @@ public static class CheckInRules
         var keys = people.Select(p => p.Key).ToList();
         foreach (var key in spec.Participants.Stakeholders.Where(k => !keys.Contains(k, StringComparer.Ordinal)))
         {
-            Add(CheckInField.Stakeholders, -1, $"unknown stakeholder '{Shorten(key)}' in 'stakeholders'", GovernanceFileReader.Suggest(key, keys));
+            Add(CheckInField.Stakeholders, -1, $"unknown stakeholder '{Shorten(key)}' in 'stakeholders'", Keys.SuggestStakeholder(key, keys));
         }
 
         var anyone = spec.Participants.Stakeholders.Any(k => keys.Contains(k, StringComparer.Ordinal))
@@ -129,7 +128,7 @@ public static class CheckInRules
             {
                 add(CheckInField.QuestionKey, i, $"question {i + 1} needs 'key'", "for example 'key: confidence'");
             }
-            else if (!NodeReader.IsKey(q.Key))
+            else if (!Keys.IsKey(q.Key))
             {
                 add(CheckInField.QuestionKey, i, $"'{Shorten(q.Key)}' is not a valid key", "use lower-case letters, digits and '-', e.g. 'on-time-delivery'");
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;

@@ -6,6 +6,7 @@ namespace GovernanceBot.Features.CheckIns;
 public static class CheckInsFeature
 {
     public static IServiceCollection AddCheckIns(this IServiceCollection services) => services
+        .AddRoutes(MapCheckIns)
         .AddSingleton<CheckInRounds>()
         .AddScoped<CheckInSummaries>()
         .AddScoped<MyCheckInHandler>()
@@ -23,7 +24,7 @@ public static class CheckInsFeature
         .AddScoped<RemoveCheckInHandler>()
         .AddGovernanceJob<CheckInSweepJob>();
 
-    public static Router MapCheckIns(this Router router) => router
+    private static Router MapCheckIns(Router router) => router
         .MapCommand<MyCheckInHandler>("checkin", "checkin", "Your open check-in: answer it, or see and edit your answers.", "Check-ins", ReplyAudience.Requester)
         .MapCommand<CheckInStatusHandler>("checkin status", "checkin status [program]", "Program managers and PMO: who has answered the current round, who hasn't, who couldn't be reached.", "Check-ins", ReplyAudience.Requester)
         .MapCommand<CheckInAnswersHandler>("checkin answers", "checkin answers [program]", "Program managers and PMO: every answer of the latest round, as CSV to paste into a spreadsheet.", "Check-ins", ReplyAudience.Requester)

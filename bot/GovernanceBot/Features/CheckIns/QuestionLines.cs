@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.GovernanceAsCode;
 
 namespace GovernanceBot.Features.CheckIns;
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;

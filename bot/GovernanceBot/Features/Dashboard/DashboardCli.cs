@@ -30,8 +30,7 @@ public static class DashboardCli
                 .AddGovernanceDataProtection(configuration)
                 .Configure<DashboardOptions>(configuration.GetSection(DashboardOptions.Section))
                 .AddDashboardLinks()
-                .AddPrograms()
-                .AddScoped<Audit.Governance>(), ct);
+                .AddPrograms(), ct);
             await using var scope = host.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<GovernanceDb>();
             var workspaces = await db.Workspaces.AsNoTracking().OrderBy(w => w.Key).ToListAsync(ct);

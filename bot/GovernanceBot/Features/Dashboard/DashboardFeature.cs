@@ -11,6 +11,7 @@ public static class DashboardFeature
         services.Configure<DashboardOptions>(section);
         services.AddAuthentication().AddDashboardSession(section.Get<DashboardOptions>() ?? new DashboardOptions());
         return services
+            .AddRoutes(MapDashboard)
             .AddDashboardLinks()
             .AddScoped<DashboardQuery>()
             .AddScoped<DashboardHandler>()
@@ -22,7 +23,7 @@ public static class DashboardFeature
     /// <summary>The link maker (the CLI's too); it needs Data Protection with the store's key ring, registered by the host.</summary>
     public static IServiceCollection AddDashboardLinks(this IServiceCollection services) => services.AddSingleton<DashboardLinks>();
 
-    public static Router MapDashboard(this Router router) => router
+    private static Router MapDashboard(Router router) => router
         .MapCommand<DashboardHandler>("dashboard", "dashboard [program]", "A personal link to the web dashboard: your programs' health, KPIs, benefits and approvals at a glance.", "Programs")
         .MapAction<DashboardHandler>("dashboard.open")
         .MapActionAsCommand(HomeTabs.AnswerVerb, _ => "checkin")

@@ -2,6 +2,7 @@ using System.Globalization;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store.Entities;

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.CheckIns;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;

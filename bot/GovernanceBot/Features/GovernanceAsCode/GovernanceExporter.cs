@@ -1,3 +1,6 @@
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Approvals;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -84,7 +87,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                 Key = p.Key,
                 Name = p.Name,
                 Description = p.Description,
-                Phase = GovernanceImporter.Word(p.Phase),
+                Phase = Keys.Word(p.Phase),
                 Stage = p.Stage,
                 TimeZone = p.TimeZone,
                 StatusPost = p.StatusPostCron,
@@ -111,7 +114,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                 Amber = k.Amber,
                 Red = k.Red,
                 Owner = Key(k.OwnerId),
-                Cadence = GovernanceImporter.Word(k.Cadence),
+                Cadence = Keys.Word(k.Cadence),
                 History = k.Measurements.OrderBy(m => m.Date).Select(m => new MeasurementSpec
                 {
                     Date = m.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
@@ -126,7 +129,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                 Name = b.Name,
                 Description = b.Description,
                 Owner = Key(b.OwnerId),
-                Status = GovernanceImporter.Word(b.Status),
+                Status = Keys.Word(b.Status),
                 RealisationDate = b.RealisationDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 Unit = b.Unit,
                 Baseline = b.Baseline,
@@ -138,67 +141,35 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                 Key = g.Key,
                 Name = g.Name,
                 Members = g.MemberKeys,
-                Quorum = QuorumText(g.Quorum, g.QuorumCount, g.MemberKeys.Count),
+                Quorum = Quorum.Write(g.Quorum, g.QuorumCount, g.MemberKeys.Count),
                 MaxRejections = g.MaxRejections,
             }).ToList(),
-            CheckIns = p.CheckIns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(CheckInSpecOf).ToList(),
+            CheckIns = p.CheckIns.OrderBy(c => c.Key, StringComparer.Ordinal).Select(CheckInSpecs.Of).ToList(),
             Approvals = p.Approvals.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new ApprovalSpec
             {
                 Key = a.Key,
                 Title = a.Title,
-                Kind = GovernanceImporter.Word(a.Kind),
+                Kind = Keys.Word(a.Kind),
                 Description = a.Description,
                 Requester = Key(a.RequesterId),
                 Approvers = a.Approvers.Select(x => Key(x.StakeholderId)!).Order(StringComparer.Ordinal).ToList(),
-                Quorum = QuorumText(a.Quorum, a.QuorumCount, a.Approvers.Count),
+                Quorum = Quorum.Write(a.Quorum, a.QuorumCount, a.Approvers.Count),
                 MaxRejections = a.MaxRejections,
                 Created = GovernanceFileReader.FormatInstant(a.CreatedAt),
                 Due = a.Deadline is { } d ? GovernanceFileReader.FormatInstant(d) : null,
-                OnDeadline = GovernanceImporter.Word(a.OnDeadline),
-                ReminderLead = GovernanceFileReader.FormatDuration(a.ReminderLead),
-                Status = GovernanceImporter.Word(a.Status),
+                OnDeadline = Keys.Word(a.OnDeadline),
+                ReminderLead = Durations.Format(a.ReminderLead),
+                Status = Keys.Word(a.Status),
                 Decided = a.DecidedAt is { } x ? GovernanceFileReader.FormatInstant(x) : null,
                 Votes = a.Votes.OrderBy(v => Key(v.ApproverId), StringComparer.Ordinal).Select(v => new VoteSpec
                 {
                     Approver = Key(v.ApproverId)!,
                     By = v.CastById == v.ApproverId ? null : Key(v.CastById),
-                    Decision = GovernanceImporter.Word(v.Decision),
+                    Decision = Keys.Word(v.Decision),
                     Comment = v.Comment,
                     At = GovernanceFileReader.FormatInstant(v.CastAt),
                 }).ToList(),
             }).ToList(),
         };
     }
-
-    /// <summary>A check-in as the file writes it; the chat form shows the same.</summary>
-    internal static CheckInSpec CheckInSpecOf(CheckInDefinition c) => new()
-    {
-        Key = c.Key,
-        Name = c.Name,
-        Schedule = c.Cron,
-        Window = GovernanceFileReader.FormatDuration(c.Window),
-        Reminders = c.Reminders.Select(GovernanceFileReader.FormatDuration).ToList(),
-        Participants = new ParticipantsSpec { Roles = [.. c.ParticipantRoles], Stakeholders = [.. c.ParticipantKeys] },
-        Holidays = c.Holidays.Select(h => h.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList(),
-        MentionNonResponders = c.MentionNonResponders,
-        Enabled = c.Enabled,
-        Archived = c.ArchivedAt is null ? null : true,
-        Questions = c.Questions.OrderBy(q => q.Order).Select(q => new QuestionSpec
-        {
-            Key = q.Key,
-            Text = q.Text,
-            Kind = GovernanceImporter.Word(q.Kind),
-            Required = q.Required,
-            Options = [.. q.Options],
-            FlagsRisks = q.FlagsRisks,
-        }).ToList(),
-    };
-
-    private static string QuorumText(QuorumRule rule, int? count, int members) => rule switch
-    {
-        QuorumRule.Any => "any",
-        QuorumRule.All => "all",
-        QuorumRule.Majority => "majority",
-        _ => $"{count} of {members}",
-    };
 }

@@ -1,3 +1,5 @@
+using GovernanceBot.Features.CheckIns;
+
 namespace GovernanceBot.Features.GovernanceAsCode;
 
 // The governance-as-code document (docs/governance-as-code.md). Property order is the order
@@ -98,38 +100,6 @@ public sealed class ApproverGroupSpec
     public List<string> Members { get; set; } = [];
     public string Quorum { get; set; } = "majority";
     public int? MaxRejections { get; set; }
-}
-
-public sealed class CheckInSpec
-{
-    public string Key { get; set; } = "";
-    public string Name { get; set; } = "";
-    public string Schedule { get; set; } = "";
-    public string Window { get; set; } = "1d";
-    public List<string> Reminders { get; set; } = [];
-    public ParticipantsSpec Participants { get; set; } = new();
-    public List<string> Holidays { get; set; } = [];
-    public bool MentionNonResponders { get; set; }
-    public bool Enabled { get; set; } = true;
-    /// <summary>True for a check-in removed by chat that keeps its recorded rounds; absent otherwise.</summary>
-    public bool? Archived { get; set; }
-    public List<QuestionSpec> Questions { get; set; } = [];
-}
-
-public sealed class ParticipantsSpec
-{
-    public List<string> Roles { get; set; } = [];
-    public List<string> Stakeholders { get; set; } = [];
-}
-
-public sealed class QuestionSpec
-{
-    public string Key { get; set; } = "";
-    public string Text { get; set; } = "";
-    public string Kind { get; set; } = "text";
-    public bool Required { get; set; }
-    public List<string> Options { get; set; } = [];
-    public bool FlagsRisks { get; set; }
 }
 
 public sealed class ApprovalSpec

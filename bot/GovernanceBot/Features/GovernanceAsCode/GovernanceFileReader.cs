@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.CheckIns;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Store.Entities;
 
@@ -20,7 +23,6 @@ public static partial class GovernanceFileReader
     public static readonly string[] DeadlineActions = ["expire", "escalate"];
     public static readonly string[] ApprovalStatuses = ["pending", "approved", "rejected", "expired", "escalated", "cancelled"];
     public static readonly string[] VoteDecisions = ["approve", "reject", "abstain"];
-    public static readonly string[] Channels = ["msteams", "slack"];
 
     public static (GovernanceFile? File, IReadOnlyList<FileError> Errors) Read(string yaml, DateTimeOffset now)
     {
@@ -98,7 +100,7 @@ public static partial class GovernanceFileReader
             Key = r.RequiredString(map, "key", "workspace", "contoso"),
             Name = r.RequiredString(map, "name", "workspace", "Contoso"),
         };
-        if (spec.Key.Length > 0 && !NodeReader.IsKey(spec.Key))
+        if (spec.Key.Length > 0 && !Keys.IsKey(spec.Key))
         {
             r.Error(map["key"]!, $"'{spec.Key}' is not a valid key", "use lower-case letters, digits and '-'");
         }
@@ -114,7 +116,7 @@ public static partial class GovernanceFileReader
 
             var identity = new IdentitySpec
             {
-                Channel = r.Word(m, "channel", Channels, ""),
+                Channel = r.Word(m, "channel", ChannelNames.Platforms, ""),
                 Id = r.RequiredString(m, "id", "a workspace identity", "T0123ABCD"),
             };
             if (m["channel"] is null)
@@ -151,7 +153,7 @@ public static partial class GovernanceFileReader
             TimeZone = TimeZoneField(r, map, "timeZone", "UTC"),
             StatusPost = CronField(r, map, "statusPost"),
         };
-        if (spec.Key.Length > 0 && !NodeReader.IsKey(spec.Key))
+        if (spec.Key.Length > 0 && !Keys.IsKey(spec.Key))
         {
             r.Error(map["key"]!, $"'{spec.Key}' is not a valid key", "use lower-case letters, digits and '-', e.g. 'phoenix'");
         }
@@ -439,12 +441,12 @@ public static partial class GovernanceFileReader
             r.Error(at, problem.Message, problem.Hint);
         }
 
-        if (TryParseDuration(spec.Window, out var window))
+        if (Durations.TryParse(spec.Window, out var window))
         {
-            spec.Window = FormatDuration(window);
+            spec.Window = Durations.Format(window);
         }
 
-        spec.Reminders = spec.Reminders.Select(t => TryParseDuration(t, out var lead) ? FormatDuration(lead) : t).ToList();
+        spec.Reminders = spec.Reminders.Select(t => Durations.TryParse(t, out var lead) ? Durations.Format(lead) : t).ToList();
         return spec;
     }
 
@@ -483,7 +485,7 @@ public static partial class GovernanceFileReader
             Description = r.OptionalString(map, "description"),
             Requester = Reference(r, map, "requester", people),
             OnDeadline = r.Word(map, "onDeadline", DeadlineActions, "expire"),
-            ReminderLead = FormatDuration(DurationField(r, map, "reminderLead", TimeSpan.FromDays(1))),
+            ReminderLead = Durations.Format(DurationField(r, map, "reminderLead", TimeSpan.FromDays(1))),
             Status = r.Word(map, "status", ApprovalStatuses, "pending"),
             Created = InstantField(r, map, "created", programZone),
             Due = InstantField(r, map, "due", programZone),
@@ -577,7 +579,7 @@ public static partial class GovernanceFileReader
 
         if (!people.ContainsKey(key))
         {
-            r.Error(map[field]!, $"unknown stakeholder '{key}' in '{field}'", Suggest(key, people.Keys));
+            r.Error(map[field]!, $"unknown stakeholder '{key}' in '{field}'", Keys.SuggestStakeholder(key, people.Keys));
             return null;
         }
 
@@ -598,23 +600,11 @@ public static partial class GovernanceFileReader
             }
             else
             {
-                r.Error(map[field]!, $"unknown stakeholder '{key}' in '{field}'", Suggest(key, people.Keys));
+                r.Error(map[field]!, $"unknown stakeholder '{key}' in '{field}'", Keys.SuggestStakeholder(key, people.Keys));
             }
         }
 
         return result;
-    }
-
-    internal static string Suggest(string key, IEnumerable<string> known)
-    {
-        var list = known.ToList();
-        if (list.Count == 0)
-        {
-            return "define stakeholders under 'stakeholders:' first";
-        }
-
-        var near = list.OrderBy(k => Conversation.CommandText.Distance(k, key)).First();
-        return Conversation.CommandText.Distance(near, key) <= 3 ? $"did you mean '{near}'?" : $"stakeholders are: {string.Join(", ", list)}";
     }
 
     private static string TimeZoneField(NodeReader r, YMap map, string field, string fallback)
@@ -702,8 +692,9 @@ public static partial class GovernanceFileReader
             return null;
         }
 
-        if (TryParseQuorum(text, out _, out var count, out var of))
+        if (Quorum.TryParse(text, out var written))
         {
+            var (count, of) = (written.Count, written.Of);
             if (count is { } n && approvers > 0 && n > approvers)
             {
                 r.Error(map["quorum"]!, $"quorum '{text}' needs {n} approvals but there are only {approvers} approvers");
@@ -720,35 +711,6 @@ public static partial class GovernanceFileReader
         return null;
     }
 
-    public static bool TryParseQuorum(string text, out QuorumRule rule, out int? count, out int? of)
-    {
-        count = null;
-        of = null;
-        switch (text.Trim().ToLowerInvariant())
-        {
-            case "any":
-                rule = QuorumRule.Any;
-                return true;
-            case "all":
-                rule = QuorumRule.All;
-                return true;
-            case "majority":
-                rule = QuorumRule.Majority;
-                return true;
-        }
-
-        rule = QuorumRule.NOfM;
-        var match = QuorumPattern().Match(text.Trim());
-        if (!match.Success || int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) < 1)
-        {
-            return false;
-        }
-
-        count = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        of = match.Groups[2].Success ? int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture) : null;
-        return true;
-    }
-
     private static TimeSpan DurationField(NodeReader r, YMap map, string field, TimeSpan fallback)
     {
         var text = r.OptionalString(map, field);
@@ -757,7 +719,7 @@ public static partial class GovernanceFileReader
             return fallback;
         }
 
-        if (TryParseDuration(text, out var value))
+        if (Durations.TryParse(text, out var value))
         {
             return value;
         }
@@ -766,34 +728,8 @@ public static partial class GovernanceFileReader
         return fallback;
     }
 
-    public static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        var match = DurationPattern().Match(text.Trim().ToLowerInvariant());
-        value = TimeSpan.Zero;
-        if (!match.Success || match.Length == 0)
-        {
-            return false;
-        }
-
-        int Part(int group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
-        value = new TimeSpan(Part(1), Part(2), Part(3), 0);
-        return value > TimeSpan.Zero;
-    }
-
-    public static string FormatDuration(TimeSpan value)
-    {
-        var text = (value.Days > 0 ? $"{value.Days}d" : "") + (value.Hours > 0 ? $"{value.Hours}h" : "") + (value.Minutes > 0 ? $"{value.Minutes}m" : "");
-        return text.Length == 0 ? "0m" : text;
-    }
-
     public static string FormatInstant(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")]
-    private static partial Regex DurationPattern();
-
-    [GeneratedRegex(@"^(\d+)(?:\s*of\s*(\d+))?$")]
-    private static partial Regex QuorumPattern();
 
     [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     private static partial Regex EmailPattern();

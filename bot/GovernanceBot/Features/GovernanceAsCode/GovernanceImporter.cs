@@ -1,4 +1,7 @@
 using System.Globalization;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Approvals;
+using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -146,7 +149,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
 
         var answered = (await db.CheckInRounds.Where(r => r.ProgramId == program.Id).SelectMany(r => r.Responses).Select(r => r.StakeholderId)
             .Distinct().ToListAsync(cancellationToken)).ToHashSet();
-        var people = Sync(db, program.Stakeholders, file.Stakeholders, s => s.Key, x => x.Key, changes, "stakeholder",
+        var people = KeyedSync.Apply(db, program.Stakeholders, file.Stakeholders, s => s.Key, x => x.Key, changes, "stakeholder",
             x => new Stakeholder { ProgramId = program.Id, Key = x.Key, Name = x.Name, TimeZone = x.TimeZone },
             (s, x) =>
             {
@@ -173,7 +176,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
             errors: errors);
         Guid? Person(string? key) => key is null ? null : people[key].Id;
 
-        Sync(db, program.Kpis, file.Kpis, k => k.Key, x => x.Key, changes, "KPI",
+        KeyedSync.Apply(db, program.Kpis, file.Kpis, k => k.Key, x => x.Key, changes, "KPI",
             x => new Kpi { ProgramId = program.Id, Key = x.Key, Name = x.Name },
             (k, x) =>
             {
@@ -214,7 +217,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 : $"the file no longer lists the KPI '{gone.Key}', which has {gone.Measurements.Count} recorded measurement(s); an import never deletes recorded history (keep the KPI in the file)",
             errors: errors);
 
-        Sync(db, program.Benefits, file.Benefits, b => b.Key, x => x.Key, changes, "benefit",
+        KeyedSync.Apply(db, program.Benefits, file.Benefits, b => b.Key, x => x.Key, changes, "benefit",
             x => new Benefit { ProgramId = program.Id, Key = x.Key, Name = x.Name },
             (b, x) =>
             {
@@ -229,7 +232,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 }
                 else if (b.Status != status)
                 {
-                    report.Kept.Add($"benefit {b.Key}: status stays {Word(b.Status)} as reported in chat (the file says {Word(status)})");
+                    report.Kept.Add($"benefit {b.Key}: status stays {Keys.Word(b.Status)} as reported in chat (the file says {Keys.Word(status)})");
                 }
 
                 b.RealisationDate = x.RealisationDate is null ? null : ParseDate(x.RealisationDate);
@@ -240,7 +243,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
             },
             removals: report.Removals);
 
-        Sync(db, program.ApproverGroups, file.ApproverGroups, g => g.Key, x => x.Key, changes, "approver group",
+        KeyedSync.Apply(db, program.ApproverGroups, file.ApproverGroups, g => g.Key, x => x.Key, changes, "approver group",
             x => new ApproverGroup { ProgramId = program.Id, Key = x.Key, Name = x.Name },
             (g, x) =>
             {
@@ -255,9 +258,9 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
 
         var withRounds = await db.CheckInRounds.Where(r => r.ProgramId == program.Id).GroupBy(r => r.CheckInId)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
-        Sync(db, program.CheckIns, file.CheckIns, c => c.Key, x => x.Key, changes, "check-in",
+        KeyedSync.Apply(db, program.CheckIns, file.CheckIns, c => c.Key, x => x.Key, changes, "check-in",
             x => new CheckInDefinition { ProgramId = program.Id, Key = x.Key, Name = x.Name, Cron = x.Schedule },
-            (c, x) => ApplyCheckIn(db, c, x, changes, now),
+            (c, x) => CheckInSpecs.Apply(db, c, x, changes, now),
             removals: report.Removals,
             keepInstead: c =>
             {
@@ -287,7 +290,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 // there and in the decision log. The file created it; it never rewrites it.
                 if (approval.Status != Enum.Parse<ApprovalStatus>(x.Status, ignoreCase: true))
                 {
-                    report.Kept.Add($"approval {x.Key}: stays {Word(approval.Status)} as decided in chat (the file says {x.Status})");
+                    report.Kept.Add($"approval {x.Key}: stays {Keys.Word(approval.Status)} as decided in chat (the file says {x.Status})");
                 }
 
                 var unrecorded = x.Votes.Count(v => approval.Votes.All(e => e.ApproverId != people[v.Approver].Id));
@@ -355,99 +358,9 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
         return (workspace, program);
     }
 
-    /// <summary>
-    /// Makes a check-in (and its questions, matched by key) say what a validated spec says; used by
-    /// import and by the chat form, so both store a definition the same way.
-    /// </summary>
-    internal static void ApplyCheckIn(GovernanceDb db, CheckInDefinition c, CheckInSpec x, List<string> changes, DateTimeOffset now)
-    {
-        if (db.Entry(c).State == EntityState.Added || c.Cron != x.Schedule || (!c.Enabled && x.Enabled))
-        {
-            c.ScheduledFrom = now;
-        }
-
-        c.Name = x.Name;
-        c.Cron = x.Schedule;
-        c.Window = ParseDuration(x.Window);
-        c.Reminders = x.Reminders.Select(ParseDuration).ToList();
-        c.ParticipantRoles = x.Participants.Roles;
-        c.ParticipantKeys = x.Participants.Stakeholders;
-        c.Holidays = x.Holidays.Select(ParseDate).ToList();
-        c.MentionNonResponders = x.MentionNonResponders;
-        c.Enabled = x.Enabled;
-        c.ArchivedAt = x.Archived == true ? c.ArchivedAt ?? now : null;
-        var order = 0;
-        Sync(db, c.Questions, x.Questions, q => q.Key, q => q.Key, changes, $"question of {x.Key}",
-            q => new CheckInQuestion { CheckInId = c.Id, Key = q.Key, Text = q.Text },
-            (q, qs) =>
-            {
-                q.Order = order++;
-                q.Text = qs.Text;
-                q.Kind = Enum.Parse<CheckInQuestionKind>(qs.Kind, ignoreCase: true);
-                q.Required = qs.Required;
-                q.Options = qs.Options;
-                q.FlagsRisks = qs.FlagsRisks;
-            });
-    }
-
-    /// <summary>Adds, updates and removes entities so the collection matches the file, keyed by key.</summary>
-    private static Dictionary<string, TEntity> Sync<TEntity, TSpec>(
-        GovernanceDb db,
-        List<TEntity> existing,
-        IReadOnlyList<TSpec> wanted,
-        Func<TEntity, string> entityKey,
-        Func<TSpec, string> specKey,
-        List<string> changes,
-        string what,
-        Func<TSpec, TEntity> create,
-        Action<TEntity, TSpec> update,
-        List<string>? removals = null,
-        Func<TEntity, string?>? refuseRemoval = null,
-        List<string>? errors = null,
-        Func<TEntity, bool>? keepInstead = null)
-        where TEntity : class
-    {
-        var wantedKeys = wanted.Select(specKey).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in existing.Where(e => !wantedKeys.Contains(entityKey(e))).ToList())
-        {
-            if (refuseRemoval?.Invoke(gone) is { } problem)
-            {
-                errors?.Add(problem);
-                continue;
-            }
-
-            if (keepInstead?.Invoke(gone) == true)
-            {
-                continue;
-            }
-
-            existing.Remove(gone);
-            db.Remove(gone);
-            (removals ?? changes).Add($"{what} {entityKey(gone)} removed");
-        }
-
-        var result = new Dictionary<string, TEntity>(StringComparer.Ordinal);
-        foreach (var spec in wanted)
-        {
-            var entity = existing.FirstOrDefault(e => entityKey(e) == specKey(spec));
-            if (entity is null)
-            {
-                entity = create(spec);
-                existing.Add(entity);
-                db.Add(entity);
-                changes.Add($"{what} {specKey(spec)} added");
-            }
-
-            update(entity, spec);
-            result[specKey(spec)] = entity;
-        }
-
-        return result;
-    }
-
     internal static (QuorumRule Rule, int? Count) ParseQuorum(string text) =>
-        GovernanceFileReader.TryParseQuorum(text, out var rule, out var count, out _)
-            ? (rule, count)
+        Quorum.TryParse(text, out var written)
+            ? (written.Rule, written.Count)
             : throw new FormatException($"Not a quorum rule: {text}");
 
     internal static DateOnly ParseDate(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -455,12 +368,9 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
     internal static DateTimeOffset ParseInstant(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUniversalTime();
 
     internal static TimeSpan ParseDuration(string text) =>
-        GovernanceFileReader.TryParseDuration(text, out var value) ? value : throw new FormatException($"Not a duration: {text}");
+        Durations.TryParse(text, out var value) ? value : throw new FormatException($"Not a duration: {text}");
 
     internal static BenefitStatus ParseBenefitStatus(string word) => Enum.Parse<BenefitStatus>(word.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
 
     internal static ApprovalKind ParseApprovalKind(string word) => Enum.Parse<ApprovalKind>(word.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
-
-    internal static string Word<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"));
 }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using GovernanceBot.Conversation;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -146,7 +147,7 @@ internal sealed class ImportReport
         bool b => b ? "true" : "false",
         DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTimeOffset at => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC",
-        TimeSpan span => GovernanceFileReader.FormatDuration(span),
+        TimeSpan span => Durations.Format(span),
         Enum e => string.Concat(e.ToString().Select((c, i) => char.IsUpper(c) && i > 0 ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}")),
         IEnumerable list => $"[{string.Join(", ", list.Cast<object?>().Select(v => Show(v, people)))}]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

@@ -86,7 +86,7 @@ internal sealed class NodeReader(List<FileError> errors)
             return key;
         }
 
-        if (!IsKey(key))
+        if (!Keys.IsKey(key))
         {
             Error(map["key"]!, $"'{key}' is not a valid key", "use lower-case letters, digits and '-', e.g. 'on-time-delivery'");
         }
@@ -205,7 +205,4 @@ internal sealed class NodeReader(List<FileError> errors)
             CommandText.Distance(near, word) <= 2 ? $"did you mean '{near}'?" : $"use one of: {string.Join(", ", allowed)}");
         return fallback;
     }
-
-    public static bool IsKey(string key) =>
-        key.Length is > 0 and <= 100 && key.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_' or '.');
 }

@@ -33,8 +33,10 @@ public sealed class HelpHandler(Router router) : ITurnHandler
 
 public static class HelpFeature
 {
-    public static IServiceCollection AddHelp(this IServiceCollection services) => services.AddScoped<HelpHandler>();
+    public static IServiceCollection AddHelp(this IServiceCollection services) => services
+        .AddRoutes(MapHelp)
+        .AddScoped<HelpHandler>();
 
-    public static Router MapHelp(this Router router) => router
+    private static Router MapHelp(Router router) => router
         .MapCommand<HelpHandler>("help", "help", "What I can do.", "Getting started", ReplyAudience.Requester);
 }

@@ -1,7 +1,7 @@
-using GovernanceBot.Cards;
 using System.Globalization;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -20,7 +20,7 @@ public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
             .FirstAsync(p => p.Id == programId, cancellationToken);
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
         var kpis = program.Kpis.OrderBy(k => k.Name, StringComparer.OrdinalIgnoreCase).Select(k => KpiViews.Summary(program, k)).ToList();
-        var counts = KpiViews.Count(program.Kpis.Select(k => KpiRag.Of(k, k.Measurements.MaxBy(m => m.Date)?.Value)));
+        var counts = KpiRag.Count(program.Kpis.Select(k => KpiRag.Of(k, k.Measurements.MaxBy(m => m.Date)?.Value)));
         var asOf = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
         var card = new KpisStatusCard(KpiViews.ProgramOf(program), asOf, counts, kpis);
         return Reply.Card("kpis.status", card, KpisJson.Default.KpisStatusCard,
@@ -218,7 +218,7 @@ public sealed class RecordKpiHandler(
         await db.SaveChangesAsync(cancellationToken);
 
         var rag = KpiRag.Of(kpi, kpi.Measurements.MaxBy(m => m.Date)!.Value);
-        var text = $"Recorded **{KpiRag.Format(value.Value, kpi.Unit)}** for {kpi.Name} on {date.Value.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}{(before is null ? "" : $" (was {before.Split(" on ")[0]})")}. {kpi.Name} is now {RagEmoji(rag)} {ProgramStatusQuery.RagWord(rag)} against a target of {KpiViews.TargetText(kpi)}.";
+        var text = $"Recorded **{KpiRag.Format(value.Value, kpi.Unit)}** for {kpi.Name} on {date.Value.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}{(before is null ? "" : $" (was {before.Split(" on ")[0]})")}. {kpi.Name} is now {RagEmoji(rag)} {ProgramStatusQuery.RagWord(rag)} against a target of {KpiRag.TargetText(kpi)}.";
         return fromCard
             ? [cards.Detail(kpi, true) with { ReplacesSourceCard = true }, Reply.Text(text) with { Audience = ReplyAudience.Requester }]
             : [Reply.Text(text)];

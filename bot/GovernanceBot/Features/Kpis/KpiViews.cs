@@ -1,5 +1,6 @@
-using GovernanceBot.Cards;
 using System.Globalization;
+using GovernanceBot.Cards;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.Kpis;
@@ -24,12 +25,6 @@ public static class KpiViews
         _ => "none",
     };
 
-    public static RagCounts Count(IEnumerable<Rag> rags)
-    {
-        var list = rags.ToList();
-        return new RagCounts(list.Count(r => r == Rag.Green), list.Count(r => r == Rag.Amber), list.Count(r => r == Rag.Red), list.Count(r => r == Rag.NoData), list.Count);
-    }
-
     public static List<KpiMeasurement> Ordered(Kpi kpi) => kpi.Measurements.OrderBy(m => m.Date).ToList();
 
     public static KpiSummary Summary(GovernanceProgram program, Kpi kpi)
@@ -45,7 +40,7 @@ public static class KpiViews
             latest?.Value ?? 0,
             latest is null ? "no data" : KpiRag.Format(latest.Value, kpi.Unit),
             kpi.Target,
-            TargetText(kpi),
+            KpiRag.TargetText(kpi),
             DirectionWord(kpi.Direction),
             RagWord(KpiRag.Of(kpi, latest?.Value)),
             trend,
@@ -117,7 +112,6 @@ public static class KpiViews
         _ => latest.Date.AddMonths(3),
     };
 
-    public static string TargetText(Kpi kpi) => (kpi.Direction == KpiDirection.HigherIsBetter ? "≥ " : "≤ ") + KpiRag.Format(kpi.Target, kpi.Unit);
 
     public static string CadenceText(KpiCadence cadence) => cadence switch
     {

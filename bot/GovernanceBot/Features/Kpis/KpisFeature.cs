@@ -6,6 +6,7 @@ namespace GovernanceBot.Features.Kpis;
 public static class KpisFeature
 {
     public static IServiceCollection AddKpis(this IServiceCollection services) => services
+        .AddRoutes(MapKpis)
         .AddScoped<KpiDirectory>()
         .AddScoped<KpiCardBuilder>()
         .AddScoped<KpisStatusHandler>()
@@ -14,7 +15,7 @@ public static class KpisFeature
         .AddGovernanceJob<KpiOverdueJob>()
         .AddGovernanceJob<KpiStatusPostJob>();
 
-    public static Router MapKpis(this Router router) => router
+    private static Router MapKpis(Router router) => router
         .MapCommand<KpisStatusHandler>("kpis", "kpis <program>", "The program's KPIs: value, target, RAG and trend.", "KPIs and benefits")
         .MapCommand<KpiDetailHandler>("kpi", "kpi <name>", "One KPI with its chart, thresholds and history.", "KPIs and benefits")
         .MapCommand<RecordKpiHandler>("kpi record", "kpi record <name> <value> [date] [note <text>]", "KPI owners and program managers: record a value.", "KPIs and benefits")

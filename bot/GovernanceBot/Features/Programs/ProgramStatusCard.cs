@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GovernanceBot.Cards;
+using GovernanceBot.Features.Health;
 
 namespace GovernanceBot.Features.Programs;
 

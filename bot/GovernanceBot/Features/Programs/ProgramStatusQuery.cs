@@ -1,8 +1,7 @@
 using System.Globalization;
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Benefits;
-using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -63,8 +62,8 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         var highlights = kpis
             .Where(k => k.Rag == Rag.Green)
             .Select(k => MeetsTarget(k.Kpi, k.Latest!.Value)
-                ? $"{k.Kpi.Name} on target at {KpiRag.Format(k.Latest.Value, k.Kpi.Unit)} (target {KpiViews.TargetText(k.Kpi)})."
-                : $"{k.Kpi.Name} Green at {KpiRag.Format(k.Latest.Value, k.Kpi.Unit)}, short of its target {KpiViews.TargetText(k.Kpi)}.")
+                ? $"{k.Kpi.Name} on target at {KpiRag.Format(k.Latest.Value, k.Kpi.Unit)} (target {KpiRag.TargetText(k.Kpi)})."
+                : $"{k.Kpi.Name} Green at {KpiRag.Format(k.Latest.Value, k.Kpi.Unit)}, short of its target {KpiRag.TargetText(k.Kpi)}.")
             .ToList();
 
         // An escalated request still waits for a decision (from whoever it was escalated to).
@@ -194,7 +193,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         return programs.Select(p =>
         {
             var rags = p.Kpis.Select(k => KpiRag.Of(k, latestByKpi.TryGetValue(k.Id, out var v) ? v : null)).ToList();
-            var kpiCounts = KpiViews.Count(rags);
+            var kpiCounts = KpiRag.Count(rags);
             var benefitCounts = BenefitStatuses.Count(p.Benefits.Select(b => b.Status));
             var pending = waiting[p.Id].ToList();
             var health = Health(kpiCounts, benefitCounts, pending.Count(a => a.Status == ApprovalStatus.Escalated), pending.Count(a => a.Deadline < now));

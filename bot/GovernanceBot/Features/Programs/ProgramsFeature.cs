@@ -5,14 +5,16 @@ namespace GovernanceBot.Features.Programs;
 public static class ProgramsFeature
 {
     public static IServiceCollection AddPrograms(this IServiceCollection services) => services
+        .AddRoutes(MapPrograms)
         .AddScoped<ProgramDirectory>()
         .AddScoped<ReaderPolicy>()
+        .AddScoped<Governance>()
         .AddScoped<ProgramStatusQuery>()
         .AddScoped<ListProgramsHandler>()
         .AddScoped<ProgramStatusHandler>()
         .AddScoped<LinkProgramHandler>();
 
-    public static Router MapPrograms(this Router router) => router
+    private static Router MapPrograms(Router router) => router
         .MapCommand<ListProgramsHandler>("programs", "programs", "List the programs in this workspace with their RAG counts.", "Programs")
         .MapCommand<ProgramStatusHandler>("status", "status <program>", "A program's phase, KPI RAG counts, benefits and pending approvals.", "Programs")
         .MapActionAsCommand("status.show", data => $"status {data["program"]}")

@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Audit;
-using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -79,8 +78,16 @@ public sealed class LinkProgramHandler(GovernanceDb db, ProgramDirectory directo
             return [Reply.Text(ProgramDirectory.UnknownProgram(context.Arguments, known))];
         }
 
-        var now = time.GetUtcNow();
         var turn = context.Turn;
+        if (!turn.ConversationLasts)
+        {
+            // Summaries, status posts and approval cards go out later, through the outbox: bound to a
+            // conversation that ends with this session, every one of them would fail.
+            return [Reply.Text($"I can't post {found.Name}'s updates here: this conversation ends when you leave it, so nothing I send later would reach it. " +
+                $"Type **link {found.Name}** in the team's channel where the bot is added, and check-in summaries, KPI status posts and approval cards for {found.Name} will be posted there.")];
+        }
+
+        var now = time.GetUtcNow();
         var me = (await directory.StakeholdersOfAsync(context.WorkspaceId, turn, cancellationToken))
             .FirstOrDefault(s => s.ProgramId == found.Id);
         if (me is null || !Governance.IsManager(me))

@@ -130,6 +130,34 @@ public sealed class TerminalChatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Link_TypedInTheTerminal_IsRefusedWithWhereToLinkInstead_AndBindsNothing()
+    {
+        await ImportOrionAsync();
+
+        var chat = await ChatAsync(string.Empty, "--as", "pat@example.com", "--say", "link Orion");
+
+        Assert.True(chat.ExitCode == 0, chat.ToString());
+        Assert.Contains("I can't post Orion's updates here: this conversation ends when you leave it", chat.Output, StringComparison.Ordinal);
+        Assert.Contains("Type link Orion in the team's channel where the bot is added", chat.Output, StringComparison.Ordinal);
+        await using var db = await store.OpenAsync();
+        Assert.False(await db.ProgramChannels.AnyAsync());
+    }
+
+    [Fact]
+    public async Task Approvers_NamedByAtEmail_AreThePeopleOfTheStoreWithThoseEmails()
+    {
+        await ImportOrionAsync();
+        var due = DateTimeOffset.UtcNow.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var chat = await ChatAsync(string.Empty, "--as", "pat@example.com", "--say",
+            $"approval request \"Gate 3: test\" approvers @meg@example.com @LEE@example.com quorum all due {due}");
+
+        Assert.True(chat.ExitCode == 0, chat.ToString());
+        Assert.Contains("Requested Gate 3: test", chat.Output, StringComparison.Ordinal);
+        Assert.Contains("from Meg Sponsor, Lee Tech.", chat.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Question_IsAnsweredFromTheKnowledgeBase_WithItsSources()
     {
         await ImportOrionAsync();

@@ -1,5 +1,6 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Dashboard;
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;

@@ -11,7 +11,7 @@ public sealed class SlackInboundTextTests
     [InlineData("<@UOTHER> and <@UBOT> help", "<@UOTHER> and help")]
     public void StripMention_RemovesOnlyTheBotsMention(string text, string expected)
     {
-        Assert.Equal(expected, SlackInbound.StripMention(text, "UBOT"));
+        Assert.Equal(expected, SlackEvents.StripMention(text, "UBOT"));
     }
 
     [Theory]
@@ -20,6 +20,6 @@ public sealed class SlackInboundTextTests
     [InlineData("checkin.submit#q#3", "checkin.submit")]
     public void Verb_IsTheActionIdBeforeTheFirstHash(string actionId, string verb)
     {
-        Assert.Equal(verb, SlackInbound.Verb(actionId));
+        Assert.Equal(verb, SlackInteractions.Verb(actionId));
     }
 }

@@ -43,6 +43,22 @@ public sealed class ActivityTranslatorTests
     }
 
     [Fact]
+    public void OtherPeoplesMentions_BecomeOneWordEach_AndTheirIdsAreKeptForTheChannel()
+    {
+        var json = Message("<at>GovBot</at> approval request \"Go\" approvers <at>Megan Bowen</at> <at>Lee</at> <at>Diego</at>");
+        json["entities"] = new JsonArray(Mention("28:bot", "GovBot"), Mention("29:megan", "Megan Bowen"), Mention("29:lee", "Lee"));
+        var activity = Parse(json);
+
+        var mentions = ActivityTranslator.OtherMentions(activity);
+        var text = ActivityTranslator.WithoutMentionMarkup(ActivityTranslator.StripBotMention(activity), mentions);
+
+        Assert.Equal([("29:megan", "Megan Bowen"), ("29:lee", "Lee")], mentions.Select(m => (m.UserId, m.Name)));
+        // A tag without an entity (Diego) is a name all the same; no markup reaches the features.
+        Assert.Equal("approval request \"Go\" approvers @\"Megan Bowen\" @\"Lee\" @\"Diego\"", text);
+        Assert.Equal(["approval", "request", "Go", "approvers", "@Megan Bowen", "@Lee", "@Diego"], CommandText.Tokenize(text));
+    }
+
+    [Fact]
     public void BotMention_WithoutAnEntity_IsStrippedByTheBotsName()
     {
         Assert.Equal("help", ActivityTranslator.StripBotMention(Parse(Message("<at>GovernanceBot</at> help"))));

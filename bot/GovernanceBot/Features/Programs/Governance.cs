@@ -3,15 +3,15 @@ using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
-namespace GovernanceBot.Features.Audit;
+namespace GovernanceBot.Features.Programs;
 
 /// <summary>
 /// Who may change what (issue 7): program managers and the PMO configure and request approvals,
 /// approvers (or their delegates) vote, KPI owners and program managers record values, benefit
-/// owners and program managers update benefits. Who may read what is <see cref="Programs.ReaderPolicy"/>'s
+/// owners and program managers update benefits. Who may read what is <see cref="ReaderPolicy"/>'s
 /// to say. A refusal is polite, names who can, goes only to the person who asked, and is audited.
 /// </summary>
-public sealed class Governance(GovernanceDb db, TimeProvider time)
+public sealed class Governance(GovernanceDb db, IGovernanceDbFactory dbs, TimeProvider time)
 {
     public static bool IsManager(Stakeholder? person) =>
         person is not null && (person.HasRole(StakeholderRoles.ProgramManager) || person.HasRole(StakeholderRoles.Pmo));
@@ -26,20 +26,24 @@ public sealed class Governance(GovernanceDb db, TimeProvider time)
         return people.Where(IsManager).Select(s => s.Name).Order(StringComparer.OrdinalIgnoreCase).ToList();
     }
 
-    /// <summary>Audits the refusal (committed at once, on its own) and returns the polite reply.</summary>
+    /// <summary>
+    /// Audits the refusal in a unit of work of its own, committed at once, and returns the polite
+    /// reply. The caller's pending changes are left as they are: a handler that refuses simply does
+    /// not save them.
+    /// </summary>
     public async Task<IReadOnlyList<Reply>> RefuseAsync(
         TurnContext context, Guid? programId, string action, string subject, string reason, string message, CancellationToken cancellationToken)
     {
-        db.ChangeTracker.Clear();
+        await using var audit = dbs.Create();
         var email = (context.User.Email ?? string.Empty).Trim().ToLowerInvariant();
         var me = programId is { } id && email.Length > 0
-            ? await db.Stakeholders.AsNoTracking()
+            ? await audit.Stakeholders.AsNoTracking()
                 .Where(s => s.ProgramId == id && s.Email == email)
                 .FirstOrDefaultAsync(cancellationToken)
             : null;
-        db.AppendAudit(time.GetUtcNow(), context.WorkspaceId, programId, Actor(context.Turn, me), context.Turn.Channel,
+        audit.AppendAudit(time.GetUtcNow(), context.WorkspaceId, programId, Actor(context.Turn, me), context.Turn.Channel,
             $"{action}.refused", subject, after: reason);
-        await db.SaveChangesAsync(cancellationToken);
+        await audit.SaveChangesAsync(cancellationToken);
         return [Reply.Text(message) with { Audience = ReplyAudience.Requester }];
     }
 

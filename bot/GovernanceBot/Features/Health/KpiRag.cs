@@ -1,7 +1,8 @@
 using System.Globalization;
+using GovernanceBot.Cards;
 using GovernanceBot.Store.Entities;
 
-namespace GovernanceBot.Features.Kpis;
+namespace GovernanceBot.Features.Health;
 
 public enum Rag { Green, Amber, Red, NoData }
 
@@ -61,4 +62,14 @@ public static class KpiRag
     }
 
     private static string F(double v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>How many KPIs are green, amber, red and without data.</summary>
+    public static RagCounts Count(IEnumerable<Rag> rags)
+    {
+        var list = rags.ToList();
+        return new RagCounts(list.Count(r => r == Rag.Green), list.Count(r => r == Rag.Amber), list.Count(r => r == Rag.Red), list.Count(r => r == Rag.NoData), list.Count);
+    }
+
+    /// <summary>The target as the cards write it: <c>≥ 95 %</c> or <c>≤ 2 days</c>.</summary>
+    public static string TargetText(Kpi kpi) => (kpi.Direction == KpiDirection.HigherIsBetter ? "≥ " : "≤ ") + Format(kpi.Target, kpi.Unit);
 }

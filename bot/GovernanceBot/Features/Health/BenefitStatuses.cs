@@ -1,7 +1,7 @@
 using GovernanceBot.Cards;
 using GovernanceBot.Store.Entities;
 
-namespace GovernanceBot.Features.Benefits;
+namespace GovernanceBot.Features.Health;
 
 /// <summary>
 /// The one vocabulary for a benefit's status, wherever it shows: the register, the program card, the
