@@ -55,6 +55,7 @@ public static class SlackSetup
         services.AddTransient<SlackMessageBuilder>();
         services.AddTransient<SlackUserDirectory>();
         services.AddTransient<SlackReplies>();
+        services.AddTransient<SlackFiles>();
         services.AddSingleton<SlackInbound>();
         services.AddTransient<SlackOAuth>();
         if (enabled)
