@@ -131,6 +131,18 @@ public sealed class BotHarness : IAsyncDisposable
 
     public static ChatUserRef User(string email) => new($"user-{email}", email.Split('@')[0], email);
 
+    /// <summary>The file a <see cref="FileReply"/> stands for, made now as a channel would make it when handing it over.</summary>
+    public Task<FileMade> MakeFileAsync(FileReply reply) =>
+        Services.GetRequiredService<FileSources>().MakeAsync(reply.File, CancellationToken.None);
+
+    /// <summary>The text of the file a <see cref="FileReply"/> stands for; fails the test when it is refused.</summary>
+    public async Task<string> FileTextAsync(Reply reply)
+    {
+        var made = await MakeFileAsync(reply.ShouldBeFile());
+        Assert.True(made.Content is not null, made.Refusal);
+        return System.Text.Encoding.UTF8.GetString(made.Content!.Bytes);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();
@@ -152,4 +164,12 @@ public static class ReplyAssertions
     }
 
     public static string ShouldBeText(this Reply reply) => Assert.IsType<TextReply>(reply).Body;
+
+    /// <summary>A file for the person who asked: private to them, whatever the conversation.</summary>
+    public static FileReply ShouldBeFile(this Reply reply)
+    {
+        var file = Assert.IsType<FileReply>(reply);
+        Assert.Equal(ReplyAudience.Requester, file.Audience);
+        return file;
+    }
 }

@@ -26,6 +26,7 @@ public static class ConversationSetup
         services.AddHostedService(sp => sp.GetRequiredService<InboxRunner>());
         services.AddGovernanceJob<HousekeepingJob>();
         services.AddSingleton<WelcomeComposer>();
+        services.AddSingleton<FileSources>();
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

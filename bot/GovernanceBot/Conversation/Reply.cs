@@ -50,6 +50,10 @@ public abstract record Reply
     public static TextReply InvalidInput(string text, IReadOnlyDictionary<string, string> errors) =>
         new(text) { Audience = ReplyAudience.Requester, InputErrors = errors };
 
+    /// <summary>A file for the person who asked (see <see cref="FileReply"/>): always private to them.</summary>
+    public static FileReply PrivateFile(FileRequest file, string title, string comment) =>
+        new(file, title, comment) { Audience = ReplyAudience.Requester };
+
     /// <summary>A card from typed data; properties marked <see cref="Cards.UserTextAttribute"/> are escaped to stay text.</summary>
     public static CardReply Card<T>(string template, T data, JsonTypeInfo<T> typeInfo, string summary)
     {

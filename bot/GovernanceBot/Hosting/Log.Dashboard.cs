@@ -17,4 +17,10 @@ internal static partial class Log
 
     [LoggerMessage(704, LogLevel.Error, "Home tab refresh failed")]
     public static partial void HomeRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(705, LogLevel.Warning, "Download link refused: {Reason}")]
+    public static partial void FileLinkRefused(ILogger logger, string reason);
+
+    [LoggerMessage(706, LogLevel.Information, "File {Kind} downloaded in workspace {WorkspaceId}")]
+    public static partial void FileDownloaded(ILogger logger, string kind, Guid workspaceId);
 }

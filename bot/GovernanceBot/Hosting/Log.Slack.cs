@@ -53,4 +53,10 @@ internal static partial class Log
 
     [LoggerMessage(250, LogLevel.Information, "Slack could not find a mentioned person by e-mail ({Error}); their name stays text")]
     public static partial void SlackMentionLookupFailed(ILogger logger, string error);
+
+    [LoggerMessage(260, LogLevel.Information, "Slack file {Kind} shared in a direct message of team {TeamId}")]
+    public static partial void SlackFileShared(ILogger logger, string kind, string teamId);
+
+    [LoggerMessage(261, LogLevel.Warning, "Slack file was shared, but the note where it was asked for failed: {Error}")]
+    public static partial void SlackFileNoteFailed(ILogger logger, string error);
 }

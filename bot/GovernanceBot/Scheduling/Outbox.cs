@@ -45,19 +45,26 @@ public sealed record FailureNotice(string Email, string Name, string What);
 /// <summary>Why a person cannot be reached, as far as the store already knows (before anything is sent).</summary>
 public sealed record Unreachable(string Name, string Reason);
 
-/// <summary>A reply as stored in the outbox: text, or a card template with its data.</summary>
-public sealed record OutboundContent(string? Text, string? Template, JsonObject? Data, string? Summary, IReadOnlyList<MentionedPerson>? Mentions = null)
+/// <summary>
+/// A reply as stored in the outbox: text, a card template with its data, or a file (what to make,
+/// for whom: <see cref="File"/>, with its comment as text and its title as summary). A file's bytes
+/// are not stored: the channel has them made when it hands the file over.
+/// </summary>
+public sealed record OutboundContent(string? Text, string? Template, JsonObject? Data, string? Summary, IReadOnlyList<MentionedPerson>? Mentions = null, FileRequest? File = null)
 {
     public static OutboundContent From(Reply reply) => reply switch
     {
         TextReply text => new OutboundContent(text.Body, null, null, null),
         CardReply card => new OutboundContent(null, card.Template, card.Data, card.Summary, card.Mentions),
+        FileReply file => new OutboundContent(file.Comment, null, null, file.Title, File: file.File),
         _ => throw new ArgumentException($"Unsupported reply {reply.GetType().Name}", nameof(reply)),
     };
 
-    public Reply ToReply() => Template is null
-        ? new TextReply(Text ?? string.Empty)
-        : new CardReply(Template, Data ?? [], Summary ?? string.Empty) { Mentions = Mentions };
+    public Reply ToReply() => File is not null
+        ? new FileReply(File, Summary ?? File.FileName, Text ?? string.Empty) { Audience = ReplyAudience.Requester }
+        : Template is null
+            ? new TextReply(Text ?? string.Empty)
+            : new CardReply(Template, Data ?? [], Summary ?? string.Empty) { Mentions = Mentions };
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -126,6 +126,43 @@ public sealed class SlackApprovalTests
             && ((string?)p.Body["text"])!.Contains("is approved", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ApprovalCards_ShowTheDeadlineRequestVoteAndDecisionTimes_AsDateTokensEachReaderSeesInTheirOwnZone(StoreKind kind)
+    {
+        await using var slack = await StartAsync(kind);
+        await slack.PostCommandAsync("approval request \"Gate 4: go live\" approvers meganb quorum all due 2026-12-10", channel: "D0ALEX");
+        await slack.IdleAsync();
+        var request = await RequestAsync(slack, "gate-4");
+
+        var (ts, blocks) = LastCardIn(slack, MegansChat);
+        var pending = blocks.ToJsonString(Relaxed);
+        await slack.PostInteractionAsync(Press("UMEGAN", MegansChat, ts, "approval.vote",
+            new JsonObject { ["requestId"] = request.Id.ToString(), ["decision"] = "approve" }.ToJsonString()));
+        await slack.IdleAsync();
+        var decidedAt = (await RequestAsync(slack, "gate-4")).DecidedAt!.Value;
+        // The card Megan pressed is replaced for her, and every copy is updated: the last is the decided card.
+        var decided = slack.Slack.CallsTo("chat.update").Last(u => (string?)u.Body["channel"] == MegansChat).Body["blocks"]!.ToJsonString(Relaxed);
+
+        // Where a client cannot localise, the fallback is Megan's own zone, named.
+        Assert.Contains($"*Deadline:* {Token(request.Deadline!.Value)}Thu 10 Dec 2026, 17:00 (Europe/London)> (15 days left)", pending, StringComparison.Ordinal);
+        Assert.Contains($"*Requester:* Alex Wilber, {Token(request.CreatedAt)}", pending, StringComparison.Ordinal);
+        Assert.Contains($"Decided {Token(decidedAt)}", decided, StringComparison.Ordinal);
+        Assert.Contains(Token(Assert.Single((await RequestAsync(slack, "gate-4")).Votes).CastAt), decided, StringComparison.Ordinal);
+        foreach (var card in new[] { pending, decided })
+        {
+            Assert.DoesNotContain("London time", card, StringComparison.Ordinal);
+            Assert.DoesNotContain('\uF8F0', card);
+        }
+    }
+
+    /// <summary>Relaxed escaping: the default encoder writes '<' as \u003C, which would hide the tokens.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The start of Slack's date token for a moment (its fallback follows, in the zone the bot chose).</summary>
+    private static string Token(DateTimeOffset at) =>
+        $"<!date^{at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}^{{date_short_pretty}} at {{time}}|";
+
     private static Task<SlackTestBot> StartAsync(StoreKind kind = StoreKind.Sqlite) => SlackTestBot.StartAsync(kind, configure: b =>
     {
         b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>());

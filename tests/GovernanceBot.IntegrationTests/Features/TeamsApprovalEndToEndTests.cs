@@ -165,6 +165,33 @@ public sealed class TeamsApprovalEndToEndTests
         Assert.Contains("from Megan Bowen, Lee Gu.", (string?)answer.Body!["text"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ApprovalCards_ShowTheirTimesWithTeamsDateAndTimeFunctions_SoEachReaderSeesTheirOwnZone(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        var dispatcher = teams.Bot.Services.GetRequiredService<OutboxDispatcher>();
+        await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl,
+            "approval request \"Gate 4: go live\" approvers meganb quorum all due 2026-12-10", "m-2"), teams.ValidToken());
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+        var id = await IdAsync(teams, "gate-4");
+
+        var pending = Assert.Single(teams.Framework.Sent("POST"), r => r.Path.StartsWith("/v3/conversations/a:conv-megan/activities", StringComparison.Ordinal)
+            && r.Body!.ToJsonString().Contains("Gate 4", StringComparison.Ordinal)).Body!.ToJsonString();
+        using var answer = await teams.PostAsync(AsMegan(TestActivities.Invoke(teams.Framework.ServiceUrl, "approval.vote",
+            new JsonObject { ["requestId"] = id, ["decision"] = "approve" }, id: "vote-1", replyToId: "dm-card")), teams.ValidToken());
+        var decided = await answer.Content.ReadAsStringAsync();
+
+        Assert.Contains(@"**Deadline:** {{DATE(2026-12-10T17:00:00Z, SHORT)}} at {{TIME(2026-12-10T17:00:00Z)}} (", pending, StringComparison.Ordinal);
+        Assert.Matches(@"\*\*Requester:\*\* Alex Wilber, \{\{DATE\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, SHORT\)\}\} at \{\{TIME\(", pending);
+        Assert.Matches(@"Decided \{\{DATE\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, SHORT\)\}\} at \{\{TIME\(", decided);
+        foreach (var card in new[] { pending, decided })
+        {
+            Assert.DoesNotContain("London time", card, StringComparison.Ordinal);
+            Assert.DoesNotContain("\\uF8F0", card, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     /// <summary>Teams with the real card renderer and the Phoenix demo; Megan (sponsor, approver) and Alex (program manager) have talked to the bot, so their 1:1 chats are known.</summary>
     private static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite)
     {

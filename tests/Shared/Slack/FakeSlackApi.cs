@@ -34,10 +34,15 @@ public sealed record FakeSlackAnswer(HttpStatusCode Status, JsonObject? Body = n
     public static readonly FakeSlackAnswer Timeout = new(HttpStatusCode.OK, Hang: true);
 }
 
+/// <summary>A file shared by files.completeUploadExternal: where, with what comment, and the bytes uploaded for it.</summary>
+public sealed record SharedSlackFile(string? Channel, string FileId, string FileName, string? Title, string? Comment, string? ThreadTs, string? Token, byte[] Bytes, string? ContentType);
+
 /// <summary>
-/// A fake Slack Web API on 127.0.0.1: <c>POST /api/{method}</c> (JSON or form) and
-/// <c>POST /hooks/{id}</c> (response URLs). It records every call, answers like Slack by default,
-/// and plays scripted answers (ok:false, 429 + Retry-After, 500, a hang) when told to.
+/// A fake Slack Web API on 127.0.0.1: <c>POST /api/{method}</c> (JSON or form),
+/// <c>POST /hooks/{id}</c> (response URLs) and <c>POST /upload/v1/{id}</c> (the upload URLs
+/// files.getUploadURLExternal hands out). It records every call, answers like Slack by default,
+/// and plays scripted answers (ok:false, 429 + Retry-After, 500, a hang) when told to; the upload
+/// URL's scripted answers go under the method name <c>upload</c>.
 /// </summary>
 public sealed class FakeSlackApi : IAsyncDisposable
 {
@@ -47,7 +52,27 @@ public sealed class FakeSlackApi : IAsyncDisposable
     private readonly List<(string Method, int Count, TaskCompletionSource Signal)> waiters = [];
     private readonly Lock gate = new();
     private readonly ConcurrentQueue<(string Channel, string Ts, DateTimeOffset At, JsonObject Body)> posted = new();
+    private readonly ConcurrentDictionary<string, PendingUpload> uploads = new();
+    private readonly ConcurrentQueue<SharedSlackFile> shared = new();
     private int nextTs;
+    private int nextFile;
+
+    /// <summary>A file between files.getUploadURLExternal and files.completeUploadExternal.</summary>
+    private sealed record PendingUpload(string FileName, int Length, string? Token)
+    {
+        public byte[]? Bytes { get; set; }
+
+        public string? ContentType { get; set; }
+    }
+
+    /// <summary>
+    /// How long the upload URL takes to take the bytes: Slack's file servers are slower than its API
+    /// (a random time in this range per upload).
+    /// </summary>
+    public (TimeSpan Min, TimeSpan Max) UploadLatency { get; set; } = (TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300));
+
+    /// <summary>Files shared by files.completeUploadExternal, in order.</summary>
+    public IReadOnlyList<SharedSlackFile> SharedFiles => [.. shared];
 
     private FakeSlackApi(WebApplication app) => this.app = app;
 
@@ -87,7 +112,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
         ["ok"] = true,
         ["access_token"] = "xoxb-installed-token",
         ["token_type"] = "bot",
-        ["scope"] = "app_mentions:read,channels:history,chat:write,commands,groups:history,im:history,im:write,users:read,users:read.email",
+        ["scope"] = "app_mentions:read,channels:history,chat:write,commands,files:write,groups:history,im:history,im:write,users:read,users:read.email",
         ["bot_user_id"] = "UINSTALLEDBOT",
         ["app_id"] = "A0TEST",
         ["team"] = new JsonObject { ["id"] = "T0INSTALL", ["name"] = "Installed Team" },
@@ -115,6 +140,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
         var fake = new FakeSlackApi(app);
         app.MapPost("/api/{method}", (HttpContext context, string method) => fake.HandleAsync(context, method));
         app.MapPost("/hooks/{**id}", (HttpContext context) => fake.HandleAsync(context, "response_url"));
+        app.MapPost("/upload/v1/{id}", (HttpContext context, string id) => fake.UploadAsync(context, id));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.BaseAddress = new Uri(address.TrimEnd('/') + "/");
@@ -147,6 +173,19 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
     }
 
+    private void Record(SlackCall call)
+    {
+        lock (gate)
+        {
+            calls.Enqueue(call);
+            foreach (var waiter in waiters.Where(w => w.Method == call.Method && calls.Count(c => c.Method == call.Method) >= w.Count).ToList())
+            {
+                waiters.Remove(waiter);
+                waiter.Signal.TrySetResult();
+            }
+        }
+    }
+
     private async Task HandleAsync(HttpContext context, string method)
     {
         JsonObject body;
@@ -166,19 +205,11 @@ public sealed class FakeSlackApi : IAsyncDisposable
 
         var auth = context.Request.Headers.Authorization.ToString();
         var call = new SlackCall(method, auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth["Bearer ".Length..] : null, body, DateTimeOffset.UtcNow);
-        lock (gate)
-        {
-            calls.Enqueue(call);
-            foreach (var waiter in waiters.Where(w => w.Method == method && calls.Count(c => c.Method == method) >= w.Count).ToList())
-            {
-                waiters.Remove(waiter);
-                waiter.Signal.TrySetResult();
-            }
-        }
+        Record(call);
 
         var answer = scripted.TryGetValue(method, out var queue) && queue.TryDequeue(out var next) ? next
             : method == "chat.postMessage" && RateLimit is { } limit && !limit.TryAdmit() ? FakeSlackAnswer.RateLimited(limit.RetryAfterSeconds)
-            : new FakeSlackAnswer(HttpStatusCode.OK, DefaultAnswer(method, body));
+            : new FakeSlackAnswer(HttpStatusCode.OK, DefaultAnswer(method, body, call.Token));
         call.Status = answer.Status;
         call.Answer = answer.Body;
         if (method == "chat.postMessage" && answer.Body is { } accepted && (bool?)accepted["ok"] == true)
@@ -209,7 +240,7 @@ public sealed class FakeSlackApi : IAsyncDisposable
         }
     }
 
-    private JsonObject DefaultAnswer(string method, JsonObject body)
+    private JsonObject DefaultAnswer(string method, JsonObject body, string? token)
     {
         var ts = $"1764072000.{Interlocked.Increment(ref nextTs):D6}";
         return method switch
@@ -225,11 +256,105 @@ public sealed class FakeSlackApi : IAsyncDisposable
                 ? UserAnswer(id)
                 : new() { ["ok"] = false, ["error"] = "users_not_found" },
             "conversations.history" => History(body),
+            "files.getUploadURLExternal" => UploadUrl(body, token),
+            "files.completeUploadExternal" => CompleteUpload(body, token),
             "auth.test" => new() { ["ok"] = true, ["team_id"] = "T0TEST", ["user_id"] = "UBOT", ["bot_id"] = "B0BOT" },
             "oauth.v2.access" => (JsonObject)OAuthAnswer.DeepClone(),
             "response_url" => new() { ["ok"] = true },
             _ => new() { ["ok"] = false, ["error"] = "unknown_method" },
         };
+    }
+
+    /// <summary>files.getUploadURLExternal: a file id and an upload URL on this fake, for a named file of a stated, non-zero length.</summary>
+    private JsonObject UploadUrl(JsonObject body, string? token)
+    {
+        var name = (string?)body["filename"];
+        if (string.IsNullOrWhiteSpace(name) || !int.TryParse((string?)body["length"], out var length) || length <= 0)
+        {
+            return new() { ["ok"] = false, ["error"] = "invalid_arguments" };
+        }
+
+        var id = $"F{Interlocked.Increment(ref nextFile):D8}";
+        uploads[id] = new PendingUpload(name, length, token);
+        return new() { ["ok"] = true, ["upload_url"] = new Uri(BaseAddress, $"upload/v1/{id}").ToString(), ["file_id"] = id };
+    }
+
+    /// <summary>The upload URL: takes the bytes (as the raw body), after a file server's latency; 404 for an id it never gave.</summary>
+    private async Task UploadAsync(HttpContext context, string id)
+    {
+        using var copy = new MemoryStream();
+        await context.Request.Body.CopyToAsync(copy, context.RequestAborted);
+        var call = new SlackCall("upload", null, new JsonObject { ["file_id"] = id, ["length"] = copy.Length, ["content_type"] = context.Request.ContentType }, DateTimeOffset.UtcNow);
+        Record(call);
+        var (min, max) = UploadLatency;
+        if (max > TimeSpan.Zero)
+        {
+            await Task.Delay(min + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * (max - min).TotalMilliseconds), context.RequestAborted);
+        }
+
+        if (scripted.TryGetValue("upload", out var queue) && queue.TryDequeue(out var answer))
+        {
+            call.Status = answer.Status;
+            context.Response.StatusCode = (int)answer.Status;
+            if (answer.RetryAfterSeconds is { } seconds)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return;
+        }
+
+        if (!uploads.TryGetValue(id, out var pending))
+        {
+            call.Status = HttpStatusCode.NotFound;
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        pending.Bytes = copy.ToArray();
+        pending.ContentType = context.Request.ContentType;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync($"OK - {copy.Length}");
+    }
+
+    /// <summary>
+    /// files.completeUploadExternal: every file must have been uploaded, with the length announced,
+    /// by the same token; then it is shared into <c>channel_id</c> (private to the app without one).
+    /// </summary>
+    private JsonObject CompleteUpload(JsonObject body, string? token)
+    {
+        var files = body["files"] switch
+        {
+            JsonArray array => array,
+            JsonValue value when value.TryGetValue<string>(out var text) => JsonNode.Parse(text) as JsonArray,
+            _ => null,
+        };
+        if (files is null || files.Count == 0)
+        {
+            return new() { ["ok"] = false, ["error"] = "invalid_arguments" };
+        }
+
+        var done = new JsonArray();
+        foreach (var file in files.OfType<JsonObject>())
+        {
+            var id = (string?)file["id"] ?? string.Empty;
+            if (!uploads.TryGetValue(id, out var pending) || pending.Bytes is null || pending.Token != token)
+            {
+                return new() { ["ok"] = false, ["error"] = "file_not_found" };
+            }
+
+            if (pending.Bytes.Length != pending.Length)
+            {
+                return new() { ["ok"] = false, ["error"] = "file_upload_size_mismatch" };
+            }
+
+            uploads.TryRemove(id, out _);
+            shared.Enqueue(new SharedSlackFile((string?)body["channel_id"], id, pending.FileName, (string?)file["title"], (string?)body["initial_comment"],
+                (string?)body["thread_ts"], token, pending.Bytes, pending.ContentType));
+            done.Add(new JsonObject { ["id"] = id, ["title"] = (string?)file["title"] ?? pending.FileName, ["name"] = pending.FileName });
+        }
+
+        return new() { ["ok"] = true, ["files"] = done };
     }
 
     /// <summary>

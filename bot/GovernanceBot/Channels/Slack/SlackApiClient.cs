@@ -84,6 +84,45 @@ public sealed class SlackApiClient(HttpClient http, IOptions<SlackOptions> optio
             [new("client_id", clientId), new("client_secret", clientSecret), new("code", code), new("redirect_uri", redirectUri.ToString())],
             SlackJson.Default.OAuthV2AccessResponse, cancellationToken);
 
+    /// <summary>Starts a file upload (B5, Tier 4): the URL to send <paramref name="length"/> bytes to, and the file's id.</summary>
+    public Task<FilesUploadUrlResponse> GetUploadUrlAsync(string token, string fileName, int length, CancellationToken cancellationToken) =>
+        CallFormAsync("files.getUploadURLExternal", token, [new("filename", fileName), new("length", length.ToString(CultureInfo.InvariantCulture))],
+            SlackJson.Default.FilesUploadUrlResponse, cancellationToken);
+
+    /// <summary>
+    /// Sends a file's bytes to the upload URL <see cref="GetUploadUrlAsync"/> gave. Only Slack's files
+    /// host (or the configured API host, for tests) is called, so an answer can never send the bot elsewhere.
+    /// </summary>
+    public async Task UploadAsync(Uri uploadUrl, byte[] bytes, string contentType, CancellationToken cancellationToken)
+    {
+        if (!IsAllowedUploadUrl(uploadUrl))
+        {
+            throw new SlackApiException("upload_url", "upload_url_not_allowed");
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, uploadUrl) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        using var response = await SendAsync("upload_url", request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            throw new SlackApiException("upload_url", "ratelimited", RetryAfter(response));
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new SlackApiException("upload_url", $"http_{(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>Finishes an upload: shares the file into a conversation with its comment.</summary>
+    public Task<FilesCompleteUploadResponse> CompleteUploadAsync(string token, FilesCompleteUploadRequest request, CancellationToken cancellationToken) =>
+        CallJsonAsync("files.completeUploadExternal", token, request, SlackJson.Default.FilesCompleteUploadRequest, SlackJson.Default.FilesCompleteUploadResponse, cancellationToken);
+
+    internal bool IsAllowedUploadUrl(Uri url) =>
+        url.IsAbsoluteUri
+        && ((url.Scheme == Uri.UriSchemeHttps && url.Host.Equals("files.slack.com", StringComparison.OrdinalIgnoreCase))
+            || (url.Scheme == options.Value.ApiBaseUrl.Scheme && string.Equals(url.Authority, options.Value.ApiBaseUrl.Authority, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>
     /// Posts to an interaction's <c>response_url</c>. Only Slack's hooks host (or the configured API
     /// host, for tests) is called, so a URL in a payload can never send the bot elsewhere.

@@ -16,6 +16,9 @@ namespace GovernanceBot.Channels.Slack;
 [JsonSerializable(typeof(ChatUpdateRequest))]
 [JsonSerializable(typeof(ChatPostEphemeralRequest))]
 [JsonSerializable(typeof(ConversationsOpenRequest))]
+[JsonSerializable(typeof(FilesCompleteUploadRequest))]
+[JsonSerializable(typeof(FilesUploadUrlResponse))]
+[JsonSerializable(typeof(FilesCompleteUploadResponse))]
 [JsonSerializable(typeof(ViewsOpenRequest))]
 [JsonSerializable(typeof(ViewsPublishRequest))]
 [JsonSerializable(typeof(ResponseUrlMessage))]
@@ -134,6 +137,12 @@ public sealed record ChatPostEphemeralRequest(string Channel, string User, strin
 
 public sealed record ConversationsOpenRequest(string Users);
 
+/// <summary>files.completeUploadExternal: shares uploaded files into one conversation (and thread) with a comment.</summary>
+public sealed record FilesCompleteUploadRequest(IReadOnlyList<SlackFileRef> Files, string? ChannelId = null, string? InitialComment = null, string? ThreadTs = null);
+
+/// <summary>An uploaded file: its id and the title Slack shows.</summary>
+public sealed record SlackFileRef(string Id, string? Title = null);
+
 public sealed record ViewsOpenRequest(string TriggerId, JsonObject View);
 
 /// <summary>views.publish: a person's App Home (<c>type: home</c>).</summary>
@@ -155,6 +164,18 @@ public sealed class ChatMessageResponse : SlackApiResponse
 {
     public string? Channel { get; init; }
     public string? Ts { get; init; }
+}
+
+/// <summary>files.getUploadURLExternal: where to send the bytes, and the file's id.</summary>
+public sealed class FilesUploadUrlResponse : SlackApiResponse
+{
+    public string? UploadUrl { get; init; }
+    public string? FileId { get; init; }
+}
+
+public sealed class FilesCompleteUploadResponse : SlackApiResponse
+{
+    public IReadOnlyList<SlackFileRef>? Files { get; init; }
 }
 
 public sealed class ConversationsOpenResponse : SlackApiResponse

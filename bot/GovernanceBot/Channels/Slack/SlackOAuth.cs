@@ -25,9 +25,10 @@ public sealed class SlackOAuth(
     /// The bot scopes the app asks for; <c>infra/slack/manifest.yaml</c> must list exactly these.
     /// <c>channels:history</c> and <c>groups:history</c> let the outbox find its own message (by its
     /// metadata) after a crash cut a send short, so a channel summary is never posted twice.
+    /// <c>files:write</c> uploads exports (<c>audit export</c>, <c>checkin answers</c>) into the asker's DM.
     /// </summary>
     public static readonly IReadOnlyList<string> BotScopes =
-        ["app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history", "im:write", "users:read", "users:read.email"];
+        ["app_mentions:read", "channels:history", "chat:write", "commands", "files:write", "groups:history", "im:history", "im:write", "users:read", "users:read.email"];
 
     private readonly IDataProtector protector = protection.CreateProtector("GovernanceBot.Slack.InstallState.v1");
 

@@ -1,4 +1,5 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Hosting;
 
 namespace GovernanceBot.Channels.Slack;
 
@@ -34,12 +35,19 @@ public sealed record SlackOrigin(
 /// as an ephemeral message (outside DMs), <see cref="Reply.ReplacesSourceCard"/> as an in-place
 /// <c>chat.update</c> of the card for everyone, the rest as a new message in the turn's channel and
 /// thread (tagged with the outbox key, so a send cut short by a crash can be found). Returns the
-/// posted message's ts when there is one.
+/// posted message's ts when there is one. A <see cref="FileReply"/> goes into the person's DM with
+/// the bot (<see cref="SlackFiles"/>): Slack cannot share a file ephemerally, and a file meant for one
+/// person must never land in a channel; asked in a channel, they get an ephemeral note there.
 /// </summary>
-public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder)
+public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder, SlackFiles files, ILogger<SlackReplies> logger)
 {
     public async Task<string?> DeliverAsync(string token, SlackOrigin origin, Reply reply, CancellationToken cancellationToken)
     {
+        if (reply is FileReply file)
+        {
+            return await DeliverFileAsync(token, origin, file, cancellationToken);
+        }
+
         var content = await builder.BuildAsync(reply);
         var privately = reply.Audience == ReplyAudience.Requester && !origin.IsDirect;
         if (reply.ReplacesSourceCard && origin.SourceMessageTs is not null && !origin.SourceIsEphemeral)
@@ -62,5 +70,35 @@ public sealed class SlackReplies(SlackApiClient api, SlackMessageBuilder builder
 
         var metadata = OutboxDelivery.Current is { } delivery ? SlackSender.OutboxMetadata(delivery.Key) : null;
         return (await api.PostMessageAsync(token, new ChatPostMessageRequest(origin.ChannelId, content.Text, content.Blocks, origin.ThreadTs, metadata), cancellationToken)).Ts;
+    }
+
+    private async Task<string?> DeliverFileAsync(string token, SlackOrigin origin, FileReply file, CancellationToken cancellationToken)
+    {
+        var direct = origin.IsDirect
+            ? origin.ChannelId
+            : (await api.OpenDirectAsync(token, origin.UserId, cancellationToken)).Channel?.Id
+                ?? throw new SlackApiException("conversations.open", "channel_not_found");
+        var refusal = await files.ShareAsync(token, origin.TeamId, direct, origin.IsDirect ? origin.ThreadTs : null, file, cancellationToken);
+        if (refusal is not null)
+        {
+            return await DeliverAsync(token, origin, Reply.Text(refusal) with { Audience = ReplyAudience.Requester }, cancellationToken);
+        }
+
+        if (!origin.IsDirect)
+        {
+            // A courtesy where they asked: the file itself is shared already, so a failure here must
+            // not fail the send (the outbox would upload the file again).
+            try
+            {
+                await DeliverAsync(token, origin, Reply.Text($"📎 I've sent you **{file.Title}** in our direct messages, so it stays with you.") with { Audience = ReplyAudience.Requester },
+                    cancellationToken);
+            }
+            catch (SlackApiException ex)
+            {
+                Log.SlackFileNoteFailed(logger, ex.Error);
+            }
+        }
+
+        return null;
     }
 }

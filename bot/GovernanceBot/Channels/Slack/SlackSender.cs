@@ -12,13 +12,28 @@ namespace GovernanceBot.Channels.Slack;
 /// <see cref="SendResult"/> values: <c>channel_not_found</c>, <c>not_in_channel</c>,
 /// <c>account_inactive</c>, <c>invalid_auth</c> and other errors that need a person are permanent.
 /// </summary>
-public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, SlackMessageBuilder builder, SlackReplies replies, ILogger<SlackSender> logger) : IChannelSender
+public sealed class SlackSender(SlackApiClient api, SlackWorkspaces workspaces, SlackMessageBuilder builder, SlackReplies replies, SlackFiles files,
+    ILogger<SlackSender> logger) : IChannelSender
 {
     public string Channel => ChannelNames.Slack;
 
     public Task<SendResult> SendAsync(ConversationRef conversation, Reply reply, CancellationToken cancellationToken) =>
         RunAsync(conversation.WorkspaceExternalId, "chat.postMessage", async token =>
         {
+            if (reply is FileReply file)
+            {
+                // A file is for one person: it is shared only into a DM, never into a channel.
+                if (conversation.Kind != ConversationKind.Personal)
+                {
+                    return SendResult.Permanent("a file goes only to a person's direct messages");
+                }
+
+                var refusal = await files.ShareAsync(token, conversation.WorkspaceExternalId, conversation.ConversationId, conversation.ThreadId, file, cancellationToken);
+                return refusal is null
+                    ? SendResult.Sent(null)
+                    : SendResult.Sent((await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, SlackMrkdwn.FromReplyText(refusal), null), cancellationToken)).Ts);
+            }
+
             var content = await builder.BuildAsync(reply, email => SlackIdAsync(token, email, cancellationToken));
             var metadata = OutboxDelivery.Current is { } delivery ? OutboxMetadata(delivery.Key) : null;
             var sent = await api.PostMessageAsync(token, new ChatPostMessageRequest(conversation.ConversationId, content.Text, content.Blocks, conversation.ThreadId, metadata), cancellationToken);

@@ -59,6 +59,7 @@ public static class SlackSetup
         services.AddSingleton<SlackEvents>();
         services.AddSingleton<SlackInteractions>();
         services.AddSingleton<SlackCommands>();
+        services.AddTransient<SlackFiles>();
         services.AddSingleton<SlackInbound>();
         services.AddTransient<SlackOAuth>();
         if (enabled)

@@ -185,6 +185,7 @@ public sealed class TeamsActivityHandler(
         {
             TextReply t => t.Body,
             CardReply c => c.Summary,
+            FileReply f => $"I'm sending you {f.Title} {(conversation.Kind == ConversationKind.Personal ? "here" : "in our 1:1 chat")}: a download link of your own.",
             _ => "Done.",
         })), replies);
     }

@@ -28,8 +28,24 @@ public sealed class TeamsMessageFactory(IServiceProvider services, IGovernanceDb
         // Teams localises times only inside a card's TextBlock: plain text gets the fallback, zone named.
         TextReply text => new Activity { Type = ActivityTypes.Message, Text = LocalTime.Plain(text.Body), TextFormat = "markdown" },
         CardReply card => CardMessage(card, await RenderAsync(card, tenantId, cancellationToken)),
+        FileReply file => new Activity { Type = ActivityTypes.Message, Text = LocalTime.Plain(DownloadText(file)), TextFormat = "markdown" },
         _ => throw new ArgumentOutOfRangeException(nameof(reply), reply.GetType().Name, "Unknown reply type."),
     };
+
+    /// <summary>
+    /// A bot cannot attach a file to a Teams message without the file consent flow (and not at all in
+    /// channels), so a file goes as a download link of the person's own: signed, single use, expiring,
+    /// and checked again when opened. The link is made now, when the message is sent.
+    /// </summary>
+    private string DownloadText(FileReply file)
+    {
+        var links = services.GetService<IFileLinks>()
+            ?? throw new InvalidOperationException("No IFileLinks is registered: add the dashboard's links to the composition to send files.");
+        var link = links.Issue(file.File);
+        var minutes = (int)Math.Round(link.Lifetime.TotalMinutes);
+        var lifetime = minutes % 60 == 0 ? (minutes == 60 ? "an hour" : $"{minutes / 60} hours") : $"{minutes} minutes";
+        return $"{file.Comment}\n\n📎 [Download {file.File.FileName}]({link.Url})\n\nThe link is yours alone: it works once, for {lifetime}, and only while you may still have the file.";
+    }
 
     /// <summary>The message carrying an already rendered card (see <see cref="RenderAsync"/>).</summary>
     public static Activity CardMessage(CardReply card, JsonObject rendered) => new()

@@ -25,7 +25,7 @@ internal sealed record TerminalPerson(string Email, string Name, string Workspac
 /// </para>
 /// </summary>
 internal sealed partial class TerminalChannel(
-    ConversationEngine engine, ICardRenderer cards, IGovernanceDbFactory dbs, TimeProvider time, TerminalPerson person, TextReader input, TextWriter output, bool prompt)
+    ConversationEngine engine, ICardRenderer cards, IGovernanceDbFactory dbs, FileSources files, TimeProvider time, TerminalPerson person, TextReader input, TextWriter output, bool prompt)
 {
     private readonly ConversationRef conversation = new(ChannelNames.Terminal, person.WorkspaceKey, $"terminal:{person.Email}", ConversationKind.Personal);
     private readonly TerminalForm form = new(input, output, prompt);
@@ -141,19 +141,23 @@ internal sealed partial class TerminalChannel(
     {
         try
         {
-            Print((await engine.RunAsync(turn, null, cancellationToken)).Replies);
+            await PrintAsync((await engine.RunAsync(turn, null, cancellationToken)).Replies, cancellationToken);
             return true;
         }
         catch (TurnFailedException failed)
         {
             // Logged with its reference by the engine; the person gets the same apology as on any channel.
-            Print([failed.Reply]);
+            await PrintAsync([failed.Reply], cancellationToken);
             return false;
         }
     }
 
-    /// <summary>Every reply in order; a card's buttons are numbered across the whole answer.</summary>
-    private void Print(IReadOnlyList<Reply> replies)
+    /// <summary>
+    /// Every reply in order; a card's buttons are numbered across the whole answer. Times are shown in
+    /// the zone the handler chose, named (a terminal cannot localise); a file is shown after its comment,
+    /// as the person at this terminal is the one who asked for it.
+    /// </summary>
+    private async Task PrintAsync(IReadOnlyList<Reply> replies, CancellationToken cancellationToken)
     {
         var shown = new List<TerminalAction>();
         for (var i = 0; i < replies.Count; i++)
@@ -164,12 +168,13 @@ internal sealed partial class TerminalChannel(
                 output.WriteLine();
             }
 
-            output.WriteLine(reply switch
+            output.WriteLine(LocalTime.Plain(reply switch
             {
                 CardReply card => CardText.Render(cards.Render(card.Template, card.Data), shown),
                 TextReply text => Mrkdwn.Plain(text.Body, withAddresses: true).Trim(),
+                FileReply file => await FileTextAsync(file, cancellationToken),
                 _ => string.Empty,
-            });
+            }));
             foreach (var (id, problem) in reply.InputErrors ?? new Dictionary<string, string>())
             {
                 var field = buttons.SelectMany(b => b.Inputs).FirstOrDefault(i => CardText.Value(i["id"]) == id);
@@ -182,6 +187,15 @@ internal sealed partial class TerminalChannel(
         {
             buttons = shown;
         }
+    }
+
+    private async Task<string> FileTextAsync(FileReply file, CancellationToken cancellationToken)
+    {
+        var made = await files.MakeAsync(file.File, cancellationToken);
+        var comment = Mrkdwn.Plain(file.Comment, withAddresses: true).Trim();
+        return made.Content is { } content
+            ? $"{comment}\n--- {content.FileName} ---\n{System.Text.Encoding.UTF8.GetString(content.Bytes).TrimEnd()}\n---"
+            : Mrkdwn.Plain(made.Refusal ?? string.Empty, withAddresses: true).Trim();
     }
 
     private Turn NewTurn() => new()

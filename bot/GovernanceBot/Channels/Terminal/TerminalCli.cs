@@ -46,7 +46,7 @@ public static class TerminalCli
             }
 
             var channel = new TerminalChannel(host.Services.GetRequiredService<ConversationEngine>(), host.Services.GetRequiredService<ICardRenderer>(),
-                host.Services.GetRequiredService<IGovernanceDbFactory>(), host.Services.GetRequiredService<TimeProvider>(), person, Console.In, result.InvocationConfiguration.Output, prompt: !Console.IsInputRedirected);
+                host.Services.GetRequiredService<IGovernanceDbFactory>(), host.Services.GetRequiredService<FileSources>(), host.Services.GetRequiredService<TimeProvider>(), person, Console.In, result.InvocationConfiguration.Output, prompt: !Console.IsInputRedirected);
             if (result.GetValue(say) is { } text)
             {
                 return await channel.SayAsync(text, ct) ? 0 : 1;

@@ -10,7 +10,8 @@ public static class ApprovalCardFactory
 {
     /// <summary>
     /// The <c>approval.request</c> card. With a <paramref name="viewer"/> it shows that person's
-    /// buttons and vote; without one (a channel copy) it shows the state and who may vote.
+    /// buttons and vote; without one (a channel copy) it shows the state and who may vote. Its times
+    /// are shown in each reader's own zone; where a platform cannot, in the viewer's (else the program's), named.
     /// </summary>
     public static CardReply Request(ApprovalSnapshot snapshot, Stakeholder? viewer, IReadOnlyList<string> refreshFor, DateTimeOffset now)
     {
@@ -55,8 +56,8 @@ public static class ApprovalCardFactory
                 request.Title,
                 request.Description ?? string.Empty,
                 RequesterOf(snapshot),
-                ApprovalText.Moment(request.CreatedAt, zone, withYear: false),
-                ApprovalText.Deadline(request.Deadline, now, zone, open),
+                ApprovalText.Local(request.CreatedAt, zone),
+                ApprovalText.Deadline(request.Deadline, now, zone, open, local: true),
                 Quorum.Describe(request, tally),
                 progress,
                 open ? "open" : escalated ? "escalated" : "decided",
@@ -66,7 +67,7 @@ public static class ApprovalCardFactory
         return Reply.Card("approval.request", card, ApprovalsJson.Default.ApprovalRequestCard, summary);
     }
 
-    /// <summary>The <c>approval.decided</c> card: the same for everyone, in the program's time zone.</summary>
+    /// <summary>The <c>approval.decided</c> card: the same for everyone, its times in each reader's own zone (the program's, named, where a platform cannot localise).</summary>
     public static CardReply Decided(ApprovalSnapshot snapshot, DecisionLogEntry decision)
     {
         var request = snapshot.Request;
@@ -87,13 +88,13 @@ public static class ApprovalCardFactory
                 request.Title,
                 request.Description ?? string.Empty,
                 RequesterOf(snapshot),
-                ApprovalText.Moment(request.CreatedAt, zone, withYear: false),
-                ApprovalText.Deadline(request.Deadline, decision.DecidedAt, zone, open: false),
+                ApprovalText.Local(request.CreatedAt, zone),
+                ApprovalText.Deadline(request.Deadline, decision.DecidedAt, zone, open: false, local: true),
                 Quorum.Describe(request, tally),
                 "decided",
                 outcome,
                 decision.Summary ?? string.Empty,
-                ApprovalText.Moment(decision.DecidedAt, zone),
+                ApprovalText.Local(decision.DecidedAt, zone),
                 DecisionLogId(request),
                 TallyOf(tally),
                 VotesOf(snapshot, zone)));
@@ -138,7 +139,7 @@ public static class ApprovalCardFactory
             lines.Add(new ApprovalVoteView(
                 castBy?.Name ?? approver.Name,
                 ApprovalText.DecisionWord(vote.Decision),
-                ApprovalText.Brief(vote.CastAt, zone),
+                ApprovalText.Local(vote.CastAt, zone),
                 vote.Comment ?? string.Empty,
                 castBy is null ? string.Empty : approver.Name));
         }

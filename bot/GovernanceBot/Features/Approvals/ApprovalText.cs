@@ -1,4 +1,5 @@
 using System.Globalization;
+using GovernanceBot.Conversation;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.Approvals;
@@ -56,14 +57,21 @@ public static class ApprovalText
     public static string Brief(DateTimeOffset at, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTime(at, zone).ToString("d MMM, HH:mm", CultureInfo.InvariantCulture);
 
-    public static string Deadline(DateTimeOffset? deadline, DateTimeOffset now, TimeZoneInfo zone, bool open)
+    /// <summary>
+    /// A moment on a card, which each reader sees in their own time zone (<see cref="LocalTime"/>:
+    /// Slack date tokens, Teams DATE/TIME); <paramref name="zone"/>, named, where a platform cannot.
+    /// </summary>
+    public static string Local(DateTimeOffset at, TimeZoneInfo zone) => LocalTime.Of(at, zone);
+
+    /// <summary>The deadline as text, with what is left while it is open; <paramref name="local"/>: as a <see cref="Local"/> moment (cards).</summary>
+    public static string Deadline(DateTimeOffset? deadline, DateTimeOffset now, TimeZoneInfo zone, bool open, bool local = false)
     {
         if (deadline is not { } d)
         {
             return "No deadline";
         }
 
-        var text = Moment(d, zone);
+        var text = local ? Local(d, zone) : Moment(d, zone);
         if (!open)
         {
             return text;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
@@ -9,16 +10,13 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Audit;
 
 /// <summary>
-/// <c>audit export &lt;program&gt; [from DATE] [to DATE]</c>: the program's audit trail as CSV in a code
-/// block, sent only to the person who asked. It holds every check-in answer and who gave it, so only
-/// the program's managers and PMO may export it (<see cref="ReaderPolicy"/>); the reply is private so
-/// the trail is not broadcast into a channel.
+/// <c>audit export &lt;program&gt; [from DATE] [to DATE]</c>: the program's audit trail as a CSV file,
+/// handed only to the person who asked (a Slack upload into their direct messages, a Teams download
+/// link of their own). It holds every check-in answer and who gave it, so only the program's managers
+/// and PMO may export it (<see cref="ReaderPolicy"/>), checked again when the file is made.
 /// </summary>
 public sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
-    /// <summary>Chat platforms cap a message near 40,000 characters; stay well below with the fences and notes.</summary>
-    internal const int MaxCsvLength = 30_000;
-
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
         const string Example = "audit export Phoenix from 2026-11-01 to 2026-11-30";
@@ -63,40 +61,93 @@ public sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, Ti
             return [refusal!];
         }
 
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
-        var query = db.Audit.AsNoTracking().Where(a => a.WorkspaceId == context.WorkspaceId && a.ProgramId == program.Id);
-        if (from is { } start)
-        {
-            var since = Local(zone, start);
-            query = query.Where(a => a.At >= since);
-        }
-
-        if (to is { } end)
-        {
-            var until = Local(zone, end.AddDays(1));
-            query = query.Where(a => a.At < until);
-        }
-
-        var entries = (await query.ToListAsync(cancellationToken)).OrderBy(a => a.At).ThenBy(a => a.Id).ToList();
-        var (csv, rows) = AuditCsv.Write(entries, MaxCsvLength);
-        var range = (from, to) switch
+        var range = new AuditRange(from, to, null);
+        var count = await AuditFile.Entries(db, context.WorkspaceId, program, range).CountAsync(cancellationToken);
+        var said = (from, to) switch
         {
             (null, null) => "all time",
             ({ } a, null) => $"from {a:yyyy-MM-dd}",
             (null, { } b) => $"up to {b:yyyy-MM-dd}",
             ({ } a, { } b) => $"{a:yyyy-MM-dd} to {b:yyyy-MM-dd}",
         };
-        var note = rows < entries.Count
-            ? $"\nShowing the first {rows} of {entries.Count} entries; narrow the range with **from** and **to** for the rest."
-            : string.Empty;
         var exported = db.AppendAudit(time.GetUtcNow(), context.WorkspaceId, program.Id, Governance.Actor(context.Turn), context.Turn.Channel,
-            "audit.exported", $"program:{program.Key}", after: $"{range}, {rows} entries");
+            "audit.exported", $"program:{program.Key}", after: $"{said}, {Plural(count)}");
         await db.SaveChangesAsync(cancellationToken);
-        // The export's own entry was sealed last under the chain's lock, so it is the head: keep it
-        // with the export, and a later `audit verify` can be checked against it.
-        var head = $"Chain head: entry {exported.Seq} of this workspace's audit chain, sha256 {exported.Hash}.";
-        return [Reply.Text($"**Audit trail of {program.Name}**, {range}: {Plural(entries.Count)} (times in UTC).{note}\n```\n{csv}```\n{head}")
-            with { Audience = ReaderPolicy.AudienceFor(Reading.AuditTrail) }];
+        // The export's own entry was sealed last under the chain's lock, so it is the head: the file
+        // ends there (whenever it is made), and a later `audit verify` can be checked against it.
+        var file = await readers.FileRequestAsync(context, program, AuditFile.FileKind, AuditFile.FileName(program, from, to), (range with { UpToSeq = exported.Seq }).ToJson(), cancellationToken);
+        var comment = $"**Audit trail of {program.Name}**, {said}: {Plural(count)} before this export, times in UTC. " +
+            $"Chain head: entry {exported.Seq} of this workspace's audit chain, sha256 {exported.Hash}.";
+        return [Reply.PrivateFile(file, $"Audit trail of {program.Name}", comment)];
+    }
+
+    private static string Plural(int n) => n == 1 ? "1 entry" : $"{n} entries";
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+}
+
+/// <summary>An audit export's range: local dates in the program's zone, and the chain entry it ends at.</summary>
+internal sealed record AuditRange(DateOnly? From, DateOnly? To, long? UpToSeq)
+{
+    public JsonObject ToJson() => new()
+    {
+        ["from"] = From?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["to"] = To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["upToSeq"] = UpToSeq,
+    };
+
+    public static AuditRange Read(JsonObject? json) => new(Date(json?["from"]), Date(json?["to"]), (long?)json?["upToSeq"]);
+
+    private static DateOnly? Date(JsonNode? node) =>
+        DateOnly.TryParseExact((string?)node, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
+}
+
+/// <summary>Makes an <c>audit export</c>'s CSV when it is handed over, for a program manager or PMO only.</summary>
+public sealed class AuditFile(GovernanceDb db, ReaderPolicy readers) : IFileSource
+{
+    public const string FileKind = "audit-trail";
+
+    public string Kind => FileKind;
+
+    public async Task<FileMade> MakeAsync(FileRequest request, CancellationToken cancellationToken)
+    {
+        if (await readers.FileRefusalAsync(request, Reading.AuditTrail, "the audit trail", cancellationToken) is { } refused)
+        {
+            return FileMade.Refused(refused);
+        }
+
+        var program = await db.Programs.AsNoTracking().SingleAsync(p => p.Id == request.ProgramId, cancellationToken);
+        var entries = (await Entries(db, request.WorkspaceId, program, AuditRange.Read(request.Arguments)).ToListAsync(cancellationToken))
+            .OrderBy(a => a.At).ThenBy(a => a.Id).ToList();
+        return FileMade.Of(new FileContent(request.FileName, "text/csv; charset=utf-8", Encoding.UTF8.GetBytes(AuditCsv.Write(entries).Csv)));
+    }
+
+    /// <summary>"phoenix-audit-trail-2026-11-01-to-2026-11-30.csv".</summary>
+    internal static string FileName(GovernanceProgram program, DateOnly? from, DateOnly? to) =>
+        $"{program.Key}-audit-trail{(from is { } a ? $"-from-{a:yyyy-MM-dd}" : "")}{(to is { } b ? $"-to-{b:yyyy-MM-dd}" : "")}.csv";
+
+    internal static IQueryable<AuditEntry> Entries(GovernanceDb db, Guid workspaceId, GovernanceProgram program, AuditRange range)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var query = db.Audit.AsNoTracking().Where(a => a.WorkspaceId == workspaceId && a.ProgramId == program.Id);
+        if (range.From is { } start)
+        {
+            var since = Local(zone, start);
+            query = query.Where(a => a.At >= since);
+        }
+
+        if (range.To is { } end)
+        {
+            var until = Local(zone, end.AddDays(1));
+            query = query.Where(a => a.At < until);
+        }
+
+        if (range.UpToSeq is { } last)
+        {
+            query = query.Where(a => a.Seq <= last);
+        }
+
+        return query;
     }
 
     private static DateTimeOffset Local(TimeZoneInfo zone, DateOnly date)
@@ -104,10 +155,6 @@ public sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, Ti
         var local = date.ToDateTime(TimeOnly.MinValue);
         return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
     }
-
-    private static string Plural(int n) => n == 1 ? "1 entry" : $"{n} entries";
-
-    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }
 
 /// <summary>RFC 4180 CSV of audit entries, safe to open in a spreadsheet.</summary>
@@ -137,10 +184,7 @@ public static class AuditCsv
         return (csv.ToString(), rows);
     }
 
-    /// <summary>
-    /// Quotes when needed, and defuses text a spreadsheet would run as a formula (a leading = + - @);
-    /// the code-block fence is broken up so a value cannot end the block early.
-    /// </summary>
+    /// <summary>Quotes when needed, and defuses text a spreadsheet would run as a formula (a leading = + - @).</summary>
     public static string Cell(string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -148,7 +192,7 @@ public static class AuditCsv
             return string.Empty;
         }
 
-        var text = value.Replace("```", "`\u200B``", StringComparison.Ordinal);
+        var text = value;
         if (text[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
         {
             text = "'" + text;

@@ -30,7 +30,7 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ReaderPolicy readers,
             .Select(b => Row(program, b)).ToList();
         var counts = BenefitStatuses.Count(program.Benefits.Select(b => b.Status));
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
-        var asOf = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+        var asOf = LocalTime.Of(time.GetUtcNow(), zone);
         var card = new BenefitsStatusCard(KpiViews.ProgramOf(program), asOf, counts, rows);
         return [Reply.Card("benefits.status", card, BenefitsJson.Default.BenefitsStatusCard,
             $"{program.Name} benefits: {BenefitStatuses.Describe(program.Benefits.Select(b => b.Status).ToList(), markers: false)}.")];

@@ -102,8 +102,8 @@ public sealed class CheckInSummaries(GovernanceDb db)
         return new RoundPoint(round.OccurrenceDate, invited, round.Responses.Count, scores.Count == 0 ? null : scores.Average());
     }
 
-    private static string ClosedText(CheckInRound round, string timeZone) =>
-        TimeZoneInfo.ConvertTime(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).ToString("ddd d MMM, HH:mm", CultureInfo.InvariantCulture);
+    /// <summary>The round's close, as each reader of the summary sees it in their own zone (the program's, named, where a platform cannot).</summary>
+    private static string ClosedText(CheckInRound round, string timeZone) => LocalTime.Of(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(timeZone));
 
     internal static bool IsBlocker(Dictionary<string, string> answers) =>
         answers.Values.Any(v => v.Contains("block", StringComparison.OrdinalIgnoreCase) || v.Contains("off track", StringComparison.OrdinalIgnoreCase));

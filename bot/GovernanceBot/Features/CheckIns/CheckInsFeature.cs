@@ -12,6 +12,7 @@ public static class CheckInsFeature
         .AddScoped<MyCheckInHandler>()
         .AddScoped<CheckInStatusHandler>()
         .AddScoped<CheckInAnswersHandler>()
+        .AddScoped<IFileSource, CheckInAnswersFile>()
         .AddScoped<RunCheckInHandler>()
         .AddScoped<AwayHandler>()
         .AddScoped<SubmitCheckInHandler>()
@@ -27,7 +28,7 @@ public static class CheckInsFeature
     private static Router MapCheckIns(Router router) => router
         .MapCommand<MyCheckInHandler>("checkin", "checkin", "Your open check-in: answer it, or see and edit your answers.", "Check-ins", ReplyAudience.Requester)
         .MapCommand<CheckInStatusHandler>("checkin status", "checkin status [program]", "Program managers and PMO: who has answered the current round, who hasn't, who couldn't be reached.", "Check-ins", ReplyAudience.Requester)
-        .MapCommand<CheckInAnswersHandler>("checkin answers", "checkin answers [program]", "Program managers and PMO: every answer of the latest round, as CSV to paste into a spreadsheet.", "Check-ins", ReplyAudience.Requester)
+        .MapCommand<CheckInAnswersHandler>("checkin answers", "checkin answers [program]", "Program managers and PMO: every answer of the latest round, as a CSV file sent to you alone.", "Check-ins", ReplyAudience.Requester)
         .MapCommand<RunCheckInHandler>("checkin run", "checkin run <program>", "Program managers: open a check-in round now.", "Check-ins")
         .MapCommand<AwayHandler>("away until", "away until <date>", "Pause your check-in prompts and reminders until a date (YYYY-MM-DD).", "Check-ins", ReplyAudience.Requester)
         .MapCommand<AwayHandler>("back", "back", "Resume your check-in prompts after being away.", "Check-ins", ReplyAudience.Requester)

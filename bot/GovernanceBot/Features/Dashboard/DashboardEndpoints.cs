@@ -1,4 +1,5 @@
 using System.Text;
+using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
 using Microsoft.AspNetCore.Authentication;
 
@@ -29,6 +30,7 @@ public static class DashboardEndpoints
         });
 
         group.MapGet("/start/{workspace}", StartAsync);
+        group.MapGet("/files/{name}", DownloadAsync);
         group.MapTeamsTab();
         group.MapGet("/", PortfolioAsync);
         group.MapGet("/programs/{key}", ProgramAsync);
@@ -64,6 +66,34 @@ public static class DashboardEndpoints
         // Redirected at once: the address with the token is not the page a person keeps or shares.
         context.Response.Headers.CacheControl = "no-store";
         return Results.Redirect(link.Program is { Length: > 0 } key ? DashboardPages.ProgramPath(key) : "/dashboard", permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>
+    /// A download link (an export sent in Teams): used up on first use, then the file is made for the
+    /// person it was sent to, if they may still have it, and handed over as an attachment.
+    /// </summary>
+    private static async Task<IResult> DownloadAsync(string name, string? t, HttpContext context, DashboardLinks links, FileSources files, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(DashboardEndpoints));
+        var (file, refusal) = await links.RedeemFileAsync(t, cancellationToken);
+        if (file is null)
+        {
+            Log.FileLinkRefused(logger, refusal!.Value.ToString());
+            return Page(DashboardPages.FileLinkRefused(refusal.Value == LinkRefusal.Reused), StatusCodes.Status403Forbidden);
+        }
+
+        var made = await files.MakeAsync(file, cancellationToken);
+        if (made.Content is not { } content)
+        {
+            Log.FileLinkRefused(logger, "no longer allowed");
+            return Page(DashboardPages.FileRefused(made.Refusal ?? "You may no longer have this file."), StatusCodes.Status403Forbidden);
+        }
+
+        Log.FileDownloaded(logger, file.Kind, file.WorkspaceId);
+        context.Response.Headers.CacheControl = "no-store";
+        // fileDownloadName makes it Content-Disposition: attachment, so the browser saves it rather than shows it.
+        return Results.File(content.Bytes, content.ContentType, content.FileName);
     }
 
     private static async Task<IResult> PortfolioAsync(HttpContext context, DashboardQuery query, CancellationToken cancellationToken)

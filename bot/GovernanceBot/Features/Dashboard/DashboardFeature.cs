@@ -21,7 +21,9 @@ public static class DashboardFeature
     }
 
     /// <summary>The link maker (the CLI's too); it needs Data Protection with the store's key ring, registered by the host.</summary>
-    public static IServiceCollection AddDashboardLinks(this IServiceCollection services) => services.AddSingleton<DashboardLinks>();
+    public static IServiceCollection AddDashboardLinks(this IServiceCollection services) => services
+        .AddSingleton<DashboardLinks>()
+        .AddSingleton<IFileLinks>(sp => sp.GetRequiredService<DashboardLinks>());
 
     private static Router MapDashboard(Router router) => router
         .MapCommand<DashboardHandler>("dashboard", "dashboard [program]", "A personal link to the web dashboard: your programs' health, KPIs, benefits and approvals at a glance.", "Programs")

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -17,8 +18,9 @@ namespace GovernanceBot.Features.Dashboard;
 /// </summary>
 public sealed record DashboardPerson(Guid WorkspaceId, string? Email, string? Channel = null, string? UserId = null, string? Name = null);
 
-/// <summary>What a link carries, encrypted and signed by Data Protection, with its expiry.</summary>
-internal sealed record LinkTicket(Guid Id, Guid WorkspaceId, string? Email, string? Channel, string? UserId, string? Name, string? Program, DateTimeOffset ExpiresAt);
+/// <summary>What a link carries, encrypted and signed by Data Protection, with its expiry; a download link carries its <paramref name="File"/>.</summary>
+internal sealed record LinkTicket(Guid Id, Guid WorkspaceId, string? Email, string? Channel, string? UserId, string? Name, string? Program, DateTimeOffset ExpiresAt,
+    FileRequest? File = null);
 
 /// <summary>Why a link did not start a session. The person sees one page for all; the log says which.</summary>
 public enum LinkRefusal
@@ -36,9 +38,11 @@ public enum LinkRefusal
 public sealed record RedeemedLink(DashboardPerson Person, string? Program);
 
 /// <summary>
-/// Signed, expiring, single-use dashboard links for one person of one workspace. The link's text is
-/// a Data Protection payload (time-limited protector: tampering or expiry makes it unreadable); its
-/// random id is recorded in the store when used, so a second use is refused on every instance.
+/// Signed, expiring, single-use links for one person of one workspace: dashboard links, and download
+/// links for files (<see cref="IFileLinks"/>). The link's text is a Data Protection payload
+/// (time-limited protector: tampering or expiry makes it unreadable), under a purpose of its own for
+/// each use, so a dashboard link never opens a file nor the reverse; its random id is recorded in the
+/// store when used, so a second use is refused on every instance.
 /// </summary>
 public sealed class DashboardLinks(
     IDataProtectionProvider protection,
@@ -46,12 +50,17 @@ public sealed class DashboardLinks(
     IOptions<DashboardOptions> options,
     IConfiguration configuration,
     IServiceProvider services,
-    TimeProvider time)
+    TimeProvider time) : IFileLinks
 {
     /// <summary>The purpose string isolates these payloads from every other use of the key ring (Slack tokens, cookies).</summary>
     internal const string Purpose = "GovernanceBot.Dashboard.Link.v1";
 
+    /// <summary>Download links' own purpose.</summary>
+    internal const string FilePurpose = "GovernanceBot.Files.Link.v1";
+
     private readonly ITimeLimitedDataProtector protector = protection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
+
+    private readonly ITimeLimitedDataProtector fileProtector = protection.CreateProtector(FilePurpose).ToTimeLimitedDataProtector();
 
     /// <summary>A link for <paramref name="person"/>, opening <paramref name="program"/> (a key) or the portfolio.</summary>
     public string Issue(Workspace workspace, DashboardPerson person, string? program)
@@ -59,11 +68,25 @@ public sealed class DashboardLinks(
         var lifetime = options.Value.LinkLifetime;
         var ticket = new LinkTicket(Guid.NewGuid(), workspace.Id, person.Email?.Trim().ToLowerInvariant(), person.Channel, person.UserId, person.Name, program,
             time.GetUtcNow() + lifetime);
-        // The protector checks its expiry against the wall clock (it takes no TimeProvider); the
-        // ticket's own expiry is checked against the bot's clock. In production both agree.
-        var token = protector.Protect(JsonSerializer.Serialize(ticket, DashboardJson.Default.LinkTicket), TimeProvider.System.GetUtcNow() + lifetime);
-        return $"{BaseUrl()}/dashboard/start/{Uri.EscapeDataString(workspace.Key)}?t={token}";
+        return $"{BaseUrl()}/dashboard/start/{Uri.EscapeDataString(workspace.Key)}?t={Protect(protector, ticket, lifetime)}";
     }
+
+    /// <summary>A download link for one file, for the person it was made for (<see cref="IFileLinks"/>).</summary>
+    public FileLink Issue(FileRequest request)
+    {
+        var lifetime = options.Value.FileLinkLifetime;
+        var who = request.Requester;
+        var ticket = new LinkTicket(Guid.NewGuid(), request.WorkspaceId, who.Email?.Trim().ToLowerInvariant(), who.Channel, who.UserId, who.Name, null,
+            time.GetUtcNow() + lifetime, request);
+        return new FileLink(new Uri($"{BaseUrl()}/dashboard/files/{Uri.EscapeDataString(request.FileName)}?t={Protect(fileProtector, ticket, lifetime)}"), lifetime);
+    }
+
+    /// <summary>
+    /// The protector checks its expiry against the wall clock (it takes no TimeProvider); the
+    /// ticket's own expiry is checked against the bot's clock. In production both agree.
+    /// </summary>
+    private static string Protect(ITimeLimitedDataProtector by, LinkTicket ticket, TimeSpan lifetime) =>
+        by.Protect(JsonSerializer.Serialize(ticket, DashboardJson.Default.LinkTicket), TimeProvider.System.GetUtcNow() + lifetime);
 
     /// <summary>The address the dashboard is reached at, without a trailing slash.</summary>
     public string BaseUrl()
@@ -90,6 +113,39 @@ public sealed class DashboardLinks(
     /// <summary>Starts a session from a link presented at <paramref name="workspaceKey"/>'s address, or says why not.</summary>
     public async Task<(RedeemedLink? Link, LinkRefusal? Refusal)> RedeemAsync(string workspaceKey, string? token, CancellationToken cancellationToken)
     {
+        var (ticket, refusal) = Read(protector, token);
+        if (ticket is null)
+        {
+            return (null, refusal);
+        }
+
+        await using var db = factory.Create();
+        var workspace = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Key == workspaceKey, cancellationToken);
+        if (workspace is null || workspace.Id != ticket.WorkspaceId)
+        {
+            return (null, LinkRefusal.OtherWorkspace);
+        }
+
+        return await UseAsync(db, ticket, cancellationToken)
+            ? (new RedeemedLink(new DashboardPerson(ticket.WorkspaceId, ticket.Email, ticket.Channel, ticket.UserId, ticket.Name), ticket.Program), null)
+            : (null, LinkRefusal.Reused);
+    }
+
+    /// <summary>The file a download link is for, used up by this call; or why not.</summary>
+    public async Task<(FileRequest? File, LinkRefusal? Refusal)> RedeemFileAsync(string? token, CancellationToken cancellationToken)
+    {
+        var (ticket, refusal) = Read(fileProtector, token);
+        if (ticket?.File is not { } file)
+        {
+            return (null, refusal ?? LinkRefusal.Forged);
+        }
+
+        await using var db = factory.Create();
+        return await UseAsync(db, ticket, cancellationToken) ? (file, null) : (null, LinkRefusal.Reused);
+    }
+
+    private (LinkTicket? Ticket, LinkRefusal? Refusal) Read(ITimeLimitedDataProtector by, string? token)
+    {
         if (string.IsNullOrWhiteSpace(token) || token.Length > 4000)
         {
             return (null, LinkRefusal.Forged);
@@ -98,7 +154,7 @@ public sealed class DashboardLinks(
         LinkTicket? ticket;
         try
         {
-            ticket = JsonSerializer.Deserialize(protector.Unprotect(token, out _), DashboardJson.Default.LinkTicket);
+            ticket = JsonSerializer.Deserialize(by.Unprotect(token, out _), DashboardJson.Default.LinkTicket);
         }
         catch (CryptographicException ex) when (ex.Message.Contains("expired", StringComparison.OrdinalIgnoreCase))
         {
@@ -114,37 +170,28 @@ public sealed class DashboardLinks(
             return (null, LinkRefusal.Forged);
         }
 
-        var now = time.GetUtcNow();
-        var expires = ticket.ExpiresAt;
-        if (expires <= now)
-        {
-            return (null, LinkRefusal.Expired);
-        }
+        return ticket.ExpiresAt <= time.GetUtcNow() ? (null, LinkRefusal.Expired) : (ticket, null);
+    }
 
-        await using var db = factory.Create();
-        var workspace = await db.Workspaces.AsNoTracking().FirstOrDefaultAsync(w => w.Key == workspaceKey, cancellationToken);
-        if (workspace is null || workspace.Id != ticket.WorkspaceId)
-        {
-            return (null, LinkRefusal.OtherWorkspace);
-        }
-
+    /// <summary>Records the link's use; false when it was used before (here or on another instance).</summary>
+    private async Task<bool> UseAsync(GovernanceDb db, LinkTicket ticket, CancellationToken cancellationToken)
+    {
         if (await db.DashboardLinkUses.AnyAsync(u => u.Id == ticket.Id, cancellationToken))
         {
-            return (null, LinkRefusal.Reused);
+            return false;
         }
 
-        db.DashboardLinkUses.Add(new DashboardLinkUse { Id = ticket.Id, WorkspaceId = ticket.WorkspaceId, UsedAt = now, ExpiresAt = expires });
+        db.DashboardLinkUses.Add(new DashboardLinkUse { Id = ticket.Id, WorkspaceId = ticket.WorkspaceId, UsedAt = time.GetUtcNow(), ExpiresAt = ticket.ExpiresAt });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
+            return true;
         }
         catch (DbUpdateException)
         {
             // Two uses at the same moment: the store's key let one through.
-            return (null, LinkRefusal.Reused);
+            return false;
         }
-
-        return (new RedeemedLink(new DashboardPerson(ticket.WorkspaceId, ticket.Email, ticket.Channel, ticket.UserId, ticket.Name), ticket.Program), null);
     }
 }
 

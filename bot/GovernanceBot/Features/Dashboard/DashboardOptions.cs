@@ -14,6 +14,12 @@ public sealed class DashboardOptions
     /// <summary>How long a link may wait before it is used to start a session.</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long a download link (an export sent in Teams) may wait before it is used, once. Long
+    /// enough to see the message after a meeting; the person's right to the file is checked when it is opened.
+    /// </summary>
+    public TimeSpan FileLinkLifetime { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How long a session lasts after its link was used (no sliding: a new link starts a new one).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 

@@ -248,6 +248,16 @@ public static class DashboardPages
         .Append($"<h1>This link has expired</h1><p>Dashboard links work once and only for a short while. Type <code>dashboard</code> in chat with the bot for a new one.</p>")
         .ToString(), navigation: false);
 
+    /// <summary>A download link that is used up, expired or not the bot's.</summary>
+    public static string FileLinkRefused(bool used) => Layout(used ? "Link already used" : "Link expired", new Html()
+        .Append($"<h1>{(used ? "This download link has been used" : "This download link has expired")}</h1><p>Download links work once and only for a short while, for the person they were sent to. Ask the bot again in chat (for example <code>audit export</code> or <code>checkin answers</code>) for a new one.</p>")
+        .ToString(), navigation: false);
+
+    /// <summary>A download link whose person may no longer have the file.</summary>
+    public static string FileRefused(string why) => Layout("Not available", new Html()
+        .Append($"<h1>This file is not available to you</h1><p>{why.Replace("**", string.Empty, StringComparison.Ordinal)}</p>")
+        .ToString(), navigation: false);
+
     /// <summary>No session: how to get one.</summary>
     public static string SignedOut() => Layout("Sign in from chat", new Html()
         .Append($"<h1>Open the dashboard from chat</h1><p>The dashboard opens from a personal link. Type <code>dashboard</code> in chat with the bot (or press <strong>Open dashboard</strong> on a status card) and follow the link it sends you.</p>")

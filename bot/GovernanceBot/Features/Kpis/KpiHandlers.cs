@@ -21,7 +21,8 @@ public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
         var kpis = program.Kpis.OrderBy(k => k.Name, StringComparer.OrdinalIgnoreCase).Select(k => KpiViews.Summary(program, k)).ToList();
         var counts = KpiRag.Count(program.Kpis.Select(k => KpiRag.Of(k, k.Measurements.MaxBy(m => m.Date)?.Value)));
-        var asOf = TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+        // Each reader sees the moment in their own zone (the program's, named, where a platform cannot).
+        var asOf = LocalTime.Of(time.GetUtcNow(), zone);
         var card = new KpisStatusCard(KpiViews.ProgramOf(program), asOf, counts, kpis);
         return Reply.Card("kpis.status", card, KpisJson.Default.KpisStatusCard,
             $"{program.Name} KPIs: {counts.Red} red, {counts.Amber} amber, {counts.Green} green, {counts.None} without data.");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -187,6 +188,44 @@ public sealed class ReaderPolicy(GovernanceDb db, ProgramDirectory directory, Go
         var me = await ReaderAsync(context, cancellationToken);
         var readable = what == Reading.OwnItems || (what == Reading.Status && me.ProgramsHere.Count > 0);
         return me.IsOutsider && !readable ? await RefusalAsync(context, null, what, cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// A file of <paramref name="program"/> for the reader behind this turn, who has just been allowed
+    /// to read it (<see cref="ResolveAsync"/>). It names them by the e-mail of their stakeholder record,
+    /// so <see cref="FileRefusalAsync"/> can check them again when the file is handed over.
+    /// </summary>
+    public async Task<FileRequest> FileRequestAsync(TurnContext context, GovernanceProgram program, string kind, string fileName, JsonObject? arguments,
+        CancellationToken cancellationToken)
+    {
+        var me = await ReaderAsync(context, cancellationToken);
+        var user = context.Turn.User;
+        var requester = new FileRequester(context.Turn.Channel, user.Id, me.In(program.Id)?.Email ?? user.Email, user.Name);
+        return new FileRequest(kind, context.WorkspaceId, program.Id, fileName, requester, arguments);
+    }
+
+    /// <summary>
+    /// Null when the person a file is for may still read <paramref name="what"/> of its program (<paramref name="thing"/>, in words; asked
+    /// when the file is made: a program manager who has since left gets nothing); otherwise why not.
+    /// </summary>
+    public async Task<string?> FileRefusalAsync(FileRequest request, Reading what, string thing, CancellationToken cancellationToken)
+    {
+        var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == request.ProgramId && p.WorkspaceId == request.WorkspaceId, cancellationToken);
+        if (program is null)
+        {
+            return "The program this file is about no longer exists.";
+        }
+
+        var who = request.Requester;
+        var me = await ReaderOfPersonAsync(request.WorkspaceId, who.Email, who.Channel, who.UserId, cancellationToken);
+        if (CanRead(me, program.Id, what))
+        {
+            return null;
+        }
+
+        var managers = await governance.ManagerNamesAsync(program.Id, cancellationToken);
+        return $"Only {program.Name}'s program managers and PMO can have {thing}, and you are no longer one of them, so I did not make the file. " +
+            $"If you need it, ask {(managers.Count > 0 ? Governance.Names(managers) : "the program manager")}.";
     }
 
     private async Task<IReadOnlySet<Guid>> ProgramsHereAsync(TurnContext context, CancellationToken cancellationToken)

@@ -282,7 +282,7 @@ public sealed class CheckInRoundTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
-    public async Task CheckinAnswers_GivesTheProgramManagerTheRoundsAnswersAsCsv_AndRefusesAParticipant(StoreKind kind)
+    public async Task CheckinAnswers_GivesTheProgramManagerTheRoundsAnswersAsACsvFile_AndRefusesAParticipant(StoreKind kind)
     {
         var (bot, _) = await StartAsync(kind);
         await using var _b = bot;
@@ -291,10 +291,12 @@ public sealed class CheckInRoundTests
         var roundId = await OpenRoundIdAsync(bot);
         await bot.ActAsync("checkin.submit", Answers(roundId, risks: "=HYPERLINK(\"x\"), and a comma"), "adelev@example.com");
 
-        var csv = Assert.Single(await bot.SendAsync("checkin answers Phoenix")).ShouldBeText();
+        var file = Assert.Single(await bot.SendAsync("checkin answers Phoenix")).ShouldBeFile();
+        var csv = await bot.FileTextAsync(file);
         var refused = Assert.Single(await bot.SendAsync("checkin answers Phoenix", "pattif@example.com")).ShouldBeText();
 
-        Assert.Contains("**Phoenix weekly check-in**, Week 49, 30 Nov 2026 (still open): 1 answer (times in UTC).", csv, StringComparison.Ordinal);
+        Assert.Equal("**Phoenix weekly check-in**, Week 49, 30 Nov 2026 (still open, so more answers may come): 1 answer, one row per person, times in UTC.", file.Comment);
+        Assert.Equal("phoenix-weekly-check-in-2026-11-30.csv", file.File.FileName);
         var lines = csv.Split('\n');
         Assert.Single(lines, l => l.StartsWith("name,email,answered_at,", StringComparison.Ordinal));
         var row = Assert.Single(lines, l => l.StartsWith("Adele Vance,adelev@example.com,2026-11-30T18:00:00Z,4,On track,Release 1 passed security testing.,", StringComparison.Ordinal));

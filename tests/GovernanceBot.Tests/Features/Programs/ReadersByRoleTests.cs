@@ -138,7 +138,7 @@ public sealed class ReadersByRoleTests
 
         foreach (var reader in new[] { Manager, Pmo })
         {
-            var audit = Assert.Single(await bot.SendAsync("audit export Phoenix", reader)).ShouldBeText();
+            var audit = await bot.FileTextAsync(Assert.Single(await bot.SendAsync("audit export Phoenix", reader)));
             var progress = Assert.Single(await bot.SendAsync("checkin status Phoenix", reader)).ShouldBeText();
             var decisions = Assert.Single(await bot.SendAsync("decisions Phoenix", reader)).ShouldBeText();
 
