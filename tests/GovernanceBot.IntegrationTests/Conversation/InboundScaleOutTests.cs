@@ -85,9 +85,10 @@ public sealed class InboundScaleOutTests(ITestOutputHelper output)
             output.WriteLine($"{posts.Count} answers in {(posts.Max(p => p.At) - posts.Min(p => p.At)).TotalSeconds:F1} s; busiest second: {busiest}; 429s: {slack.RateLimit.Rejected}");
             Assert.All(Enumerable.Range(0, People), i => Assert.Equal(1, Answered(slack).GetValueOrDefault(SignedDirectMessages.Channel("SCALE", i))));
             // A limit low enough that two instances on a loaded machine can offer twice as much: each at the whole
-            // limit, 71 answers were refused with 429 in a trial; shared, 3 (two processes' sends reach the
-            // platform with independent delays).
-            Assert.True(slack.RateLimit.Rejected <= People / 10, $"{slack.RateLimit.Rejected} answers were refused with 429: the instances did not share the limit");
+            // limit, 71 answers were refused with 429 in a trial; shared, 3 to 7 (two processes' sends reach the
+            // platform with independent delays, and since acknowledgements come first both start sending at once
+            // when the burst ends). The accepted answers never exceed the limit in any second (below).
+            Assert.True(slack.RateLimit.Rejected <= People / 5, $"{slack.RateLimit.Rejected} answers were refused with 429: the instances did not share the limit");
             Assert.True(busiest <= Limit, $"{busiest} answers in one second, over the limit of {Limit}");
             Assert.True(posts.Max(p => p.At) - posts.Min(p => p.At) >= TimeSpan.FromSeconds((People / (double)Limit) - 1.5), "the answers went out faster than the limit allows");
         }
