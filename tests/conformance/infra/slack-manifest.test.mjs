@@ -12,9 +12,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
 const text = readFileSync(path.join(root, 'infra/slack/manifest.yaml'), 'utf8');
 
-// The scopes GovernanceBot's Slack code needs (see reference/platforms.md B2-B5).
+// The scopes GovernanceBot's Slack code needs (see reference/platforms.md B2-B5; files:write for exports sent as files).
 const EXPECTED_BOT_SCOPES = [
-  'app_mentions:read', 'channels:history', 'chat:write', 'commands', 'groups:history', 'im:history', 'im:write',
+  'app_mentions:read', 'channels:history', 'chat:write', 'commands', 'files:write', 'groups:history', 'im:history', 'im:write',
   'users:read', 'users:read.email',
 ];
 
