@@ -64,12 +64,8 @@ public sealed class DashboardQuery(GovernanceDb db, ReaderPolicy readers, Progra
     /// <summary>The program page, or null when there is no such program in the workspace or the person may not read it (the page says the same for both).</summary>
     public async Task<ProgramView?> ProgramAsync(DashboardPerson person, string key, CancellationToken cancellationToken)
     {
-        // A tile shows its chart's points and, from the last two, its latest value and movement; the
-        // rest of a KPI's history stays in the store (one query, the latest values of every KPI).
-        var points = Math.Max(options.Value.ChartPoints, 2);
         var program = await db.ProgramsOf(person.WorkspaceId).AsNoTracking().AsSplitQuery()
             .Include(p => p.Stakeholders)
-            .Include(p => p.Kpis).ThenInclude(k => k.Measurements.OrderByDescending(m => m.Date).Take(points))
             .Include(p => p.Kpis).ThenInclude(k => k.Owner)
             .Include(p => p.Benefits).ThenInclude(b => b.Owner)
             .FirstOrDefaultAsync(p => p.Key == key, cancellationToken);
@@ -78,6 +74,9 @@ public sealed class DashboardQuery(GovernanceDb db, ReaderPolicy readers, Progra
             return null;
         }
 
+        // A tile shows its chart's points and, from the last two, its latest value and movement; the
+        // rest of a KPI's history stays in the store.
+        await db.LoadLatestAsync(program.Kpis, Math.Max(options.Value.ChartPoints, 2), cancellationToken);
         var card = await status.GetAsync(program.Id, cancellationToken);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(program.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
         var kpis = program.Kpis.OrderBy(k => k.Name, StringComparer.OrdinalIgnoreCase).Select(k =>

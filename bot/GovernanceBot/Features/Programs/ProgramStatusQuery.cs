@@ -16,13 +16,13 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
     {
         var program = await db.Programs.AsNoTracking().AsSplitQuery()
             .Include(p => p.Stakeholders)
-            // The card reads each KPI's latest value only: years of history stay in the store.
-            .Include(p => p.Kpis).ThenInclude(k => k.Measurements.OrderByDescending(m => m.Date).Take(1))
             .Include(p => p.Kpis).ThenInclude(k => k.Owner)
             .Include(p => p.Benefits).ThenInclude(b => b.Owner)
             .Include(p => p.Approvals).ThenInclude(a => a.Approvers)
             .Include(p => p.Approvals).ThenInclude(a => a.Votes)
             .FirstAsync(p => p.Id == programId, cancellationToken);
+        // The card reads each KPI's latest value only: years of history stay in the store.
+        await db.LoadLatestAsync(program.Kpis, 1, cancellationToken);
         var latestRound = await db.CheckInRounds.AsNoTracking()
             .Where(r => r.ProgramId == programId)
             .OrderByDescending(r => r.OpensAt).ThenByDescending(r => r.Id)
