@@ -1,3 +1,4 @@
+using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
@@ -66,7 +67,6 @@ public sealed class DashboardQuery(GovernanceDb db, ReaderPolicy readers, Progra
     {
         var program = await db.ProgramsOf(person.WorkspaceId).AsNoTracking().AsSplitQuery()
             .Include(p => p.Stakeholders)
-            .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
             .Include(p => p.Kpis).ThenInclude(k => k.Owner)
             .Include(p => p.Benefits).ThenInclude(b => b.Owner)
             .FirstOrDefaultAsync(p => p.Key == key, cancellationToken);
@@ -75,6 +75,9 @@ public sealed class DashboardQuery(GovernanceDb db, ReaderPolicy readers, Progra
             return null;
         }
 
+        // A tile shows its chart's points and, from the last two, its latest value and movement; the
+        // rest of a KPI's history stays in the store.
+        await db.LoadLatestAsync(program.Kpis, Math.Max(options.Value.ChartPoints, 2), cancellationToken);
         var card = await status.GetAsync(program.Id, cancellationToken);
         var zone = TimeZoneInfo.TryFindSystemTimeZoneById(program.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
         var kpis = program.Kpis.OrderBy(k => k.Name, StringComparer.OrdinalIgnoreCase).Select(k =>
@@ -107,20 +110,23 @@ public sealed class DashboardQuery(GovernanceDb db, ReaderPolicy readers, Progra
             .Where(c => c.ProgramId == program.Id)
             .OrderBy(c => c.Name)
             .ToListAsync(cancellationToken);
+        // Every check-in's latest rounds in one query (the latest N of each), not a query per check-in.
+        var take = options.Value.CheckInRounds;
+        var recent = (await db.CheckIns.AsNoTracking()
+            .Where(c => c.ProgramId == program.Id)
+            .SelectMany(c => db.CheckInRounds.Where(r => r.CheckInId == c.Id).OrderByDescending(r => r.OccurrenceDate).Take(take))
+            .Include(r => r.Responses)
+            .ToListAsync(cancellationToken))
+            .ToLookup(r => r.CheckInId);
         var trends = new List<CheckInTrend>();
         foreach (var checkIn in checkIns)
         {
-            var rounds = await db.CheckInRounds.AsNoTracking().Include(r => r.Responses)
-                .Where(r => r.CheckInId == checkIn.Id)
-                .OrderByDescending(r => r.OccurrenceDate)
-                .Take(options.Value.CheckInRounds)
-                .ToListAsync(cancellationToken);
+            var rounds = recent[checkIn.Id].OrderBy(r => r.OccurrenceDate).ToList();
             if (rounds.Count == 0 && checkIn.ArchivedAt is not null)
             {
                 continue;
             }
 
-            rounds.Reverse();
             var names = program.Stakeholders.ToDictionary(s => s.Id, s => s.Name);
             var latest = rounds.LastOrDefault(r => r.Responses.Count > 0);
             var risks = latest is null ? [] : CheckInRounds.QuestionsOf(checkIn, latest).Where(q => q.FlagsRisks)

@@ -15,17 +15,18 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
     {
         var program = await db.Programs.AsNoTracking().AsSplitQuery()
             .Include(p => p.Stakeholders)
-            .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
             .Include(p => p.Kpis).ThenInclude(k => k.Owner)
             .Include(p => p.Benefits).ThenInclude(b => b.Owner)
             .Include(p => p.Approvals).ThenInclude(a => a.Approvers)
             .Include(p => p.Approvals).ThenInclude(a => a.Votes)
             .FirstAsync(p => p.Id == programId, cancellationToken);
-        var rounds = await db.CheckInRounds.AsNoTracking()
-            .Include(r => r.CheckIn)
-            .Include(r => r.Responses)
+        // The card reads each KPI's latest value only: years of history stay in the store.
+        await db.LoadLatestAsync(program.Kpis, 1, cancellationToken);
+        var latestRound = await db.CheckInRounds.AsNoTracking()
             .Where(r => r.ProgramId == programId)
-            .ToListAsync(cancellationToken);
+            .OrderByDescending(r => r.OpensAt).ThenByDescending(r => r.Id)
+            .Select(r => new { CheckIn = r.CheckIn!.Name, r.OccurrenceDate, Answers = r.Responses.Count })
+            .FirstOrDefaultAsync(cancellationToken);
         var zone = FindZone(program.TimeZone);
         string Local(DateTimeOffset at, string format) =>
             TimeZoneInfo.ConvertTime(at, zone).ToString(format, CultureInfo.InvariantCulture);
@@ -83,10 +84,9 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             ? "No stage gate waiting for a decision"
             : $"{gate.Title}{(gate.Status == ApprovalStatus.Escalated ? " (escalated)" : "")}, {(gate.Deadline is { } gd ? "deadline " + Local(gd, "ddd d MMM yyyy") : "no deadline set")}");
 
-        var latestRound = rounds.MaxBy(r => r.OpensAt);
         var checkin = new CheckInStatus(latestRound is null
             ? "No round has run yet"
-            : $"{latestRound.CheckIn?.Name ?? "Round"} of {latestRound.OccurrenceDate.ToString("d MMM", CultureInfo.InvariantCulture)}: {Plural(latestRound.Responses.Count, "answer")} so far");
+            : $"{latestRound.CheckIn} of {latestRound.OccurrenceDate.ToString("d MMM", CultureInfo.InvariantCulture)}: {Plural(latestRound.Answers, "answer")} so far");
 
         var overdue = pending.Count(a => a.Deadline < time.GetUtcNow());
         var escalated = pending.Count(a => a.Status == ApprovalStatus.Escalated);
@@ -178,12 +178,12 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             .Include(p => p.Stakeholders)
             .Where(p => programIds.Contains(p.Id))
             .ToListAsync(cancellationToken);
-        var kpiIds = programs.SelectMany(p => p.Kpis).Select(k => k.Id).ToList();
-        var latest = await db.KpiMeasurements.AsNoTracking()
-            .Where(m => kpiIds.Contains(m.KpiId) && m.Date == db.KpiMeasurements.Where(x => x.KpiId == m.KpiId).Max(x => x.Date))
-            .Select(m => new { m.KpiId, m.Value })
-            .ToListAsync(cancellationToken);
-        var latestByKpi = latest.ToDictionary(m => m.KpiId, m => m.Value);
+        // One query, one index seek per KPI on (KpiId, Date): the latest value of each, on SQLite and
+        // PostgreSQL alike. (Matching each value against its KPI's maximum date instead reads every value.)
+        var latestByKpi = await db.Kpis.AsNoTracking()
+            .Where(k => programIds.Contains(k.ProgramId))
+            .Select(k => new { k.Id, Value = k.Measurements.OrderByDescending(m => m.Date).Select(m => (double?)m.Value).FirstOrDefault() })
+            .ToDictionaryAsync(k => k.Id, k => k.Value, cancellationToken);
         var now = time.GetUtcNow();
         var waiting = (await db.Approvals.AsNoTracking()
             .Where(a => programIds.Contains(a.ProgramId) && (a.Status == ApprovalStatus.Pending || a.Status == ApprovalStatus.Escalated))
@@ -192,7 +192,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             .ToLookup(a => a.ProgramId);
         return programs.Select(p =>
         {
-            var rags = p.Kpis.Select(k => KpiRag.Of(k, latestByKpi.TryGetValue(k.Id, out var v) ? v : null)).ToList();
+            var rags = p.Kpis.Select(k => KpiRag.Of(k, latestByKpi.GetValueOrDefault(k.Id))).ToList();
             var kpiCounts = KpiRag.Count(rags);
             var benefitCounts = BenefitStatuses.Count(p.Benefits.Select(b => b.Status));
             var pending = waiting[p.Id].ToList();

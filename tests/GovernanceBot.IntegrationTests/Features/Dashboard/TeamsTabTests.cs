@@ -1,12 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Claims;
 using GovernanceBot.Features.Dashboard;
 using GovernanceBot.IntegrationTests.Channels.Teams;
-using GovernanceBot.Store.Entities;
 using GovernanceBot.Testing;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace GovernanceBot.IntegrationTests.Features.Dashboard;
@@ -18,9 +14,6 @@ namespace GovernanceBot.IntegrationTests.Features.Dashboard;
 /// </summary>
 public sealed class TeamsTabTests
 {
-    private const string Tenant = "8b8fbc0e-3a4f-4c5e-9a77-0d3c3a1b2c3d";
-    private static readonly string ClientId = "6f1c0a52-9d0e-4a7b-8e51-3b1f2d4c5a6e";
-
     [Fact]
     public async Task WithoutAnEntraApp_TheTabSaysHowToGetALink_AndLoadsNoScript()
     {
@@ -43,17 +36,7 @@ public sealed class TeamsTabTests
         await using var entra = await FakeBotFramework.StartAsync();
         var key = entra.AddKey("sso-key", []);
         var other = new RsaSecurityKey(System.Security.Cryptography.RSA.Create(2048)) { KeyId = "sso-key" };
-        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite, settings: new Dictionary<string, string?>
-        {
-            ["Dashboard:TeamsSso:ClientId"] = ClientId,
-            ["Dashboard:TeamsSso:MetadataUrl"] = new Uri(entra.BaseAddress, "openid").ToString(),
-        });
-        await using (var db = await bot.Store.OpenAsync())
-        {
-            var demo = await db.Workspaces.SingleAsync(w => w.Key == "demo");
-            db.WorkspaceIdentities.Add(new WorkspaceIdentity { WorkspaceId = demo.Id, Channel = "msteams", ExternalId = Tenant });
-            await db.SaveChangesAsync();
-        }
+        await using var bot = await TeamsSsoSteps.StartAsync(entra);
 
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = bot.BaseAddress };
         var tab = await http.GetStringAsync("dashboard/teams?program=phoenix");
@@ -67,12 +50,12 @@ public sealed class TeamsTabTests
 
         // Lifetimes are checked against the bot's clock (the test's).
         var now = bot.Clock.GetUtcNow();
-        var good = Token(key, now);
-        await AssertRefusedAsync(Token(key, now, audience: "api://someone-else"), "another app's token");
-        await AssertRefusedAsync(Token(key, now, tenant: "00000000-0000-0000-0000-00000000beef"), "a tenant that is no workspace");
-        await AssertRefusedAsync(Token(key, now, issuer: "https://login.microsoftonline.com/00000000-0000-0000-0000-00000000beef/v2.0"), "an issuer of another tenant");
-        await AssertRefusedAsync(Token(other, now), "a key Entra does not publish");
-        await AssertRefusedAsync(Token(key, now.AddHours(-3)), "an expired token");
+        var good = TeamsSsoSteps.Token(key, now);
+        await AssertRefusedAsync(TeamsSsoSteps.Token(key, now, audience: "api://someone-else"), "another app's token");
+        await AssertRefusedAsync(TeamsSsoSteps.Token(key, now, tenant: "00000000-0000-0000-0000-00000000beef"), "a tenant that is no workspace");
+        await AssertRefusedAsync(TeamsSsoSteps.Token(key, now, issuer: "https://login.microsoftonline.com/00000000-0000-0000-0000-00000000beef/v2.0"), "an issuer of another tenant");
+        await AssertRefusedAsync(TeamsSsoSteps.Token(other, now), "a key Entra does not publish");
+        await AssertRefusedAsync(TeamsSsoSteps.Token(key, now.AddHours(-3)), "an expired token");
 
         using var session = await PostAsync(good);
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
@@ -104,23 +87,4 @@ public sealed class TeamsTabTests
             return http.SendAsync(post);
         }
     }
-
-    private static string Token(SecurityKey key, DateTimeOffset now, string? audience = null, string tenant = Tenant, string? issuer = null) =>
-        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = issuer ?? $"https://login.microsoftonline.com/{tenant}/v2.0",
-            Audience = audience ?? ClientId,
-            Subject = new ClaimsIdentity(),
-            Claims = new Dictionary<string, object>
-            {
-                ["tid"] = tenant,
-                ["oid"] = "11111111-2222-3333-4444-555555555555",
-                ["preferred_username"] = "meganb@example.com",
-                ["name"] = "Megan Bowen",
-            },
-            IssuedAt = now.UtcDateTime,
-            NotBefore = now.AddMinutes(-1).UtcDateTime,
-            Expires = now.AddHours(1).UtcDateTime,
-            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
-        });
 }
