@@ -218,20 +218,7 @@ public sealed class Inbox : IAsyncDisposable
             {
                 foreach (var pending in batch)
                 {
-                    var item = pending.Item;
-                    var row = new InboundEvent
-                    {
-                        Channel = item.Channel,
-                        DedupeKey = item.DedupeKey,
-                        Kind = item.Kind,
-                        ConversationKey = item.ConversationKey,
-                        PayloadJson = item.Payload,
-                        ReceivedAt = now,
-                        NextAttemptAt = now,
-                        Status = InboundStatus.Received,
-                        LeaseOwner = owner,
-                        LeaseUntil = lease,
-                    };
+                    var row = NewRow(pending.Item, now, owner, lease);
                     if (await insert.InsertAsync(row, CancellationToken.None) is { } id)
                     {
                         row.Id = id;
@@ -315,19 +302,7 @@ public sealed class Inbox : IAsyncDisposable
             var key = (item.Channel, item.DedupeKey);
             if (!known.TryGetValue(key, out var row))
             {
-                row = new InboundEvent
-                {
-                    Channel = item.Channel,
-                    DedupeKey = item.DedupeKey,
-                    Kind = item.Kind,
-                    ConversationKey = item.ConversationKey,
-                    PayloadJson = item.Payload,
-                    ReceivedAt = now,
-                    NextAttemptAt = now,
-                    Status = InboundStatus.Received,
-                    LeaseOwner = owner,
-                    LeaseUntil = lease,
-                };
+                row = NewRow(item, now, owner, lease);
                 db.InboundEvents.Add(row);
                 known[key] = row;
                 addedNow.Add(key);
@@ -348,6 +323,21 @@ public sealed class Inbox : IAsyncDisposable
                 row.ResponseJson));
         }
     }
+
+    /// <summary>A new item's row: received now, leased to <paramref name="owner"/> (none while draining).</summary>
+    private static InboundEvent NewRow(InboundItem item, DateTimeOffset now, string? owner, DateTimeOffset? lease) => new()
+    {
+        Channel = item.Channel,
+        DedupeKey = item.DedupeKey,
+        Kind = item.Kind,
+        ConversationKey = item.ConversationKey,
+        PayloadJson = item.Payload,
+        ReceivedAt = now,
+        NextAttemptAt = now,
+        Status = InboundStatus.Received,
+        LeaseOwner = owner,
+        LeaseUntil = lease,
+    };
 
     /// <summary>A key seen before: done, held by a run, or taken again (failed, or its holder's lease lapsed).</summary>
     private static AdmissionKind Redelivered(InboundEvent row, InboundItem item, DateTimeOffset now, string? owner, DateTimeOffset? lease, bool storedInThisBatch)
