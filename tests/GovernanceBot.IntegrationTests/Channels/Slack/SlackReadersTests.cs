@@ -76,10 +76,11 @@ public sealed class SlackReadersTests
         await slack.PostEventAsync(SlackTestBot.DirectMessage("audit export Phoenix", "EvT2"));
         await slack.IdleAsync();
 
-        var answers = slack.Slack.CallsTo("chat.postMessage").Select(c => (string?)c.Body["text"] ?? string.Empty).ToList();
-        Assert.Equal(2, answers.Count);
-        Assert.True(answers[0].Contains("at,actor", StringComparison.Ordinal), answers[0]);
-        Assert.True(answers[1].Contains("You are a guest in this workspace", StringComparison.Ordinal), answers[1]);
+        // The first, as a member: the audit trail as a file in the DM. The second, as a guest: refused, no file.
+        var file = Assert.Single(slack.Slack.SharedFiles);
+        Assert.Contains("at,actor", System.Text.Encoding.UTF8.GetString(file.Bytes), StringComparison.Ordinal);
+        var answer = Assert.Single(slack.Slack.CallsTo("chat.postMessage").Select(c => (string?)c.Body["text"] ?? string.Empty));
+        Assert.True(answer.Contains("You are a guest in this workspace", StringComparison.Ordinal), answer);
         Assert.Equal(2, slack.Slack.CallsTo("users.info").Count);
     }
 }
