@@ -193,7 +193,33 @@ public sealed class Inbox : IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> batch)
     {
-        var known = await InsertNewAsync(batch);
+        List<Pending> known;
+        try
+        {
+            known = await InsertNewAsync(batch);
+        }
+        catch (Exception ex) when (batch.Count > 1)
+        {
+            // One request the store refuses (a key past its column's length) must not refuse the
+            // requests stored with it: one by one, so only that one gets the 5xx. (A store that is
+            // away refuses each of them again, as it refused the batch.)
+            Log.InboxCommitFailed(logger, ex, batch.Count);
+            foreach (var pending in batch)
+            {
+                try
+                {
+                    await CommitAsync([pending]);
+                }
+                catch (Exception one)
+                {
+                    Log.InboxCommitFailed(logger, one, 1);
+                    pending.Result.TrySetException(new InboxUnavailableException(one));
+                }
+            }
+
+            return;
+        }
+
         if (known.Count > 0)
         {
             await CommitKnownAsync(known);

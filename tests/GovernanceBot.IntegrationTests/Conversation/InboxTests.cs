@@ -304,6 +304,25 @@ public sealed class InboxTests
         Assert.Equal(["failed-recent", "waiting-old"], await check.InboundEvents.OrderBy(e => e.DedupeKey).Select(e => e.DedupeKey).ToListAsync());
     }
 
+    [Fact]
+    public async Task ARequestTheStoreRefuses_GetsA5xxAlone_AndTheRequestsCommittedWithItAreStored()
+    {
+        // PostgreSQL enforces the key's length (400); SQLite does not. Twenty requests at once, so most
+        // are committed together with the one the store refuses.
+        await using var bot = await StartAsync(StoreKind.Postgres, new ScriptedChannel());
+        var tooLong = new string('k', 500);
+        var admissions = Enumerable.Range(0, 20)
+            .Select(i => (Key: i == 10 ? tooLong : $"together-{i}", Admission: AdmitAsync(bot, i == 10 ? tooLong : $"together-{i}", $"hello {i}", $"c{i}")))
+            .ToList();
+        await Task.WhenAll(admissions.Select(a => a.Admission.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        await Assert.ThrowsAsync<InboxUnavailableException>(() => admissions.Single(a => a.Key == tooLong).Admission);
+        Assert.All(admissions.Where(a => a.Key != tooLong), a => Assert.Equal(AdmissionKind.New, a.Admission.Result.Kind));
+        await using var check = await bot.Store.OpenAsync();
+        Assert.Equal(19, await check.InboundEvents.CountAsync(e => e.DedupeKey.StartsWith("together-")));
+        await bot.IdleAsync();
+    }
+
     private static async Task<BotHarness> StartAsync(StoreKind kind, ScriptedChannel channel, RecordingSender? sender = null, Action<Router>? routes = null,
         Dictionary<string, string?>? settings = null)
     {
