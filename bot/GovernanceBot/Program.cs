@@ -8,10 +8,12 @@ using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Dashboard;
+using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
+using GovernanceBot.Features.Raid;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
@@ -74,6 +76,8 @@ public static class GovernanceBotApp
             .MapApprovals()
             .MapKpis()
             .MapBenefits()
+            .MapRaid()
+            .MapDecisions()
             .MapAudit()
             .MapDashboard()
             .MapAsk())
@@ -83,6 +87,8 @@ public static class GovernanceBotApp
         .AddApprovals()
         .AddKpis()
         .AddBenefits()
+        .AddRaid()
+        .AddDecisions()
         .AddAudit()
         .AddDashboard(configuration)
         .AddAsk(configuration);
