@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernanceBot.Cards;
 using GovernanceBot.Cards.BlockKit;
@@ -36,7 +38,7 @@ public sealed class RaidChannelTests
         await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "decisions Phoenix", "m-3"), teams.ValidToken());
 
         var sent = teams.Framework.Sent("POST").Where(r => r.Path.StartsWith("/v3/conversations/a:conv-1/activities", StringComparison.Ordinal))
-            .Select(r => r.Body!.ToJsonString()).ToList();
+            .Select(r => Plain(r.Body!)).ToList();
         Assert.Contains(sent, b => b.Contains("Phoenix — RAID log", StringComparison.Ordinal) && b.Contains("Open risks by probability and impact", StringComparison.Ordinal)
             && b.Contains("\"verb\":\"raid.show\"", StringComparison.Ordinal));
         Assert.Contains(sent, b => b.Contains("Added **R-6** to Phoenix", StringComparison.Ordinal) || b.Contains("Added R-6 to Phoenix", StringComparison.Ordinal));
@@ -57,7 +59,7 @@ public sealed class RaidChannelTests
         Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         var invoke = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
         Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)invoke["type"]);
-        Assert.Contains("Closed", invoke["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Closed", Plain(invoke["value"]!), StringComparison.Ordinal);
         await using var db = await teams.DbAsync();
         Assert.Equal(RaidStatus.Closed, (await db.RaidItems.SingleAsync(r => r.Key == "r-3")).Status);
     }
@@ -73,7 +75,7 @@ public sealed class RaidChannelTests
         using var pressed = await teams.PostAsync(TestActivities.Invoke(teams.Framework.ServiceUrl, "raid.fromcheckin",
             new JsonObject { ["answerId"] = answerId }, id: "add-1"), teams.ValidToken());
         await teams.Bot.Services.GetRequiredService<OutboxDispatcher>().DrainAllAsync(CancellationToken.None);
-        var form = teams.Framework.Sent("POST").Select(r => r.Body!.ToJsonString())
+        var form = teams.Framework.Sent("POST").Select(r => Plain(r.Body!))
             .Single(b => b.Contains("Add to Phoenix's RAID log", StringComparison.Ordinal) && b.Contains("\"verb\":\"raid.create\"", StringComparison.Ordinal));
         Assert.Contains("Test environment blocked by the firewall change", form, StringComparison.Ordinal);
         Assert.Contains("\"value\":\"issue\"", form, StringComparison.Ordinal);
@@ -85,7 +87,7 @@ public sealed class RaidChannelTests
         }, id: "add-2"), teams.ValidToken());
 
         var invoke = JsonNode.Parse(await saved.Content.ReadAsStringAsync())!;
-        Assert.Contains("I-3 · Test environment blocked by the firewall change", invoke["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("I-3 · Test environment blocked by the firewall change", Plain(invoke["value"]!), StringComparison.Ordinal);
         await using var db = await teams.DbAsync();
         var issue = await db.RaidItems.SingleAsync(r => r.Key == "i-3");
         Assert.Equal((RaidType.Issue, 4), (issue.Type, issue.Impact!.Value));
@@ -103,7 +105,7 @@ public sealed class RaidChannelTests
         await slack.PostCommandAsync("raid Phoenix", channel: AlexsChat);
         await slack.IdleAsync();
 
-        var answers = slack.Slack.Calls.Where(c => c.Method is "response_url" or "chat.postMessage").Select(c => c.Body.ToJsonString()).ToList();
+        var answers = slack.Slack.Calls.Where(c => c.Method is "response_url" or "chat.postMessage").Select(c => Plain(c.Body)).ToList();
         Assert.Contains(answers, a => a.Contains("Added *I-3* to Phoenix", StringComparison.Ordinal));
         Assert.Contains(answers, a => a.Contains("Phoenix — RAID log", StringComparison.Ordinal) && a.Contains("I-3", StringComparison.Ordinal));
         await using var db = await slack.Bot.Store.OpenAsync();
@@ -121,14 +123,14 @@ public sealed class RaidChannelTests
         // The summary's button, pressed in Alex's chat: the pre-filled form comes back with a button that opens it.
         await slack.PostInteractionAsync(Press(AlexsChat, "1764072100.000001", "raid.fromcheckin", new JsonObject { ["answerId"] = answerId }.ToJsonString()));
         await slack.IdleAsync();
-        var formPost = slack.Slack.Calls.Last(c => c.Body["blocks"] is JsonArray b && b.ToJsonString().Contains("Add to Phoenix's RAID log", StringComparison.Ordinal));
+        var formPost = slack.Slack.Calls.Last(c => c.Body["blocks"] is JsonArray b && Plain(b).Contains("Add to Phoenix's RAID log", StringComparison.Ordinal));
         var button = formPost.Body["blocks"]!.AsArray().Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
             .First(e => ((string?)e!["text"]!["text"])!.Contains("Add to RAID log", StringComparison.Ordinal))!;
-        var ts = slack.Slack.Posted.LastOrDefault(p => p.Channel == AlexsChat)?.Ts ?? "1764072100.000002";
+        var ts = slack.Slack.Posted.Where(p => p.Channel == AlexsChat).Select(p => p.Ts).LastOrDefault() ?? "1764072100.000002";
 
         await slack.PostInteractionAsync(Press(AlexsChat, ts, (string)button["action_id"]!, (string?)button["value"]));
         var view = Assert.Single(slack.Slack.CallsTo("views.open")).Body["view"]!.AsObject();
-        Assert.Contains("Test environment blocked by the firewall change", view.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("Test environment blocked by the firewall change", Plain(view), StringComparison.Ordinal);
         using (var accepted = await slack.PostInteractionAsync(Submit(view, new Dictionary<string, string>
         {
             ["type"] = "issue", ["title"] = "Test environment blocked by the firewall change", ["owner"] = "isaiahl", ["impact"] = "4", ["due"] = "2026-12-02",
@@ -154,7 +156,7 @@ public sealed class RaidChannelTests
         await slack.PostInteractionAsync(Press("C0PROGRAM", "1764072100.000009", "raid.close", new JsonObject { ["itemId"] = id }.ToJsonString(), user: "UADELE"));
         await slack.IdleAsync();
 
-        Assert.Contains(slack.Slack.Calls, c => c.Body.ToJsonString().Contains("can change *R-2*. Nothing was changed.", StringComparison.Ordinal));
+        Assert.Contains(slack.Slack.Calls, c => Plain(c.Body).Contains("can change *R-2*. Nothing was changed.", StringComparison.Ordinal));
         await using var db = await slack.Bot.Store.OpenAsync();
         Assert.Equal(RaidStatus.Open, (await db.RaidItems.SingleAsync(r => r.Key == "r-2")).Status);
         Assert.Single(await db.Audit.Where(a => a.Action == "raid.close.refused" && a.Actor == "adelev").ToListAsync());
@@ -204,6 +206,11 @@ public sealed class RaidChannelTests
         b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>());
         b.Services.AddSingleton<IBlockKitTranslator, BlockKitTranslator>();
     });
+
+    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A payload as JSON that keeps apostrophes, dashes and emoji as they are, so assertions read like the card.</summary>
+    private static string Plain(JsonNode node) => node.ToJsonString(Relaxed);
 
     private static async Task<string> IdAsync(BotHarness bot, string key)
     {
