@@ -8,10 +8,12 @@ using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Dashboard;
+using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
+using GovernanceBot.Features.Raid;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
@@ -75,6 +77,8 @@ public static class GovernanceBotApp
         .AddApprovals()
         .AddKpis()
         .AddBenefits()
+        .AddRaid()
+        .AddDecisions()
         .AddAudit()
         .AddDashboard(configuration)
         .AddAsk(configuration);

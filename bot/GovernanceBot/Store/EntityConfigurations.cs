@@ -195,6 +195,8 @@ internal sealed class DecisionLogConfiguration : IEntityTypeConfiguration<Decisi
     {
         b.HasIndex(d => new { d.ProgramId, d.DecidedAt });
         b.HasIndex(d => d.ApprovalRequestId).IsUnique();
+        b.HasIndex(d => new { d.ProgramId, d.Key }).IsUnique();
+        b.Property(d => d.Key).HasMaxLength(100);
     }
 }
 

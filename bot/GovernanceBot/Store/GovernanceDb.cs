@@ -31,6 +31,7 @@ public abstract class GovernanceDb(DbContextOptions options) : DbContext(options
     public DbSet<Vote> Votes => Set<Vote>();
     public DbSet<Delegation> Delegations => Set<Delegation>();
     public DbSet<DecisionLogEntry> DecisionLog => Set<DecisionLogEntry>();
+    public DbSet<RaidItem> RaidItems => Set<RaidItem>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();

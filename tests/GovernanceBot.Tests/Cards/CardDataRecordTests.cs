@@ -8,7 +8,9 @@ using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.Programs;
+using GovernanceBot.Features.Raid;
 
 namespace GovernanceBot.Tests.Cards;
 
@@ -33,6 +35,10 @@ public sealed class CardDataRecordTests
         ["kpi.detail"] = n => RoundTrip(n, KpisJson.Default.KpiDetailCard),
         ["kpi.record"] = n => RoundTrip(n, KpisJson.Default.KpiRecordCard),
         ["program.status"] = n => RoundTrip(n, ProgramsJson.Default.ProgramStatusCard),
+        ["raid.log"] = n => RoundTrip(n, RaidJson.Default.RaidLogCard),
+        ["raid.item"] = n => RoundTrip(n, RaidJson.Default.RaidItemCard),
+        ["raid.new"] = n => RoundTrip(n, RaidJson.Default.RaidNewCard),
+        ["decisions.log"] = n => RoundTrip(n, DecisionsJson.Default.DecisionsLogCard),
     };
 
     public static TheoryData<string, string> Cases() => TemplateParityTests.Cases();

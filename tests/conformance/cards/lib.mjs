@@ -39,6 +39,13 @@ export const VERBS = {
   'benefits.show': ['program'],
   'status.show': ['program'],
   'dashboard.open': ['program'],
+  'raid.log': ['program'],
+  'raid.show': ['itemId'],
+  'raid.update': ['itemId'],
+  'raid.close': ['itemId'],
+  'raid.escalate': ['itemId'],
+  'raid.fromcheckin': ['answerId'],
+  'raid.create': ['answerId'],
 };
 
 export function readJson(path) {

@@ -70,47 +70,6 @@ public sealed class MyApprovalsHandler(ReaderPolicy readers, ApprovalBook book) 
     }
 }
 
-/// <summary><c>decisions [program]</c>: the program's decision log, most recent first (managers, PMO, sponsors and approvers).</summary>
-public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
-{
-    internal const int Shown = 10;
-
-    public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
-    {
-        var (program, refusal) = await readers.ResolveAsync(context, context.Arguments, "decisions Phoenix", Reading.Decisions, cancellationToken);
-        if (program is null)
-        {
-            return [refusal!];
-        }
-
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
-        var entries = await db.DecisionLog.AsNoTracking().Where(d => d.ProgramId == program.Id).ToListAsync(cancellationToken);
-        // Decisions imported from governance-as-code have no log entry; their requests still count.
-        var logged = entries.Select(e => e.ApprovalRequestId).ToHashSet();
-        var imported = await db.Approvals.AsNoTracking()
-            .Where(a => a.ProgramId == program.Id && a.Status != ApprovalStatus.Pending && a.DecidedAt != null)
-            .ToListAsync(cancellationToken);
-        var lines = entries
-            .Select(e => (At: e.DecidedAt, Title: e.Title, Outcome: e.Outcome, Summary: e.Summary))
-            .Concat(imported.Where(a => !logged.Contains(a.Id)).Select(a => (At: a.DecidedAt!.Value, Title: a.Title, Outcome: ApprovalText.StatusWord(a.Status), Summary: (string?)null)))
-            .OrderByDescending(l => l.At)
-            .ToList();
-        if (lines.Count == 0)
-        {
-            return [Reply.Text($"No decisions are logged for {program.Name} yet. Pending approvals: **status {program.Name}**.")];
-        }
-
-        var text = new StringBuilder($"**Decisions — {program.Name}**{(lines.Count > Shown ? $" (latest {Shown} of {lines.Count})" : "")}\n");
-        foreach (var line in lines.Take(Shown))
-        {
-            var icon = line.Outcome switch { "approved" => "✅", "rejected" => "❌", _ => "⌛" };
-            text.Append(CultureInfo.InvariantCulture, $"- {ApprovalText.Moment(line.At, zone)} — {icon} **{line.Title}**: {line.Outcome}{(line.Summary is { } s ? $". {s}" : "")}\n");
-        }
-
-        return [Reply.Text(text.ToString()) with { Audience = ReaderPolicy.AudienceFor(Reading.Decisions) }];
-    }
-}
-
 /// <summary>
 /// <c>approval.refresh</c> (requestId): the card as the person looking at it should see it (Teams
 /// asks for this when an approval card with their id in <c>refresh.userIds</c> is displayed).

@@ -12,7 +12,6 @@ public static class ApprovalsFeature
         .AddScoped<ApprovalVoteHandler>()
         .AddScoped<ApprovalRefreshHandler>()
         .AddScoped<MyApprovalsHandler>()
-        .AddScoped<DecisionsHandler>()
         .AddScoped<DelegateApprovalsHandler>()
         .AddScoped<ApprovalCommands>()
         .AddScoped<DecideApprovalHandler>()
@@ -32,7 +31,6 @@ public static class ApprovalsFeature
         .MapCommand<ExtendApprovalHandler>("approval extend", "approval extend <key> due DATE",
             "Requesters and program managers: move an open request's deadline later.", "Approvals")
         .MapCommand<MyApprovalsHandler>("approvals", "approvals", "The approvals waiting for your vote (also as a delegate).", "Approvals", ReplyAudience.Requester)
-        .MapCommand<DecisionsHandler>("decisions", "decisions <program>", "Program managers, PMO, sponsors and approvers: the program's decision log, latest first.", "Approvals")
         .MapCommand<DelegateApprovalsHandler>("delegate approvals", "delegate approvals to @person until DATE", "Let someone vote for you while you are away (delegate approvals stop ends it).", "Approvals")
         .MapAction<ApprovalVoteHandler>("approval.vote")
         .MapAction<ApprovalRefreshHandler>("approval.refresh");

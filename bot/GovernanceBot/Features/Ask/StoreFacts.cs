@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Ask;
 
 /// <summary>What a question asks of the store.</summary>
-public enum StoreIntent { Owner, Approvers, Status }
+public enum StoreIntent { Owner, Approvers, Status, Risks, Overdue, Decisions }
 
 /// <summary>An answer from the asker's workspace: a short text citing numbered facts.</summary>
 public sealed record StoreAnswer(StoreIntent Intent, string Answer, IReadOnlyList<Grounding> Facts, IReadOnlyList<string> Programs);
@@ -23,7 +23,7 @@ public sealed record StoreAnswer(StoreIntent Intent, string Answer, IReadOnlyLis
 /// "how is") and an entity named in the question (a KPI, benefit or approval of a program in the
 /// asker's workspace). Every read is scoped to that workspace: other workspaces are never loaded.
 /// </summary>
-public sealed class StoreFacts(GovernanceDb db, TimeProvider time)
+public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<IStoreFactSource> registers)
 {
     private static readonly string[] OwnerCues = ["own", "owner", "respons", "account"];
     private static readonly string[] ApproverCues = ["approv", "approver", "sign", "signoff", "decid", "vote", "voter"];
@@ -36,6 +36,11 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time)
         var asksWho = words.Contains("who") || words.Contains("whose") || words.Contains("whom");
         var ownerCue = asksWho && OwnerCues.Any(stems.Contains);
         var approverCue = (asksWho && ApproverCues.Any(stems.Contains)) || stems.Contains("approver");
+        if (await RegistersAsync(workspaceId, words, stems, asksWho, programHint, cancellationToken) is { } fromRegister)
+        {
+            return fromRegister;
+        }
+
         if (!ownerCue && !approverCue && !StatusCues.Any(stems.Contains) && words.Count > 6)
         {
             // Long questions with no cue at all are for the knowledge base.
@@ -143,6 +148,32 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time)
         }
 
         return facts.Count == 0 ? null : new StoreAnswer(intent, answer.ToString().Trim(), facts, scope.Select(p => p.Name).ToList());
+    }
+
+    /// <summary>The registers (<see cref="IStoreFactSource"/>) answer first: their cues ("risks", "overdue", "decide") are their own.</summary>
+    private async Task<StoreAnswer?> RegistersAsync(Guid workspaceId, List<string> words, HashSet<string> stems, bool asksWho, string? programHint, CancellationToken cancellationToken)
+    {
+        var sources = registers.ToList();
+        if (sources.Count == 0)
+        {
+            return null;
+        }
+
+        var programs = await db.ProgramsOf(workspaceId).AsNoTracking().Include(p => p.Stakeholders).ToListAsync(cancellationToken);
+        var named = programs.Where(p => words.Contains(p.Key.ToLowerInvariant()) || ContainsPhrase(words, p.Name)).ToList();
+        var scope = named.Count > 0 ? named
+            : programHint is not null ? programs.Where(p => string.Equals(p.Key, programHint, StringComparison.OrdinalIgnoreCase) || string.Equals(p.Name, programHint, StringComparison.OrdinalIgnoreCase)).ToList()
+            : programs;
+        var question = new StoreQuestion(workspaceId, words, stems, asksWho, scope, named.Count > 0);
+        foreach (var source in sources)
+        {
+            if (await source.AnswerAsync(question, cancellationToken) is { } answer)
+            {
+                return answer;
+            }
+        }
+
+        return null;
     }
 
     private int Add(List<Grounding> facts, string text, GovernanceProgram program, string kind, string name)

@@ -37,7 +37,8 @@ public sealed record ScaleSummary(
 
 public sealed record ChoiceSummary(string Id, [property: UserText] string Text, IReadOnlyList<DistributionBar> Distribution);
 
-public sealed record Quote(string Kind, [property: UserText] string Text, [property: UserText] string Author);
+/// <param name="AnswerId">For a quoted risk or blocker, the answer it comes from (<c>{response}:{question}</c>), which "Add to RAID log" links to; "" otherwise.</param>
+public sealed record Quote(string Kind, [property: UserText] string Text, [property: UserText] string Author, string AnswerId = "");
 
 /// <summary>A written question's answers, with who gave them.</summary>
 public sealed record WrittenAnswers(string Id, [property: UserText] string Text, IReadOnlyList<Quote> Answers);

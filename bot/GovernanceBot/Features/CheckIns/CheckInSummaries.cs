@@ -27,7 +27,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
 
         var invited = CheckInRounds.Participants(checkIn, program.Stakeholders).Where(p => !CheckInRounds.IsAway(p, round.OccurrenceDate)).ToList();
         var answered = responses.Select(r => r.StakeholderId).ToHashSet();
-        var answers = responses.Select(r => (r.StakeholderId, Answers: Parse(r.AnswersJson))).ToList();
+        var answers = responses.Select(r => (r.StakeholderId, Answers: Parse(r.AnswersJson), ResponseId: r.Id)).ToList();
         var previousAnswers = previousResponses.Select(r => Parse(r.AnswersJson)).ToList();
         var previousInvited = previous is null ? 0 : CheckInRounds.Participants(checkIn, program.Stakeholders).Count(p => !CheckInRounds.IsAway(p, previous.OccurrenceDate));
 
@@ -64,7 +64,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
         var quotes = questions.Where(q => q.FlagsRisks)
             .SelectMany(q => answers
                 .Where(a => a.Answers.TryGetValue(q.Key, out var text) && !string.IsNullOrWhiteSpace(text))
-                .Select(a => new Quote(IsBlocker(a.Answers) ? "blocker" : "risk", a.Answers[q.Key], names.GetValueOrDefault(a.StakeholderId, "someone"))))
+                .Select(a => new Quote(IsBlocker(a.Answers) ? "blocker" : "risk", a.Answers[q.Key], names.GetValueOrDefault(a.StakeholderId, "someone"), $"{a.ResponseId}:{q.Key}")))
             .ToList();
         // Written answers that raise no risk are still what people took the time to say: all of them, collapsed under the numbers.
         var written = questions.Where(q => q.Kind == CheckInQuestionKind.Text && !q.FlagsRisks)

@@ -10,7 +10,7 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace GovernanceBot.Features.GovernanceAsCode;
 
 /// <summary>Writes a program back in the governance-as-code format; importing the result changes nothing.</summary>
-public sealed class GovernanceExporter(IGovernanceDbFactory factory)
+public sealed partial class GovernanceExporter(IGovernanceDbFactory factory)
 {
     private static readonly ISerializer Serializer = new SerializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -72,6 +72,7 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
         var keyOf = p.Stakeholders.ToDictionary(s => s.Id, s => s.Key);
         string? Key(Guid? id) => id is { } v && keyOf.TryGetValue(v, out var k) ? k : null;
 
+        var (raid, decisions) = await RegistersAsync(db, p, cancellationToken);
         return new GovernanceFile
         {
             AsOf = p.AsOf?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
@@ -170,6 +171,8 @@ public sealed class GovernanceExporter(IGovernanceDbFactory factory)
                     At = GovernanceFileReader.FormatInstant(v.CastAt),
                 }).ToList(),
             }).ToList(),
+            Raid = raid,
+            Decisions = decisions,
         };
     }
 }

@@ -18,6 +18,8 @@ public sealed class GovernanceFile
     public List<ApproverGroupSpec> ApproverGroups { get; set; } = [];
     public List<CheckInSpec> CheckIns { get; set; } = [];
     public List<ApprovalSpec> Approvals { get; set; } = [];
+    public List<RaidSpec> Raid { get; set; } = [];
+    public List<DecisionSpec> Decisions { get; set; } = [];
 }
 
 public sealed class WorkspaceSpec

@@ -34,7 +34,7 @@ public static partial class GovernanceFileReader
         }
 
         var r = new NodeReader(errors);
-        var map = r.Map(root, "the file", ["version", "asOf", "workspace", "program", "stakeholders", "kpis", "benefits", "approverGroups", "checkIns", "approvals"]);
+        var map = r.Map(root, "the file", ["version", "asOf", "workspace", "program", "stakeholders", "kpis", "benefits", "approverGroups", "checkIns", "approvals", "raid", "decisions"]);
         if (map is null)
         {
             return (null, errors);
@@ -61,6 +61,7 @@ public static partial class GovernanceFileReader
         file.ApproverGroups = ReadList(r, map, "approverGroups", "approver group", (m, keys) => ReadGroup(r, m, keys, stakeholders, groups));
         file.CheckIns = ReadList(r, map, "checkIns", "check-in", (m, keys) => ReadCheckIn(r, m, keys, stakeholders));
         file.Approvals = ReadList(r, map, "approvals", "approval", (m, keys) => ReadApproval(r, m, keys, stakeholders, groups, programZone));
+        ReadRegisters(r, map, file, stakeholders, groups, now);
         return (errors.Count == 0 ? file : null, errors);
     }
 

@@ -33,7 +33,7 @@ public sealed record ImportResult(
 /// an import never changes or deletes recorded state. A check-in with recorded rounds is archived
 /// rather than deleted, and the import refuses to remove a KPI with measurements or a person with votes.
 /// </summary>
-public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvider time)
+public sealed partial class GovernanceImporter(IGovernanceDbFactory factory, TimeProvider time)
 {
     public async Task<ImportResult> ImportAsync(string fileName, string yaml, bool dryRun, CancellationToken cancellationToken)
     {
@@ -355,6 +355,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
             }
         }
 
+        await ApplyRegistersAsync(db, file, workspace, program, people, report, errors, now, cancellationToken);
         return (workspace, program);
     }
 

@@ -84,5 +84,18 @@ internal static class RelativeDates
                 v.At = Instant(v.At);
             }
         }
+
+        foreach (var x in file.Raid)
+        {
+            (x.Review, x.ValidateBy, x.Due, x.NeededBy, x.Raised) = (Maybe(x.Review), Maybe(x.ValidateBy), Maybe(x.Due), Maybe(x.NeededBy), Maybe(x.Raised));
+            x.Escalated = x.Escalated is null ? null : Instant(x.Escalated);
+        }
+
+        foreach (var d in file.Decisions.Where(d => d.Decided.Length > 0))
+        {
+            d.Decided = Instant(d.Decided);
+        }
+
+        string? Maybe(string? date) => date is null ? null : Date(date);
     }
 }

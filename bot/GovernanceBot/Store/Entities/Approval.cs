@@ -91,6 +91,22 @@ public sealed class DecisionLogEntry
     public Guid? ApprovalRequestId { get; set; }
     public required string Title { get; set; }
     public required string Outcome { get; set; }
+    /// <summary>Why: for an approval, what the rule said about the votes; for a recorded decision, its rationale.</summary>
     public string? Summary { get; set; }
     public DateTimeOffset DecidedAt { get; set; }
+    /// <summary>A decision recorded directly (<c>dec-3</c>); null for an approval's entry (shown as <c>DL-{approval}</c>).</summary>
+    public string? Key { get; set; }
+    public DecisionStatus Status { get; set; } = DecisionStatus.Active;
+    public List<string> Alternatives { get; set; } = [];
+    /// <summary>Who decided: stakeholder or approver-group keys.</summary>
+    public List<string> DecidedBy { get; set; } = [];
+    /// <summary>What it concerns: <c>approval:gate-3</c>, <c>raid:r-2</c>, <c>benefit:cost-savings</c>.</summary>
+    public List<string> Links { get; set; } = [];
+    public Guid? SupersedesId { get; set; }
+    public Guid? SupersededById { get; set; }
+    /// <summary>Who recorded it (stakeholder key), and when; null for approvals.</summary>
+    public string? RecordedBy { get; set; }
+    public DateTimeOffset? RecordedAt { get; set; }
 }
+
+public enum DecisionStatus { Active, Superseded, Reversed }

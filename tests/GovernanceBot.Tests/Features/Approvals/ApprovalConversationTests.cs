@@ -334,10 +334,13 @@ public sealed class ApprovalConversationTests
         var id = await RequestAsync(bot, "any");
         await VoteAsync(bot, id, "approve", Diego, "Funded");
 
-        var text = Assert.Single(await bot.SendAsync("decisions Phoenix", "meganb@example.com")).ShouldBeText();
+        var card = Assert.Single(await bot.SendAsync("decisions Phoenix", "meganb@example.com")).ShouldBeCard("decisions.log");
 
-        Assert.Contains("✅ **Gate 4: go live**: approved. Quorum reached: 1 approval", text, StringComparison.Ordinal);
-        Assert.Contains("**CR-12: add e-signature to onboarding**: approved", text, StringComparison.Ordinal);
+        var rows = card.Data["decisions"]!.AsArray();
+        var gate = rows.Single(r => (string?)r!["title"] == "Gate 4: go live")!;
+        Assert.Equal("✅ Approved", (string?)gate["statusText"]);
+        Assert.StartsWith("Quorum reached: 1 approval", (string?)gate["rationale"], StringComparison.Ordinal);
+        Assert.Contains(rows, r => (string?)r!["title"] == "CR-12: add e-signature to onboarding" && (string?)r["status"] == "approved");
         var decided = Assert.Single(await AuditAsync(bot, "approval.decided"));
         Assert.Equal("pending", decided.Before);
     }
