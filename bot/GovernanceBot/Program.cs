@@ -11,6 +11,8 @@ using GovernanceBot.Features.Dashboard;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.LifeCycle;
+using GovernanceBot.Features.Portfolio;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
@@ -74,6 +76,8 @@ public static class GovernanceBotApp
             .MapApprovals()
             .MapKpis()
             .MapBenefits()
+            .MapLifeCycle()
+            .MapPortfolio()
             .MapAudit()
             .MapDashboard()
             .MapAsk())
@@ -83,6 +87,8 @@ public static class GovernanceBotApp
         .AddApprovals()
         .AddKpis()
         .AddBenefits()
+        .AddLifeCycle()
+        .AddPortfolio()
         .AddAudit()
         .AddDashboard(configuration)
         .AddAsk(configuration);

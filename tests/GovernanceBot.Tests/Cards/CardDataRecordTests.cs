@@ -8,6 +8,8 @@ using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.LifeCycle;
+using GovernanceBot.Features.Portfolio;
 using GovernanceBot.Features.Programs;
 
 namespace GovernanceBot.Tests.Cards;
@@ -22,6 +24,10 @@ public sealed class CardDataRecordTests
         ["approval.request"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalRequestCard),
         ["approval.decided"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalDecidedCard),
         ["benefits.status"] = n => RoundTrip(n, BenefitsJson.Default.BenefitsStatusCard),
+        ["benefit.detail"] = n => RoundTrip(n, BenefitsJson.Default.BenefitDetailCard),
+        ["gates.status"] = n => RoundTrip(n, LifeCycleJson.Default.GatesStatusCard),
+        ["gate.detail"] = n => RoundTrip(n, LifeCycleJson.Default.GateDetailCard),
+        ["portfolio.status"] = n => RoundTrip(n, PortfolioJson.Default.PortfolioCard),
         ["checkin.define"] = n => RoundTrip(n, CheckInJson.Default.CheckInDefineCard),
         ["checkin.prompt"] = n => RoundTrip(n, CheckInJson.Default.CheckInPromptCard),
         ["checkin.thanks"] = n => RoundTrip(n, CheckInJson.Default.CheckInThanksCard),

@@ -114,12 +114,13 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
         var program = await db.Programs.AsSplitQuery()
             .Include(p => p.Stakeholders)
             .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
-            .Include(p => p.Benefits)
+            .Include(p => p.Benefits).ThenInclude(b => b.Actuals)
             .Include(p => p.ApproverGroups)
             .Include(p => p.CheckIns).ThenInclude(c => c.Questions)
             .Include(p => p.Approvals).ThenInclude(a => a.Approvers)
             .Include(p => p.Approvals).ThenInclude(a => a.Votes)
             .FirstOrDefaultAsync(p => p.WorkspaceId == workspace.Id && p.Key == spec.Key, cancellationToken);
+        var gates = program is null ? [] : await db.StageGates.Include(g => g.Criteria).Where(g => g.ProgramId == program.Id).ToListAsync(cancellationToken);
         var isNew = program is null;
         if (program is null)
         {
@@ -137,7 +138,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
 
         program.Name = spec.Name;
         program.Description = spec.Description;
-        program.Phase = Enum.Parse<ProgramPhase>(spec.Phase, ignoreCase: true);
+        LifeCycleImport.ApplyPhase(program, file, gates, isNew, report, errors);
         program.Stage = spec.Stage;
         program.TimeZone = spec.TimeZone;
         program.StatusPostCron = spec.StatusPost;
@@ -236,7 +237,10 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
                 b.Unit = x.Unit;
                 b.Baseline = x.Baseline;
                 b.Target = x.Target;
+                b.BaselineDate = x.BaselineDate is null ? null : ParseDate(x.BaselineDate);
+                b.IsDisBenefit = x.DisBenefit == true;
                 b.KpiKeys = x.Kpis;
+                LifeCycleImport.SeedActuals(db, b, x, report, now);
             },
             removals: report.Removals);
 
@@ -352,6 +356,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
             }
         }
 
+        LifeCycleImport.ApplyGates(db, program, file, gates, Person, report, errors, now);
         return (workspace, program);
     }
 
@@ -391,7 +396,7 @@ public sealed class GovernanceImporter(IGovernanceDbFactory factory, TimeProvide
     }
 
     /// <summary>Adds, updates and removes entities so the collection matches the file, keyed by key.</summary>
-    private static Dictionary<string, TEntity> Sync<TEntity, TSpec>(
+    internal static Dictionary<string, TEntity> Sync<TEntity, TSpec>(
         GovernanceDb db,
         List<TEntity> existing,
         IReadOnlyList<TSpec> wanted,

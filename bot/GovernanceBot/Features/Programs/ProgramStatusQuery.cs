@@ -80,9 +80,14 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 a.Deadline is { } d ? LocalTime.Of(d, zone) : "no deadline"))
             .ToList();
         var gate = pending.FirstOrDefault(a => a.Kind == ApprovalKind.StageGate);
-        var nextGate = new NextGate(gate is null
-            ? "No stage gate waiting for a decision"
-            : $"{gate.Title}{(gate.Status == ApprovalStatus.Escalated ? " (escalated)" : "")}, {(gate.Deadline is { } gd ? "deadline " + Local(gd, "ddd d MMM yyyy") : "no deadline set")}");
+        var gates = await db.StageGates.AsNoTracking().Include(g => g.Criteria).Where(g => g.ProgramId == programId).ToListAsync(cancellationToken);
+        // With a life cycle, the next gate is the one ahead of the program's phase (its review, if
+        // one is waiting, is among the pending approvals); without one, the first gate request waiting.
+        var nextGate = new NextGate(gates.Count > 0
+            ? LifeCycle.LifeCycleRules.NextGateText(program, gates, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime))
+            : gate is null
+                ? "No stage gate waiting for a decision"
+                : $"{gate.Title}{(gate.Status == ApprovalStatus.Escalated ? " (escalated)" : "")}, {(gate.Deadline is { } gd ? "deadline " + Local(gd, "ddd d MMM yyyy") : "no deadline set")}");
 
         var latestRound = rounds.MaxBy(r => r.OpensAt);
         var checkin = new CheckInStatus(latestRound is null
@@ -245,13 +250,8 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         _ => "Default",
     };
 
-    public static string PhaseWord(ProgramPhase phase) => phase switch
-    {
-        ProgramPhase.Definition => "Definition",
-        ProgramPhase.Delivery => "Delivery",
-        ProgramPhase.Closure => "Closure",
-        _ => "Closed",
-    };
+    /// <summary>How a phase key reads: "delivery" → "Delivery".</summary>
+    public static string PhaseWord(string phase) => LifeCyclePhases.Name(phase);
 
     public static string KindWord(ApprovalKind kind) => kind switch
     {
