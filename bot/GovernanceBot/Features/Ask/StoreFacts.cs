@@ -28,7 +28,12 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time)
     private static readonly string[] OwnerCues = ["own", "owner", "respons", "account"];
     private static readonly string[] ApproverCues = ["approv", "approver", "sign", "signoff", "decid", "vote", "voter"];
     private static readonly string[] LifeCycleCues = ["gate", "phase", "stage", "lifecycl", "cycl"];
-    private static readonly string[] NowCues = ["next", "when", "current", "currently", "now", "our", "upcoming"];
+    /// <summary>Word pairs that ask where a program stands ("the next gate"), not what a gate is ("when do you need a phase gate").</summary>
+    private static readonly (string, string)[] NowCues =
+        [("next", "gate"), ("upcoming", "gate"), ("next", "stage"), ("current", "phase"), ("which", "phase"), ("what", "phase"), ("phase", "are"), ("our", "phase"), ("our", "next"), ("gate", "date")];
+
+    private static bool AsksAboutOurs(List<string> words) =>
+        words.Zip(words.Skip(1)).Any(pair => NowCues.Contains((pair.First, pair.Second)));
     private static readonly string[] StatusCues = ["status", "track", "trend", "progress", "latest", "current", "valu", "how", "rag", "realis", "realiz", "approv"];
 
     public async Task<StoreAnswer?> AnswerAsync(Guid workspaceId, string question, string? programHint, CancellationToken cancellationToken)
@@ -82,7 +87,7 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time)
         var facts = new List<Grounding>();
         var answer = new StringBuilder();
         StoreIntent intent;
-        if (lifeCycleCue && (named.Count > 0 || NowCues.Any(words.Contains)) && kpis.Count == 0 && benefits.Count == 0)
+        if (lifeCycleCue && (named.Count > 0 || AsksAboutOurs(words)) && kpis.Count == 0 && benefits.Count == 0)
         {
             var ids = scope.Select(p => p.Id).ToList();
             var gates = (await db.StageGates.AsNoTracking().Include(g => g.Criteria).ThenInclude(c => c.Owner)

@@ -85,6 +85,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         // one is waiting, is among the pending approvals); without one, the first gate request waiting.
         var nextGate = new NextGate(gates.Count > 0
             ? LifeCycle.LifeCycleRules.NextGateText(program, gates, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime))
+                + ReviewOf(LifeCycle.LifeCycleRules.NextGate(program, gates), pending, Local)
             : gate is null
                 ? "No stage gate waiting for a decision"
                 : $"{gate.Title}{(gate.Status == ApprovalStatus.Escalated ? " (escalated)" : "")}, {(gate.Deadline is { } gd ? "deadline " + Local(gd, "ddd d MMM yyyy") : "no deadline set")}");
@@ -208,6 +209,12 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 Person(StakeholderRoles.ProgramManager), Person(StakeholderRoles.Sponsor));
         }).ToList();
     }
+
+    /// <summary>"; review gate-3 waiting, deadline Fri 5 Dec 2026" (or "escalated"): the next gate's review, while it waits for a decision.</summary>
+    private static string ReviewOf(StageGate? gate, IReadOnlyList<ApprovalRequest> pending, Func<DateTimeOffset, string, string> local) =>
+        pending.FirstOrDefault(a => a.Id == gate?.ApprovalRequestId) is not { } review ? string.Empty
+            : review.Status == ApprovalStatus.Escalated ? $"; review {review.Key} escalated (its deadline passed)"
+            : $"; review {review.Key} waiting{(review.Deadline is { } d ? ", deadline " + local(d, "ddd d MMM yyyy") : string.Empty)}";
 
     /// <summary>At risk is amber, in the counts and in the health alike (<see cref="BenefitStatuses.Color"/>).</summary>
     private const Rag AtRiskRag = Rag.Amber;

@@ -56,16 +56,16 @@ public sealed class LifeCycleImportTests
     public static TheoryData<string, string, string, string> BadFiles => new()
     {
         { "phase not in the life cycle", Small.Replace("  phase: build", "  phase: pilot", StringComparison.Ordinal), "6:10:", "'pilot' is not a phase of the program's life cycle (hint: use one of: design, build, run, or closed)" },
-        { "gate after the last phase", Small.Replace("      after: build", "      after: run", StringComparison.Ordinal), "30:14:", "the gate 'gate-2' comes after the last phase ('run'): a gate leads into a next phase" },
-        { "gate after an unknown phase", Small.Replace("      after: build", "      after: biuld", StringComparison.Ordinal), "30:14:", "the gate 'gate-2' comes after 'biuld', which is not a phase" },
-        { "unknown approver group", Small.Replace("approverGroup: board", "approverGroup: bord", StringComparison.Ordinal), "32:22:", "unknown approver group 'bord'" },
-        { "criterion without owner", Small.Replace(", owner: ann }", " }", StringComparison.Ordinal), "34:11:", "the criterion 'tested' of 'gate-2' has no owner: its owner confirms it" },
-        { "criterion owner unknown", Small.Replace(", owner: ann }", ", owner: zed }", StringComparison.Ordinal), "34:62:", "unknown stakeholder 'zed' in 'owner'" },
+        { "gate after the last phase", Small.Replace("      after: build", "      after: run", StringComparison.Ordinal), "31:14:", "the gate 'gate-2' comes after the last phase ('run'): a gate leads into a next phase" },
+        { "gate after an unknown phase", Small.Replace("      after: build", "      after: biuld", StringComparison.Ordinal), "31:14:", "the gate 'gate-2' comes after 'biuld', which is not a phase" },
+        { "unknown approver group", Small.Replace("approverGroup: board", "approverGroup: bord", StringComparison.Ordinal), "33:22:", "unknown approver group 'bord'" },
+        { "criterion without owner", Small.Replace(", owner: ann }", " }", StringComparison.Ordinal), "35:11:", "the criterion 'tested' of 'gate-2' has no owner: its owner confirms it" },
+        { "criterion owner unknown", Small.Replace(", owner: ann }", ", owner: zed }", StringComparison.Ordinal), "35:58:", "unknown stakeholder 'zed' in 'owner'" },
         { "gate behind the phase not passed", Small.Replace("      passed: 2026-06-01\n", "", StringComparison.Ordinal), "25:7:", "the program is in 'build', past the gate 'gate-1', but the gate has no 'passed' date" },
-        { "gate ahead passed", Small.Replace("      date: 2026-12-10\n", "      date: 2026-12-10\n      passed: 2026-11-01\n", StringComparison.Ordinal), "32:15:", "the gate 'gate-2' is passed, but the program is still in 'build'" },
-        { "two gates after one phase", Small.Replace("      after: design", "      after: build", StringComparison.Ordinal).Replace("      passed: 2026-06-01\n", "", StringComparison.Ordinal), "29:14:", "two gates come after 'build'" },
+        { "gate ahead passed", Small.Replace("      date: 2026-12-10\n", "      date: 2026-12-10\n      passed: 2026-11-01\n", StringComparison.Ordinal), "33:15:", "the gate 'gate-2' is passed, but the program is still in 'build'" },
+        { "two gates after one phase", Small.Replace("      after: design", "      after: build", StringComparison.Ordinal).Replace("      passed: 2026-06-01\n", "", StringComparison.Ordinal), "30:14:", "two gates come after 'build'" },
         { "actual in the future", Small.Replace("2026-10-31", "2027-01-04", StringComparison.Ordinal), "19:17:", "the measurement dated 2027-01-04 is in the future" },
-        { "phase listed twice", Small.Replace("[design, build, run]", "[design, build, build, run]", StringComparison.Ordinal), "23:26:", "the phase 'build' is listed twice" },
+        { "phase listed twice", Small.Replace("[design, build, run]", "[design, build, build, run]", StringComparison.Ordinal), "23:27:", "the phase 'build' is listed twice" },
     };
 
     [Theory]

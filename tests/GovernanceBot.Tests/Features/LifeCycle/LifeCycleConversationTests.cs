@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Store.Entities;
@@ -25,7 +27,7 @@ public sealed class LifeCycleConversationTests
         var card = Assert.Single(await bot.SendAsync("gates Phoenix", Adele)).ShouldBeCard("gates.status");
 
         Assert.Equal("Build (phase 3 of 6)", (string?)card.Data["phaseText"]);
-        Assert.StartsWith("Gate 3: Release to pilot customers (Build → Pilot), Sat 5 Dec 2026; 2 of 4 entry criteria confirmed", (string?)card.Data["nextGateText"], StringComparison.Ordinal);
+        Assert.StartsWith(UserText.Escape("Gate 3: Release to pilot customers (Build → Pilot), Sat 5 Dec 2026; 2 of 4 entry criteria confirmed"), (string?)card.Data["nextGateText"], StringComparison.Ordinal);
         var phases = card.Data["phases"]!.AsArray().Select(p => $"{p!["name"]}:{p["state"]}").ToList();
         Assert.Equal(["Definition:done", "Design:done", "Build:current", "Pilot:ahead", "Rollout:ahead", "Closure:ahead"], phases);
         var gates = card.Data["gates"]!.AsArray();
@@ -126,12 +128,14 @@ public sealed class LifeCycleConversationTests
         var moved = await db.Audit.SingleAsync(a => a.Action == "program.phase");
         Assert.Equal(("build", "pilot"), (moved.Before, moved.After));
         var told = Assert.Single(await db.Outbox.Where(o => o.IdempotencyKey.StartsWith($"gate:{gate.Id}:passed")).ToListAsync());
-        Assert.Contains("Phoenix passed Gate 3: Release to pilot customers", told.PayloadJson, StringComparison.Ordinal);
-        Assert.Contains("Next gate: Gate 4: Go live for all customers (Pilot → Rollout)", told.PayloadJson, StringComparison.Ordinal);
+        var message = Regex.Unescape(told.PayloadJson);
+        Assert.Contains("🚦 **Phoenix passed Gate 3: Release to pilot customers**: review gate-3 is approved. Phoenix is now in **Pilot**.", message, StringComparison.Ordinal);
+        Assert.Contains("Next gate: Gate 4: Go live for all customers (Pilot → Rollout), Mon 1 Mar 2027; 0 of 2 entry criteria confirmed.", message, StringComparison.Ordinal);
 
         var status = Assert.Single(await bot.SendAsync("status Phoenix", Alex)).ShouldBeCard("program.status");
         Assert.Equal("Pilot", (string?)status.Data["program"]!["phase"]);
-        Assert.StartsWith("Gate 4: Go live for all customers (Pilot → Rollout), Mon 1 Mar 2027", (string?)status.Data["nextGate"]!["text"], StringComparison.Ordinal);
+        // Card text is stored escaped for Markdown (UserText); it shows as written.
+        Assert.StartsWith(UserText.Escape("Gate 4: Go live for all customers (Pilot → Rollout), Mon 1 Mar 2027"), (string?)status.Data["nextGate"]!["text"], StringComparison.Ordinal);
     }
 
     [Theory]
@@ -204,7 +208,7 @@ public sealed class LifeCycleConversationTests
         var phoenix = Assert.Single(card.Data["programs"]!.AsArray())!;
         Assert.Equal(("Build", "red", 3, 1), ((string?)phoenix["phase"], (string?)phoenix["rag"], (int)phoenix["kpisOffTarget"]!, (int)phoenix["pendingApprovals"]!));
         Assert.Equal("3 of 6 off target (1 Red, 2 Amber)", (string?)phoenix["kpisText"]);
-        Assert.StartsWith("Gate 3: Release to pilot customers", (string?)phoenix["nextGateText"], StringComparison.Ordinal);
+        Assert.StartsWith(UserText.Escape("Gate 3: Release to pilot customers (Build → Pilot)"), (string?)phoenix["nextGateText"], StringComparison.Ordinal);
         Assert.Equal("Contoso (demo) — portfolio", (string?)card.Data["title"]);
     }
 

@@ -38,7 +38,8 @@ public sealed class StatusWordingTests
         // The facts read as sentences: no "Check-in: Check-in:", no "None scheduled, —".
         Assert.DoesNotContain("Check-in: Check-in", shown, StringComparison.Ordinal);
         Assert.Equal("No round has run yet", (string?)card.Data["checkin"]!["text"]);
-        Assert.StartsWith("Gate 3: release to pilot customers, deadline ", (string?)card.Data["nextGate"]!["text"], StringComparison.Ordinal);
+        Assert.Equal(UserText.Escape("Gate 3: Release to pilot customers (Build → Pilot), Sat 5 Dec 2026; 2 of 4 entry criteria confirmed; review gate-3 waiting, deadline Sat 5 Dec 2026"),
+            (string?)card.Data["nextGate"]!["text"]);
         Assert.DoesNotContain(", —", shown, StringComparison.Ordinal);
     }
 
@@ -60,7 +61,7 @@ public sealed class StatusWordingTests
         Assert.NotEqual("Nothing waiting for a decision.", (string?)decisions["note"]);
         Assert.StartsWith("1 waiting, 1 escalated", (string?)decisions["note"], StringComparison.Ordinal);
         Assert.Equal("red", (string?)decisions["rag"]);
-        Assert.Contains("release to pilot customers \\(escalated\\)", (string?)card.Data["nextGate"]!["text"], StringComparison.Ordinal);
+        Assert.EndsWith("review gate-3 escalated \\(its deadline passed\\)", (string?)card.Data["nextGate"]!["text"], StringComparison.Ordinal);
         Assert.Contains("escalated", (string?)Assert.Single(card.Data["pendingApprovals"]!.AsArray())!["tallyText"], StringComparison.Ordinal);
     }
 
