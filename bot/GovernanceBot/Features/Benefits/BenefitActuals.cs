@@ -171,19 +171,21 @@ public sealed class RecordBenefitHandler(GovernanceDb db, BenefitDirectory benef
                 return [Reply.Text($"That is too long to be a benefit's value; nothing was stored. For example: **{Example}**.")];
             }
 
-            var at = words.FindIndex(1, w => KpiValue.LooksLikeValue(w));
             if (words.Count < 2)
             {
                 return [Reply.Text($"Say which benefit and its measured value, for example: **{Example}** (optionally a date: **{Example} 2026-11-30**).")];
             }
 
+            var at = words.FindIndex(1, w => KpiValue.LooksLikeValue(w));
             at = at < 0 ? 1 : at;
             name = string.Join(' ', words.Take(at));
             var rest = words.Skip(at).ToList();
             var noteAt = rest.FindIndex(w => string.Equals(w, "note", StringComparison.OrdinalIgnoreCase));
             note = noteAt >= 0 ? string.Join(' ', rest.Skip(noteAt + 1)) : null;
             rest = noteAt >= 0 ? rest.Take(noteAt).ToList() : rest;
-            dateText = rest.Count > 1 && (rest[^1].Length == 10 && rest[^1][4] == '-' || rest[^1] is "today" or "yesterday") ? rest[^1] : null;
+            // A last word after the value that is not a number is meant as its date ("04/01/2026" gets the date's own error).
+            var last = rest.Count > 1 ? rest[^1] : string.Empty;
+            dateText = last is "today" or "yesterday" || (last.Any(char.IsDigit) && NumberOf(last, null) is null) ? last : null;
             valueText = string.Join(' ', dateText is null ? rest : rest.Take(rest.Count - 1));
         }
 
