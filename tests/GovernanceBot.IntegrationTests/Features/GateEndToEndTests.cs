@@ -104,7 +104,12 @@ public sealed class GateEndToEndTests
         var answer = slack.Slack.CallsTo("response_url").Last(c => c.Body["blocks"] is JsonArray b && b.ToJsonString().Contains("Entry criteria", StringComparison.Ordinal));
         var blocks = answer.Body["blocks"]!.AsArray();
 
-        await slack.PostInteractionAsync(SlackApprovalTests.Press("UADELE", "DUADELE", "1764072100.000009", SlackApprovalTests.ButtonId(blocks, "Confirm"), null));
+        var confirm = blocks.Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray()).Single(e => (string?)e!["text"]!["text"] == "Confirm")!;
+        using (var pressed = await slack.PostInteractionAsync(SlackApprovalTests.Press("UADELE", "DUADELE", "1764072100.000009", (string)confirm["action_id"]!, (string?)confirm["value"])))
+        {
+            Assert.Equal(HttpStatusCode.OK, pressed.StatusCode);
+        }
+
         await slack.IdleAsync();
 
         await using var db = await slack.Bot.Store.OpenAsync();
