@@ -27,7 +27,7 @@ public sealed class CardDataRecordTests
         ["benefit.detail"] = n => RoundTrip(n, BenefitsJson.Default.BenefitDetailCard),
         ["gates.status"] = n => RoundTrip(n, LifeCycleJson.Default.GatesStatusCard),
         ["gate.detail"] = n => RoundTrip(n, LifeCycleJson.Default.GateDetailCard),
-        ["portfolio.status"] = n => RoundTrip(n, PortfolioJson.Default.PortfolioCard),
+        ["portfolio.status"] = n => RoundTrip(n, PortfolioJson.Default.PortfolioStatusCard),
         ["checkin.define"] = n => RoundTrip(n, CheckInJson.Default.CheckInDefineCard),
         ["checkin.prompt"] = n => RoundTrip(n, CheckInJson.Default.CheckInPromptCard),
         ["checkin.thanks"] = n => RoundTrip(n, CheckInJson.Default.CheckInThanksCard),

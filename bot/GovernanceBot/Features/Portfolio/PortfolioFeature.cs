@@ -34,7 +34,7 @@ public interface IPortfolioCounter
 }
 
 /// <summary>Data of the <c>portfolio.status</c> card. RAG values are green|amber|red|none.</summary>
-public sealed record PortfolioCard(string Title, string AsOfText, string SummaryText, IReadOnlyList<PortfolioRow> Programs);
+public sealed record PortfolioStatusCard(string Title, string AsOfText, string SummaryText, IReadOnlyList<PortfolioRow> Programs);
 
 public sealed record PortfolioRow(string Id, [property: UserText] string Name, string Phase, string Rag, [property: UserText] string HealthText,
     int KpisOffTarget, string KpisText, [property: UserText] string NextGateText, int PendingApprovals, string ApprovalsText, IReadOnlyList<PortfolioExtra> Extras);
@@ -42,7 +42,7 @@ public sealed record PortfolioRow(string Id, [property: UserText] string Name, s
 public sealed record PortfolioExtra(string Label, int Number, string Text);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(PortfolioCard))]
+[JsonSerializable(typeof(PortfolioStatusCard))]
 internal sealed partial class PortfolioJson : JsonSerializerContext;
 
 /// <summary><c>portfolio</c>: every program of the workspace, worst health first.</summary>
@@ -92,8 +92,8 @@ public sealed class PortfolioHandler(GovernanceDb db, ReaderPolicy readers, Prog
         var red = rows.Count(r => r.Rag == "red");
         var amber = rows.Count(r => r.Rag == "amber");
         var summary = $"{ProgramStatusQuery.Plural(rows.Count, "program")}: {red} Red, {amber} Amber, {rows.Count - red - amber} Green or without data.";
-        var card = new PortfolioCard(context.Workspace.Name is { Length: > 0 } name ? $"{name} — portfolio" : "Portfolio",
+        var card = new PortfolioStatusCard(context.Workspace.Name is { Length: > 0 } name ? $"{name} — portfolio" : "Portfolio",
             now.ToString("ddd d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture), summary, rows);
-        return [Reply.Card("portfolio.status", card, PortfolioJson.Default.PortfolioCard, summary)];
+        return [Reply.Card("portfolio.status", card, PortfolioJson.Default.PortfolioStatusCard, summary)];
     }
 }
