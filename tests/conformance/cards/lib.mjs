@@ -39,6 +39,12 @@ export const VERBS = {
   'benefits.show': ['program'],
   'status.show': ['program'],
   'dashboard.open': ['program'],
+  'benefit.detail': ['benefitId'],
+  'benefit.record': ['benefitId'],
+  'gates.show': ['program'],
+  'gate.detail': ['program', 'gate'],
+  'gate.confirm': ['program', 'gate', 'criterion'],
+  'gate.review': ['program', 'gate'],
 };
 
 export function readJson(path) {

@@ -98,7 +98,7 @@ public sealed class GateBook(GovernanceDb db, TimeProvider time, IEnumerable<IGa
         var group = program.ApproverGroups.FirstOrDefault(g => g.Key == gate.ApproverGroupKey);
         var approvers = group is null
             ? "No approver group named for this gate: add one to the governance file (lifeCycle.gates[].approverGroup)."
-            : $"{group.Name}: {Governance.Names(group.MemberKeys.Select(k => program.Stakeholders.FirstOrDefault(s => s.Key == k)?.Name ?? k).ToList())}";
+            : $"{group.Name}: {string.Join(", ", group.MemberKeys.Select(k => program.Stakeholders.FirstOrDefault(s => s.Key == k)?.Name ?? k))} ({QuorumRule(group)})";
         var open = review is { Status: ApprovalStatus.Pending or ApprovalStatus.Escalated };
         var canRequest = Governance.IsManager(viewer) && LifeCycleRules.IsCurrent(program, gate) && !open && group is not null;
         var note = gate.PassedAt is not null ? $"Passed {Day(gate.PassedAt.Value, set.Zone)}."
@@ -227,6 +227,14 @@ public sealed class GateBook(GovernanceDb db, TimeProvider time, IEnumerable<IGa
             _ => $"Review {review.Key} {ApprovalText.StatusWord(review.Status)}{(review.DecidedAt is { } at2 ? $" {Day(at2, set.Zone)}" : string.Empty)}: a program manager can request a new review.",
         };
     }
+
+    private static string QuorumRule(ApproverGroup group) => group.Quorum switch
+    {
+        Store.Entities.QuorumRule.Any => "any one approves",
+        Store.Entities.QuorumRule.All => "all must approve",
+        Store.Entities.QuorumRule.Majority => "by majority",
+        _ => $"{group.QuorumCount} must approve",
+    };
 
     private static string ReviewStatus(ApprovalStatus status) => status switch
     {
