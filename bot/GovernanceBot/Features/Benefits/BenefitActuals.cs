@@ -218,16 +218,10 @@ public sealed class RecordBenefitHandler(GovernanceDb db, BenefitDirectory benef
             return [Reply.Text($"{value} % is not a share; a percentage is between 0 and 100. Nothing was stored.") with { Audience = ReplyAudience.Requester }];
         }
 
-        var (date, dateError) = KpiValue.ParseDate(dateText, benefits.Today(program));
-        if (date is null)
+        (var date, note, var dateOrNoteError) = KpiValue.DateAndNote(dateText, note, benefits.Today(program));
+        if (dateOrNoteError is not null)
         {
-            return [Reply.Text(dateError! + " Nothing was stored.") with { Audience = ReplyAudience.Requester }];
-        }
-
-        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        if (note is { Length: > KpiValue.MaxNoteLength })
-        {
-            return [Reply.Text($"The note is {note.Length:N0} characters; keep it under {KpiValue.MaxNoteLength}. Nothing was stored.") with { Audience = ReplyAudience.Requester }];
+            return [Reply.Text(dateOrNoteError) with { Audience = ReplyAudience.Requester }];
         }
 
         var now = time.GetUtcNow();
@@ -235,7 +229,7 @@ public sealed class RecordBenefitHandler(GovernanceDb db, BenefitDirectory benef
         var before = existing is null ? null : KpiRag.Format(existing.Value, benefit.Unit);
         if (existing is null)
         {
-            existing = new BenefitActual { BenefitId = benefit.Id, Date = date.Value };
+            existing = new BenefitActual { BenefitId = benefit.Id, Date = date };
             benefit.Actuals.Add(existing);
             db.BenefitActuals.Add(existing);
         }
@@ -258,7 +252,7 @@ public sealed class RecordBenefitHandler(GovernanceDb db, BenefitDirectory benef
         }
 
         var realisation = BenefitRealisation.Of(benefit);
-        var text = $"Recorded **{KpiRag.Format(value.Value, benefit.Unit)}** for {benefit.Name} on {date.Value.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}{(before is null ? "" : $" (was {before})")}. {Verdict(benefit, realisation)}";
+        var text = $"Recorded **{KpiRag.Format(value.Value, benefit.Unit)}** for {benefit.Name} on {date.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}{(before is null ? "" : $" (was {before})")}. {Verdict(benefit, realisation)}";
         var card = benefits.Detail(benefit, true);
         return fromCard
             ? [card with { ReplacesSourceCard = true }, Reply.Text(text) with { Audience = ReplyAudience.Requester }]
