@@ -12,6 +12,8 @@ using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.GovernanceAsCode;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.LifeCycle;
+using GovernanceBot.Features.Portfolio;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Features.Raid;
 using GovernanceBot.Hosting;
@@ -77,8 +79,10 @@ public static class GovernanceBotApp
         .AddApprovals()
         .AddKpis()
         .AddBenefits()
+        .AddLifeCycle()
         .AddRaid()
         .AddDecisions()
+        .AddPortfolio()
         .AddAudit()
         .AddDashboard(configuration)
         .AddAsk(configuration);

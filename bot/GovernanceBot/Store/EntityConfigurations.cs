@@ -158,6 +158,7 @@ internal sealed class ApprovalRequestConfiguration : IEntityTypeConfiguration<Ap
         b.HasIndex(a => new { a.ProgramId, a.Key }).IsUnique();
         b.Property(a => a.Key).HasMaxLength(100);
         b.Property(a => a.Version).IsConcurrencyToken();
+        b.Property(a => a.EvidenceJson).HasMaxLength(16_000);
         b.HasOne(a => a.Requester).WithMany().HasForeignKey(a => a.RequesterId).OnDelete(DeleteBehavior.SetNull);
         b.HasMany(a => a.Approvers).WithOne().HasForeignKey(x => x.RequestId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(a => a.Votes).WithOne().HasForeignKey(v => v.RequestId).OnDelete(DeleteBehavior.Cascade);

@@ -21,6 +21,9 @@ public abstract class GovernanceDb(DbContextOptions options) : DbContext(options
     public DbSet<Kpi> Kpis => Set<Kpi>();
     public DbSet<KpiMeasurement> KpiMeasurements => Set<KpiMeasurement>();
     public DbSet<Benefit> Benefits => Set<Benefit>();
+    public DbSet<BenefitActual> BenefitActuals => Set<BenefitActual>();
+    public DbSet<StageGate> StageGates => Set<StageGate>();
+    public DbSet<GateCriterion> GateCriteria => Set<GateCriterion>();
     public DbSet<CheckInDefinition> CheckIns => Set<CheckInDefinition>();
     public DbSet<CheckInQuestion> CheckInQuestions => Set<CheckInQuestion>();
     public DbSet<CheckInRound> CheckInRounds => Set<CheckInRound>();

@@ -163,7 +163,7 @@ public sealed class SlackApprovalTests
     private static string Token(DateTimeOffset at) =>
         $"<!date^{at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}^{{date_short_pretty}} at {{time}}|";
 
-    private static Task<SlackTestBot> StartAsync(StoreKind kind = StoreKind.Sqlite) => SlackTestBot.StartAsync(kind, configure: b =>
+    internal static Task<SlackTestBot> StartAsync(StoreKind kind = StoreKind.Sqlite) => SlackTestBot.StartAsync(kind, configure: b =>
     {
         b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>());
         b.Services.AddSingleton<IBlockKitTranslator, BlockKitTranslator>();
@@ -182,11 +182,11 @@ public sealed class SlackApprovalTests
         return (post.Ts, post.Body["blocks"]!.AsArray());
     }
 
-    private static string ButtonId(JsonArray blocks, string text) =>
+    internal static string ButtonId(JsonArray blocks, string text) =>
         (string)blocks.Where(b => (string?)b!["type"] == "actions").SelectMany(b => b!["elements"]!.AsArray())
             .Single(e => (string?)e!["text"]!["text"] == text)!["action_id"]!;
 
-    private static JsonObject Press(string user, string channel, string messageTs, string actionId, string? value) => new()
+    internal static JsonObject Press(string user, string channel, string messageTs, string actionId, string? value) => new()
     {
         ["type"] = "block_actions",
         ["team"] = new JsonObject { ["id"] = SlackTestBot.Team },
@@ -205,7 +205,7 @@ public sealed class SlackApprovalTests
         }),
     };
 
-    private static JsonObject Submit(string user, JsonObject openedView, string input, string value) => new()
+    internal static JsonObject Submit(string user, JsonObject openedView, string input, string value) => new()
     {
         ["type"] = "view_submission",
         ["team"] = new JsonObject { ["id"] = SlackTestBot.Team },

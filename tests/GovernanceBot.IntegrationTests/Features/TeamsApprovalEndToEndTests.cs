@@ -193,7 +193,7 @@ public sealed class TeamsApprovalEndToEndTests
     }
 
     /// <summary>Teams with the real card renderer and the Phoenix demo; Megan (sponsor, approver) and Alex (program manager) have talked to the bot, so their 1:1 chats are known.</summary>
-    private static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite)
+    internal static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite)
     {
         var teams = await TeamsBot.StartAsync(kind, extra: new() { ["Conversation:BindUnknownWorkspacesTo"] = "demo" },
             configure: b => b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>()));
@@ -212,7 +212,7 @@ public sealed class TeamsApprovalEndToEndTests
         return (await db.Approvals.SingleAsync(a => a.Key == key)).Id.ToString();
     }
 
-    private static JsonObject AsMegan(JsonObject activity)
+    internal static JsonObject AsMegan(JsonObject activity)
     {
         activity["from"] = new JsonObject { ["id"] = "29:user-megan", ["name"] = "Megan Bowen", ["aadObjectId"] = "aad-megan" };
         activity["conversation"] = new JsonObject { ["id"] = "a:conv-megan", ["conversationType"] = "personal", ["tenantId"] = FakeBotFramework.Tenant };

@@ -9,6 +9,8 @@ using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Help;
 using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Decisions;
+using GovernanceBot.Features.LifeCycle;
+using GovernanceBot.Features.Portfolio;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Features.Raid;
 
@@ -24,6 +26,10 @@ public sealed class CardDataRecordTests
         ["approval.request"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalRequestCard),
         ["approval.decided"] = n => RoundTrip(n, ApprovalsJson.Default.ApprovalDecidedCard),
         ["benefits.status"] = n => RoundTrip(n, BenefitsJson.Default.BenefitsStatusCard),
+        ["benefit.detail"] = n => RoundTrip(n, BenefitsJson.Default.BenefitDetailCard),
+        ["gates.status"] = n => RoundTrip(n, LifeCycleJson.Default.GatesStatusCard),
+        ["gate.detail"] = n => RoundTrip(n, LifeCycleJson.Default.GateDetailCard),
+        ["portfolio.status"] = n => RoundTrip(n, PortfolioJson.Default.PortfolioStatusCard),
         ["checkin.define"] = n => RoundTrip(n, CheckInJson.Default.CheckInDefineCard),
         ["checkin.prompt"] = n => RoundTrip(n, CheckInJson.Default.CheckInPromptCard),
         ["checkin.thanks"] = n => RoundTrip(n, CheckInJson.Default.CheckInThanksCard),

@@ -146,7 +146,7 @@ public static class DashboardBenchmark
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         for (var p = 0; p < programs; p++)
         {
-            var program = new GovernanceProgram { WorkspaceId = workspace.Id, Key = $"p{p:D2}", Name = $"Program {p:D2}", TimeZone = "UTC", Phase = ProgramPhase.Delivery };
+            var program = new GovernanceProgram { WorkspaceId = workspace.Id, Key = $"p{p:D2}", Name = $"Program {p:D2}", TimeZone = "UTC", Phase = "delivery" };
             var manager = new Stakeholder { Key = "pm", Name = $"Manager {p}", Email = $"pm{p}@example.com", Roles = [StakeholderRoles.ProgramManager], TimeZone = "UTC" };
             var sponsor = new Stakeholder { Key = "sponsor", Name = "Sam Sponsor", Email = "sponsor@example.com", Roles = [StakeholderRoles.Sponsor], TimeZone = "UTC" };
             program.Stakeholders.AddRange([manager, sponsor]);

@@ -46,6 +46,12 @@ export const VERBS = {
   'raid.escalate': ['itemId'],
   'raid.fromcheckin': ['answerId'],
   'raid.create': ['answerId'],
+  'benefit.detail': ['benefitId'],
+  'benefit.record': ['benefitId'],
+  'gates.show': ['program'],
+  'gate.detail': ['program', 'gate'],
+  'gate.confirm': ['program', 'gate', 'criterion'],
+  'gate.review': ['program', 'gate'],
 };
 
 export function readJson(path) {

@@ -132,7 +132,7 @@ test('help shows the help card', async () => {
 test('status Phoenix shows the program status card with Phoenix\'s numbers', async () => {
   await say('status Phoenix');
   const reply = await nextActivity(a => cardOf(a) && cardText(cardOf(a)).includes('Phoenix'), 'status card');
-  assert.match(cardText(cardOf(reply)), /Delivery/);
+  assert.match(cardText(cardOf(reply)), /Build phase/);
 });
 
 test('a card button round-trips: Action.Execute on the help card runs its command and shows the next card', async () => {

@@ -19,14 +19,20 @@ public sealed class KpiChartRenderer
     {
         ArgumentNullException.ThrowIfNull(chart);
         var series = (chart["data"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        var actual = Points(series.FirstOrDefault(s => (string?)s["legend"] != "Target") ?? series.FirstOrDefault());
+        // The reference line is a KPI's target or a benefit's planned realisation curve.
+        static bool IsReference(JsonObject s) => (string?)s["legend"] is "Target" or "Planned";
+        var actual = Points(series.FirstOrDefault(s => !IsReference(s)) ?? series.FirstOrDefault());
         if (actual.Count == 0)
         {
             return null;
         }
 
-        var target = Points(series.FirstOrDefault(s => (string?)s["legend"] == "Target"));
-        var labels = actual.Select(p => p.X).ToArray();
+        var reference = series.FirstOrDefault(IsReference);
+        var target = Points(reference);
+        // A plan runs on past the latest actual (to the realisation date): its later points extend the axis.
+        var lastActual = target.FindIndex(t => t.X == actual[^1].X);
+        var later = lastActual < 0 ? [] : target.Skip(lastActual + 1).Select(t => t.X);
+        var labels = actual.Select(p => p.X).Concat(later).Distinct().ToArray();
         double X(string label) => Array.IndexOf(labels, label) is var i and >= 0 ? i : double.NaN;
 
         using var plot = new Plot();
@@ -40,7 +46,7 @@ public sealed class KpiChartRenderer
         if (targetPoints.Count > 0)
         {
             var goal = plot.Add.Scatter(targetPoints.Select(p => X(p.X)).ToArray(), targetPoints.Select(p => p.Y).ToArray());
-            goal.LegendText = "Target";
+            goal.LegendText = (string?)reference!["legend"] ?? "Target";
             goal.LinePattern = LinePattern.Dashed;
             goal.LineWidth = 2;
             goal.MarkerSize = 0;

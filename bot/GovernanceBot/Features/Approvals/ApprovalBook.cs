@@ -98,7 +98,7 @@ public static class ApprovalSubjects
 }
 
 /// <summary>Reads approval requests (always inside one workspace) and takes decisions on them.</summary>
-public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider time)
+public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider time, IEnumerable<IApprovalOutcome> outcomes)
 {
     /// <summary>A request by id (or key) in this workspace, tracked so it can be changed; null when there is none.</summary>
     public async Task<ApprovalSnapshot?> LoadAsync(Guid workspaceId, string idOrKey, CancellationToken cancellationToken)
@@ -296,6 +296,10 @@ public sealed class ApprovalBook(GovernanceDb db, Outbox outbox, TimeProvider ti
         db.AppendAudit(now, snapshot.Program.WorkspaceId, request.ProgramId, actor, channel, auditAction, $"approval:{request.Key}",
             ApprovalText.StatusWord(before), $"{ApprovalText.StatusWord(status)}: {entry.Summary}");
         await QueueCardUpdatesAsync(snapshot, entry, cancellationToken);
+        foreach (var outcome in outcomes)
+        {
+            await outcome.OnDecidedAsync(snapshot, entry, actor, channel, cancellationToken);
+        }
 
         var told = snapshot.Approvers.Concat(deciders);
         if (request.RequesterId is { } requesterId && snapshot.People.TryGetValue(requesterId, out var requester))

@@ -40,6 +40,7 @@ public static class ApprovalCardFactory
                 ? $"The deadline passed without a decision: it is escalated to you as {snapshot.DeciderRole} to decide. Approve, or reject with your reason."
                 : $"The deadline passed without a decision: escalated to {deciders} ({snapshot.DeciderRole}) to decide."
             : Quorum.Progress(tally, outcome) + onBehalf;
+        var evidence = ApprovalEvidence.Read(request.EvidenceJson);
         var card = new ApprovalRequestCard(
             ProgramOf(snapshot.Program),
             refreshFor,
@@ -62,7 +63,9 @@ public static class ApprovalCardFactory
                 progress,
                 open ? "open" : escalated ? "escalated" : "decided",
                 TallyOf(tally),
-                VotesOf(snapshot, zone)));
+                VotesOf(snapshot, zone),
+                evidence?.AsOfText ?? string.Empty,
+                evidence?.Sections ?? []));
         var summary = $"{request.Title}: {tally.Approve} approve, {tally.Reject} reject, {tally.Abstain} abstain, {tally.Pending} waiting. {progress}";
         return Reply.Card("approval.request", card, ApprovalsJson.Default.ApprovalRequestCard, summary);
     }

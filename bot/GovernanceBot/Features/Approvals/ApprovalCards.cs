@@ -30,7 +30,9 @@ public sealed record ApprovalRequestView(
     [property: UserText] string ProgressText,
     string Status,
     ApprovalTally Tally,
-    IReadOnlyList<ApprovalVoteView> Votes);
+    IReadOnlyList<ApprovalVoteView> Votes,
+    string EvidenceAsOfText,
+    IReadOnlyList<EvidenceSection> Evidence);
 
 public sealed record ApprovalTally(int Approve, int Reject, int Abstain, int Pending, int Required, int Total);
 

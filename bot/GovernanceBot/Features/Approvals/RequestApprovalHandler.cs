@@ -171,6 +171,17 @@ public sealed class RequestApprovalHandler(
             return [Reply.Text(error!) with { Audience = ReplyAudience.Requester }];
         }
 
+        return await RequestAsync(context, command, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Raises a parsed request with every check and delivery a typed one gets. Another feature that
+    /// raises requests (a stage gate's review) passes <paramref name="prepare"/>: it sees the new
+    /// request before its cards are built, to attach evidence and link it, in the same save.
+    /// </summary>
+    public async Task<IReadOnlyList<Reply>> RequestAsync(TurnContext context, ApprovalRequestCommand command, Action<ApprovalRequest>? prepare,
+        CancellationToken cancellationToken)
+    {
         var (program, programError) = await directory.ResolveAsync(context.WorkspaceId, context.Turn.Conversation, command.Program,
             $"{ApprovalRequestCommand.Example} for Phoenix", cancellationToken);
         if (program is null)
@@ -286,6 +297,7 @@ public sealed class RequestApprovalHandler(
             Status = ApprovalStatus.Pending,
         };
         request.Approvers.AddRange(approvers.Select(a => new ApprovalApprover { RequestId = request.Id, StakeholderId = a.Id }));
+        prepare?.Invoke(request);
         db.Approvals.Add(request);
         var snapshot = await book.SnapshotAsync(request, cancellationToken);
         var tally = Quorum.Count(request);

@@ -4,6 +4,7 @@ using GovernanceBot.Cards;
 using GovernanceBot.Features.Benefits;
 using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.LifeCycle;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -12,7 +13,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Ask;
 
 /// <summary>What a question asks of the store.</summary>
-public enum StoreIntent { Owner, Approvers, Status, Risks, Overdue, Decisions }
+public enum StoreIntent { Owner, Approvers, Status, Risks, Overdue, Decisions, LifeCycle }
 
 /// <summary>An answer from the asker's workspace: a short text citing numbered facts.</summary>
 public sealed record StoreAnswer(StoreIntent Intent, string Answer, IReadOnlyList<Grounding> Facts, IReadOnlyList<string> Programs);
@@ -27,6 +28,13 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<I
 {
     private static readonly string[] OwnerCues = ["own", "owner", "respons", "account"];
     private static readonly string[] ApproverCues = ["approv", "approver", "sign", "signoff", "decid", "vote", "voter"];
+    private static readonly string[] LifeCycleCues = ["gate", "phase", "stage", "lifecycl", "cycl"];
+    /// <summary>Word pairs that ask where a program stands ("the next gate"), not what a gate is ("when do you need a phase gate").</summary>
+    private static readonly (string, string)[] NowCues =
+        [("next", "gate"), ("upcoming", "gate"), ("next", "stage"), ("current", "phase"), ("which", "phase"), ("what", "phase"), ("phase", "are"), ("our", "phase"), ("our", "next"), ("gate", "date")];
+
+    private static bool AsksAboutOurs(List<string> words) =>
+        words.Zip(words.Skip(1)).Any(pair => NowCues.Contains((pair.First, pair.Second)));
     private static readonly string[] StatusCues = ["status", "track", "trend", "progress", "latest", "current", "valu", "how", "rag", "realis", "realiz", "approv"];
 
     public async Task<StoreAnswer?> AnswerAsync(Guid workspaceId, string question, string? programHint, CancellationToken cancellationToken)
@@ -41,7 +49,10 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<I
             return fromRegister;
         }
 
-        if (!ownerCue && !approverCue && !StatusCues.Any(stems.Contains) && words.Count > 6)
+        // "When is the next gate?", "what phase is Phoenix in?": about this program's life cycle, not
+        // what a phase gate is (that is the knowledge base's), so a program or "next"/"when" must be said too.
+        var lifeCycleCue = LifeCycleCues.Any(stems.Contains) && !asksWho;
+        if (!ownerCue && !approverCue && !lifeCycleCue && !StatusCues.Any(stems.Contains) && words.Count > 6)
         {
             // Long questions with no cue at all are for the knowledge base.
             return null;
@@ -50,7 +61,7 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<I
         var programs = await db.ProgramsOf(workspaceId).AsNoTracking().AsSplitQuery()
             .Include(p => p.Stakeholders)
             .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
-            .Include(p => p.Benefits)
+            .Include(p => p.Benefits).ThenInclude(b => b.Actuals)
             .Include(p => p.ApproverGroups)
             .Include(p => p.Approvals).ThenInclude(a => a.Approvers)
             .Include(p => p.Approvals).ThenInclude(a => a.Votes)
@@ -82,7 +93,30 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<I
         var facts = new List<Grounding>();
         var answer = new StringBuilder();
         StoreIntent intent;
-        if (approverCue && (approvals.Count > 0 || (named.Count > 0 && kpis.Count == 0 && benefits.Count == 0)))
+        if (lifeCycleCue && (named.Count > 0 || AsksAboutOurs(words)) && kpis.Count == 0 && benefits.Count == 0)
+        {
+            var ids = scope.Select(p => p.Id).ToList();
+            var gates = (await db.StageGates.AsNoTracking().Include(g => g.Criteria).ThenInclude(c => c.Owner)
+                .Where(g => ids.Contains(g.ProgramId)).ToListAsync(cancellationToken)).ToLookup(g => g.ProgramId);
+            var withGates = scope.Where(p => gates[p.Id].Any()).ToList();
+            if (withGates.Count == 0)
+            {
+                return null;
+            }
+
+            intent = StoreIntent.LifeCycle;
+            foreach (var program in withGates)
+            {
+                var fact = Add(facts, LifeCycleFact(program, gates[program.Id].ToList(), time.GetUtcNow()), program, "life cycle", "phases and gates");
+                var next = LifeCycleRules.NextGate(program, gates[program.Id]);
+                var zone = TimeZoneInfo.TryFindSystemTimeZoneById(program.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+                var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+                answer.Append(next is null
+                    ? $"**{program.Name}** is in {LifeCyclePhases.Name(program.Phase)}; every stage gate is passed [{fact}]. "
+                    : $"**{program.Name}** is in **{LifeCyclePhases.Name(program.Phase)}**. Its next gate is **{LifeCycleRules.NextGateText(program, gates[program.Id].ToList(), today)}** [{fact}]. ");
+            }
+        }
+        else if (approverCue && (approvals.Count > 0 || (named.Count > 0 && kpis.Count == 0 && benefits.Count == 0)))
         {
             intent = StoreIntent.Approvers;
             var pending = approvals.Count > 0 ? approvals
@@ -222,6 +256,18 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<I
             text.Append(CultureInfo.InvariantCulture, $"; realisation date {Day(date)}");
         }
 
+        if (benefit.IsDisBenefit)
+        {
+            text.Append("; a dis-benefit (lower is better, the target is the limit)");
+        }
+
+        var realisation = BenefitRealisation.Of(benefit);
+        if (realisation.Latest is not null)
+        {
+            var verdict = realisation.Rag switch { Rag.Green => "on plan", Rag.Amber => "slightly behind plan", Rag.Red => "behind plan", _ => "no plan to compare with" };
+            text.Append(CultureInfo.InvariantCulture, $"; latest actual {BenefitRealisation.Describe(benefit, realisation)}: {verdict}");
+        }
+
         var linked = program.Kpis.Where(k => benefit.KpiKeys.Contains(k.Key, StringComparer.OrdinalIgnoreCase))
             .Select(k => $"{k.Name} ({ProgramStatusQuery.RagWord(KpiRag.Of(k, k.Measurements.MaxBy(m => m.Date)?.Value))})")
             .ToList();
@@ -231,6 +277,29 @@ public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<I
         }
 
         return text.Append('.').ToString();
+    }
+
+    private static string LifeCycleFact(GovernanceProgram program, List<StageGate> gates, DateTimeOffset now)
+    {
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(program.TimeZone, out var z) ? z : TimeZoneInfo.Utc;
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture,
+            $"Life cycle of {program.Name}: phases {string.Join(" → ", program.Phases.Select(LifeCyclePhases.Name))}; now in {LifeCyclePhases.Name(program.Phase)}.");
+        foreach (var gate in LifeCycleRules.Ordered(program, gates))
+        {
+            text.Append(CultureInfo.InvariantCulture, $" {LifeCycleRules.ReviewTitle(gate)} ({LifeCycleRules.Between(program, gate)}), {LifeCycleRules.DateText(gate.Date)}: ");
+            if (gate.PassedAt is { } passed)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"passed {Day(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(passed, zone).DateTime))}.");
+                continue;
+            }
+
+            var unmet = gate.Criteria.Where(c => c.ConfirmedAt is null).OrderBy(c => c.Order).Select(c => $"{c.Text} ({c.Owner?.Name ?? "no owner"})").ToList();
+            text.Append(CultureInfo.InvariantCulture, $"{gate.Criteria.Count - unmet.Count} of {gate.Criteria.Count} entry criteria confirmed{(unmet.Count > 0 ? "; not yet: " + string.Join("; ", unmet) : string.Empty)}");
+            var review = program.Approvals.FirstOrDefault(a => a.Id == gate.ApprovalRequestId);
+            text.Append(review is null ? "; no review requested." : $"; review {review.Key} {StatusWord(review.Status)}.");
+        }
+
+        return text.ToString();
     }
 
     private static string ApprovalFact(GovernanceProgram program, ApprovalRequest approval)

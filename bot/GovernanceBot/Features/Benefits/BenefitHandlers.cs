@@ -74,7 +74,7 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ReaderPolicy readers,
 /// <c>benefit "&lt;name&gt;" status|baseline|target|date &lt;value&gt;</c>: benefit owners and program
 /// managers update a benefit; every change is audited with before → after.
 /// </summary>
-public sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time) : ITurnHandler
+public sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, BenefitDetailHandler detail, TimeProvider time) : ITurnHandler
 {
     private const string Example = "benefit \"Faster customer onboarding\" status at-risk";
 
@@ -96,6 +96,12 @@ public sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory direc
     {
         var words = context.Words.ToList();
         var fieldAt = words.FindIndex(w => w.ToLowerInvariant() is "status" or "baseline" or "target" or "date");
+        if (fieldAt < 0 && context.Arguments.Length is > 0 and <= 200)
+        {
+            // "benefit <name>" alone: show it.
+            return await detail.HandleAsync(context, cancellationToken);
+        }
+
         if (context.Arguments.Length > 500 || fieldAt <= 0 || fieldAt == words.Count - 1)
         {
             return [Reply.Text($"Say which benefit and what to change, for example: **{Example}**, **benefit \"Faster customer onboarding\" target 5** or **… date 2027-03-31**.")];
@@ -182,18 +188,7 @@ public sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory direc
         return [Reply.Text($"Updated **{benefit.Name}**: {field} {before} → **{after}**. See the register: **benefits {program.Name}**.")];
     }
 
-    private static double? NumberOf(string text, string? unit)
-    {
-        var trimmed = text.Trim();
-        if (unit is { Length: > 0 } && trimmed.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
-        {
-            trimmed = trimmed[..^unit.Length].Trim();
-        }
-
-        return trimmed.Length <= 30 && double.TryParse(trimmed, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v
-            : null;
-    }
+    private static double? NumberOf(string text, string? unit) => RecordBenefitHandler.NumberOf(text, unit);
 
     private static string Format(double? value, string? unit) => value is { } v ? KpiRag.Format(v, unit) : "none";
 

@@ -1,3 +1,4 @@
+using GovernanceBot.Features.Programs;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.CheckIns;
@@ -63,13 +64,14 @@ public sealed partial class GovernanceExporter(IGovernanceDbFactory factory)
         var p = await db.Programs.AsNoTracking().AsSplitQuery()
             .Include(x => x.Stakeholders)
             .Include(x => x.Kpis).ThenInclude(k => k.Measurements)
-            .Include(x => x.Benefits)
+            .Include(x => x.Benefits).ThenInclude(b => b.Actuals)
             .Include(x => x.ApproverGroups)
             .Include(x => x.CheckIns).ThenInclude(c => c.Questions)
             .Include(x => x.Approvals).ThenInclude(a => a.Approvers)
             .Include(x => x.Approvals).ThenInclude(a => a.Votes)
             .FirstAsync(x => x.Id == programId, cancellationToken);
         var keyOf = p.Stakeholders.ToDictionary(s => s.Id, s => s.Key);
+        var gates = await db.StageGates.AsNoTracking().Include(g => g.Criteria).Where(g => g.ProgramId == programId).ToListAsync(cancellationToken);
         string? Key(Guid? id) => id is { } v && keyOf.TryGetValue(v, out var k) ? k : null;
 
         var (raid, decisions) = await RegistersAsync(db, p, cancellationToken);
@@ -88,7 +90,7 @@ public sealed partial class GovernanceExporter(IGovernanceDbFactory factory)
                 Key = p.Key,
                 Name = p.Name,
                 Description = p.Description,
-                Phase = Keys.Word(p.Phase),
+                Phase = p.Phase,
                 Stage = p.Stage,
                 TimeZone = p.TimeZone,
                 StatusPost = p.StatusPostCron,
@@ -135,7 +137,16 @@ public sealed partial class GovernanceExporter(IGovernanceDbFactory factory)
                 Unit = b.Unit,
                 Baseline = b.Baseline,
                 Target = b.Target,
+                BaselineDate = b.BaselineDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                DisBenefit = b.IsDisBenefit ? true : null,
                 Kpis = b.KpiKeys,
+                Actuals = b.Actuals.OrderBy(a => a.Date).Select(a => new MeasurementSpec
+                {
+                    Date = a.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                    Value = a.Value,
+                    Note = a.Note,
+                    By = a.RecordedBy is { } by && keyOf.ContainsValue(by) ? by : null,
+                }).ToList(),
             }).ToList(),
             ApproverGroups = p.ApproverGroups.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new ApproverGroupSpec
             {
@@ -173,6 +184,40 @@ public sealed partial class GovernanceExporter(IGovernanceDbFactory factory)
             }).ToList(),
             Raid = raid,
             Decisions = decisions,
+            LifeCycle = LifeCycleOf(p, gates, Key),
+        };
+    }
+
+    /// <summary>The life cycle as the file writes it; absent for the default phases without gates.</summary>
+    private static LifeCycleSpec? LifeCycleOf(GovernanceProgram p, List<StageGate> gates, Func<Guid?, string?> key)
+    {
+        if (gates.Count == 0 && p.Phases.SequenceEqual(LifeCyclePhases.Default))
+        {
+            return null;
+        }
+
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(p.TimeZone);
+        string? Day(DateTimeOffset? at) => LifeCycleImport.DayOf(at, zone)?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        return new LifeCycleSpec
+        {
+            Phases = [.. p.Phases],
+            Gates = LifeCycleRules.Ordered(p, gates).Select(g => new GateSpec
+            {
+                Key = g.Key,
+                Name = g.Name,
+                After = g.AfterPhase,
+                Date = g.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ApproverGroup = g.ApproverGroupKey,
+                Approval = g.ApprovalRequestId is { } id ? p.Approvals.FirstOrDefault(a => a.Id == id)?.Key : null,
+                Passed = Day(g.PassedAt),
+                Criteria = g.Criteria.OrderBy(c => c.Order).Select(c => new CriterionSpec
+                {
+                    Key = c.Key,
+                    Text = c.Text,
+                    Owner = key(c.OwnerId),
+                    Confirmed = Day(c.ConfirmedAt),
+                }).ToList(),
+            }).ToList(),
         };
     }
 }

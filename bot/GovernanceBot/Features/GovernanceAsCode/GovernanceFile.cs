@@ -20,6 +20,8 @@ public sealed class GovernanceFile
     public List<ApprovalSpec> Approvals { get; set; } = [];
     public List<RaidSpec> Raid { get; set; } = [];
     public List<DecisionSpec> Decisions { get; set; } = [];
+    /// <summary>The program's phases and stage gates; absent: the default phases and no gates.</summary>
+    public LifeCycleSpec? LifeCycle { get; set; }
 }
 
 public sealed class WorkspaceSpec
@@ -92,7 +94,12 @@ public sealed class BenefitSpec
     public string? Unit { get; set; }
     public double? Baseline { get; set; }
     public double? Target { get; set; }
+    public string? BaselineDate { get; set; }
+    /// <summary>True for a dis-benefit (lower is better; the target is the tolerated limit); absent otherwise.</summary>
+    public bool? DisBenefit { get; set; }
     public List<string> Kpis { get; set; } = [];
+    /// <summary>Measured values (chat owns them once recorded: the file seeds the dates the store lacks).</summary>
+    public List<MeasurementSpec> Actuals { get; set; } = [];
 }
 
 public sealed class ApproverGroupSpec
@@ -131,4 +138,34 @@ public sealed class VoteSpec
     public string Decision { get; set; } = "";
     public string? Comment { get; set; }
     public string At { get; set; } = "";
+}
+
+public sealed class LifeCycleSpec
+{
+    public List<string> Phases { get; set; } = [];
+    public List<GateSpec> Gates { get; set; } = [];
+}
+
+public sealed class GateSpec
+{
+    public string Key { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>The phase the gate closes.</summary>
+    public string After { get; set; } = "";
+    public string? Date { get; set; }
+    public string? ApproverGroup { get; set; }
+    /// <summary>The approval request (key) that reviews the gate.</summary>
+    public string? Approval { get; set; }
+    /// <summary>The day it was passed (chat owns it once passed there).</summary>
+    public string? Passed { get; set; }
+    public List<CriterionSpec> Criteria { get; set; } = [];
+}
+
+public sealed class CriterionSpec
+{
+    public string Key { get; set; } = "";
+    public string Text { get; set; } = "";
+    public string? Owner { get; set; }
+    /// <summary>The day its owner confirmed it (chat owns it once confirmed there).</summary>
+    public string? Confirmed { get; set; }
 }

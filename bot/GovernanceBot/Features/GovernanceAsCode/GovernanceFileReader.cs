@@ -15,7 +15,6 @@ namespace GovernanceBot.Features.GovernanceAsCode;
 /// </summary>
 public static partial class GovernanceFileReader
 {
-    public static readonly string[] Phases = ["definition", "delivery", "closure", "closed"];
     public static readonly string[] Directions = ["higher", "lower"];
     public static readonly string[] Cadences = ["daily", "weekly", "fortnightly", "monthly", "quarterly"];
     public static readonly string[] BenefitStatuses = ["identified", "planned", "in-delivery", "realised", "sustained", "at-risk"];
@@ -34,7 +33,7 @@ public static partial class GovernanceFileReader
         }
 
         var r = new NodeReader(errors);
-        var map = r.Map(root, "the file", ["version", "asOf", "workspace", "program", "stakeholders", "kpis", "benefits", "approverGroups", "checkIns", "approvals", "raid", "decisions"]);
+        var map = r.Map(root, "the file", ["version", "asOf", "workspace", "program", "stakeholders", "kpis", "benefits", "approverGroups", "checkIns", "approvals", "raid", "decisions", "lifeCycle"]);
         if (map is null)
         {
             return (null, errors);
@@ -56,12 +55,13 @@ public static partial class GovernanceFileReader
         var kpiKeys = new HashSet<string>(StringComparer.Ordinal);
         file.Kpis = ReadList(r, map, "kpis", "KPI", (m, keys) => ReadKpi(r, m, keys, stakeholders, now, file.AsOf));
         kpiKeys.UnionWith(file.Kpis.Select(k => k.Key));
-        file.Benefits = ReadList(r, map, "benefits", "benefit", (m, keys) => ReadBenefit(r, m, keys, stakeholders, kpiKeys));
+        file.Benefits = ReadList(r, map, "benefits", "benefit", (m, keys) => ReadBenefit(r, m, keys, stakeholders, kpiKeys, now, file.AsOf));
         var groups = new Dictionary<string, ApproverGroupSpec>(StringComparer.Ordinal);
         file.ApproverGroups = ReadList(r, map, "approverGroups", "approver group", (m, keys) => ReadGroup(r, m, keys, stakeholders, groups));
         file.CheckIns = ReadList(r, map, "checkIns", "check-in", (m, keys) => ReadCheckIn(r, m, keys, stakeholders));
         file.Approvals = ReadList(r, map, "approvals", "approval", (m, keys) => ReadApproval(r, m, keys, stakeholders, groups, programZone));
         ReadRegisters(r, map, file, stakeholders, groups, now);
+        file.LifeCycle = LifeCycleReader.Read(r, map, file, stakeholders, groups);
         return (errors.Count == 0 ? file : null, errors);
     }
 
@@ -149,7 +149,8 @@ public static partial class GovernanceFileReader
             Key = r.RequiredString(map, "key", "program", "phoenix"),
             Name = r.RequiredString(map, "name", "program", "Phoenix"),
             Description = r.OptionalString(map, "description"),
-            Phase = r.Word(map, "phase", Phases, "definition"),
+            // Checked against the life cycle's phases once those are read (LifeCycleReader).
+            Phase = r.OptionalString(map, "phase")?.Trim().ToLowerInvariant() ?? Store.Entities.LifeCyclePhases.Definition,
             Stage = r.OptionalString(map, "stage"),
             TimeZone = TimeZoneField(r, map, "timeZone", "UTC"),
             StatusPost = CronField(r, map, "statusPost"),
@@ -271,11 +272,22 @@ public static partial class GovernanceFileReader
                 spec.Direction == "lower" ? "for lower-is-better KPIs: target 2, amber 3, red 5" : "for higher-is-better KPIs: target 95, amber 90, red 85");
         }
 
+        spec.History = ReadMeasurements(r, map, "history", spec.Key, people, now, asOf);
+        return spec;
+    }
+
+    /// <summary>
+    /// Dated values (a KPI's history, a benefit's actuals): one per date, none after today (or, in a
+    /// file with asOf, after asOf), in date order.
+    /// </summary>
+    private static List<MeasurementSpec> ReadMeasurements(NodeReader r, YMap map, string field, string owner, Dictionary<string, StakeholderSpec> people, DateTimeOffset now, string? asOf)
+    {
+        var result = new List<MeasurementSpec>();
         var dates = new HashSet<string>(StringComparer.Ordinal);
         // A file with asOf describes that day, and its dates move with it (RelativeDates): a value
         // dated after it would land in the future.
         var today = asOf is null ? DateOnly.FromDateTime(now.UtcDateTime) : DateOnly.ParseExact(asOf, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        foreach (var item in r.Sequence(map["history"], "'history'"))
+        foreach (var item in r.Sequence(map[field], $"'{field}'"))
         {
             var m = r.Map(item, "a measurement", ["date", "value", "note", "by"]);
             if (m is null)
@@ -298,10 +310,10 @@ public static partial class GovernanceFileReader
 
             if (!dates.Add(date))
             {
-                r.Error(m["date"]!, $"two measurements of '{spec.Key}' are dated {date}", "keep one value per date");
+                r.Error(m["date"]!, $"two measurements of '{owner}' are dated {date}", "keep one value per date");
             }
 
-            spec.History.Add(new MeasurementSpec
+            result.Add(new MeasurementSpec
             {
                 Date = date,
                 Value = r.RequiredNumber(m, "value", "a measurement"),
@@ -310,13 +322,14 @@ public static partial class GovernanceFileReader
             });
         }
 
-        spec.History.Sort((a, b) => string.CompareOrdinal(a.Date, b.Date));
-        return spec;
+        result.Sort((a, b) => string.CompareOrdinal(a.Date, b.Date));
+        return result;
     }
 
-    private static BenefitSpec? ReadBenefit(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, HashSet<string> kpis)
+    private static BenefitSpec? ReadBenefit(NodeReader r, YMap map, HashSet<string> keys, Dictionary<string, StakeholderSpec> people, HashSet<string> kpis,
+        DateTimeOffset now, string? asOf)
     {
-        if (r.Map(map, "a benefit", ["key", "name", "description", "owner", "status", "realisationDate", "unit", "baseline", "target", "kpis"]) is null)
+        if (r.Map(map, "a benefit", ["key", "name", "description", "owner", "status", "realisationDate", "unit", "baseline", "target", "baselineDate", "disBenefit", "kpis", "actuals"]) is null)
         {
             return null;
         }
@@ -332,8 +345,11 @@ public static partial class GovernanceFileReader
             Unit = r.OptionalString(map, "unit"),
             Baseline = r.OptionalNumber(map, "baseline"),
             Target = r.OptionalNumber(map, "target"),
+            BaselineDate = DateField(r, map, "baselineDate"),
+            DisBenefit = map["disBenefit"] is null ? null : r.Bool(map, "disBenefit", false) ? true : null,
             Kpis = r.Strings(map, "kpis"),
         };
+        spec.Actuals = ReadMeasurements(r, map, "actuals", spec.Key, people, now, asOf);
         foreach (var kpi in spec.Kpis.Where(k => !kpis.Contains(k)))
         {
             r.Error(map["kpis"]!, $"the benefit '{spec.Key}' links to the unknown KPI '{kpi}'", kpis.Count > 0 ? $"KPIs in this file: {string.Join(", ", kpis.Order())}" : "define it under 'kpis:'");
@@ -570,7 +586,7 @@ public static partial class GovernanceFileReader
         return spec;
     }
 
-    private static string? Reference(NodeReader r, YMap map, string field, Dictionary<string, StakeholderSpec> people)
+    internal static string? Reference(NodeReader r, YMap map, string field, Dictionary<string, StakeholderSpec> people)
     {
         var key = r.OptionalString(map, field)?.Trim();
         if (key is null)
@@ -642,7 +658,7 @@ public static partial class GovernanceFileReader
         return text;
     }
 
-    private static string? DateField(NodeReader r, YMap map, string field)
+    internal static string? DateField(NodeReader r, YMap map, string field)
     {
         var text = r.OptionalString(map, field)?.Trim();
         if (text is null)

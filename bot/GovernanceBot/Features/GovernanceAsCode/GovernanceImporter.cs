@@ -117,12 +117,13 @@ public sealed partial class GovernanceImporter(IGovernanceDbFactory factory, Tim
         var program = await db.Programs.AsSplitQuery()
             .Include(p => p.Stakeholders)
             .Include(p => p.Kpis).ThenInclude(k => k.Measurements)
-            .Include(p => p.Benefits)
+            .Include(p => p.Benefits).ThenInclude(b => b.Actuals)
             .Include(p => p.ApproverGroups)
             .Include(p => p.CheckIns).ThenInclude(c => c.Questions)
             .Include(p => p.Approvals).ThenInclude(a => a.Approvers)
             .Include(p => p.Approvals).ThenInclude(a => a.Votes)
             .FirstOrDefaultAsync(p => p.WorkspaceId == workspace.Id && p.Key == spec.Key, cancellationToken);
+        var gates = program is null ? [] : await db.StageGates.Include(g => g.Criteria).Where(g => g.ProgramId == program.Id).ToListAsync(cancellationToken);
         var isNew = program is null;
         if (program is null)
         {
@@ -140,7 +141,7 @@ public sealed partial class GovernanceImporter(IGovernanceDbFactory factory, Tim
 
         program.Name = spec.Name;
         program.Description = spec.Description;
-        program.Phase = Enum.Parse<ProgramPhase>(spec.Phase, ignoreCase: true);
+        LifeCycleImport.ApplyPhase(program, file, gates, isNew, report, errors);
         program.Stage = spec.Stage;
         program.TimeZone = spec.TimeZone;
         program.StatusPostCron = spec.StatusPost;
@@ -239,7 +240,10 @@ public sealed partial class GovernanceImporter(IGovernanceDbFactory factory, Tim
                 b.Unit = x.Unit;
                 b.Baseline = x.Baseline;
                 b.Target = x.Target;
+                b.BaselineDate = x.BaselineDate is null ? null : ParseDate(x.BaselineDate);
+                b.IsDisBenefit = x.DisBenefit == true;
                 b.KpiKeys = x.Kpis;
+                LifeCycleImport.SeedActuals(db, b, x, report, now);
             },
             removals: report.Removals);
 
@@ -356,6 +360,7 @@ public sealed partial class GovernanceImporter(IGovernanceDbFactory factory, Tim
         }
 
         await ApplyRegistersAsync(db, file, workspace, program, people, report, errors, now, cancellationToken);
+        LifeCycleImport.ApplyGates(db, program, file, gates, Person, report, errors, now);
         return (workspace, program);
     }
 

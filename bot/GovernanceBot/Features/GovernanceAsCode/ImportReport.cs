@@ -23,7 +23,7 @@ internal sealed class ImportReport
     ];
 
     /// <summary>Internal bookkeeping, not something a person wrote in the file.</summary>
-    private static readonly HashSet<string> Unreported = ["Id", "ProgramId", "CheckInId", "ScheduledFrom", "Version", "ArchivedAt"];
+    private static readonly HashSet<string> Unreported = ["Id", "ProgramId", "CheckInId", "ScheduledFrom", "Version", "ArchivedAt", "GateId", "ApprovalRequestId", "PassedBy", "ConfirmedById"];
 
     private readonly HashSet<string> touched = new(StringComparer.Ordinal);
 
@@ -103,6 +103,8 @@ internal sealed class ImportReport
         Stakeholder s => $"stakeholder:{s.Key}",
         Kpi k => $"kpi:{k.Key}",
         ApproverGroup g => $"group:{g.Key}",
+        StageGate g => $"gate:{g.Key}",
+        GateCriterion c => $"criterion:{c.GateId}:{c.Key}",
         GovernanceProgram p => $"program:{p.Key}",
         Workspace w => $"workspace:{w.Key}",
         _ => null,
@@ -116,6 +118,8 @@ internal sealed class ImportReport
         Stakeholder s => $"stakeholder {s.Key}",
         Kpi k => $"KPI {k.Key}",
         ApproverGroup g => $"approver group {g.Key}",
+        StageGate g => $"gate {g.Key}",
+        GateCriterion c => $"entry criterion {c.Key}",
         GovernanceProgram p => $"program {p.Key}",
         Workspace w => $"workspace {w.Key}",
         _ => entity.GetType().Name,

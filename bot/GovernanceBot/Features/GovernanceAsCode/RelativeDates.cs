@@ -64,9 +64,24 @@ internal static class RelativeDates
             m.Date = Date(m.Date);
         }
 
-        foreach (var b in file.Benefits.Where(b => b.RealisationDate is not null))
+        foreach (var b in file.Benefits)
         {
-            b.RealisationDate = Date(b.RealisationDate!);
+            b.RealisationDate = b.RealisationDate is null ? null : Date(b.RealisationDate);
+            b.BaselineDate = b.BaselineDate is null ? null : Date(b.BaselineDate);
+            foreach (var m in b.Actuals)
+            {
+                m.Date = Date(m.Date);
+            }
+        }
+
+        foreach (var g in file.LifeCycle?.Gates ?? [])
+        {
+            g.Date = g.Date is null ? null : Date(g.Date);
+            g.Passed = g.Passed is null ? null : Date(g.Passed);
+            foreach (var c in g.Criteria.Where(c => c.Confirmed is not null))
+            {
+                c.Confirmed = Date(c.Confirmed!);
+            }
         }
 
         foreach (var c in file.CheckIns)

@@ -187,17 +187,10 @@ public sealed class RecordKpiHandler(
             return [Reply.Text(valueError! + " Nothing was stored.") with { Audience = ReplyAudience.Requester }];
         }
 
-        var today = cards.Today(program);
-        var (date, dateError) = KpiValue.ParseDate(dateText, today);
-        if (date is null)
+        (var date, note, var dateOrNoteError) = KpiValue.DateAndNote(dateText, note, cards.Today(program));
+        if (dateOrNoteError is not null)
         {
-            return [Reply.Text(dateError! + " Nothing was stored.") with { Audience = ReplyAudience.Requester }];
-        }
-
-        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
-        if (note is { Length: > KpiValue.MaxNoteLength })
-        {
-            return [Reply.Text($"The note is {note.Length:N0} characters; keep it under {KpiValue.MaxNoteLength}. Nothing was stored.") with { Audience = ReplyAudience.Requester }];
+            return [Reply.Text(dateOrNoteError) with { Audience = ReplyAudience.Requester }];
         }
 
         var now = time.GetUtcNow();
@@ -205,7 +198,7 @@ public sealed class RecordKpiHandler(
         var before = existing is null ? null : $"{KpiRag.Format(existing.Value, kpi.Unit)} on {existing.Date:yyyy-MM-dd}";
         if (existing is null)
         {
-            existing = new KpiMeasurement { KpiId = kpi.Id, Date = date.Value };
+            existing = new KpiMeasurement { KpiId = kpi.Id, Date = date };
             kpi.Measurements.Add(existing);
             db.KpiMeasurements.Add(existing);
         }
@@ -219,7 +212,7 @@ public sealed class RecordKpiHandler(
         await db.SaveChangesAsync(cancellationToken);
 
         var rag = KpiRag.Of(kpi, kpi.Measurements.MaxBy(m => m.Date)!.Value);
-        var text = $"Recorded **{KpiRag.Format(value.Value, kpi.Unit)}** for {kpi.Name} on {date.Value.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}{(before is null ? "" : $" (was {before.Split(" on ")[0]})")}. {kpi.Name} is now {RagEmoji(rag)} {ProgramStatusQuery.RagWord(rag)} against a target of {KpiRag.TargetText(kpi)}.";
+        var text = $"Recorded **{KpiRag.Format(value.Value, kpi.Unit)}** for {kpi.Name} on {date.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)}{(before is null ? "" : $" (was {before.Split(" on ")[0]})")}. {kpi.Name} is now {RagEmoji(rag)} {ProgramStatusQuery.RagWord(rag)} against a target of {KpiRag.TargetText(kpi)}.";
         return fromCard
             ? [cards.Detail(kpi, true) with { ReplacesSourceCard = true }, Reply.Text(text) with { Audience = ReplyAudience.Requester }]
             : [Reply.Text(text)];

@@ -79,6 +79,24 @@ public static partial class KpiValue
         return (date, null);
     }
 
+    /// <summary>
+    /// A recorded value's date and note, checked alike for a KPI's measurement and a benefit's
+    /// actual; the error says what was wrong and that nothing was stored.
+    /// </summary>
+    public static (DateOnly Date, string? Note, string? Error) DateAndNote(string? dateText, string? note, DateOnly today)
+    {
+        var (date, dateError) = ParseDate(dateText, today);
+        if (date is null)
+        {
+            return (today, null, dateError + " Nothing was stored.");
+        }
+
+        note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
+        return note is { Length: > MaxNoteLength }
+            ? (today, null, $"The note is {note.Length:N0} characters; keep it under {MaxNoteLength}. Nothing was stored.")
+            : (date.Value, note, null);
+    }
+
     public static bool LooksLikeValue(string word) => Number().IsMatch(word) && char.IsDigit(word.TrimStart('+', '-', '−')[0]);
 
     private static bool SameUnit(string typed, string? unit) =>

@@ -201,6 +201,9 @@ public static class KpiViews
         ? PeriodText(cadence, date)
         : $"{PeriodText(cadence, date)} · {date.ToString("d MMM", CultureInfo.InvariantCulture)}";
 
+    /// <summary>The values as a text sparkline (▁▂▃…), for cards where charts are not drawn.</summary>
+    public static string SparklineOf(List<double> values) => Sparkline(values);
+
     private static string Sparkline(List<double> values)
     {
         if (values.Count == 0)

@@ -80,9 +80,15 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 a.Deadline is { } d ? LocalTime.Of(d, zone) : "no deadline"))
             .ToList();
         var gate = pending.FirstOrDefault(a => a.Kind == ApprovalKind.StageGate);
-        var nextGate = new NextGate(gate is null
-            ? "No stage gate waiting for a decision"
-            : $"{gate.Title}{(gate.Status == ApprovalStatus.Escalated ? " (escalated)" : "")}, {(gate.Deadline is { } gd ? "deadline " + Local(gd, "ddd d MMM yyyy") : "no deadline set")}");
+        var gates = await db.StageGates.AsNoTracking().Include(g => g.Criteria).Where(g => g.ProgramId == programId).ToListAsync(cancellationToken);
+        // With a life cycle, the next gate is the one ahead of the program's phase (its review, if
+        // one is waiting, is among the pending approvals); without one, the first gate request waiting.
+        var nextGate = new NextGate(gates.Count > 0
+            ? LifeCycleRules.NextGateText(program, gates, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime))
+                + ReviewOf(LifeCycleRules.NextGate(program, gates), pending, Local)
+            : gate is null
+                ? "No stage gate waiting for a decision"
+                : $"{gate.Title}{(gate.Status == ApprovalStatus.Escalated ? " (escalated)" : "")}, {(gate.Deadline is { } gd ? "deadline " + Local(gd, "ddd d MMM yyyy") : "no deadline set")}");
 
         var checkin = new CheckInStatus(latestRound is null
             ? "No round has run yet"
@@ -203,6 +209,12 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         }).ToList();
     }
 
+    /// <summary>"; review gate-3 waiting, deadline Fri 5 Dec 2026" (or "escalated"): the next gate's review, while it waits for a decision.</summary>
+    private static string ReviewOf(StageGate? gate, IReadOnlyList<ApprovalRequest> pending, Func<DateTimeOffset, string, string> local) =>
+        pending.FirstOrDefault(a => a.Id == gate?.ApprovalRequestId) is not { } review ? string.Empty
+            : review.Status == ApprovalStatus.Escalated ? $"; review {review.Key} escalated (its deadline passed)"
+            : $"; review {review.Key} waiting{(review.Deadline is { } d ? ", deadline " + local(d, "ddd d MMM yyyy") : string.Empty)}";
+
     /// <summary>At risk is amber, in the counts and in the health alike (<see cref="BenefitStatuses.Color"/>).</summary>
     private const Rag AtRiskRag = Rag.Amber;
 
@@ -244,13 +256,8 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
         _ => "Default",
     };
 
-    public static string PhaseWord(ProgramPhase phase) => phase switch
-    {
-        ProgramPhase.Definition => "Definition",
-        ProgramPhase.Delivery => "Delivery",
-        ProgramPhase.Closure => "Closure",
-        _ => "Closed",
-    };
+    /// <summary>How a phase key reads: "delivery" → "Delivery".</summary>
+    public static string PhaseWord(string phase) => LifeCyclePhases.Name(phase);
 
     public static string KindWord(ApprovalKind kind) => kind switch
     {

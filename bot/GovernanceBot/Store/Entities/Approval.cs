@@ -39,6 +39,11 @@ public sealed class ApprovalRequest
     public DateTimeOffset? DecidedAt { get; set; }
     public DateTimeOffset? RemindedAt { get; set; }
     public int Version { get; set; }
+    /// <summary>
+    /// What the approvers decide on, frozen when the request was made (a stage gate's KPI snapshot,
+    /// benefits, unmet criteria): JSON of <c>ApprovalEvidence</c>; null for none.
+    /// </summary>
+    public string? EvidenceJson { get; set; }
     public List<ApprovalApprover> Approvers { get; set; } = [];
     public List<Vote> Votes { get; set; } = [];
 }

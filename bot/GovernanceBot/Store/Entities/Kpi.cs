@@ -51,7 +51,16 @@ public sealed class Benefit
     public string? Unit { get; set; }
     public double? Baseline { get; set; }
     public double? Target { get; set; }
+    /// <summary>The day the baseline was measured: where the planned realisation curve starts.</summary>
+    public DateOnly? BaselineDate { get; set; }
+    /// <summary>
+    /// A dis-benefit: a consequence someone sees as negative (e.g. support cost while two systems
+    /// run), tracked like a benefit but where lower is better and the target is the tolerated limit.
+    /// </summary>
+    public bool IsDisBenefit { get; set; }
     public List<string> KpiKeys { get; set; } = [];
+    /// <summary>The benefit's own measured values over time; its linked KPIs stay supporting measures.</summary>
+    public List<BenefitActual> Actuals { get; set; } = [];
 }
 
 public enum BenefitStatus { Identified, Planned, InDelivery, Realised, Sustained, AtRisk }

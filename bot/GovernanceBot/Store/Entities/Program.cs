@@ -9,7 +9,13 @@ public sealed class GovernanceProgram
     public required string Key { get; set; }
     public required string Name { get; set; }
     public string? Description { get; set; }
-    public ProgramPhase Phase { get; set; } = ProgramPhase.Definition;
+    /// <summary>The key of the life-cycle phase the program is in: one of <see cref="Phases"/>.</summary>
+    public string Phase { get; set; } = LifeCyclePhases.Definition;
+    /// <summary>
+    /// The program's life cycle, in order (keys such as <c>definition</c>); a stage gate sits between
+    /// each phase and the next (<see cref="StageGate"/>).
+    /// </summary>
+    public List<string> Phases { get; set; } = [.. LifeCyclePhases.Default];
     /// <summary>Free text: where in the life cycle the program stands, e.g. "Gate 2 — build".</summary>
     public string? Stage { get; set; }
     public required string TimeZone { get; set; }
@@ -34,7 +40,19 @@ public sealed class GovernanceProgram
     public List<ProgramChannel> Channels { get; set; } = [];
 }
 
-public enum ProgramPhase { Definition, Delivery, Closure, Closed }
+/// <summary>The life cycle a program has unless its governance file says otherwise (PMI's program life cycle, in three words).</summary>
+public static class LifeCyclePhases
+{
+    public const string Definition = "definition";
+    public const string Delivery = "delivery";
+    public const string Closure = "closure";
+
+    public static readonly IReadOnlyList<string> Default = [Definition, Delivery, Closure];
+
+    /// <summary>"user-acceptance" → "User acceptance": how a phase key reads on a card.</summary>
+    public static string Name(string key) =>
+        key.Length == 0 ? key : char.ToUpperInvariant(key[0]) + key[1..].Replace('-', ' ');
+}
 
 /// <summary>The chat conversation a program is bound to (one per chat platform), set by <c>link</c>.</summary>
 public sealed class ProgramChannel

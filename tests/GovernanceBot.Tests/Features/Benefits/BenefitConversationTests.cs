@@ -14,7 +14,7 @@ public sealed class BenefitConversationTests
 
         var card = Assert.Single(await bot.SendAsync("benefits Phoenix", "adelev@example.com")).ShouldBeCard("benefits.status");
 
-        Assert.Equal(5, (int)card.Data["counts"]!["total"]!);
+        Assert.Equal(6, (int)card.Data["counts"]!["total"]!);
         var savings = card.Data["benefits"]!.AsArray().Single(b => (string?)b!["id"] == "phoenix.cost-savings")!;
         Assert.Equal("Diego Siciliani", (string?)savings["owner"]);
         Assert.Equal("Jun 2027", (string?)savings["realisationDateText"]);

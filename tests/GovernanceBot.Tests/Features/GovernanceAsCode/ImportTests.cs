@@ -160,7 +160,7 @@ public sealed class ImportTests
         var csat = await after.Kpis.SingleAsync(k => k.Key == "csat");
         Assert.Equal(kpiId, csat.Id);
         Assert.Equal(4.6, csat.Target);
-        Assert.Equal(5, await after.Benefits.CountAsync());
+        Assert.Equal(6, await after.Benefits.CountAsync());
         Assert.False(await after.Benefits.AnyAsync(b => b.Key == "licence-retirement"));
     }
 

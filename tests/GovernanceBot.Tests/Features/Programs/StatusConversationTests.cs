@@ -18,7 +18,7 @@ public sealed class StatusConversationTests
         var data = card.Data;
         Assert.Equal("Phoenix", (string?)data["program"]!["name"]);
         Assert.Equal("phoenix", (string?)data["program"]!["id"]);
-        Assert.Equal("Delivery", (string?)data["program"]!["phase"]);
+        Assert.Equal("Build", (string?)data["program"]!["phase"]);
         // samples/phoenix.yaml's latest values: csat 4.3, cost savings 860, adoption 3900 are Green;
         // on-time delivery 88.5 and budget variance 6.2 are Amber; defect escape rate 7.1 is Red.
         Assert.Equal(6, (int)data["kpiCounts"]!["total"]!);
@@ -27,7 +27,7 @@ public sealed class StatusConversationTests
         Assert.Equal(1, (int)data["kpiCounts"]!["red"]!);
         Assert.StartsWith("Defect escape rate at 7.1 %", (string?)data["risks"]![0]!["title"], StringComparison.Ordinal);
         Assert.Equal("red", (string?)data["risks"]![0]!["rag"]);
-        Assert.Equal(5, (int)data["benefitCounts"]!["total"]!);
+        Assert.Equal(6, (int)data["benefitCounts"]!["total"]!);
         Assert.Contains(data["risks"]!.AsArray(), r => (string?)r!["title"] == "Benefit at risk: Higher customer retention");
         var pending = Assert.Single(data["pendingApprovals"]!.AsArray());
         Assert.Equal("Gate 3: release to pilot customers", (string?)pending!["title"]);
@@ -95,6 +95,6 @@ public sealed class StatusConversationTests
 
         var text = Assert.Single(await bot.SendAsync("programs")).ShouldBeText();
 
-        Assert.Contains("**Phoenix** (Delivery) — KPIs: 1 red, 2 amber, 3 green; 1 pending approval", text, StringComparison.Ordinal);
+        Assert.Contains("**Phoenix** (Build) — KPIs: 1 red, 2 amber, 3 green; 1 pending approval", text, StringComparison.Ordinal);
     }
 }

@@ -28,7 +28,7 @@ public sealed class StatusWordingTests
         Assert.DoesNotContain("(s)", shown, StringComparison.Ordinal);
         Assert.Equal("Needs attention: 1 KPI Red, 2 KPIs Amber, 1 benefit at risk.", (string?)card.Data["overall"]!["summary"]);
         // One word and one colour per benefit status: at risk is amber in the counts and under health.
-        Assert.Contains("🔵 2 in delivery", shown, StringComparison.Ordinal);
+        Assert.Contains("🔵 3 in delivery", shown, StringComparison.Ordinal);
         Assert.Contains("🟠 1 at risk", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("on track", shown, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("off track", shown, StringComparison.OrdinalIgnoreCase);
@@ -38,7 +38,8 @@ public sealed class StatusWordingTests
         // The facts read as sentences: no "Check-in: Check-in:", no "None scheduled, —".
         Assert.DoesNotContain("Check-in: Check-in", shown, StringComparison.Ordinal);
         Assert.Equal("No round has run yet", (string?)card.Data["checkin"]!["text"]);
-        Assert.StartsWith("Gate 3: release to pilot customers, deadline ", (string?)card.Data["nextGate"]!["text"], StringComparison.Ordinal);
+        Assert.Equal(UserText.Escape("Gate 3: Release to pilot customers (Build → Pilot), Sat 5 Dec 2026; 2 of 4 entry criteria confirmed; review gate-3 waiting, deadline Sat 5 Dec 2026"),
+            (string?)card.Data["nextGate"]!["text"]);
         Assert.DoesNotContain(", —", shown, StringComparison.Ordinal);
     }
 
@@ -60,7 +61,7 @@ public sealed class StatusWordingTests
         Assert.NotEqual("Nothing waiting for a decision.", (string?)decisions["note"]);
         Assert.StartsWith("1 waiting, 1 escalated", (string?)decisions["note"], StringComparison.Ordinal);
         Assert.Equal("red", (string?)decisions["rag"]);
-        Assert.Contains("release to pilot customers \\(escalated\\)", (string?)card.Data["nextGate"]!["text"], StringComparison.Ordinal);
+        Assert.EndsWith("review gate-3 escalated \\(its deadline passed\\)", (string?)card.Data["nextGate"]!["text"], StringComparison.Ordinal);
         Assert.Contains("escalated", (string?)Assert.Single(card.Data["pendingApprovals"]!.AsArray())!["tallyText"], StringComparison.Ordinal);
     }
 
@@ -74,9 +75,9 @@ public sealed class StatusWordingTests
         var shown = Shown(bot, card.Template, card.Data);
 
         var counts = card.Data["counts"]!;
-        Assert.Equal((0, 1, 2, 1, 0, 1, 5),
+        Assert.Equal((0, 1, 3, 1, 0, 1, 6),
             ((int)counts["identified"]!, (int)counts["planned"]!, (int)counts["inDelivery"]!, (int)counts["realised"]!, (int)counts["sustained"]!, (int)counts["atRisk"]!, (int)counts["total"]!));
-        Assert.Equal("⚪ 1 planned · 🔵 2 in delivery · ✅ 1 realised · 🟠 1 at risk", (string?)counts["text"]);
+        Assert.Equal("⚪ 1 planned · 🔵 3 in delivery · ✅ 1 realised · 🟠 1 at risk", (string?)counts["text"]);
         var savings = card.Data["benefits"]!.AsArray().Single(b => (string?)b!["id"] == "phoenix.cost-savings")!;
         Assert.Equal(("inDelivery", "🔵 In delivery", "Accent"), ((string?)savings["status"], (string?)savings["statusText"], (string?)savings["statusColor"]));
         // The benefit's own baseline (0), not the first value its KPI ever recorded.

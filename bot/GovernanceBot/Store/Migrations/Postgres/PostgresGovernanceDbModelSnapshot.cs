@@ -64,6 +64,10 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("EvidenceJson")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -239,9 +243,15 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.Property<double?>("Baseline")
                         .HasColumnType("double precision");
 
+                    b.Property<DateOnly?>("BaselineDate")
+                        .HasColumnType("date");
+
                     b.Property<string>("Description")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
+
+                    b.Property<bool>("IsDisBenefit")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -286,6 +296,40 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Benefits");
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.BenefitActual", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BenefitId", "Date")
+                        .IsUnique();
+
+                    b.ToTable("BenefitActuals");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.BotInstance", b =>
@@ -767,6 +811,53 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.ToTable("Delegations");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.GateCriterion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ConfirmedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ConfirmedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("GateId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmedById");
+
+                    b.HasIndex("OwnerId");
+
+                    b.HasIndex("GateId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("GateCriteria");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.GovernanceProgram", b =>
                 {
                     b.Property<Guid>("Id")
@@ -792,8 +883,12 @@ namespace GovernanceBot.Store.Migrations.Postgres
 
                     b.Property<string>("Phase")
                         .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.PrimitiveCollection<List<string>>("Phases")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.PrimitiveCollection<List<string>>("SelfApprovalKinds")
                         .IsRequired()
@@ -1280,6 +1375,61 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.ToTable("SlackForms");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.StageGate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("AfterPhase")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid?>("ApprovalRequestId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ApproverGroupKey")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset?>("PassedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PassedBy")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApprovalRequestId");
+
+                    b.HasIndex("ProgramId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("StageGates");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Stakeholder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1516,6 +1666,15 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.Navigation("Program");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.BenefitActual", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.Benefit", null)
+                        .WithMany("Actuals")
+                        .HasForeignKey("BenefitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.ChatUser", b =>
                 {
                     b.HasOne("GovernanceBot.Store.Entities.Workspace", null)
@@ -1572,6 +1731,27 @@ namespace GovernanceBot.Store.Migrations.Postgres
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.GateCriterion", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.Stakeholder", null)
+                        .WithMany()
+                        .HasForeignKey("ConfirmedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("GovernanceBot.Store.Entities.StageGate", null)
+                        .WithMany("Criteria")
+                        .HasForeignKey("GateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceBot.Store.Entities.Stakeholder", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.GovernanceProgram", b =>
@@ -1644,6 +1824,20 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.Navigation("Program");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.StageGate", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.ApprovalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalRequestId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Stakeholder", b =>
                 {
                     b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", "Program")
@@ -1690,6 +1884,11 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.Navigation("Votes");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.Benefit", b =>
+                {
+                    b.Navigation("Actuals");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.CheckInDefinition", b =>
                 {
                     b.Navigation("Questions");
@@ -1720,6 +1919,11 @@ namespace GovernanceBot.Store.Migrations.Postgres
             modelBuilder.Entity("GovernanceBot.Store.Entities.Kpi", b =>
                 {
                     b.Navigation("Measurements");
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.StageGate", b =>
+                {
+                    b.Navigation("Criteria");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.Workspace", b =>

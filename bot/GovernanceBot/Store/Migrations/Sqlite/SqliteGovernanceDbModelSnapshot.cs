@@ -58,6 +58,10 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvidenceJson")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -231,9 +235,15 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.Property<double?>("Baseline")
                         .HasColumnType("REAL");
 
+                    b.Property<DateOnly?>("BaselineDate")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Description")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsDisBenefit")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Key")
                         .IsRequired()
@@ -278,6 +288,40 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Benefits");
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.BenefitActual", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordedBy")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BenefitId", "Date")
+                        .IsUnique();
+
+                    b.ToTable("BenefitActuals");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.BotInstance", b =>
@@ -759,6 +803,53 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.ToTable("Delegations");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.GateCriterion", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ConfirmedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ConfirmedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("GateId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConfirmedById");
+
+                    b.HasIndex("OwnerId");
+
+                    b.HasIndex("GateId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("GateCriteria");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.GovernanceProgram", b =>
                 {
                     b.Property<Guid>("Id")
@@ -784,7 +875,11 @@ namespace GovernanceBot.Store.Migrations.Sqlite
 
                     b.Property<string>("Phase")
                         .IsRequired()
-                        .HasMaxLength(40)
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Phases")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("SelfApprovalKinds")
@@ -1268,6 +1363,61 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.ToTable("SlackForms");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.StageGate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AfterPhase")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ApprovalRequestId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ApproverGroupKey")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PassedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PassedBy")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ApprovalRequestId");
+
+                    b.HasIndex("ProgramId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("StageGates");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Stakeholder", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1502,6 +1652,15 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.Navigation("Program");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.BenefitActual", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.Benefit", null)
+                        .WithMany("Actuals")
+                        .HasForeignKey("BenefitId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.ChatUser", b =>
                 {
                     b.HasOne("GovernanceBot.Store.Entities.Workspace", null)
@@ -1558,6 +1717,27 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                         .HasForeignKey("WorkspaceId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.GateCriterion", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.Stakeholder", null)
+                        .WithMany()
+                        .HasForeignKey("ConfirmedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("GovernanceBot.Store.Entities.StageGate", null)
+                        .WithMany("Criteria")
+                        .HasForeignKey("GateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("GovernanceBot.Store.Entities.Stakeholder", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("Owner");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.GovernanceProgram", b =>
@@ -1630,6 +1810,20 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.Navigation("Program");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.StageGate", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.ApprovalRequest", null)
+                        .WithMany()
+                        .HasForeignKey("ApprovalRequestId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Stakeholder", b =>
                 {
                     b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", "Program")
@@ -1676,6 +1870,11 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.Navigation("Votes");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.Benefit", b =>
+                {
+                    b.Navigation("Actuals");
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.CheckInDefinition", b =>
                 {
                     b.Navigation("Questions");
@@ -1706,6 +1905,11 @@ namespace GovernanceBot.Store.Migrations.Sqlite
             modelBuilder.Entity("GovernanceBot.Store.Entities.Kpi", b =>
                 {
                     b.Navigation("Measurements");
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.StageGate", b =>
+                {
+                    b.Navigation("Criteria");
                 });
 
             modelBuilder.Entity("GovernanceBot.Store.Entities.Workspace", b =>
