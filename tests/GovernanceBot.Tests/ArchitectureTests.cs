@@ -138,6 +138,41 @@ public sealed partial class ArchitectureTests
         Assert.DoesNotContain(StronglyConnected(line), c => c.Count > 1);
     }
 
+    /// <summary>
+    /// A feature's internals are <c>internal</c>; what another part of the bot may use is the
+    /// feature's public surface. One assembly cannot make the compiler enforce that, so this does:
+    /// no type outside a feature folder uses one of its internal types.
+    /// </summary>
+    [Fact]
+    public void NoCodeOutsideAFeatureUsesItsInternalTypes()
+    {
+        const string Root = "GovernanceBot.Features.";
+        var leaks = typeof(Turn).Assembly.GetTypes()
+            .Where(t => !t.IsNested && !t.IsPublic && t.Namespace?.StartsWith(Root, StringComparison.Ordinal) == true && !t.Name.StartsWith('<'))
+            .GroupBy(t => t.Namespace![Root.Length..].Split('.')[0])
+            .SelectMany(feature => Bot.That().DoNotResideInNamespaceMatching($@"^GovernanceBot\.Features\.{feature.Key}(\..*)?$")
+                .And().HaveDependencyOnAny([.. feature.Select(t => t.FullName!)]).GetTypes()
+                // Nested types carry no namespace of their own: their full name says where they live.
+                .Where(user => !user.FullName!.StartsWith($"{Root}{feature.Key}.", StringComparison.Ordinal))
+                .Select(user => $"{user.FullName} uses an internal type of {feature.Key} ({string.Join(", ", feature.Where(t => Uses(user, t)).Select(t => t.Name))})"))
+            .ToList();
+
+        Assert.True(leaks.Count == 0, "Use a feature through its public surface, or make what you need public there on purpose:\n" + string.Join("\n", leaks));
+    }
+
+    [Fact]
+    public void FeatureInternals_AreMostOfEachFeature()
+    {
+        // The finder above is only worth something if features keep their internals internal: today
+        // well over half of the types under Features/ are.
+        var types = typeof(Turn).Assembly.GetTypes().Where(t => !t.IsNested && t.Namespace?.StartsWith("GovernanceBot.Features.", StringComparison.Ordinal) == true && !t.Name.StartsWith('<')).ToList();
+
+        Assert.True(types.Count(t => !t.IsPublic) * 2 > types.Count, $"{types.Count(t => t.IsPublic)} of {types.Count} feature types are public");
+    }
+
+    private static bool Uses(Type user, Type used) =>
+        Bot.That().HaveName(user.Name).And().ResideInNamespace(user.Namespace!).And().HaveDependencyOn(used.FullName!).GetTypes().Any();
+
     /// <summary>Feature folder → the feature folders its compiled types use (fields, signatures, method bodies).</summary>
     private static Dictionary<string, HashSet<string>> FeatureDependencies()
     {

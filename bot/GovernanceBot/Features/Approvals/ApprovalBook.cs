@@ -82,7 +82,7 @@ public static class SelfApproval
 }
 
 /// <summary>Subjects under which approval cards are posted, so every copy can be updated later.</summary>
-public static class ApprovalSubjects
+internal static class ApprovalSubjects
 {
     /// <summary>The viewer-neutral copy in the program's channel(s).</summary>
     public static string Channel(Guid requestId) => $"approval:{requestId}";

@@ -46,7 +46,7 @@ public static class ApprovalCardFactory
             refreshFor,
             new ApprovalViewer(
                 viewer?.Name ?? "everyone",
-                viewer is null ? "everyone" : ApprovalPeople.FirstName(viewer.Name),
+                viewer is null ? "everyone" : PersonReferences.FirstName(viewer.Name),
                 votesFor.Count > 0 || decides,
                 decides,
                 own is null ? "pending" : ApprovalText.DecisionWord(own.Decision),

@@ -9,16 +9,16 @@ namespace GovernanceBot.Features.Approvals;
 /// The people (by e-mail) who still need a fresh, personal view; a channel that refreshes cards per
 /// person maps them to its own ids and drops those it does not know.
 /// </param>
-public sealed record ApprovalRequestCard(CardProgram Program, [property: JsonPropertyName("refreshUserIds")] IReadOnlyList<string> RefreshFor, ApprovalViewer Viewer, ApprovalRequestView Request);
+internal sealed record ApprovalRequestCard(CardProgram Program, [property: JsonPropertyName("refreshUserIds")] IReadOnlyList<string> RefreshFor, ApprovalViewer Viewer, ApprovalRequestView Request);
 
 /// <summary>
 /// Who is looking; decision approve|reject|abstain|pending. <paramref name="Decides"/>: the request is
 /// escalated and this viewer decides it (approve or reject, no abstaining).
 /// </summary>
-public sealed record ApprovalViewer([property: UserText] string Name, [property: UserText] string FirstName, bool CanVote, bool Decides, string Decision, [property: UserText] string Note);
+internal sealed record ApprovalViewer([property: UserText] string Name, [property: UserText] string FirstName, bool CanVote, bool Decides, string Decision, [property: UserText] string Note);
 
 /// <summary>A request: kind stageGate|changeRequest; status open|escalated|decided.</summary>
-public sealed record ApprovalRequestView(
+internal sealed record ApprovalRequestView(
     string Id,
     string Kind,
     [property: UserText] string Title,
@@ -34,16 +34,16 @@ public sealed record ApprovalRequestView(
     string EvidenceAsOfText,
     IReadOnlyList<EvidenceSection> Evidence);
 
-public sealed record ApprovalTally(int Approve, int Reject, int Abstain, int Pending, int Required, int Total);
+internal sealed record ApprovalTally(int Approve, int Reject, int Abstain, int Pending, int Required, int Total);
 
 /// <summary>One approver's vote; empty strings when not applicable.</summary>
-public sealed record ApprovalVoteView([property: UserText] string Name, string Decision, string VotedAtText, [property: UserText] string Comment, [property: UserText] string OnBehalfOf);
+internal sealed record ApprovalVoteView([property: UserText] string Name, string Decision, string VotedAtText, [property: UserText] string Comment, [property: UserText] string OnBehalfOf);
 
 /// <summary>Data of the <c>approval.decided</c> card.</summary>
-public sealed record ApprovalDecidedCard(CardProgram Program, ApprovalDecidedView Request);
+internal sealed record ApprovalDecidedCard(CardProgram Program, ApprovalDecidedView Request);
 
 /// <summary>The decided request; outcome approved|rejected|expired|withdrawn.</summary>
-public sealed record ApprovalDecidedView(
+internal sealed record ApprovalDecidedView(
     string Id,
     string Kind,
     [property: UserText] string Title,

@@ -13,7 +13,7 @@ namespace GovernanceBot.Features.Approvals;
 /// workspace, who is asking (as a stakeholder of its program), and saving when another turn may have
 /// changed it at the same moment.
 /// </summary>
-public sealed class ApprovalCommands(GovernanceDb db, ApprovalBook book, ProgramDirectory directory)
+internal sealed class ApprovalCommands(GovernanceDb db, ApprovalBook book, ProgramDirectory directory)
 {
     /// <summary>The request named by <paramref name="key"/> and the asker's stakeholder in its program; a reply when there is no such request.</summary>
     public async Task<(ApprovalSnapshot? Snapshot, Stakeholder? Me, Reply? NotFound)> FindAsync(TurnContext context, string key, string example, CancellationToken cancellationToken)
@@ -66,7 +66,7 @@ public sealed class ApprovalCommands(GovernanceDb db, ApprovalBook book, Program
 /// <c>approval decide KEY approve|reject [reason]</c>: a request escalated at its deadline is decided
 /// by its sponsor (or, without one, a program manager), as from the card; a rejection needs a reason.
 /// </summary>
-public sealed class DecideApprovalHandler(ApprovalCommands commands, ApprovalBook book, Governance governance) : ITurnHandler
+internal sealed class DecideApprovalHandler(ApprovalCommands commands, ApprovalBook book, Governance governance) : ITurnHandler
 {
     private const string Example = "approval decide gate-3 reject Budget is not approved yet";
 
@@ -132,7 +132,7 @@ public sealed class DecideApprovalHandler(ApprovalCommands commands, ApprovalBoo
 /// escalated) request. It is logged as withdrawn, audited, every copy of its card shows it, and the
 /// approvers are told.
 /// </summary>
-public sealed class CancelApprovalHandler(ApprovalCommands commands, ApprovalBook book, Governance governance) : ITurnHandler
+internal sealed class CancelApprovalHandler(ApprovalCommands commands, ApprovalBook book, Governance governance) : ITurnHandler
 {
     private const string Example = "approval cancel cr-16 superseded by CR-18";
 
@@ -186,7 +186,7 @@ public sealed class CancelApprovalHandler(ApprovalCommands commands, ApprovalBoo
 /// request's deadline later (17:00 program time). An escalated request opens for votes again. Audited;
 /// every copy of the card shows the new deadline; approvers yet to vote are told and reminded again.
 /// </summary>
-public sealed class ExtendApprovalHandler(ApprovalCommands commands, ApprovalBook book, Governance governance, GovernanceDb db, Outbox outbox) : ITurnHandler
+internal sealed class ExtendApprovalHandler(ApprovalCommands commands, ApprovalBook book, Governance governance, GovernanceDb db, Outbox outbox) : ITurnHandler
 {
     private const string Example = "approval extend gate-3 due 2026-12-12";
 

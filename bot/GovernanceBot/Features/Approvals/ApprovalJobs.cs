@@ -13,7 +13,7 @@ namespace GovernanceBot.Features.Approvals;
 /// the sponsor (or, without one, the program managers) is asked to decide on the card or by command.
 /// Guarded by the request's status and Version token, so a second run or instance does nothing.
 /// </summary>
-public sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, ILogger<ApprovalDeadlineJob> logger) : IGovernanceJob
+internal sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, ILogger<ApprovalDeadlineJob> logger) : IGovernanceJob
 {
     public static string JobId => "approvals.deadlines";
 
@@ -69,7 +69,7 @@ public sealed class ApprovalDeadlineJob(GovernanceDb db, ApprovalBook book, ILog
 /// set), reminds each approver who has not voted — and their delegate, if they have one. Approvers
 /// away (<see cref="Stakeholder.AwayUntil"/>) are reminded through their delegate only.
 /// </summary>
-public sealed class ApprovalReminderJob(GovernanceDb db, ApprovalBook book, Outbox outbox, ILogger<ApprovalReminderJob> logger) : IGovernanceJob
+internal sealed class ApprovalReminderJob(GovernanceDb db, ApprovalBook book, Outbox outbox, ILogger<ApprovalReminderJob> logger) : IGovernanceJob
 {
     public static string JobId => "approvals.reminders";
 

@@ -11,7 +11,7 @@ namespace GovernanceBot.Features.Approvals;
 /// <c>cr-7</c>), since that is how the program's own register names it; any other title gets the next
 /// number of its kind (<c>gate-4</c>, <c>cr-13</c>).
 /// </summary>
-public static partial class ApprovalKeys
+internal static partial class ApprovalKeys
 {
     /// <summary>An approval already in the program, as far as keys are concerned.</summary>
     public sealed record Existing(string Key, string Title, ApprovalStatus Status);

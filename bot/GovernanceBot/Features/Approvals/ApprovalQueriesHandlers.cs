@@ -12,7 +12,7 @@ namespace GovernanceBot.Features.Approvals;
 /// <c>approvals</c>: the requests waiting for my vote, as approver or as someone's delegate, each as a
 /// card I can vote on right here.
 /// </summary>
-public sealed class MyApprovalsHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
+internal sealed class MyApprovalsHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
 {
     internal const int MaxCards = 5;
 
@@ -77,7 +77,7 @@ public sealed class MyApprovalsHandler(ReaderPolicy readers, ApprovalBook book) 
 /// is the approver's (or, once escalated, the decider's) own item; anyone else sees it as a reader of the program's status (a guest:
 /// only where the program is linked, where the card is posted anyway).
 /// </summary>
-public sealed class ApprovalRefreshHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
+internal sealed class ApprovalRefreshHandler(ReaderPolicy readers, ApprovalBook book) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

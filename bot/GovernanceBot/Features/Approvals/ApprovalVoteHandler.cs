@@ -16,7 +16,7 @@ namespace GovernanceBot.Features.Approvals;
 /// serialise (the loser reads again and retries), the unique (request, approver) index makes a double
 /// click one vote, and the decision log's unique index makes the decision happen once.
 /// </summary>
-public sealed class ApprovalVoteHandler(
+internal sealed class ApprovalVoteHandler(
     GovernanceDb db,
     ApprovalBook book,
     ProgramDirectory directory,

@@ -14,7 +14,7 @@ namespace GovernanceBot.Features.Approvals;
 /// delegate's. <c>delegate approvals stop</c> ends it early. The delegate is told (with the cards
 /// still waiting), the approver is told whenever the delegate votes, and the audit names both.
 /// </summary>
-public sealed class DelegateApprovalsHandler(
+internal sealed class DelegateApprovalsHandler(
     GovernanceDb db,
     ProgramDirectory directory,
     Governance governance,
@@ -86,7 +86,7 @@ public sealed class DelegateApprovalsHandler(
             return [Reply.Text($"Say who and until when, for example: **{Example}** (or **delegate approvals stop**).")];
         }
 
-        var (found, _) = ApprovalPeople.Resolve(people, [words[1]], context.Turn.Mentions);
+        var (found, _) = PersonReferences.Resolve(people, [words[1]], context.Turn.Mentions);
         if (found.Count == 0)
         {
             return [Reply.Text($"I don't know \"{words[1]}\" in {program.Name}. Name them by key, e-mail or full name: {string.Join(", ", people.OrderBy(p => p.Key).Select(p => p.Key))}.")];

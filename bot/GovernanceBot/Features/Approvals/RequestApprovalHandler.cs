@@ -216,7 +216,7 @@ public sealed class RequestApprovalHandler(
             }
         }
 
-        var (approvers, unknown) = ApprovalPeople.Resolve(people, references, context.Turn.Mentions);
+        var (approvers, unknown) = PersonReferences.Resolve(people, references, context.Turn.Mentions);
         if (unknown.Count > 0)
         {
             return [Reply.Text($"I don't know {string.Join(", ", unknown.Select(u => $"\"{u}\""))} in {program.Name}. Name approvers by key, e-mail or full name: {string.Join(", ", people.OrderBy(p => p.Key).Select(p => $"{p.Key} ({p.Name})"))}.")

@@ -35,19 +35,19 @@ public sealed record AskAnswer(
 /// <param name="UseModel">False for the fast offline answer (e.g. to post at once while a model answer is written).</param>
 /// <param name="ReadStore">False when the asker may not read the store (a guest): the knowledge base only.</param>
 /// <param name="AskerName">The asker's display name, to greet them by.</param>
-public sealed record AskRequest(Guid WorkspaceId, string Question, string? Program = null, bool UseModel = true, bool ReadStore = true, string? AskerName = null);
+internal sealed record AskRequest(Guid WorkspaceId, string Question, string? Program = null, bool UseModel = true, bool ReadStore = true, string? AskerName = null);
 
 /// <summary>
 /// Answers a question: what channels and the CLI call. Offline it ranks the knowledge base and reads
 /// the store (a few milliseconds); with a model it then has the answer written from those sources
 /// and falls back to the offline answer when the model is slow or failing.
 /// </summary>
-public interface IAnswerService
+internal interface IAnswerService
 {
     Task<AskAnswer> AnswerAsync(AskRequest request, CancellationToken cancellationToken);
 }
 
-public sealed partial class AnswerService(
+internal sealed partial class AnswerService(
     KnowledgeAnswers knowledge,
     StoreFacts store,
     IAnswerWriter writer,

@@ -15,14 +15,14 @@ namespace GovernanceBot.Features.Ask;
 /// <summary>An answer a model wrote from numbered sources.</summary>
 /// <param name="Covered">False when the model said the sources do not answer the question.</param>
 /// <param name="Cited">The source numbers the text cites, all of them among the sources given.</param>
-public sealed record WrittenAnswer(string Text, bool Covered, IReadOnlyList<int> Cited);
+internal sealed record WrittenAnswer(string Text, bool Covered, IReadOnlyList<int> Cited);
 
 /// <summary>
 /// Writes an answer from the given sources only. The domain seam in front of a language model:
 /// when none is configured <see cref="IsAvailable"/> is false and callers keep the offline answer;
 /// when the model fails, times out or answers badly, <see cref="WriteAsync"/> returns null.
 /// </summary>
-public interface IAnswerWriter
+internal interface IAnswerWriter
 {
     bool IsAvailable { get; }
 
@@ -34,7 +34,7 @@ public interface IAnswerWriter
 }
 
 /// <summary>No model configured: every answer is the offline one.</summary>
-public sealed class NoAnswerWriter : IAnswerWriter
+internal sealed class NoAnswerWriter : IAnswerWriter
 {
     public bool IsAvailable => false;
 
@@ -45,7 +45,7 @@ public sealed class NoAnswerWriter : IAnswerWriter
 }
 
 /// <summary><c>AzureOpenAI</c> configuration. No endpoint or deployment: no model.</summary>
-public sealed class AzureOpenAIOptions
+internal sealed class AzureOpenAIOptions
 {
     public const string Section = "AzureOpenAI";
 
@@ -70,7 +70,7 @@ public sealed class AzureOpenAIOptions
 /// multiply). The prompt holds the numbered sources and nothing else from the store; the reply is
 /// checked: citations must exist, and an answer that echoes the instructions is thrown away.
 /// </summary>
-public sealed partial class AzureOpenAIAnswerWriter(IHttpClientFactory httpClients, IOptions<AzureOpenAIOptions> options, ILogger<AzureOpenAIAnswerWriter> logger) : IAnswerWriter
+internal sealed partial class AzureOpenAIAnswerWriter(IHttpClientFactory httpClients, IOptions<AzureOpenAIOptions> options, ILogger<AzureOpenAIAnswerWriter> logger) : IAnswerWriter
 {
     public const string HttpClientName = "AzureOpenAI";
 
@@ -229,10 +229,10 @@ public sealed partial class AzureOpenAIAnswerWriter(IHttpClientFactory httpClien
 }
 
 /// <summary>The JSON the model is asked to reply with.</summary>
-public sealed record ModelReply(string Answer, bool Covered, IReadOnlyList<int>? Citations);
+internal sealed record ModelReply(string Answer, bool Covered, IReadOnlyList<int>? Citations);
 
 /// <summary>The JSON a translation comes back in.</summary>
-public sealed record ModelTranslation(string? English);
+internal sealed record ModelTranslation(string? English);
 
 /// <summary>The JSON schema of <see cref="ModelTranslation"/>.</summary>
 internal sealed record TranslationSchema

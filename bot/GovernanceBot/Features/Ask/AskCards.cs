@@ -5,9 +5,9 @@ using GovernanceBot.Cards;
 namespace GovernanceBot.Features.Ask;
 
 /// <summary>Data of the <c>answer</c> card: <see cref="Answer"/> may hold <c>**bold**</c> and <c>[n]</c> citations.</summary>
-public sealed record AnswerCard([property: UserText] string Question, string Answer, bool GroundedByAi, IReadOnlyList<AnswerPassage> Passages, IReadOnlyList<CardSuggestion> Suggestions);
+internal sealed record AnswerCard([property: UserText] string Question, string Answer, bool GroundedByAi, IReadOnlyList<AnswerPassage> Passages, IReadOnlyList<CardSuggestion> Suggestions);
 
-public sealed record AnswerPassage(int Number, string Text, CardSource Source);
+internal sealed record AnswerPassage(int Number, string Text, CardSource Source);
 
 /// <summary>Data of the <c>roles.comparison</c> card.</summary>
 public sealed record RolesComparisonCard(

@@ -9,7 +9,7 @@ namespace GovernanceBot.Features.Ask;
 /// is linked to a program, to that program first. Guests and external people get the knowledge base
 /// only: no fact from the store reaches them, not even through a model's answer.
 /// </summary>
-public sealed class AskHandler(IAnswerService answers, AskReplies replies, ProgramDirectory directory, ReaderPolicy readers) : ITurnHandler
+internal sealed class AskHandler(IAnswerService answers, AskReplies replies, ProgramDirectory directory, ReaderPolicy readers) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ public sealed class AskHandler(IAnswerService answers, AskReplies replies, Progr
 }
 
 /// <summary><c>roles</c>: the program manager vs product manager comparison card.</summary>
-public sealed class RolesHandler(AskReplies replies) : ITurnHandler
+internal sealed class RolesHandler(AskReplies replies) : ITurnHandler
 {
     public Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

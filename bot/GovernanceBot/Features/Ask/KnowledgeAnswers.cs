@@ -12,14 +12,14 @@ public sealed record Grounding(int Number, string Text, CardSource Source, bool 
 /// <param name="Answer">A short answer citing <c>[1]</c>.</param>
 /// <param name="Sources">The passages shown (and cited), best first.</param>
 /// <param name="Topic">The best topic, when there is one.</param>
-public sealed record KnowledgeAnswer(bool Declined, string Answer, IReadOnlyList<Grounding> Sources, KnowledgeTopic? Topic)
+internal sealed record KnowledgeAnswer(bool Declined, string Answer, IReadOnlyList<Grounding> Sources, KnowledgeTopic? Topic)
 {
     /// <summary>The broad program-vs-product topic won: the comparison card answers it best.</summary>
     public bool IsRolesComparison => !Declined && Topic?.Id == KnowledgeAnswers.RolesTopic;
 }
 
 /// <summary>Turns a retrieval into a concise, cited answer: the best sentences of the best passage, and up to three sources.</summary>
-public sealed class KnowledgeAnswers(PassageIndex index)
+internal sealed class KnowledgeAnswers(PassageIndex index)
 {
     public const string RolesTopic = "program-vs-product-manager";
     private const int MaxSources = 3;

@@ -1,10 +1,10 @@
 namespace GovernanceBot.Features.Ask;
 
 /// <summary>A passage with its relevance to one question.</summary>
-public sealed record RankedPassage(KnowledgePassage Passage, double Score);
+internal sealed record RankedPassage(KnowledgePassage Passage, double Score);
 
 /// <summary>A topic with its relevance and its passages, best first.</summary>
-public sealed record RankedTopic(KnowledgeTopic Topic, double Score, IReadOnlyList<RankedPassage> Passages);
+internal sealed record RankedTopic(KnowledgeTopic Topic, double Score, IReadOnlyList<RankedPassage> Passages);
 
 /// <summary>What the retrieval found for one question.</summary>
 /// <param name="Topics">Topics, best first (empty when nothing matched at all).</param>
@@ -12,7 +12,7 @@ public sealed record RankedTopic(KnowledgeTopic Topic, double Score, IReadOnlyLi
 /// <param name="Coverage">Share of the question's content words the knowledge base knows (0–1).</param>
 /// <param name="Strength">The best topic's score per content word of the question.</param>
 /// <param name="Corrections">Typos fixed before searching.</param>
-public sealed record Retrieval(string Question, IReadOnlyList<RankedTopic> Topics, bool OffTopic, double Coverage, double Strength, IReadOnlyList<(string Typed, string Meant)> Corrections)
+internal sealed record Retrieval(string Question, IReadOnlyList<RankedTopic> Topics, bool OffTopic, double Coverage, double Strength, IReadOnlyList<(string Typed, string Meant)> Corrections)
 {
     /// <summary>The question as the analyzer saw it (after typo correction).</summary>
     public AnalyzedText? Analyzed { get; init; }
@@ -21,10 +21,10 @@ public sealed record Retrieval(string Question, IReadOnlyList<RankedTopic> Topic
 }
 
 /// <summary>The kind of question a question or a passage heading asks.</summary>
-public enum QuestionShape { None, Who, How, Why, When, Where, What, WhatDoes }
+internal enum QuestionShape { None, Who, How, Why, When, Where, What, WhatDoes }
 
 /// <summary>Knobs of the ranking; the defaults are the ones the evaluation set was measured with.</summary>
-public sealed record RankingOptions
+internal sealed record RankingOptions
 {
     public double K1 { get; init; } = 1.2;
     public double B { get; init; } = 0.75;
@@ -62,7 +62,7 @@ public sealed record RankingOptions
 /// ranked by their best passages. Built once; searching allocates little and takes well under a
 /// millisecond for the whole knowledge base.
 /// </summary>
-public sealed class PassageIndex
+internal sealed class PassageIndex
 {
     private readonly KnowledgeBase knowledge;
     private readonly RankingOptions options;

@@ -9,7 +9,7 @@ namespace GovernanceBot.Features.Ask;
 /// function words of one other language and more of them than English ones, so misspelt or terse
 /// English ("wat is teh diffrence") is never taken for something else.
 /// </summary>
-public static class QuestionLanguage
+internal static class QuestionLanguage
 {
     private const int MinForeignWords = 2;
 

@@ -6,7 +6,7 @@ namespace GovernanceBot.Features.Ask;
 /// Messages that are not questions at all — "hi", "good morning", "thanks!" — and deserve a friendly
 /// word and a pointer to what the bot can do, not "I can't answer that".
 /// </summary>
-public static class SmallTalk
+internal static class SmallTalk
 {
     // A message is small talk only when every word is one of these: "hi, what is a phase gate?" is a question.
     private static readonly FrozenSet<string> Hello = Set("hi hello hey heya hiya howdy yo greetings morning afternoon evening gm hallo bonjour hola ciao salut");
@@ -41,4 +41,4 @@ public static class SmallTalk
     private static FrozenSet<string> Set(string words) => words.Split(' ').ToFrozenSet(StringComparer.Ordinal);
 }
 
-public enum SmallTalkKind { None, Greeting, Thanks }
+internal enum SmallTalkKind { None, Greeting, Thanks }

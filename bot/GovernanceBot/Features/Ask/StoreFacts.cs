@@ -24,7 +24,7 @@ public sealed record StoreAnswer(StoreIntent Intent, string Answer, IReadOnlyLis
 /// "how is") and an entity named in the question (a KPI, benefit or approval of a program in the
 /// asker's workspace). Every read is scoped to that workspace: other workspaces are never loaded.
 /// </summary>
-public sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<IStoreFactSource> registers)
+internal sealed class StoreFacts(GovernanceDb db, TimeProvider time, IEnumerable<IStoreFactSource> registers)
 {
     private static readonly string[] OwnerCues = ["own", "owner", "respons", "account"];
     private static readonly string[] ApproverCues = ["approv", "approver", "sign", "signoff", "decid", "vote", "voter"];

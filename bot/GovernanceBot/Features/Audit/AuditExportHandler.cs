@@ -15,7 +15,7 @@ namespace GovernanceBot.Features.Audit;
 /// link of their own). It holds every check-in answer and who gave it, so only the program's managers
 /// and PMO may export it (<see cref="ReaderPolicy"/>), checked again when the file is made.
 /// </summary>
-public sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
+internal sealed class AuditExportHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -103,7 +103,7 @@ internal sealed record AuditRange(DateOnly? From, DateOnly? To, long? UpToSeq)
 }
 
 /// <summary>Makes an <c>audit export</c>'s CSV when it is handed over, for a program manager or PMO only.</summary>
-public sealed class AuditFile(GovernanceDb db, ReaderPolicy readers) : IFileSource
+internal sealed class AuditFile(GovernanceDb db, ReaderPolicy readers) : IFileSource
 {
     public const string FileKind = "audit-trail";
 

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Benefits;
 
 /// <summary>Finds a benefit of the workspace by name or key, with what its card needs.</summary>
-public sealed class BenefitDirectory(GovernanceDb db, TimeProvider time)
+internal sealed class BenefitDirectory(GovernanceDb db, TimeProvider time)
 {
     public async Task<(Benefit? Benefit, string? Error)> FindAsync(Guid workspaceId, string typed, CancellationToken cancellationToken)
     {
@@ -108,7 +108,7 @@ public sealed class BenefitDirectory(GovernanceDb db, TimeProvider time)
 }
 
 /// <summary><c>benefit "&lt;name&gt;"</c> and the <c>benefit.detail</c> button: one benefit with its realisation curve.</summary>
-public sealed class BenefitDetailHandler(BenefitDirectory benefits, ReaderPolicy readers) : ITurnHandler
+internal sealed class BenefitDetailHandler(BenefitDirectory benefits, ReaderPolicy readers) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -144,7 +144,7 @@ public sealed class BenefitDetailHandler(BenefitDirectory benefits, ReaderPolicy
 /// benefit's owner or a program manager records an actual (one per date: recording a date again
 /// corrects it). Bad values get a helpful reply and nothing is stored.
 /// </summary>
-public sealed class RecordBenefitHandler(GovernanceDb db, BenefitDirectory benefits, ProgramDirectory directory, Governance governance, TimeProvider time) : ITurnHandler
+internal sealed class RecordBenefitHandler(GovernanceDb db, BenefitDirectory benefits, ProgramDirectory directory, Governance governance, TimeProvider time) : ITurnHandler
 {
     private const string Example = "benefit record \"Lower onboarding operating cost\" 910";
 

@@ -6,7 +6,7 @@ using GovernanceBot.Features.Health;
 namespace GovernanceBot.Features.Benefits;
 
 /// <summary>Data of the <c>benefits.status</c> card: the benefits register.</summary>
-public sealed record BenefitsStatusCard(CardProgram Program, string AsOfText, BenefitCounts Counts, IReadOnlyList<BenefitRow> Benefits);
+internal sealed record BenefitsStatusCard(CardProgram Program, string AsOfText, BenefitCounts Counts, IReadOnlyList<BenefitRow> Benefits);
 
 /// <summary>
 /// One benefit. <see cref="Status"/> is the stored status (identified|planned|inDelivery|realised|sustained|atRisk);
@@ -28,18 +28,18 @@ public sealed record BenefitRow(
 public sealed record BenefitKpi(string KpiId, [property: UserText] string Name, string CurrentText, string TargetText, string Rag);
 
 /// <summary>Data of the <c>benefit.detail</c> card: one benefit, its realisation curve and its actuals.</summary>
-public sealed record BenefitDetailCard(CardProgram Program, BenefitViewer Viewer, BenefitForm Form, BenefitDetail Benefit);
+internal sealed record BenefitDetailCard(CardProgram Program, BenefitViewer Viewer, BenefitForm Form, BenefitDetail Benefit);
 
-public sealed record BenefitViewer(bool CanRecord);
+internal sealed record BenefitViewer(bool CanRecord);
 
 /// <summary>The record-an-actual form: dates are <c>yyyy-MM-dd</c>.</summary>
-public sealed record BenefitForm(string Date, string MaxDate, string Placeholder);
+internal sealed record BenefitForm(string Date, string MaxDate, string Placeholder);
 
 /// <summary>
 /// One benefit. <see cref="Kind"/> benefit|disBenefit; <see cref="Rag"/> against the plan
 /// green|amber|red|none; the series' <c>x</c> are dates ("31 Aug 26").
 /// </summary>
-public sealed record BenefitDetail(
+internal sealed record BenefitDetail(
     string Id,
     [property: UserText] string Name,
     [property: UserText] string Description,
@@ -62,11 +62,11 @@ public sealed record BenefitDetail(
     IReadOnlyList<BenefitHistoryRow> History,
     IReadOnlyList<BenefitKpi> Kpis);
 
-public sealed record BenefitSeries(IReadOnlyList<BenefitPoint> Actual, IReadOnlyList<BenefitPoint> Planned);
+internal sealed record BenefitSeries(IReadOnlyList<BenefitPoint> Actual, IReadOnlyList<BenefitPoint> Planned);
 
-public sealed record BenefitPoint(string X, double Y);
+internal sealed record BenefitPoint(string X, double Y);
 
-public sealed record BenefitHistoryRow(string DateText, string ValueText, string PlannedText, string Rag, [property: UserText] string Note);
+internal sealed record BenefitHistoryRow(string DateText, string ValueText, string PlannedText, string Rag, [property: UserText] string Note);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(BenefitDetailCard))]

@@ -74,7 +74,7 @@ public sealed class BenefitsStatusHandler(GovernanceDb db, ReaderPolicy readers,
 /// <c>benefit "&lt;name&gt;" status|baseline|target|date &lt;value&gt;</c>: benefit owners and program
 /// managers update a benefit; every change is audited with before → after.
 /// </summary>
-public sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, BenefitDetailHandler detail, TimeProvider time) : ITurnHandler
+internal sealed class UpdateBenefitHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, BenefitDetailHandler detail, TimeProvider time) : ITurnHandler
 {
     private const string Example = "benefit \"Faster customer onboarding\" status at-risk";
 

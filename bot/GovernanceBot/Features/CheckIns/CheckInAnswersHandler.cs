@@ -17,7 +17,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// messages, a Teams download link of their own). It names who said what, so only the program's
 /// managers and PMO may have it, checked again when the file is made.
 /// </summary>
-public sealed class CheckInAnswersHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
+internal sealed class CheckInAnswersHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
     public const string Verb = "checkin.answers";
 
@@ -64,7 +64,7 @@ public sealed class CheckInAnswersHandler(GovernanceDb db, ReaderPolicy readers,
 }
 
 /// <summary>Makes one round's answers as CSV when they are handed over, for a program manager or PMO only.</summary>
-public sealed class CheckInAnswersFile(GovernanceDb db, ReaderPolicy readers) : IFileSource
+internal sealed class CheckInAnswersFile(GovernanceDb db, ReaderPolicy readers) : IFileSource
 {
     public const string FileKind = "checkin-answers";
 

@@ -8,58 +8,58 @@ namespace GovernanceBot.Features.CheckIns;
 
 // Data of the check-in cards; the shapes are those of adaptivecards/samples/checkin.*.data.json.
 
-public sealed record Respondent([property: UserText] string Name, [property: UserText] string FirstName);
+internal sealed record Respondent([property: UserText] string Name, [property: UserText] string FirstName);
 
 /// <param name="Reminder">The card reminds someone who has not answered (it says so, and when the round closes).</param>
-public sealed record PromptRound(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, [property: UserText] string Intro, bool Anonymous, bool IsOpen, bool Reminder);
+internal sealed record PromptRound(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, [property: UserText] string Intro, bool Anonymous, bool IsOpen, bool Reminder);
 
 public sealed record RoundInfo(string Id, [property: UserText] string Title, string PeriodText, string ClosesText, bool Anonymous, bool IsOpen);
 
-public sealed record PromptChoice(string Title, string Value);
+internal sealed record PromptChoice(string Title, string Value);
 
-public sealed record PromptQuestion(
+internal sealed record PromptQuestion(
     string Id, string Kind, string Text, bool Required, string ErrorMessage, string Style, string Placeholder,
     bool Multiline, int MaxLength, string Value, IReadOnlyList<PromptChoice> Choices);
 
-public sealed record CheckInPromptCard(CardProgram Program, Respondent Respondent, PromptRound Round, IReadOnlyList<PromptQuestion> Questions);
+internal sealed record CheckInPromptCard(CardProgram Program, Respondent Respondent, PromptRound Round, IReadOnlyList<PromptQuestion> Questions);
 
-public sealed record AnswerLine(string QuestionId, [property: UserText] string Question, [property: UserText] string AnswerText);
+internal sealed record AnswerLine(string QuestionId, [property: UserText] string Question, [property: UserText] string AnswerText);
 
-public sealed record CheckInThanksCard(CardProgram Program, Respondent Respondent, RoundInfo Round, string SubmittedAtText, IReadOnlyList<AnswerLine> Answers);
+internal sealed record CheckInThanksCard(CardProgram Program, Respondent Respondent, RoundInfo Round, string SubmittedAtText, IReadOnlyList<AnswerLine> Answers);
 
-public sealed record ResponseStats(int Invited, int Received, double Rate, string RateText, string PreviousRateText, string Trend, string Movement, string DeltaText);
+internal sealed record ResponseStats(int Invited, int Received, double Rate, string RateText, string PreviousRateText, string Trend, string Movement, string DeltaText);
 
-public sealed record DistributionBar([property: UserText] string Label, int Count, string PercentText, string Bar);
+internal sealed record DistributionBar([property: UserText] string Label, int Count, string PercentText, string Bar);
 
-public sealed record ScaleSummary(
+internal sealed record ScaleSummary(
     string Id, [property: UserText] string Text, double Average, string AverageText, string MaxText, string PreviousAverageText,
     string Trend, string Movement, string DeltaText, IReadOnlyList<DistributionBar> Distribution);
 
-public sealed record ChoiceSummary(string Id, [property: UserText] string Text, IReadOnlyList<DistributionBar> Distribution);
+internal sealed record ChoiceSummary(string Id, [property: UserText] string Text, IReadOnlyList<DistributionBar> Distribution);
 
 /// <param name="AnswerId">For a quoted risk or blocker, the answer it comes from (<c>{response}:{question}</c>), which "Add to RAID log" links to; "" otherwise.</param>
 public sealed record Quote(string Kind, [property: UserText] string Text, [property: UserText] string Author, string AnswerId = "");
 
 /// <summary>A written question's answers, with who gave them.</summary>
-public sealed record WrittenAnswers(string Id, [property: UserText] string Text, IReadOnlyList<Quote> Answers);
+internal sealed record WrittenAnswers(string Id, [property: UserText] string Text, IReadOnlyList<Quote> Answers);
 
-public sealed record CheckInSummaryCard(
+internal sealed record CheckInSummaryCard(
     CardProgram Program, RoundInfo Round, ResponseStats Responses, IReadOnlyList<ScaleSummary> ScaleQuestions,
     IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, IReadOnlyList<WrittenAnswers> WrittenAnswers,
     [property: UserText] IReadOnlyList<string> NonResponders);
 
 /// <summary>The inputs of the <c>checkin.define</c> form, as strings the inputs show (lists comma-separated).</summary>
-public sealed record CheckInDefineForm(
+internal sealed record CheckInDefineForm(
     string CheckInKey, string Name, string Days, string Time, string Cron, string Window, string Reminders,
     string Roles, string People, string Questions, string Holidays, string MentionNonResponders);
 
-public sealed record CheckInDefineCard(
+internal sealed record CheckInDefineCard(
     CardProgram Program, [property: UserText] string Title, [property: UserText] string Intro, string SubmitTitle, CheckInDefineForm Form,
     IReadOnlyList<PromptChoice> Days, IReadOnlyList<PromptChoice> Roles, IReadOnlyList<PromptChoice> People,
     string QuestionHelp, string QuestionExample);
 
 /// <summary>A question as a round keeps it (<see cref="GovernanceBot.Store.Entities.CheckInRound.QuestionsJson"/>).</summary>
-public sealed record RoundQuestion(string Key, CheckInQuestionKind Kind, string Text, bool Required, List<string> Options, bool FlagsRisks);
+internal sealed record RoundQuestion(string Key, CheckInQuestionKind Kind, string Text, bool Required, List<string> Options, bool FlagsRisks);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(CheckInPromptCard))]

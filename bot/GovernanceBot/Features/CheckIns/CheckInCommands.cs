@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.CheckIns;
 
 /// <summary><c>checkin</c>: my open check-ins — the form if I haven't answered, my answers (with Edit) if I have.</summary>
-public sealed class MyCheckInHandler(GovernanceDb db, ReaderPolicy readers, CheckInRounds rounds, TimeProvider time) : ITurnHandler
+internal sealed class MyCheckInHandler(GovernanceDb db, ReaderPolicy readers, CheckInRounds rounds, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -60,7 +60,7 @@ public sealed class MyCheckInHandler(GovernanceDb db, ReaderPolicy readers, Chec
 }
 
 /// <summary><c>checkin status [program]</c>: who has answered the current (or last) round, who hasn't, and who couldn't be reached.</summary>
-public sealed class CheckInStatusHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
+internal sealed class CheckInStatusHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -137,7 +137,7 @@ public sealed class CheckInStatusHandler(GovernanceDb db, ReaderPolicy readers) 
 }
 
 /// <summary><c>checkin run &lt;program&gt;</c>: program managers open a round now, outside the schedule.</summary>
-public sealed class RunCheckInHandler(GovernanceDb db, ProgramDirectory directory, CheckInRounds rounds, TimeProvider time) : ITurnHandler
+internal sealed class RunCheckInHandler(GovernanceDb db, ProgramDirectory directory, CheckInRounds rounds, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -189,7 +189,7 @@ public sealed class RunCheckInHandler(GovernanceDb db, ProgramDirectory director
 }
 
 /// <summary><c>away until DATE</c> and <c>back</c>: pause check-in prompts and reminders.</summary>
-public sealed class AwayHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
+internal sealed class AwayHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

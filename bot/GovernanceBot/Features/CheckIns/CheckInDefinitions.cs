@@ -11,7 +11,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// What the check-in definition commands share: finding the program and the check-in a command names,
 /// and making sure the person behind the turn manages the program (a refusal is audited).
 /// </summary>
-public sealed class CheckInDefinitions(GovernanceDb db, ProgramDirectory directory, Governance governance)
+internal sealed class CheckInDefinitions(GovernanceDb db, ProgramDirectory directory, Governance governance)
 {
     public sealed record Target(GovernanceProgram Program, Stakeholder Manager, string CheckInName);
 

@@ -12,7 +12,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// The <c>checkin.define</c> form: the card (empty, or filled in from a check-in) and the reading of a
 /// submission into a <see cref="CheckInSpec"/>, with every problem named under the input it is about.
 /// </summary>
-public static partial class CheckInForm
+internal static partial class CheckInForm
 {
     public const string Verb = "checkin.define";
     public const int MaxQuestionsLength = 4000;

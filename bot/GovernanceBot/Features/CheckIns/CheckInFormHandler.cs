@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.CheckIns;
 
 /// <summary><c>checkin new &lt;program&gt;</c> and <c>checkin edit &lt;program&gt; &lt;check-in&gt;</c>: the definition form, empty or filled in.</summary>
-public sealed class CheckInFormHandler(GovernanceDb db, CheckInDefinitions definitions) : ITurnHandler
+internal sealed class CheckInFormHandler(GovernanceDb db, CheckInDefinitions definitions) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.CheckIns;
 
 /// <summary><c>checkins &lt;program&gt;</c> (also <c>checkin list</c>): each check-in's cadence, window, participants and next round.</summary>
-public sealed class CheckInListHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
+internal sealed class CheckInListHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// program's channel. Safe to run on several instances at once: unique indexes, conditional
 /// updates and outbox idempotency keys make every effect happen once.
 /// </summary>
-public sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds rounds, Outbox outbox, TimeProvider time) : IGovernanceJob
+internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds rounds, Outbox outbox, TimeProvider time) : IGovernanceJob
 {
     public static string JobId => "checkins-sweep";
 

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.CheckIns;
 
 /// <summary><c>checkin pause</c> / <c>checkin resume &lt;program&gt; &lt;check-in&gt;</c>: no new rounds while paused; a round already open runs to its close.</summary>
-public sealed class PauseCheckInHandler(GovernanceDb db, CheckInDefinitions definitions, TimeProvider time) : ITurnHandler
+internal sealed class PauseCheckInHandler(GovernanceDb db, CheckInDefinitions definitions, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

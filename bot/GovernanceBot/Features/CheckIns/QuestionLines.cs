@@ -11,7 +11,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// default). <c>[key]</c> is optional: without it the key comes from the text. Documented in
 /// docs/governance-as-code.md ("Check-ins by chat").
 /// </summary>
-public static partial class QuestionLines
+internal static partial class QuestionLines
 {
     public const string Syntax =
         "One question per line. Free text is the default; add \"| scale\" (1 to 5), \"| scale: Very low, Low, Medium, High, Very high\" (5 labels), " +

@@ -10,7 +10,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// <c>checkin remove &lt;program&gt; &lt;check-in&gt;</c>: deletes a check-in that never ran; one with recorded
 /// rounds is archived instead (kept with its rounds and responses, never runs again).
 /// </summary>
-public sealed class RemoveCheckInHandler(GovernanceDb db, CheckInDefinitions definitions, TimeProvider time) : ITurnHandler
+internal sealed class RemoveCheckInHandler(GovernanceDb db, CheckInDefinitions definitions, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

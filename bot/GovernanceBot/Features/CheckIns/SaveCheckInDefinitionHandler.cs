@@ -12,7 +12,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// <c>checkin.define</c>: the form's submission. Checked by the same rules as a governance file;
 /// any problem is named under its input and nothing is stored. Creates or updates the check-in and audits it.
 /// </summary>
-public sealed class SaveCheckInDefinitionHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time) : ITurnHandler
+internal sealed class SaveCheckInDefinitionHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

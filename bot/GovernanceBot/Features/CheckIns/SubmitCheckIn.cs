@@ -14,7 +14,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// <c>checkin.submit</c>: validates every answer, then stores one response per participant (a later
 /// submission in the window replaces it: last write wins), audits it and shows the thanks card.
 /// </summary>
-public sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory directory, CheckInRounds rounds, TimeProvider time) : ITurnHandler
+internal sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory directory, CheckInRounds rounds, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -134,7 +134,7 @@ public sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory direc
 }
 
 /// <summary><c>checkin.edit</c>: the prompt again, filled in with the answers given, while the round is open.</summary>
-public sealed class EditCheckInHandler(GovernanceDb db, ProgramDirectory directory, CheckInRounds rounds, TimeProvider time) : ITurnHandler
+internal sealed class EditCheckInHandler(GovernanceDb db, ProgramDirectory directory, CheckInRounds rounds, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

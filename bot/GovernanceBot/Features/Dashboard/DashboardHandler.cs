@@ -8,7 +8,7 @@ namespace GovernanceBot.Features.Dashboard;
 /// <c>dashboard [program]</c> (and "Open dashboard" on a status card): a link to the web dashboard
 /// for the person who asked, sent to them alone — it opens a session as them.
 /// </summary>
-public sealed class DashboardHandler(ReaderPolicy readers, DashboardLinks links, IOptions<DashboardOptions> options) : ITurnHandler
+internal sealed class DashboardHandler(ReaderPolicy readers, DashboardLinks links, IOptions<DashboardOptions> options) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

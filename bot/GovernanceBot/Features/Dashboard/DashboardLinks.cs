@@ -23,7 +23,7 @@ internal sealed record LinkTicket(Guid Id, Guid WorkspaceId, string? Email, stri
     FileRequest? File = null);
 
 /// <summary>Why a link did not start a session. The person sees one page for all; the log says which.</summary>
-public enum LinkRefusal
+internal enum LinkRefusal
 {
     /// <summary>Not a link the bot made (edited, truncated, made with another key ring).</summary>
     Forged,
@@ -35,7 +35,7 @@ public enum LinkRefusal
 }
 
 /// <summary>A link that started a session: who for, and which page to open first.</summary>
-public sealed record RedeemedLink(DashboardPerson Person, string? Program);
+internal sealed record RedeemedLink(DashboardPerson Person, string? Program);
 
 /// <summary>
 /// Signed, expiring, single-use links for one person of one workspace: dashboard links, and download
@@ -44,7 +44,7 @@ public sealed record RedeemedLink(DashboardPerson Person, string? Program);
 /// each use, so a dashboard link never opens a file nor the reverse; its random id is recorded in the
 /// store when used, so a second use is refused on every instance.
 /// </summary>
-public sealed class DashboardLinks(
+internal sealed class DashboardLinks(
     IDataProtectionProvider protection,
     IGovernanceDbFactory factory,
     IOptions<DashboardOptions> options,

@@ -183,7 +183,7 @@ public sealed class HomeTabs(GovernanceDb db, DashboardQuery dashboard, ReaderPo
 }
 
 /// <summary>Keeps opened home tabs up to date: at most one publish per person per run (every minute), only when something on it changed.</summary>
-public sealed class HomeRefreshJob(HomeTabs homes, ILogger<HomeRefreshJob> logger) : IGovernanceJob
+internal sealed class HomeRefreshJob(HomeTabs homes, ILogger<HomeRefreshJob> logger) : IGovernanceJob
 {
     public static string JobId => "home-refresh";
 

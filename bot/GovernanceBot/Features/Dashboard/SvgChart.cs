@@ -3,14 +3,14 @@ using System.Globalization;
 namespace GovernanceBot.Features.Dashboard;
 
 /// <summary>One point of a chart: its label on the x axis and its value (none: a gap).</summary>
-public readonly record struct ChartPoint(string Label, double? Value);
+internal readonly record struct ChartPoint(string Label, double? Value);
 
 /// <summary>
 /// Line charts as server-rendered SVG: no script, no fonts to fetch, scaled by the browser. Each has
 /// a title and a description for screen readers (<c>role="img"</c>); pages put the values in a
 /// table beside it as the text alternative.
 /// </summary>
-public static class SvgChart
+internal static class SvgChart
 {
     private const double Width = 320;
     private const double Height = 120;

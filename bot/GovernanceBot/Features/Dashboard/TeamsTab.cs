@@ -18,7 +18,7 @@ namespace GovernanceBot.Features.Dashboard;
 /// published keys, its tenant must be a workspace the bot serves, and it starts a session as the
 /// person it names (matched to stakeholders by e-mail, as chat is).
 /// </summary>
-public sealed class TeamsSso
+internal sealed class TeamsSso
 {
     private static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256];
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
@@ -122,7 +122,7 @@ public sealed class TeamsSso
 }
 
 /// <summary>The Teams tab's pages: the tab itself (single sign-on when configured, else how to get a link) and the channel tab's configuration.</summary>
-public static class TeamsTabEndpoints
+internal static class TeamsTabEndpoints
 {
     public static RouteGroupBuilder MapTeamsTab(this RouteGroupBuilder group)
     {
@@ -211,7 +211,7 @@ public static class TeamsTabEndpoints
     }
 }
 
-public sealed record TeamsSessionAnswer(string Location);
+internal sealed record TeamsSessionAnswer(string Location);
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(TeamsSessionAnswer))]

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Decisions;
 
 /// <summary>One entry of a program's decision log as the card and the answers read it.</summary>
-public sealed record DecisionEntry(
+internal sealed record DecisionEntry(
     string Id,
     bool Recorded,
     string Title,
@@ -27,7 +27,7 @@ public sealed record DecisionEntry(
 /// approvals an import created (no entry of their own), and decisions recorded directly
 /// (<c>decision record</c>, or the file's <c>decisions:</c>), keyed <c>dec-1</c>, <c>dec-2</c> ….
 /// </summary>
-public static partial class DecisionBook
+internal static partial class DecisionBook
 {
     public static string Display(string key) => ChatKey().IsMatch(key) ? key.ToUpperInvariant() : key;
 

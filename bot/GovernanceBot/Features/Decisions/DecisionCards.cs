@@ -5,13 +5,13 @@ using GovernanceBot.Cards;
 namespace GovernanceBot.Features.Decisions;
 
 /// <summary>Data of the <c>decisions.log</c> card: decided approvals and decisions recorded directly, latest first.</summary>
-public sealed record DecisionsLogCard(CardProgram Program, string AsOfText, string CountsText, IReadOnlyList<DecisionRow> Decisions, string ShownText);
+internal sealed record DecisionsLogCard(CardProgram Program, string AsOfText, string CountsText, IReadOnlyList<DecisionRow> Decisions, string ShownText);
 
 /// <summary>
 /// One entry. <see cref="Kind"/> is recorded|approval; <see cref="Status"/> active|superseded|reversed for
 /// recorded decisions, the outcome (approved|rejected|expired|escalated|withdrawn) for approvals.
 /// </summary>
-public sealed record DecisionRow(
+internal sealed record DecisionRow(
     string Id,
     string Kind,
     [property: UserText] string Title,

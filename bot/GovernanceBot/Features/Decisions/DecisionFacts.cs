@@ -11,7 +11,7 @@ namespace GovernanceBot.Features.Decisions;
 /// whose title, reasons or alternatives share the most words with the question, active ones first,
 /// each a numbered fact with its status and what it superseded.
 /// </summary>
-public sealed class DecisionFacts(GovernanceDb db, TimeProvider time) : IStoreFactSource
+internal sealed class DecisionFacts(GovernanceDb db, TimeProvider time) : IStoreFactSource
 {
     private const int Top = 3;
 

@@ -16,7 +16,7 @@ namespace GovernanceBot.Features.Decisions;
 /// card, latest first — decided approvals and decisions recorded directly (managers, PMO, sponsors
 /// and approvers; only to the person who asked).
 /// </summary>
-public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
+internal sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers, TimeProvider time) : ITurnHandler
 {
     internal const int Shown = 12;
 
@@ -59,7 +59,7 @@ public sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers, Time
 }
 
 /// <summary>What <c>decision record …</c> asks for, once parsed.</summary>
-public sealed record DecisionRecordCommand(string? Program, string Title, string Rationale, IReadOnlyList<string> Alternatives, IReadOnlyList<string> By,
+internal sealed record DecisionRecordCommand(string? Program, string Title, string Rationale, IReadOnlyList<string> Alternatives, IReadOnlyList<string> By,
     DateOnly? On, IReadOnlyList<string> Concerns, string? Supersedes)
 {
     public const string Example = "decision record Phoenix \"Move the pilot start to 12 January\" because \"two pilot customers freeze changes in December\" alternatives \"Start on 1 December with 38 customers\" by @meganb concerns gate-3";
@@ -139,7 +139,7 @@ public sealed record DecisionRecordCommand(string? Program, string Title, string
 /// [on DATE] [concerns gate-3 R-2 cost-savings] [supersedes DEC-1]</c>: what a meeting decided, by a
 /// program manager, the PMO or a sponsor. Audited; superseding marks the old one and links both.
 /// </summary>
-public sealed class RecordDecisionHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time, ILogger<RecordDecisionHandler> logger) : ITurnHandler
+internal sealed class RecordDecisionHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time, ILogger<RecordDecisionHandler> logger) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -175,7 +175,7 @@ public sealed class RecordDecisionHandler(GovernanceDb db, ProgramDirectory dire
         var deciders = new List<string>();
         var named = command.By.Where(b => groups.All(g => !string.Equals(g.Key, b.TrimStart('@'), StringComparison.OrdinalIgnoreCase))).ToList();
         deciders.AddRange(command.By.Select(b => groups.FirstOrDefault(g => string.Equals(g.Key, b.TrimStart('@'), StringComparison.OrdinalIgnoreCase))?.Key).OfType<string>());
-        var (found, unknown) = ApprovalPeople.Resolve(people, named, context.Turn.Mentions);
+        var (found, unknown) = PersonReferences.Resolve(people, named, context.Turn.Mentions);
         if (unknown.Count > 0)
         {
             return [Private($"I don't know {string.Join(", ", unknown.Select(u => $"\"{u}\""))} in {program.Name}. Name who decided by key, e-mail or full name, or an approver group ({string.Join(", ", groups.Select(g => g.Key))}). Nothing was recorded.")];
@@ -253,7 +253,7 @@ public sealed class RecordDecisionHandler(GovernanceDb db, ProgramDirectory dire
 /// a recorded decision's status, by a program manager, the PMO or a sponsor; audited. A decision cannot
 /// supersede itself, nor one that is no longer active.
 /// </summary>
-public sealed class ChangeDecisionHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time, ILogger<ChangeDecisionHandler> logger) : ITurnHandler
+internal sealed class ChangeDecisionHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, TimeProvider time, ILogger<ChangeDecisionHandler> logger) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

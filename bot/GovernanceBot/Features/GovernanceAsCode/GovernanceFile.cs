@@ -5,7 +5,7 @@ namespace GovernanceBot.Features.GovernanceAsCode;
 // The governance-as-code document (docs/governance-as-code.md). Property order is the order
 // `export` writes. Enumerations are written as the lower-case words the documentation lists.
 
-public sealed class GovernanceFile
+internal sealed class GovernanceFile
 {
     public int Version { get; set; } = 1;
     /// <summary>The day the file's dates describe (YYYY-MM-DD); absent when they are real dates.</summary>
@@ -24,20 +24,20 @@ public sealed class GovernanceFile
     public LifeCycleSpec? LifeCycle { get; set; }
 }
 
-public sealed class WorkspaceSpec
+internal sealed class WorkspaceSpec
 {
     public string Key { get; set; } = "";
     public string Name { get; set; } = "";
     public List<IdentitySpec> Identities { get; set; } = [];
 }
 
-public sealed class IdentitySpec
+internal sealed class IdentitySpec
 {
     public string Channel { get; set; } = "";
     public string Id { get; set; } = "";
 }
 
-public sealed class ProgramSpec
+internal sealed class ProgramSpec
 {
     public string Key { get; set; } = "";
     public string Name { get; set; } = "";
@@ -49,7 +49,7 @@ public sealed class ProgramSpec
     public List<string> SelfApproval { get; set; } = [];
 }
 
-public sealed class StakeholderSpec
+internal sealed class StakeholderSpec
 {
     public string Key { get; set; } = "";
     public string Name { get; set; } = "";
@@ -60,7 +60,7 @@ public sealed class StakeholderSpec
     public string? AwayUntil { get; set; }
 }
 
-public sealed class KpiSpec
+internal sealed class KpiSpec
 {
     public string Key { get; set; } = "";
     public string Name { get; set; } = "";
@@ -75,7 +75,7 @@ public sealed class KpiSpec
     public List<MeasurementSpec> History { get; set; } = [];
 }
 
-public sealed class MeasurementSpec
+internal sealed class MeasurementSpec
 {
     public string Date { get; set; } = "";
     public double Value { get; set; }
@@ -83,7 +83,7 @@ public sealed class MeasurementSpec
     public string? By { get; set; }
 }
 
-public sealed class BenefitSpec
+internal sealed class BenefitSpec
 {
     public string Key { get; set; } = "";
     public string Name { get; set; } = "";
@@ -102,7 +102,7 @@ public sealed class BenefitSpec
     public List<MeasurementSpec> Actuals { get; set; } = [];
 }
 
-public sealed class ApproverGroupSpec
+internal sealed class ApproverGroupSpec
 {
     public string Key { get; set; } = "";
     public string Name { get; set; } = "";
@@ -111,7 +111,7 @@ public sealed class ApproverGroupSpec
     public int? MaxRejections { get; set; }
 }
 
-public sealed class ApprovalSpec
+internal sealed class ApprovalSpec
 {
     public string Key { get; set; } = "";
     public string Title { get; set; } = "";
@@ -131,7 +131,7 @@ public sealed class ApprovalSpec
     public List<VoteSpec> Votes { get; set; } = [];
 }
 
-public sealed class VoteSpec
+internal sealed class VoteSpec
 {
     public string Approver { get; set; } = "";
     public string? By { get; set; }
@@ -140,13 +140,13 @@ public sealed class VoteSpec
     public string At { get; set; } = "";
 }
 
-public sealed class LifeCycleSpec
+internal sealed class LifeCycleSpec
 {
     public List<string> Phases { get; set; } = [];
     public List<GateSpec> Gates { get; set; } = [];
 }
 
-public sealed class GateSpec
+internal sealed class GateSpec
 {
     public string Key { get; set; } = "";
     public string Name { get; set; } = "";
@@ -161,7 +161,7 @@ public sealed class GateSpec
     public List<CriterionSpec> Criteria { get; set; } = [];
 }
 
-public sealed class CriterionSpec
+internal sealed class CriterionSpec
 {
     public string Key { get; set; } = "";
     public string Text { get; set; } = "";

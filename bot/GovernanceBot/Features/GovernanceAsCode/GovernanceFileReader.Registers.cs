@@ -6,7 +6,7 @@ using GovernanceBot.Store.Entities;
 namespace GovernanceBot.Features.GovernanceAsCode;
 
 /// <summary>The registers' sections of the file: <c>raid</c> and <c>decisions</c>, read and checked like the rest.</summary>
-public static partial class GovernanceFileReader
+internal static partial class GovernanceFileReader
 {
     public static readonly string[] RaidTypes = ["risk", "assumption", "issue", "dependency"];
     public static readonly string[] DecisionStatuses = ["active", "superseded", "reversed"];

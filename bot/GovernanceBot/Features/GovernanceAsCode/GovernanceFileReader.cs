@@ -13,7 +13,7 @@ namespace GovernanceBot.Features.GovernanceAsCode;
 /// Reads and validates a governance file completely before anything is written: every problem
 /// is collected with its line and column, so one run shows them all.
 /// </summary>
-public static partial class GovernanceFileReader
+internal static partial class GovernanceFileReader
 {
     public static readonly string[] Directions = ["higher", "lower"];
     public static readonly string[] Cadences = ["daily", "weekly", "fortnightly", "monthly", "quarterly"];

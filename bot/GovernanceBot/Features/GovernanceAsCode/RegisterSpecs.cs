@@ -3,7 +3,7 @@ namespace GovernanceBot.Features.GovernanceAsCode;
 // The registers of the governance file (docs/governance-as-code.md): the RAID log and decisions
 // recorded directly. Property order is the order `export` writes.
 
-public sealed class RaidSpec
+internal sealed class RaidSpec
 {
     public string Key { get; set; } = "";
     public string Type { get; set; } = "";
@@ -32,7 +32,7 @@ public sealed class RaidSpec
     public string? Escalated { get; set; }
 }
 
-public sealed class DecisionSpec
+internal sealed class DecisionSpec
 {
     public string Key { get; set; } = "";
     public string Title { get; set; } = "";
@@ -46,7 +46,7 @@ public sealed class DecisionSpec
     public string? RecordedBy { get; set; }
 }
 
-public sealed class ConcernsSpec
+internal sealed class ConcernsSpec
 {
     public List<string> Approvals { get; set; } = [];
     public List<string> Raid { get; set; } = [];

@@ -4,19 +4,19 @@ using YamlDotNet.Core.Events;
 namespace GovernanceBot.Features.GovernanceAsCode;
 
 /// <summary>A YAML node with the position it started at, so every error can name line and column.</summary>
-public abstract record YNode(int Line, int Column);
+internal abstract record YNode(int Line, int Column);
 
-public sealed record YScalar(string? Value, int Line, int Column) : YNode(Line, Column);
+internal sealed record YScalar(string? Value, int Line, int Column) : YNode(Line, Column);
 
-public sealed record YMap(IReadOnlyList<(YScalar Key, YNode Value)> Entries, int Line, int Column) : YNode(Line, Column)
+internal sealed record YMap(IReadOnlyList<(YScalar Key, YNode Value)> Entries, int Line, int Column) : YNode(Line, Column)
 {
     public YNode? this[string key] => Entries.FirstOrDefault(e => e.Key.Value == key).Value;
 }
 
-public sealed record YSeq(IReadOnlyList<YNode> Items, int Line, int Column) : YNode(Line, Column);
+internal sealed record YSeq(IReadOnlyList<YNode> Items, int Line, int Column) : YNode(Line, Column);
 
 /// <summary>A problem in a governance file, where it is, and how to put it right.</summary>
-public sealed record FileError(int Line, int Column, string Message, string? Hint = null)
+internal sealed record FileError(int Line, int Column, string Message, string? Hint = null)
 {
     public string Format(string file) =>
         Hint is null ? $"{file}:{Line}:{Column}: {Message}" : $"{file}:{Line}:{Column}: {Message} (hint: {Hint})";
@@ -26,7 +26,7 @@ public sealed record FileError(int Line, int Column, string Message, string? Hin
 /// Reads YAML into <see cref="YNode"/>s over YamlDotNet's event parser (not its object model),
 /// so duplicate keys are reported rather than silently overwritten, with both positions.
 /// </summary>
-public static class YamlTree
+internal static class YamlTree
 {
     /// <summary>
     /// The deepest nesting of mappings and sequences a file may have. A governance file needs about

@@ -4,7 +4,7 @@ using GovernanceBot.Conversation;
 namespace GovernanceBot.Features.Help;
 
 /// <summary><c>help</c>: every command the router knows, grouped, from the routes themselves.</summary>
-public sealed class HelpHandler(Router router) : ITurnHandler
+internal sealed class HelpHandler(Router router) : ITurnHandler
 {
     public Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using GovernanceBot.Features.Health;
 namespace GovernanceBot.Features.Kpis;
 
 /// <summary>Data of the <c>kpis.status</c> card.</summary>
-public sealed record KpisStatusCard(CardProgram Program, string AsOfText, RagCounts Counts, IReadOnlyList<KpiSummary> Kpis);
+internal sealed record KpisStatusCard(CardProgram Program, string AsOfText, RagCounts Counts, IReadOnlyList<KpiSummary> Kpis);
 
 /// <summary>One KPI row. Enums are camelCase words: rag green|amber|red|none, trend up|down|flat,
 /// movement better|worse|same, direction higherIsBetter|lowerIsBetter.</summary>
@@ -27,9 +27,9 @@ public sealed record KpiSummary(
     string LastUpdatedText);
 
 /// <summary>Data of the <c>kpi.detail</c> card.</summary>
-public sealed record KpiDetailCard(CardProgram Program, KpiViewer Viewer, KpiForm Form, KpiDetail Kpi);
+internal sealed record KpiDetailCard(CardProgram Program, KpiViewer Viewer, KpiForm Form, KpiDetail Kpi);
 
-public sealed record KpiViewer(bool CanRecord);
+internal sealed record KpiViewer(bool CanRecord);
 
 /// <summary>The record-a-value form: dates are <c>yyyy-MM-dd</c>.</summary>
 public sealed record KpiForm(string Date, string MaxDate, string Placeholder, string DueText);
@@ -70,7 +70,7 @@ public sealed record KpiPoint(string X, double Y);
 public sealed record KpiHistoryRow(string PeriodText, string ValueText, string TargetText, string Rag);
 
 /// <summary>Data of the <c>kpi.record</c> card.</summary>
-public sealed record KpiRecordCard(CardProgram Program, KpiForm Form, KpiRecordKpi Kpi);
+internal sealed record KpiRecordCard(CardProgram Program, KpiForm Form, KpiRecordKpi Kpi);
 
 public sealed record KpiRecordKpi(
     string Id,

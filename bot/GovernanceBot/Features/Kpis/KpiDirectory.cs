@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Kpis;
 
 /// <summary>Finds KPIs by card id (<c>program.kpi</c>), key or name, inside one workspace.</summary>
-public sealed class KpiDirectory(GovernanceDb db, ProgramDirectory programs)
+internal sealed class KpiDirectory(GovernanceDb db, ProgramDirectory programs)
 {
     /// <summary>The KPI (tracked, with program, owner and measurements), or null with a helpful message.</summary>
     public async Task<(Kpi? Kpi, string? Error)> FindAsync(TurnContext context, string nameOrId, CancellationToken cancellationToken)

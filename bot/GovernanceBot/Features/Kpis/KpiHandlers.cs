@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Kpis;
 
 /// <summary>Builds the KPI cards from the store.</summary>
-public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
+internal sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
 {
     public async Task<CardReply> StatusAsync(Guid programId, CancellationToken cancellationToken)
     {
@@ -48,7 +48,7 @@ public sealed class KpiCardBuilder(GovernanceDb db, TimeProvider time)
 }
 
 /// <summary><c>kpis [program]</c>: the program's KPIs with RAG, trend and last update.</summary>
-public sealed class KpisStatusHandler(ReaderPolicy readers, KpiCardBuilder cards) : ITurnHandler
+internal sealed class KpisStatusHandler(ReaderPolicy readers, KpiCardBuilder cards) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ public sealed class KpisStatusHandler(ReaderPolicy readers, KpiCardBuilder cards
 }
 
 /// <summary><c>kpi &lt;name&gt;</c> and the <c>kpi.detail</c> button: one KPI with its chart and history.</summary>
-public sealed class KpiDetailHandler(KpiDirectory kpis, ReaderPolicy readers, KpiCardBuilder cards) : ITurnHandler
+internal sealed class KpiDetailHandler(KpiDirectory kpis, ReaderPolicy readers, KpiCardBuilder cards) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -102,7 +102,7 @@ public sealed class KpiDetailHandler(KpiDirectory kpis, ReaderPolicy readers, Kp
 /// measurement (one per KPI and date; recording again for a date corrects it). KPI owners and
 /// program managers only; bad values get a helpful reply and nothing is stored.
 /// </summary>
-public sealed class RecordKpiHandler(
+internal sealed class RecordKpiHandler(
     GovernanceDb db,
     KpiDirectory kpis,
     ProgramDirectory directory,
@@ -227,7 +227,7 @@ public sealed class RecordKpiHandler(
     };
 }
 
-public static class KpiRecording
+internal static class KpiRecording
 {
     /// <summary>KPI owners and the program's managers/PMO record values.</summary>
     public static bool MayRecord(Kpi kpi, Stakeholder? person) =>

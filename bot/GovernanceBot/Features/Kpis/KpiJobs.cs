@@ -12,7 +12,7 @@ namespace GovernanceBot.Features.Kpis;
 /// time zone) with the <c>kpi.record</c> card — once per due date: the outbox key carries it, so
 /// re-runs and other instances add nothing. Owners who are away are not nudged.
 /// </summary>
-public sealed class KpiOverdueJob(GovernanceDb db, Outbox outbox, KpiCardBuilder cards, TimeProvider time, ILogger<KpiOverdueJob> logger) : IGovernanceJob
+internal sealed class KpiOverdueJob(GovernanceDb db, Outbox outbox, KpiCardBuilder cards, TimeProvider time, ILogger<KpiOverdueJob> logger) : IGovernanceJob
 {
     public static string JobId => "kpis.overdue";
 
@@ -53,7 +53,7 @@ public sealed class KpiOverdueJob(GovernanceDb db, Outbox outbox, KpiCardBuilder
 /// program's time zone). One post per occurrence, keyed in the outbox; after downtime only the most
 /// recent missed occurrence (within a day) is posted.
 /// </summary>
-public sealed class KpiStatusPostJob(GovernanceDb db, Outbox outbox, KpiCardBuilder cards, TimeProvider time, ILogger<KpiStatusPostJob> logger) : IGovernanceJob
+internal sealed class KpiStatusPostJob(GovernanceDb db, Outbox outbox, KpiCardBuilder cards, TimeProvider time, ILogger<KpiStatusPostJob> logger) : IGovernanceJob
 {
     public static string JobId => "kpis.status-posts";
 

@@ -6,29 +6,29 @@ using GovernanceBot.Features.Approvals;
 namespace GovernanceBot.Features.LifeCycle;
 
 /// <summary>Data of the <c>gates.status</c> card: the life cycle, its phases and gates.</summary>
-public sealed record GatesStatusCard(CardProgram Program, string AsOfText, string PhaseText, [property: UserText] string NextGateText,
+internal sealed record GatesStatusCard(CardProgram Program, string AsOfText, string PhaseText, [property: UserText] string NextGateText,
     IReadOnlyList<PhaseView> Phases, IReadOnlyList<GateRow> Gates);
 
 /// <summary>A phase; state done|current|ahead.</summary>
-public sealed record PhaseView(string Name, string State);
+internal sealed record PhaseView(string Name, string State);
 
 /// <summary>A gate in the list; state passed|next|ahead.</summary>
-public sealed record GateRow(string Key, string Label, [property: UserText] string Name, string Between, string DateText, string State, string StateText,
+internal sealed record GateRow(string Key, string Label, [property: UserText] string Name, string Between, string DateText, string State, string StateText,
     string CriteriaText, [property: UserText] string ReviewText);
 
 /// <summary>Data of the <c>gate.detail</c> card: one gate with its criteria, its review and the evidence for it.</summary>
-public sealed record GateDetailCard(CardProgram Program, GateViewer Viewer, GateView Gate, IReadOnlyList<CriterionView> Criteria,
+internal sealed record GateDetailCard(CardProgram Program, GateViewer Viewer, GateView Gate, IReadOnlyList<CriterionView> Criteria,
     string EvidenceAsOfText, IReadOnlyList<EvidenceSection> Evidence);
 
 /// <summary>What the viewer may do: request the review (program managers, at the current gate, none open); the note says why not or what next.</summary>
-public sealed record GateViewer(bool CanRequestReview, [property: UserText] string Note);
+internal sealed record GateViewer(bool CanRequestReview, [property: UserText] string Note);
 
 /// <summary>The gate; state passed|next|ahead; review status none|pending|escalated|approved|rejected|expired|withdrawn.</summary>
-public sealed record GateView(string Key, string Label, [property: UserText] string Name, string Between, string DateText, string State, string StateText,
+internal sealed record GateView(string Key, string Label, [property: UserText] string Name, string Between, string DateText, string State, string StateText,
     [property: UserText] string ApproversText, string ReviewStatus, [property: UserText] string ReviewText, string ReviewKey, string CriteriaText);
 
 /// <summary>An entry criterion; <see cref="CanConfirm"/> shows its Confirm button.</summary>
-public sealed record CriterionView(string Key, [property: UserText] string Text, [property: UserText] string Owner, bool Confirmed,
+internal sealed record CriterionView(string Key, [property: UserText] string Text, [property: UserText] string Owner, bool Confirmed,
     [property: UserText] string ConfirmedText, bool CanConfirm);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.LifeCycle;
 
 /// <summary>What a gate command names: the program (by its name's first words) and what follows.</summary>
-public sealed class GateLookup(GovernanceDb db, ProgramDirectory directory, ReaderPolicy readers, GateBook book)
+internal sealed class GateLookup(GovernanceDb db, ProgramDirectory directory, ReaderPolicy readers, GateBook book)
 {
     /// <summary>
     /// The program the words start with (or this conversation's program when they name none) and the
@@ -84,7 +84,7 @@ public sealed class GateLookup(GovernanceDb db, ProgramDirectory directory, Read
 }
 
 /// <summary><c>gates &lt;program&gt;</c> and the <c>gates.show</c> button: the life cycle with its phases and gates.</summary>
-public sealed class GatesHandler(ReaderPolicy readers, GateBook book) : ITurnHandler
+internal sealed class GatesHandler(ReaderPolicy readers, GateBook book) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -100,7 +100,7 @@ public sealed class GatesHandler(ReaderPolicy readers, GateBook book) : ITurnHan
 }
 
 /// <summary><c>gate &lt;program&gt; &lt;gate&gt;</c> and the <c>gate.detail</c> button: one gate, its criteria, review and evidence.</summary>
-public sealed class GateDetailHandler(GateLookup lookup, GateBook book) : ITurnHandler
+internal sealed class GateDetailHandler(GateLookup lookup, GateBook book) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -119,7 +119,7 @@ public sealed class GateDetailHandler(GateLookup lookup, GateBook book) : ITurnH
 /// <c>gate confirm &lt;program&gt; &lt;gate&gt; &lt;criterion&gt;</c> and the card's Confirm button: the
 /// criterion's owner confirms it is met. Nobody else can (refused and audited); confirmed once.
 /// </summary>
-public sealed class ConfirmCriterionHandler(GateLookup lookup, GateBook book, Governance governance, TimeProvider time) : ITurnHandler
+internal sealed class ConfirmCriterionHandler(GateLookup lookup, GateBook book, Governance governance, TimeProvider time) : ITurnHandler
 {
     private const string Example = "gate confirm Phoenix gate-3 security-test";
 
@@ -211,7 +211,7 @@ public sealed class ConfirmCriterionHandler(GateLookup lookup, GateBook book, Go
 /// gate's approver group to decide it, through the approval engine, with the gate's evidence attached
 /// (frozen as it is now). Approved, the gate is passed and the program enters its next phase.
 /// </summary>
-public sealed class RequestGateReviewHandler(GateLookup lookup, GateBook book, Governance governance, RequestApprovalHandler approvals, TimeProvider time) : ITurnHandler
+internal sealed class RequestGateReviewHandler(GateLookup lookup, GateBook book, Governance governance, RequestApprovalHandler approvals, TimeProvider time) : ITurnHandler
 {
     private const string Example = "gate review Phoenix gate-3";
 

@@ -14,7 +14,7 @@ namespace GovernanceBot.Features.LifeCycle;
 /// the decision's own save. Exactly once: the review's Version token (and the decision log's unique
 /// index) let one decision save; the gate's own Version token stops a second review passing it again.
 /// </summary>
-public sealed class GatePassing(GovernanceDb db, Outbox outbox, TimeProvider time, ILogger<GatePassing> logger) : IApprovalOutcome
+internal sealed class GatePassing(GovernanceDb db, Outbox outbox, TimeProvider time, ILogger<GatePassing> logger) : IApprovalOutcome
 {
     public async Task OnDecidedAsync(ApprovalSnapshot snapshot, DecisionLogEntry decision, string actor, string channel, CancellationToken cancellationToken)
     {

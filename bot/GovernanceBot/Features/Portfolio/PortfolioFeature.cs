@@ -27,7 +27,7 @@ public static class PortfolioFeature
 /// Another register's count per program on the portfolio (the RAID log's overdue items): a feature
 /// registers one and each program's row shows it. None is registered until such a register exists.
 /// </summary>
-public interface IPortfolioCounter
+internal interface IPortfolioCounter
 {
     /// <summary>What the count is, e.g. "Overdue RAID items".</summary>
     string Label { get; }
@@ -36,19 +36,19 @@ public interface IPortfolioCounter
 }
 
 /// <summary>Data of the <c>portfolio.status</c> card. RAG values are green|amber|red|none.</summary>
-public sealed record PortfolioStatusCard(string Title, string AsOfText, string SummaryText, IReadOnlyList<PortfolioRow> Programs);
+internal sealed record PortfolioStatusCard(string Title, string AsOfText, string SummaryText, IReadOnlyList<PortfolioRow> Programs);
 
-public sealed record PortfolioRow(string Id, [property: UserText] string Name, string Phase, string Rag, [property: UserText] string HealthText,
+internal sealed record PortfolioRow(string Id, [property: UserText] string Name, string Phase, string Rag, [property: UserText] string HealthText,
     int KpisOffTarget, string KpisText, [property: UserText] string NextGateText, int PendingApprovals, string ApprovalsText, IReadOnlyList<PortfolioExtra> Extras);
 
-public sealed record PortfolioExtra(string Label, int Number, string Text);
+internal sealed record PortfolioExtra(string Label, int Number, string Text);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PortfolioStatusCard))]
 internal sealed partial class PortfolioJson : JsonSerializerContext;
 
 /// <summary><c>portfolio</c>: every program of the workspace, worst health first.</summary>
-public sealed class PortfolioHandler(GovernanceDb db, ReaderPolicy readers, ProgramStatusQuery status, TimeProvider time, IEnumerable<IPortfolioCounter> counters) : ITurnHandler
+internal sealed class PortfolioHandler(GovernanceDb db, ReaderPolicy readers, ProgramStatusQuery status, TimeProvider time, IEnumerable<IPortfolioCounter> counters) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

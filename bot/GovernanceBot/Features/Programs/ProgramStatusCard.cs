@@ -36,7 +36,7 @@ public sealed record StatusRisk([property: UserText] string Title, [property: Us
 
 public sealed record PendingApproval(string Id, [property: UserText] string Title, string TallyText, string DeadlineText);
 
-public sealed record ProgramListItem([property: UserText] string Name, string Key, string Phase, int Red, int Amber, int Green, int PendingApprovals);
+internal sealed record ProgramListItem([property: UserText] string Name, string Key, string Phase, int Red, int Amber, int Green, int PendingApprovals);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ProgramStatusCard))]

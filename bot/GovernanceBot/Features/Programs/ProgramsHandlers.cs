@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Programs;
 
 /// <summary><c>programs</c>: the programs in this workspace, one line each.</summary>
-public sealed class ListProgramsHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
+internal sealed class ListProgramsHandler(GovernanceDb db, ReaderPolicy readers) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ public sealed class ListProgramsHandler(GovernanceDb db, ReaderPolicy readers) :
 }
 
 /// <summary><c>status [program]</c>: the program status card.</summary>
-public sealed class ProgramStatusHandler(ReaderPolicy readers, ProgramStatusQuery query) : ITurnHandler
+internal sealed class ProgramStatusHandler(ReaderPolicy readers, ProgramStatusQuery query) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -63,7 +63,7 @@ public sealed class ProgramStatusHandler(ReaderPolicy readers, ProgramStatusQuer
 /// <c>link &lt;program&gt;</c>: binds a program to the conversation it is typed in; summaries, status
 /// posts and approval cards for the program go there. Program managers and the PMO only.
 /// </summary>
-public sealed class LinkProgramHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
+internal sealed class LinkProgramHandler(GovernanceDb db, ProgramDirectory directory, TimeProvider time) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

@@ -188,7 +188,7 @@ public sealed record RaidAddCommand(
 /// the program raises an item; its owner must be one too. The item gets the next key of its type
 /// is audited, and its owner (when someone else) gets its card in their 1:1 chat.
 /// </summary>
-public sealed class AddRaidItemHandler(
+internal sealed class AddRaidItemHandler(
     GovernanceDb db,
     ProgramDirectory directory,
     Governance governance,

@@ -8,13 +8,13 @@ namespace GovernanceBot.Features.Raid;
 /// Data of the <c>raid.log</c> card: the program's open RAID items, overdue first then by score, and
 /// a probability × impact heatmap of its open risks.
 /// </summary>
-public sealed record RaidLogCard(CardProgram Program, string AsOfText, string CountsText, int OverdueCount, IReadOnlyList<RaidRow> Items, string ShownText, RaidHeatmap Heatmap);
+internal sealed record RaidLogCard(CardProgram Program, string AsOfText, string CountsText, int OverdueCount, IReadOnlyList<RaidRow> Items, string ShownText, RaidHeatmap Heatmap);
 
 /// <summary>
 /// One item. <see cref="Type"/> is risk|assumption|issue|dependency; <see cref="Rag"/> red|amber|green|none
 /// (shown with its word and emoji in <see cref="RagText"/>).
 /// </summary>
-public sealed record RaidRow(
+internal sealed record RaidRow(
     string ItemId,
     string Key,
     string Type,
@@ -29,16 +29,16 @@ public sealed record RaidRow(
     bool Overdue);
 
 /// <summary>The heatmap as table rows: the first is the header; each cell's <see cref="RaidCell.Style"/> is a table-cell style.</summary>
-public sealed record RaidHeatmap(int RiskCount, IReadOnlyList<RaidHeatmapRow> Rows, string Legend);
+internal sealed record RaidHeatmap(int RiskCount, IReadOnlyList<RaidHeatmapRow> Rows, string Legend);
 
-public sealed record RaidHeatmapRow(IReadOnlyList<RaidCell> Cells);
+internal sealed record RaidHeatmapRow(IReadOnlyList<RaidCell> Cells);
 
-public sealed record RaidCell(string Text, string Style);
+internal sealed record RaidCell(string Text, string Style);
 
 /// <summary>Data of the <c>raid.item</c> card: one item, its facts, its history, and the forms to update or close it.</summary>
-public sealed record RaidItemCard(CardProgram Program, RaidItemView Item, IReadOnlyList<RaidFact> Facts, IReadOnlyList<RaidHistoryLine> History, RaidForm Form);
+internal sealed record RaidItemCard(CardProgram Program, RaidItemView Item, IReadOnlyList<RaidFact> Facts, IReadOnlyList<RaidHistoryLine> History, RaidForm Form);
 
-public sealed record RaidItemView(
+internal sealed record RaidItemView(
     string Id,
     string Key,
     string Type,
@@ -53,15 +53,15 @@ public sealed record RaidItemView(
     bool CanEscalate);
 
 /// <summary>A labelled line of the item card (owner, score, dates, response …).</summary>
-public sealed record RaidFact(string Title, [property: UserText] string Value);
+internal sealed record RaidFact(string Title, [property: UserText] string Value);
 
-public sealed record RaidHistoryLine(string AtText, [property: UserText] string Who, [property: UserText] string Text);
+internal sealed record RaidHistoryLine(string AtText, [property: UserText] string Who, [property: UserText] string Text);
 
 /// <summary>
 /// The update form's current values (raw, never shown as text: inputs take them as typed). Dates are
 /// <c>yyyy-MM-dd</c>; <see cref="Probability"/> and <see cref="Impact"/> are "1"–"5" or "".
 /// </summary>
-public sealed record RaidForm(
+internal sealed record RaidForm(
     string Status,
     IReadOnlyList<RaidChoice> Statuses,
     bool Scored,
@@ -75,16 +75,16 @@ public sealed record RaidForm(
     string ResponseLabel,
     string Response);
 
-public sealed record RaidChoice(string Title, string Value);
+internal sealed record RaidChoice(string Title, string Value);
 
 /// <summary>
 /// Data of the <c>raid.new</c> card: a program manager's form to add a risk or blocker quoted in a
 /// check-in to the RAID log, pre-filled from the answer (<see cref="AnswerId"/> links the item to it).
 /// </summary>
-public sealed record RaidNewCard(CardProgram Program, string AnswerId, [property: UserText] string Quote, [property: UserText] string Author, RaidNewForm Form);
+internal sealed record RaidNewCard(CardProgram Program, string AnswerId, [property: UserText] string Quote, [property: UserText] string Author, RaidNewForm Form);
 
 /// <summary>The form's values (raw: inputs take them as they are). <see cref="Type"/> is risk|issue; dates <c>yyyy-MM-dd</c>.</summary>
-public sealed record RaidNewForm(
+internal sealed record RaidNewForm(
     string Type,
     IReadOnlyList<RaidChoice> Types,
     string Title,

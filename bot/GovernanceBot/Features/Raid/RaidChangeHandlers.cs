@@ -17,7 +17,7 @@ namespace GovernanceBot.Features.Raid;
 /// item's owner and the program's managers may change it; anyone else is refused, and the refusal
 /// audited. The presser's card is replaced; every other copy is updated through the outbox.
 /// </summary>
-public sealed class RaidChangeHandler(
+internal sealed class RaidChangeHandler(
     GovernanceDb db,
     ProgramDirectory directory,
     Governance governance,

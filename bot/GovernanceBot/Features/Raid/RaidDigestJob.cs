@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using GovernanceBot.Features.Programs;
 using GovernanceBot.Conversation;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
@@ -15,7 +16,7 @@ namespace GovernanceBot.Features.Raid;
 /// a message per item. The outbox key carries the person and the ISO week, so re-runs, catch-ups
 /// after downtime and other instances add nothing. Owners who are away are skipped that week.
 /// </summary>
-public sealed class RaidDigestJob(GovernanceDb db, Outbox outbox, TimeProvider time, ILogger<RaidDigestJob> logger) : IGovernanceJob
+internal sealed class RaidDigestJob(GovernanceDb db, Outbox outbox, TimeProvider time, ILogger<RaidDigestJob> logger) : IGovernanceJob
 {
     public static string JobId => "raid.digest";
 
@@ -66,7 +67,7 @@ public sealed class RaidDigestJob(GovernanceDb db, Outbox outbox, TimeProvider t
     {
         var overdue = due.Count(i => RaidRules.IsOverdue(i, today));
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"{Approvals.ApprovalPeople.FirstName(owner.Name)}, your RAID review for this week: {(due.Count == 1 ? "1 RAID item you own is" : $"{due.Count} RAID items you own are")} due for review this week");
+            $"{PersonReferences.FirstName(owner.Name)}, your RAID review for this week: {(due.Count == 1 ? "1 RAID item you own is" : $"{due.Count} RAID items you own are")} due for review this week");
         text.Append(overdue > 0 ? $", {overdue} of them overdue.\n" : ".\n");
         var several = due.Select(i => i.ProgramId).Distinct().Count() > 1;
         foreach (var item in due)

@@ -12,7 +12,7 @@ namespace GovernanceBot.Features.Raid;
 /// overdue?" (open items past their date), "any open issues/assumptions/dependencies?". Each item
 /// cited is a numbered fact.
 /// </summary>
-public sealed class RaidFacts(GovernanceDb db, TimeProvider time) : IStoreFactSource
+internal sealed class RaidFacts(GovernanceDb db, TimeProvider time) : IStoreFactSource
 {
     private const int Top = 5;
 

@@ -21,7 +21,7 @@ internal sealed record QuotedAnswer(GovernanceProgram Program, CheckInResponse R
 /// a risk as a risk, its author as owner. Saving it (<c>raid.create</c>) adds the item linked to the
 /// answer. Anyone else is refused, and the refusal audited.
 /// </summary>
-public sealed class RaidFromCheckInHandler(
+internal sealed class RaidFromCheckInHandler(
     GovernanceDb db,
     ProgramDirectory directory,
     Governance governance,

@@ -22,7 +22,7 @@ public static class RaidItems
         GovernanceDb db, GovernanceProgram program, Stakeholder raisedBy, RaidAddCommand command, IReadOnlyList<MentionedPerson> mentions, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var people = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == program.Id).ToListAsync(cancellationToken);
-        var (found, unknown) = ApprovalPeople.Resolve(people, [command.Owner], mentions);
+        var (found, unknown) = PersonReferences.Resolve(people, [command.Owner], mentions);
         if (unknown.Count > 0 || found.Count != 1)
         {
             return (null, $"I don't know \"{RaidAddCommand.Clip(command.Owner)}\" in {program.Name}, so nothing was recorded. Name the owner by key, e-mail or full name: " +

@@ -10,7 +10,7 @@ namespace GovernanceBot.Features.Raid;
 /// (R-3, phoenix.r-3) and the <c>raid.show</c> button: one item with its history. Both are what
 /// status shows, so the program's readers (members; guests where it is linked) see them.
 /// </summary>
-public sealed class RaidHandler(GovernanceDb db, ReaderPolicy readers, ProgramDirectory directory, RaidViews views) : ITurnHandler
+internal sealed class RaidHandler(GovernanceDb db, ReaderPolicy readers, ProgramDirectory directory, RaidViews views) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {

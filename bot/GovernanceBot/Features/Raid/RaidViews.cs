@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Raid;
 
 /// <summary>Builds the RAID cards from the store: the log (<c>raid.log</c>) and one item (<c>raid.item</c>).</summary>
-public sealed class RaidViews(GovernanceDb db, TimeProvider time)
+internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
 {
     /// <summary>Rows on the log card; the rest are counted, and the log says how to see one.</summary>
     internal const int Shown = 15;

@@ -1,7 +1,7 @@
 using GovernanceBot.Conversation;
 using GovernanceBot.Store.Entities;
 
-namespace GovernanceBot.Features.Approvals;
+namespace GovernanceBot.Features.Programs;
 
 /// <summary>
 /// Finds the stakeholders people name in commands. A reference may be a stakeholder key
@@ -9,7 +9,7 @@ namespace GovernanceBot.Features.Approvals;
 /// first name when only one stakeholder has it, or a mention the channel resolved to a person of the
 /// store (<see cref="Turn.Mentions"/>, matched by e-mail). Always inside one program.
 /// </summary>
-internal static class ApprovalPeople
+public static class PersonReferences
 {
     public static (List<Stakeholder> Found, List<string> Unknown) Resolve(
         IReadOnlyList<Stakeholder> people, IEnumerable<string> references, IReadOnlyList<MentionedPerson> mentions)
