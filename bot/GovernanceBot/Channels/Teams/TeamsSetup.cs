@@ -29,6 +29,7 @@ public static class TeamsSetup
         services.AddSingleton<TeamsSender>();
         services.AddSingleton<IChannelSender>(sp => sp.GetRequiredService<TeamsSender>());
         services.AddSingleton<TeamsActivityHandler>();
+        services.AddSingleton<TeamsSso>();
         services.AddSingleton<IInboundChannel>(sp => sp.GetRequiredService<TeamsActivityHandler>());
 
         // No retry handler: BotFrameworkKeys retries on its own clock, and a request waiting on a
@@ -47,6 +48,7 @@ public static class TeamsSetup
         // The Agents Playground (and Azure's health probe) checks the endpoint with HEAD first.
         app.MapMethods(MessagesPath, [HttpMethods.Head], () => Results.Ok());
         app.MapPost(MessagesPath, TeamsEndpoint.HandleAsync).DisableAntiforgery();
+        app.MapTeamsTab();
         return app;
     }
 

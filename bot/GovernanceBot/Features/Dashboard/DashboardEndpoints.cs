@@ -18,20 +18,9 @@ public static class DashboardEndpoints
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
-        var group = app.MapGroup("/dashboard");
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            var headers = context.HttpContext.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers.XContentTypeOptions = "nosniff";
-            // A link's token must never leave in a Referer header.
-            headers["Referrer-Policy"] = "no-referrer";
-            return await next(context);
-        });
-
+        var group = Pages(app);
         group.MapGet("/start/{workspace}", StartAsync);
         group.MapGet("/files/{name}", DownloadAsync);
-        group.MapTeamsTab();
         group.MapGet("/", PortfolioAsync);
         group.MapGet("/programs/{key}", ProgramAsync);
         group.MapGet("/assets/dashboard.css", (HttpContext context) =>
@@ -122,7 +111,24 @@ public static class DashboardEndpoints
             : Page(DashboardPages.Program(view, time.GetUtcNow()), StatusCodes.Status200OK);
     }
 
-    internal static IResult Page(string html, int status) => new HtmlPage(html, status);
+    /// <summary>A group under <c>/dashboard</c> with the pages' security headers (the Teams tab maps its pages in one too).</summary>
+    public static RouteGroupBuilder Pages(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/dashboard");
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            var headers = context.HttpContext.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            // A link's token must never leave in a Referer header.
+            headers["Referrer-Policy"] = "no-referrer";
+            return await next(context);
+        });
+
+        return group;
+    }
+
+    public static IResult Page(string html, int status) => new HtmlPage(html, status);
 
     /// <summary>A page that is never cached: what it shows depends on who asks and changes with the store.</summary>
     private sealed class HtmlPage(string html, int status) : IResult

@@ -16,7 +16,6 @@ public static class DashboardFeature
             .AddScoped<DashboardQuery>()
             .AddScoped<DashboardHandler>()
             .AddScoped<HomeTabs>()
-            .AddSingleton<TeamsSso>()
             .AddGovernanceJob<HomeRefreshJob>();
     }
 

@@ -13,7 +13,7 @@ namespace GovernanceBot.Features.Dashboard;
 /// The dashboard's pages as server-rendered HTML: readable without script, charts as inline SVG with
 /// their values in a table beside them, every value a person typed encoded as text (<see cref="Html"/>).
 /// </summary>
-internal static class DashboardPages
+public static class DashboardPages
 {
     public const string StyleSheet = "/dashboard/assets/dashboard.css";
 

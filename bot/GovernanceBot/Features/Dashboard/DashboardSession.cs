@@ -9,7 +9,7 @@ namespace GovernanceBot.Features.Dashboard;
 /// Data Protection key ring, so any instance reads it), holding who the person is — never what they
 /// may see, which is asked of <see cref="Programs.ReaderPolicy"/> on every page.
 /// </summary>
-internal static class DashboardSession
+public static class DashboardSession
 {
     public const string Scheme = "Dashboard";
     public const string CookieName = "GovernanceBot.Dashboard";

@@ -6,7 +6,7 @@ using System.Text.Encodings.Web;
 namespace GovernanceBot.Features.Dashboard;
 
 /// <summary>Markup the page itself wrote (never text a person typed): appended as is.</summary>
-internal readonly record struct Markup(string Value)
+public readonly record struct Markup(string Value)
 {
     public override string ToString() => Value;
 }
@@ -16,7 +16,7 @@ internal readonly record struct Markup(string Value)
 /// into one is HTML-encoded (<see cref="HtmlEncoder"/>), unless it is <see cref="Markup"/>: text a
 /// person typed (a program's name, a KPI note, a check-in answer) can only ever be text.
 /// </summary>
-internal sealed class Html
+public sealed class Html
 {
     private readonly StringBuilder builder = new(16 * 1024);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Dashboard;
 using GovernanceBot.Hosting;
 using GovernanceBot.Store;
 using Microsoft.AspNetCore.Authentication;
@@ -10,7 +11,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace GovernanceBot.Features.Dashboard;
+namespace GovernanceBot.Channels.Teams;
 
 /// <summary>
 /// Teams single sign-on for the dashboard's Teams tab: the token Teams hands the tab (for the Entra
@@ -124,8 +125,10 @@ internal sealed class TeamsSso
 /// <summary>The Teams tab's pages: the tab itself (single sign-on when configured, else how to get a link) and the channel tab's configuration.</summary>
 internal static class TeamsTabEndpoints
 {
-    public static RouteGroupBuilder MapTeamsTab(this RouteGroupBuilder group)
+    /// <summary>The tab's pages live under the dashboard's address, with its security headers: Teams frames them.</summary>
+    public static IEndpointRouteBuilder MapTeamsTab(this IEndpointRouteBuilder app)
     {
+        var group = DashboardEndpoints.Pages(app);
         group.MapGet("/teams", (string? program, TeamsSso sso) => DashboardEndpoints.Page(TeamsPage(program, sso.Enabled), StatusCodes.Status200OK));
         group.MapGet("/teams/configure", (TeamsSso sso) => DashboardEndpoints.Page(ConfigurePage(sso.Enabled), StatusCodes.Status200OK));
         group.MapPost("/teams/session", SessionAsync).DisableAntiforgery();
@@ -139,7 +142,7 @@ internal static class TeamsTabEndpoints
             context.Response.Headers.CacheControl = "public, max-age=3600";
             return Results.Bytes(script, "text/javascript; charset=utf-8");
         });
-        return group;
+        return app;
     }
 
     /// <summary>
@@ -199,7 +202,7 @@ internal static class TeamsTabEndpoints
 
     private static byte[]? Resource(string name)
     {
-        using var stream = typeof(TeamsTabEndpoints).Assembly.GetManifestResourceStream($"GovernanceBot.Dashboard.{name}");
+        using var stream = typeof(TeamsTabEndpoints).Assembly.GetManifestResourceStream($"GovernanceBot.TeamsTab.{name}");
         if (stream is null)
         {
             return null;
