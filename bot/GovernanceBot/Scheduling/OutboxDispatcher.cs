@@ -229,10 +229,13 @@ public sealed class OutboxDispatcher(
             }
             catch (HttpRequestException ex)
             {
+                // The connection may have broken after the request went out: a send that had begun is in doubt.
+                attempt.DoubtAfterwards = attempt.Sending ? attempt.Started : attempt.DoubtAfterwards;
                 result = SendResult.Transient(ex.Message);
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                attempt.DoubtAfterwards = attempt.Sending ? attempt.Started : attempt.DoubtAfterwards;
                 result = SendResult.Transient("timed out");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -41,8 +41,12 @@ public static class SlackSetup
                         UseJitter = true,
                         ShouldRetryAfterHeader = true,
                         // The outbox paces and retries its own sends: a throttled one is reported at once.
+                        // And a send that timed out may have been posted (Slack answers after posting):
+                        // retried inline it would post twice, so the outbox gets it, in doubt, and asks
+                        // conversations.history for the message's key before sending again.
                         ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
-                            && !(OutboxDelivery.Current is not null && args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests)),
+                            && !(OutboxDelivery.Current is not null && (args.Outcome.Result?.StatusCode == System.Net.HttpStatusCode.TooManyRequests
+                                || args.Outcome.Exception is Polly.Timeout.TimeoutRejectedException))),
                     });
                 }
 

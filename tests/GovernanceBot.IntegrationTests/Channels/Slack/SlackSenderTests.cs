@@ -54,6 +54,34 @@ public sealed class SlackSenderTests
     }
 
     [Fact]
+    public async Task AnOutboxSend_ThatTimesOutAfterSlackPostedIt_IsNotPostedAgainInline_AndIsFoundByItsKey()
+    {
+        await using var slack = await SlackTestBot.StartAsync(settings: new Dictionary<string, string?> { ["Slack:AttemptTimeout"] = "00:00:00.300" });
+        // Slack posts the message, then answers too late: the bot cannot tell whether it arrived.
+        slack.Slack.PostDelay = TimeSpan.FromSeconds(1);
+        var since = DateTimeOffset.UtcNow;
+        using (OutboxDelivery.Begin("checkin:prompt:7"))
+        {
+            try
+            {
+                var result = await Sender(slack).SendAsync(Channel, Reply.Text("Your check-in is open"), CancellationToken.None);
+                Assert.False(result.Succeeded);
+            }
+            catch (Exception ex) when (ex is Polly.Timeout.TimeoutRejectedException or TaskCanceledException)
+            {
+                // A timeout reaches the outbox as an exception: it records the send as in doubt.
+            }
+        }
+
+        slack.Slack.PostDelay = TimeSpan.Zero;
+        var found = await Sender(slack).FindSentAsync(Channel, "checkin:prompt:7", since, CancellationToken.None);
+
+        // Once on the platform, and the outbox's next attempt finds it there instead of posting again.
+        Assert.Single(slack.Slack.Posted, p => p.Channel == Channel.ConversationId);
+        Assert.Equal(SentLookupOutcome.Found, found.Outcome);
+    }
+
+    [Fact]
     public async Task Send_StillRateLimitedAfterEveryRetry_IsTransientWithRetryAfter()
     {
         await using var slack = await SlackTestBot.StartAsync(settings: new Dictionary<string, string?> { ["Slack:MaxRetries"] = "1" });
