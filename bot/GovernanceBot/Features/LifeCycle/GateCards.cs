@@ -14,7 +14,7 @@ internal sealed record PhaseView(string Name, string State);
 
 /// <summary>A gate in the list; state passed|next|ahead.</summary>
 internal sealed record GateRow(string Key, string Label, [property: UserText] string Name, string Between, string DateText, string State, string StateText,
-    string CriteriaText, [property: UserText] string ReviewText);
+    string CriteriaText, string ReviewText);
 
 /// <summary>Data of the <c>gate.detail</c> card: one gate with its criteria, its review and the evidence for it.</summary>
 internal sealed record GateDetailCard(CardProgram Program, GateViewer Viewer, GateView Gate, IReadOnlyList<CriterionView> Criteria,
@@ -25,7 +25,7 @@ internal sealed record GateViewer(bool CanRequestReview, [property: UserText] st
 
 /// <summary>The gate; state passed|next|ahead; review status none|pending|escalated|approved|rejected|expired|withdrawn.</summary>
 internal sealed record GateView(string Key, string Label, [property: UserText] string Name, string Between, string DateText, string State, string StateText,
-    [property: UserText] string ApproversText, string ReviewStatus, [property: UserText] string ReviewText, string ReviewKey, string CriteriaText);
+    [property: UserText] string ApproversText, string ReviewStatus, string ReviewText, string ReviewKey, string CriteriaText);
 
 /// <summary>An entry criterion; <see cref="CanConfirm"/> shows its Confirm button.</summary>
 internal sealed record CriterionView(string Key, [property: UserText] string Text, [property: UserText] string Owner, bool Confirmed,

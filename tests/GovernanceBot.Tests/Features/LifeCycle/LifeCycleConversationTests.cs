@@ -35,6 +35,10 @@ public sealed class LifeCycleConversationTests
         Assert.Equal("passed", (string?)gates[1]!["state"]);
         Assert.Equal("next", (string?)gates[2]!["state"]);
         Assert.StartsWith("Review gate-3 waiting: 1 approve, 0 reject, 2 still to vote", (string?)gates[2]!["reviewText"], StringComparison.Ordinal);
+        // The review's deadline is a moment each reader sees in their own zone, not text to escape
+        // (escaped, its marker was stripped and the raw "1797094800|…" showed on the card).
+        var deadline = LocalTime.Plain((string)gates[2]!["reviewText"]!);
+        Assert.Matches(@"; deadline \w{3} \d{1,2} \w{3} \d{4}, \d{2}:\d{2} \(Europe/London\)\.$", deadline);
     }
 
     [Fact]
