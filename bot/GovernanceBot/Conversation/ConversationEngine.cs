@@ -141,6 +141,17 @@ public sealed class ConversationEngine(
     }
 
     /// <summary>
+    /// How fine "last seen" and "membership checked" times are kept: a person's every message
+    /// rewrote their row (a store write per turn, most of a turn's cost on SQLite's one writer) to
+    /// move them by seconds. Those times order a person's chat accounts and age the membership
+    /// cache, which are measured in minutes and hours.
+    /// </summary>
+    public static readonly TimeSpan SeenResolution = TimeSpan.FromMinutes(1);
+
+    /// <summary>True when a kept time is older than <see cref="SeenResolution"/> (or unset): worth writing again.</summary>
+    public static bool Stale(DateTimeOffset? kept, DateTimeOffset now) => kept is not { } at || now - at >= SeenResolution;
+
+    /// <summary>
     /// Tracks a person the bot met in a conversation (not saved yet): name, e-mail and AAD object id
     /// as far as known; in a 1:1, that chat becomes their direct conversation and they are reachable again.
     /// </summary>
@@ -169,13 +180,22 @@ public sealed class ConversationEngine(
         // Stored lower-case: stakeholders are matched and DMs are addressed by e-mail, case-insensitively.
         user.Email = person.Email?.Trim().ToLowerInvariant() ?? user.Email;
         user.AadObjectId = person.AadObjectId ?? user.AadObjectId;
+        var isNew = db.Entry(user).State == EntityState.Added;
         if (person.Membership != Membership.Unknown)
         {
+            if (user.Membership != person.Membership || isNew || Stale(user.MembershipCheckedAt, now))
+            {
+                user.MembershipCheckedAt = now;
+            }
+
             user.Membership = person.Membership;
-            user.MembershipCheckedAt = now;
         }
 
-        user.LastSeenAt = now;
+        if (isNew || Stale(user.LastSeenAt, now))
+        {
+            user.LastSeenAt = now;
+        }
+
         if (conversation.Kind == ConversationKind.Personal)
         {
             user.DirectConversationJson = JsonSerializer.Serialize(conversation with { ThreadId = null }, ConversationJson.Default.ConversationRef);

@@ -313,44 +313,52 @@ public sealed class InboxRunner(
         }
     }
 
-    /// <summary>The replies and the done mark in one commit, only while the item is still this instance's.</summary>
+    /// <summary>
+    /// The replies and the done mark in one commit, only while the item is still this instance's. The
+    /// turns finishing together share that commit (<see cref="GroupCommit"/>): one commit per turn was
+    /// most of a turn's cost on SQLite's one writer. Each turn's part is all or nothing: its done mark
+    /// first, and its replies only if the mark took.
+    /// </summary>
     private async Task CompleteAsync(InboxWork work, Guid? workspaceId, ReplyRoute? route, IReadOnlyList<Reply> replies, string? response, CancellationToken cancellationToken)
     {
-        await using var db = factory.Create();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (workspaceId is { } workspace && route is not null)
+        var marked = await completions.RunAsync(async db =>
         {
-            for (var i = 0; i < replies.Count; i++)
+            var marked = await db.InboundEvents
+                .Where(e => e.Id == work.Id && e.LeaseOwner == inbox.Instance && e.Status == InboundStatus.Received)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(e => e.Status, InboundStatus.Processed)
+                    .SetProperty(e => e.ProcessedAt, time.GetUtcNow())
+                    .SetProperty(e => e.ResponseJson, response)
+                    .SetProperty(e => e.Attempts, work.Attempts + 1)
+                    .SetProperty(e => e.LeaseOwner, (string?)null)
+                    .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
+            if (marked == 1 && workspaceId is { } workspace && route is not null)
             {
-                await outbox.ReplyAsync(db, workspace, route, replies[i], $"inbox:{work.Id}:{i}", cancellationToken);
+                for (var i = 0; i < replies.Count; i++)
+                {
+                    await outbox.ReplyAsync(db, workspace, route, replies[i], $"inbox:{work.Id}:{i}", CancellationToken.None);
+                }
+
+                await db.SaveChangesAsync(CancellationToken.None);
             }
 
-            await db.SaveChangesAsync(cancellationToken);
-        }
-
-        var marked = await db.InboundEvents
-            .Where(e => e.Id == work.Id && e.LeaseOwner == inbox.Instance && e.Status == InboundStatus.Received)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(e => e.Status, InboundStatus.Processed)
-                .SetProperty(e => e.ProcessedAt, time.GetUtcNow())
-                .SetProperty(e => e.ResponseJson, response)
-                .SetProperty(e => e.Attempts, work.Attempts + 1)
-                .SetProperty(e => e.LeaseOwner, (string?)null)
-                .SetProperty(e => e.LeaseUntil, (DateTimeOffset?)null), cancellationToken);
+            return marked;
+        }, cancellationToken);
         if (marked == 0)
         {
             // Another instance took it after our lease lapsed: its run is the one that counts.
-            await transaction.RollbackAsync(cancellationToken);
             Log.InboxLeaseLost(logger, work.Id);
             return;
         }
 
-        await transaction.CommitAsync(cancellationToken);
         if (replies.Count > 0)
         {
             services.GetService<OutboxDispatcher>()?.Wake();
         }
     }
+
+    /// <summary>Turns' completions, committed together (<see cref="CompleteAsync"/>).</summary>
+    private readonly GroupCommit completions = new(factory, WritePriority.Turn);
 
     private async Task RetryOrFailAsync(InboxWork work, Exception ex, TurnWork? turn, CancellationToken cancellationToken)
     {
@@ -522,6 +530,7 @@ public sealed class InboxRunner(
 
     public override void Dispose()
     {
+        completions.Dispose();
         slots.Dispose();
         wake.Dispose();
         abandon.Dispose();

@@ -82,9 +82,9 @@ internal sealed class OutboxClaims(IGovernanceDbFactory factory, IOptions<Outbox
         var inDoubtSince = row.SendStartedAt;
         var started = time.GetUtcNow();
         var leaseUntil = started + options.Value.Lease;
-        var marked = await WriteAsync(() => db.Outbox
+        var marked = await MarkAsync(store => store.Outbox
             .Where(o => o.Id == row.Id && o.LockedBy == claim.Stamp && o.Status == OutboxStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.SendStartedAt, started).SetProperty(o => o.LockedUntil, leaseUntil), cancellationToken), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.SendStartedAt, started).SetProperty(o => o.LockedUntil, leaseUntil), CancellationToken.None), cancellationToken);
         if (marked == 0)
         {
             return null;
@@ -95,6 +95,46 @@ internal sealed class OutboxClaims(IGovernanceDbFactory factory, IOptions<Outbox
         Settle(db, row, o => o.LockedUntil, leaseUntil);
         return new OutboxAttempt(row, inDoubtSince, started);
     }
+
+    /// <summary>
+    /// Records a send's outcome when the row is all that changed (the common case: sent, or to be
+    /// tried again): committed together with the other sends' marks, and returned once committed, so
+    /// a crash after the send and before this commit leaves the row in doubt exactly as before.
+    /// </summary>
+    public Task RecordAsync(OutboxMessage row) => MarkAsync(store => store.Outbox
+        .Where(o => o.Id == row.Id)
+        .ExecuteUpdateAsync(s => s
+            .SetProperty(o => o.Status, row.Status)
+            .SetProperty(o => o.Attempts, row.Attempts)
+            .SetProperty(o => o.NextAttemptAt, row.NextAttemptAt)
+            .SetProperty(o => o.LockedBy, row.LockedBy)
+            .SetProperty(o => o.LockedUntil, row.LockedUntil)
+            .SetProperty(o => o.SendStartedAt, row.SendStartedAt)
+            .SetProperty(o => o.SentAt, row.SentAt)
+            .SetProperty(o => o.PlatformMessageId, row.PlatformMessageId)
+            .SetProperty(o => o.LastError, row.LastError), CancellationToken.None), CancellationToken.None);
+
+    /// <summary>
+    /// A mark (a send started, a send's outcome) committed with the marks of the other sends in
+    /// flight. Each send used to commit its two marks alone, and on SQLite's one writer those commits,
+    /// not the sends, set the pace.
+    /// </summary>
+    private Task<int> MarkAsync(Func<GovernanceDb, Task<int>> write, CancellationToken cancellationToken) =>
+        Marks.RunAsync(write, cancellationToken);
+
+    private GroupCommit Marks
+    {
+        get
+        {
+            lock (marksStart)
+            {
+                return marks ??= new GroupCommit(factory, WritePriority.Send, commit => WriteAsync(commit, CancellationToken.None));
+            }
+        }
+    }
+
+    private readonly Lock marksStart = new();
+    private GroupCommit? marks;
 
     /// <summary>Stopping before anything was sent: gives the row back as it was, for the next instance or start.</summary>
     public async Task GiveBackAsync(GovernanceDb db, OutboxAttempt attempt)
@@ -148,5 +188,15 @@ internal sealed class OutboxClaims(IGovernanceDbFactory factory, IOptions<Outbox
         entry.OriginalValue = value;
     }
 
-    public void Dispose() => sqliteWriter?.Dispose();
+    public void Dispose()
+    {
+        if (marks is null)
+        {
+            sqliteWriter?.Dispose();
+            return;
+        }
+
+        // Marks still queued are committed after this; the writer they take turns on stays for them.
+        marks.Dispose();
+    }
 }

@@ -290,6 +290,17 @@ public sealed class OutboxDispatcher(
             row.LastError = Truncate(result.Reason);
         }
 
+        // The row alone (sent, or to try again): its outcome joins the other sends' in one commit.
+        // Anything else (a card recorded under its subject, a person found unreachable, a notice
+        // queued) is saved with it as one unit of work, as it always was.
+        db.ChangeTracker.DetectChanges();
+        if (db.ChangeTracker.Entries().All(e => ReferenceEquals(e.Entity, row) || e.State == EntityState.Unchanged))
+        {
+            await claims.RecordAsync(row);
+            db.ChangeTracker.AcceptAllChanges();
+            return;
+        }
+
         await claims.WriteAsync(() => db.SaveChangesAsync(cancellationToken), cancellationToken);
     }
 

@@ -158,14 +158,30 @@ internal sealed class SqliteDurability : Microsoft.EntityFrameworkCore.Diagnosti
         return Task.CompletedTask;
     }
 
-    private static void Apply(System.Data.Common.DbConnection connection)
+    /// <summary>
+    /// The native connections already set up. The pool hands the same native connection out again
+    /// and the settings stay with it: running the pragmas on every open cost a statement per
+    /// context, several per turn.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> applied = [];
+
+    private void Apply(System.Data.Common.DbConnection connection)
     {
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } && applied.TryGetValue(handle, out _))
+        {
+            return;
+        }
+
         using var command = connection.CreateCommand();
         // SQLite's own busy handler waits for the write lock in steps of a few milliseconds; without
         // it the driver retries a busy statement only after sleeping a long fixed interval, which
         // under many concurrent writers (turns, the inbox, the outbox) costs hundreds of ms a request.
         command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } opened })
+        {
+            applied.AddOrUpdate(opened, opened);
+        }
     }
 }
 

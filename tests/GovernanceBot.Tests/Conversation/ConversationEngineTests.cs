@@ -69,6 +69,43 @@ public sealed class ConversationEngineTests
     }
 
     [Fact]
+    public async Task APersonTalkingOnAndOn_IsNotRewrittenEveryMessage_ButTheirLastSeenMovesByTheMinute()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        await bot.SendAsync("help", asEmail: "meganb@example.com");
+        var first = bot.Clock.GetUtcNow();
+
+        bot.Clock.Advance(TimeSpan.FromSeconds(30));
+        await bot.SendAsync("help", asEmail: "meganb@example.com");
+        Assert.Equal(first, await LastSeenAsync(bot, "meganb@example.com"));
+
+        bot.Clock.Advance(TimeSpan.FromSeconds(45));
+        await bot.SendAsync("help", asEmail: "meganb@example.com");
+        Assert.Equal(bot.Clock.GetUtcNow(), await LastSeenAsync(bot, "meganb@example.com"));
+    }
+
+    [Fact]
+    public async Task AMemberWhoBecomesAGuest_IsStoredAsAGuestAtOnce_EvenWithinTheMinute()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        await bot.SendAsync("help", "meganb@example.com", Membership.Member);
+
+        bot.Clock.Advance(TimeSpan.FromSeconds(10));
+        await bot.SendAsync("help", "meganb@example.com", Membership.Guest);
+
+        await using var db = await bot.Store.OpenAsync();
+        var user = await db.ChatUsers.SingleAsync(u => u.Email == "meganb@example.com");
+        Assert.Equal(Membership.Guest, user.Membership);
+        Assert.Equal(bot.Clock.GetUtcNow(), user.MembershipCheckedAt);
+    }
+
+    private static async Task<DateTimeOffset> LastSeenAsync(BotHarness bot, string email)
+    {
+        await using var db = await bot.Store.OpenAsync();
+        return (await db.ChatUsers.SingleAsync(u => u.Email == email)).LastSeenAt;
+    }
+
+    [Fact]
     public async Task Link_ByTheProgramManager_BindsTheProgramToThisConversationAndAudits()
     {
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);

@@ -173,8 +173,12 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
         else
         {
             record.ConversationJson = json;
-            record.LastSeenAt = now;
             record.RemovedAt = null;
+            // Kept to the minute: rewriting it on every message made each turn a store write.
+            if (ConversationEngine.Stale(record.LastSeenAt, now))
+            {
+                record.LastSeenAt = now;
+            }
         }
 
         try

@@ -169,8 +169,14 @@ public static class InboundBenchmark
                 return TargetResult.From(target, load, cpu, benchCpu, answered: null, allAnsweredAfter: null, loadAverage, sampleAnswer: null);
             }
 
-            var (answered, after) = await DrainAsync(platforms, load, TimeSpan.FromSeconds(options.DrainSeconds));
-            return TargetResult.From(target, load, cpu, benchCpu, answered, after, loadAverage, platforms.SampleAnswer);
+            var (answered, atLastAck, after) = await DrainAsync(platforms, load, TimeSpan.FromSeconds(options.DrainSeconds));
+            // Until every answer is out (or the drain gave up): what acknowledging and answering cost the target in all.
+            var answerCpu = running.CpuTime - cpuBefore;
+            return TargetResult.From(target, load, cpu, benchCpu, answered, after, loadAverage, platforms.SampleAnswer) with
+            {
+                AnsweredAtLastAck = atLastAck,
+                CpuSecondsUntilAnswered = answerCpu.TotalSeconds,
+            };
         }
         finally
         {
@@ -195,9 +201,10 @@ public static class InboundBenchmark
     /// message (a welcome) never stands in for a missing one. The time is from the last
     /// acknowledgement to the last answer; zero when the target answers before it acknowledges.
     /// </summary>
-    private static async Task<(long Answered, double? AfterSeconds)> DrainAsync(FakePlatforms platforms, LoadResult load, TimeSpan limit)
+    private static async Task<(long Answered, long AtLastAck, double? AfterSeconds)> DrainAsync(FakePlatforms platforms, LoadResult load, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
+        var atLastAck = Answered();
         long answered;
         while ((answered = Answered()) < load.Acknowledged && clock.Elapsed < limit)
         {
@@ -206,11 +213,11 @@ public static class InboundBenchmark
 
         if (answered < load.Acknowledged)
         {
-            return (answered, null);
+            return (answered, atLastAck, null);
         }
 
         var last = platforms.LastAnswerAt;
-        return (answered, last <= load.EndedAt ? 0 : Stopwatch.GetElapsedTime(load.EndedAt, last).TotalSeconds);
+        return (answered, atLastAck, last <= load.EndedAt ? 0 : Stopwatch.GetElapsedTime(load.EndedAt, last).TotalSeconds);
 
         long Answered() => load.AcknowledgedPerConversation.Sum(c => (long)Math.Min(platforms.AnswersFor(c.Key), c.Value));
     }

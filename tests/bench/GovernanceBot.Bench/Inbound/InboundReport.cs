@@ -33,6 +33,19 @@ public sealed record TargetResult(
     public double BenchCpuPercent => Seconds > 0 ? 100 * BenchCpuSeconds / Seconds : 0;
 
     public bool EveryAcknowledgedAnswered => Answered is { } answered && answered >= Acknowledged;
+
+    /// <summary>Answered when the load ended (the rest came after the last acknowledgement).</summary>
+    public long? AnsweredAtLastAck { get; init; }
+
+    /// <summary>The target's CPU from the start of the timed load until every answer was out.</summary>
+    public double? CpuSecondsUntilAnswered { get; init; }
+
+    /// <summary>Answers per second after the last acknowledgement: how fast the backlog is worked off.</summary>
+    public double? AnswersPerSecondAfterLoad =>
+        Answered is { } answered && AnsweredAtLastAck is { } before && AllAnsweredAfterSeconds is { } s && s > 0 ? (answered - before) / s : null;
+
+    /// <summary>The target's CPU per acknowledged message, acknowledging and answering it: less moved by a busy machine than rates are.</summary>
+    public double? CpuMsPerMessage => CpuSecondsUntilAnswered is { } cpu && Acknowledged > 0 && EveryAcknowledgedAnswered ? 1000 * cpu / Acknowledged : null;
 }
 
 /// <summary>A ratio or threshold the inbound issue sets as a goal, with whether this run met it.</summary>
@@ -49,7 +62,7 @@ public sealed record InboundReport(
     IReadOnlyList<TargetResult> Results)
 {
     public static string Line(TargetResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"{InboundBenchmark.Title(r.Target)}: {r.PerSecond:N0} req/s, {r.Errors} errors, p50 {r.P50Ms:0.0} ms, p99 {r.P99Ms:0.0} ms, CPU {r.CpuPercent:0}%, {Answers(r)}");
+        $"{InboundBenchmark.Title(r.Target)}: {r.PerSecond:N0} req/s, {r.Errors} errors, p50 {r.P50Ms:0.0} ms, p99 {r.P99Ms:0.0} ms, CPU {r.CpuPercent:0}%, {Answers(r)}{(r.CpuMsPerMessage is { } ms ? $", {ms:0.00} ms CPU per message" : "")}");
 
     public IReadOnlyList<GoalCheck> Goals()
     {
@@ -90,14 +103,14 @@ public sealed record InboundReport(
         text.AppendLine(CultureInfo.InvariantCulture,
             $"Store **{Options.Store}** · {Options.Connections} connections · {Options.Seconds} s timed after {Options.WarmUpSeconds} s warm-up · {Options.Users} senders · fake Web API/connector latency {Options.WebApiLatencyMs} ms · {Cores} cores · commit {Commit ?? "unknown"} · @slack/bolt {BoltVersion ?? "-"} · botbuilder {BotbuilderVersion ?? "-"}");
         text.AppendLine();
-        text.AppendLine("| target | req/s (2xx) | errors | ack p50 | ack p99 | target CPU | load gen + fakes CPU | answered / acknowledged | all answered, s after last ack | load avg before |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| target | req/s (2xx) | errors | ack p50 | ack p99 | target CPU | load gen + fakes CPU | answered / acknowledged | all answered, s after last ack | answers/s after last ack | target CPU per message | load avg before |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in Results)
         {
             var errors = r.Errors == 0 ? "0" : $"{r.Errors} ({string.Join(", ", r.ErrorKinds.Select(e => $"{e.Key}: {e.Value}"))})";
             var after = r.Answered is null ? "-" : r.AllAnsweredAfterSeconds is { } s ? Format($"{s:0.00}") : "never (drain limit)";
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {InboundBenchmark.Title(r.Target)} | {r.PerSecond:N0} | {errors} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.CpuPercent:0} % | {r.BenchCpuPercent:0} % | {(r.Answered is null ? "-" : Answers(r))} | {after} | {r.LoadAverage} |");
+                $"| {InboundBenchmark.Title(r.Target)} | {r.PerSecond:N0} | {errors} | {r.P50Ms:0.0} ms | {r.P99Ms:0.0} ms | {r.CpuPercent:0} % | {r.BenchCpuPercent:0} % | {(r.Answered is null ? "-" : Answers(r))} | {after} | {(r.AnswersPerSecondAfterLoad is { } rate ? Format($"{rate:N0}") : "-")} | {(r.CpuMsPerMessage is { } ms ? Format($"{ms:0.00} ms") : "-")} | {r.LoadAverage} |");
         }
 
         text.AppendLine();
@@ -136,7 +149,11 @@ public sealed record InboundReport(
         BoltVersion,
         BotbuilderVersion,
         [.. Results.Select(r => new InboundTargetJson(r.Target, InboundBenchmark.Title(r.Target), r.Acknowledged, r.Errors, r.ErrorKinds.ToDictionary(),
-            Round(r.Seconds), Round(r.PerSecond), Round(r.P50Ms), Round(r.P99Ms), Round(r.CpuPercent), Round(r.BenchCpuPercent), r.Answered, r.AllAnsweredAfterSeconds is { } s ? Round(s) : null, r.LoadAverage, r.SampleAnswer))],
+            Round(r.Seconds), Round(r.PerSecond), Round(r.P50Ms), Round(r.P99Ms), Round(r.CpuPercent), Round(r.BenchCpuPercent), r.Answered, r.AllAnsweredAfterSeconds is { } s ? Round(s) : null, r.LoadAverage, r.SampleAnswer)
+        {
+            AnswersPerSecondAfterLoad = r.AnswersPerSecondAfterLoad is { } rate ? Round(rate) : null,
+            CpuMsPerMessage = r.CpuMsPerMessage is { } ms ? Round(ms) : null,
+        })],
         [.. Goals()]);
 
     private static string Answers(TargetResult r) =>
@@ -162,7 +179,12 @@ public sealed record InboundTargetJson(
     long? Answered,
     double? AllAnsweredAfterSeconds,
     string LoadAverage,
-    string? SampleAnswer);
+    string? SampleAnswer)
+{
+    public double? AnswersPerSecondAfterLoad { get; init; }
+
+    public double? CpuMsPerMessage { get; init; }
+}
 
 public sealed record InboundRunJson(
     DateTimeOffset At,
