@@ -27,7 +27,7 @@ public static class PortfolioFeature
 /// Another register's count per program on the portfolio (the RAID log's overdue items): a feature
 /// registers one and each program's row shows it. None is registered until such a register exists.
 /// </summary>
-internal interface IPortfolioCounter
+public interface IPortfolioCounter
 {
     /// <summary>What the count is, e.g. "Overdue RAID items".</summary>
     string Label { get; }

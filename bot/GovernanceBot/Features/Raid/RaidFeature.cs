@@ -13,6 +13,8 @@ public static class RaidFeature
         .AddScoped<RaidChangeHandler>()
         .AddScoped<RaidFromCheckInHandler>()
         .AddScoped<Ask.IStoreFactSource, RaidFacts>()
+        .AddScoped<Portfolio.IPortfolioCounter, RaidPortfolioCounter>()
+        .AddScoped<LifeCycle.IGateEvidenceSource, RaidGateEvidence>()
         .AddGovernanceJob<RaidDigestJob>();
 
     private static Router MapRaid(Router router) => router

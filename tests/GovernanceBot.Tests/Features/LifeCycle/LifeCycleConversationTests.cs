@@ -57,6 +57,10 @@ public sealed class LifeCycleConversationTests
         Assert.Equal("Entry criteria: 2 of 4 entry criteria confirmed", sections[0]);
         Assert.Equal("KPIs: 1 Red, 2 Amber, 3 Green", sections[1]);
         Assert.StartsWith("Benefits: 6 benefits, 1 at risk", sections[2], StringComparison.Ordinal);
+        // The RAID log's part: its open Red and Amber items, each with its id and owner.
+        Assert.Matches(@"^RAID log: \d+ open, \d+ Red or Amber", sections[3]);
+        var raid = card.Data["evidence"]!.AsArray()[3]!["lines"]!.AsArray();
+        Assert.Contains(raid, l => ((string)l!["text"]!).StartsWith("R-1", StringComparison.Ordinal) && (string?)l["rag"] == "red");
         Assert.False((bool)card.Data["viewer"]!["canRequestReview"]!);
     }
 
@@ -163,8 +167,8 @@ public sealed class LifeCycleConversationTests
             Assert.Equal(DeadlineAction.Escalate, request.OnDeadline);
             Assert.Contains("Passing it moves Phoenix from Build to Pilot.", request.Description, StringComparison.Ordinal);
             var evidence = ApprovalEvidence.Read(request.EvidenceJson)!;
-            Assert.Equal(["Entry criteria: 2 of 4 entry criteria confirmed", "KPIs: 1 Red, 2 Amber, 3 Green", "Benefits: 6 benefits, 1 at risk"],
-                evidence.Sections.Select(s => s.Title).ToList());
+            Assert.Equal(["Entry criteria: 2 of 4 entry criteria confirmed", "KPIs: 1 Red, 2 Amber, 3 Green", "Benefits: 6 benefits, 1 at risk", "RAID log"],
+                evidence.Sections.Select(s => s.Title.Split(':')[0] == "RAID log" ? "RAID log" : s.Title).ToList());
             review = request.Id;
         }
 
@@ -214,6 +218,14 @@ public sealed class LifeCycleConversationTests
         Assert.Equal("3 of 6 off target (1 Red, 2 Amber)", (string?)phoenix["kpisText"]);
         Assert.StartsWith(UserText.Escape("Gate 3: Release to pilot customers (Build → Pilot)"), (string?)phoenix["nextGateText"], StringComparison.Ordinal);
         Assert.Equal("Contoso (demo) — portfolio", (string?)card.Data["title"]);
+        // Overdue RAID items, counted as the RAID card counts them, in the program's own today.
+        await using var db = await bot.Store.OpenAsync();
+        var program = await db.Programs.AsNoTracking().SingleAsync(p => p.Key == "phoenix");
+        var today = GovernanceBot.Features.Raid.RaidRules.Today(bot.Clock.GetUtcNow(), program.TimeZone);
+        var overdue = (await db.RaidItems.AsNoTracking().Where(i => i.ProgramId == program.Id).ToListAsync()).Count(i => GovernanceBot.Features.Raid.RaidRules.IsOverdue(i, today));
+        var extra = Assert.Single(phoenix["extras"]!.AsArray(), e => (string?)e!["label"] == "Overdue RAID items")!;
+        Assert.True(overdue > 0, "the demo has an overdue RAID item");
+        Assert.Equal(overdue, (int)extra["number"]!);
     }
 
     [Fact]
