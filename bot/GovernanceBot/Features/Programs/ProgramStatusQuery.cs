@@ -8,9 +8,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Features.Programs;
 
-/// <summary>Computes a program's status: KPI RAG counts, benefits, pending approvals.</summary>
-public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
+/// <summary>
+/// A register's top items for the status card's "Top risks and issues" (the RAID log's open Red and
+/// Amber risks and issues): registers build on programs, so they offer them here rather than being read.
+/// </summary>
+public interface IStatusRiskSource
 {
+    Task<IReadOnlyList<StatusRisk>> TopAsync(GovernanceProgram program, int max, CancellationToken cancellationToken);
+}
+
+/// <summary>Computes a program's status: KPI RAG counts, benefits, pending approvals, and the registers' top risks.</summary>
+public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time, IEnumerable<IStatusRiskSource> riskSources)
+{
+    /// <summary>How many items each register may put on the card, so KPIs off target still show.</summary>
+    private const int RisksPerSource = 3;
+
     public async Task<ProgramStatusCard> GetAsync(Guid programId, CancellationToken cancellationToken)
     {
         var program = await db.Programs.AsNoTracking().AsSplitQuery()
@@ -47,8 +59,15 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
             kpis.Count);
         var benefitCounts = BenefitStatuses.Count(program.Benefits.Select(b => b.Status));
 
-        // Off-target KPIs are the program's measurable risks, worst first; on-target ones are its highlights.
-        var risks = kpis
+        // The registers' own risks and issues first (what the program manager logged), then off-target
+        // KPIs, the program's measurable risks, worst first; on-target ones are its highlights.
+        var logged = new List<StatusRisk>();
+        foreach (var source in riskSources)
+        {
+            logged.AddRange(await source.TopAsync(program, RisksPerSource, cancellationToken));
+        }
+
+        var risks = logged.Concat(kpis
             .Where(k => k.Rag is Rag.Red or Rag.Amber)
             .OrderBy(k => k.Rag == Rag.Red ? 0 : 1)
             .Select(k => new StatusRisk(
@@ -56,7 +75,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time)
                 k.Kpi.Owner?.Name ?? "no owner",
                 RagKey(k.Rag)))
             .Concat(program.Benefits.Where(b => b.Status == BenefitStatus.AtRisk).OrderBy(b => b.Name)
-                .Select(b => new StatusRisk($"Benefit at risk: {b.Name}", b.Owner?.Name ?? "no owner", RagKey(AtRiskRag))))
+                .Select(b => new StatusRisk($"Benefit at risk: {b.Name}", b.Owner?.Name ?? "no owner", RagKey(AtRiskRag)))))
             .ToList();
         // Green is health (inside the thresholds), not "on target": a KPI is on target only when its
         // value meets the target, and the line says which of the two it is.

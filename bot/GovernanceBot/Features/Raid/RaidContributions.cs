@@ -1,6 +1,7 @@
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Features.LifeCycle;
 using GovernanceBot.Features.Portfolio;
+using GovernanceBot.Features.Programs;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -56,5 +57,20 @@ internal sealed class RaidGateEvidence(GovernanceDb db, TimeProvider time) : IGa
         return new EvidenceSection(
             $"RAID log: {open.Count} open, {above.Count} Red or Amber{(overdue > 0 ? $", {overdue} overdue" : "")}",
             lines.Count > 0 ? lines : [new EvidenceLine("No open item is Red or Amber.", "green")]);
+    }
+}
+
+/// <summary>The status card's logged risks: the open Red and Amber risks and issues, highest score first.</summary>
+internal sealed class RaidStatusRisks(GovernanceDb db, TimeProvider time) : IStatusRiskSource
+{
+    public async Task<IReadOnlyList<StatusRisk>> TopAsync(GovernanceProgram program, int max, CancellationToken cancellationToken)
+    {
+        var items = await db.RaidItems.AsNoTracking().Include(i => i.Owner)
+            .Where(i => i.ProgramId == program.Id && (i.Type == RaidType.Risk || i.Type == RaidType.Issue)).ToListAsync(cancellationToken);
+        var today = RaidRules.Today(time.GetUtcNow(), program.TimeZone);
+        return RaidViews.Ordered(items.Where(i => RaidRules.Rag(i, today) is "red" or "amber"), today)
+            .Take(max)
+            .Select(i => new StatusRisk($"{RaidRules.Display(i.Key)} {i.Title}", i.Owner?.Name ?? "no owner", RaidRules.Rag(i, today)))
+            .ToList();
     }
 }

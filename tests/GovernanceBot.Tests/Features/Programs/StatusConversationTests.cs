@@ -25,8 +25,11 @@ public sealed class StatusConversationTests
         Assert.Equal(3, (int)data["kpiCounts"]!["green"]!);
         Assert.Equal(2, (int)data["kpiCounts"]!["amber"]!);
         Assert.Equal(1, (int)data["kpiCounts"]!["red"]!);
-        Assert.StartsWith("Defect escape rate at 7.1 %", (string?)data["risks"]![0]!["title"], StringComparison.Ordinal);
-        Assert.Equal("red", (string?)data["risks"]![0]!["rag"]);
+        // The RAID log's logged risks and issues come first (at most three, overdue first, then by score), then off-target KPIs.
+        var risks = data["risks"]!.AsArray().Select(r => ((string)r!["title"]!, (string)r["rag"]!)).ToList();
+        Assert.Equal(["R-1", "I-1", "I-2"], risks.Take(3).Select(r => r.Item1.Split(' ')[0]).ToList());
+        Assert.StartsWith("Defect escape rate at 7.1 %", risks[3].Item1, StringComparison.Ordinal);
+        Assert.Equal("red", risks[3].Item2);
         Assert.Equal(6, (int)data["benefitCounts"]!["total"]!);
         Assert.Contains(data["risks"]!.AsArray(), r => (string?)r!["title"] == "Benefit at risk: Higher customer retention");
         var pending = Assert.Single(data["pendingApprovals"]!.AsArray());
