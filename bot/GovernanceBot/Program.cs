@@ -16,6 +16,7 @@ using GovernanceBot.Features.LifeCycle;
 using GovernanceBot.Features.Portfolio;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Features.Raid;
+using GovernanceBot.Features.Steering;
 using GovernanceBot.Hosting;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
@@ -82,6 +83,7 @@ public static class GovernanceBotApp
         .AddLifeCycle()
         .AddRaid()
         .AddDecisions()
+        .AddSteering()
         .AddPortfolio()
         .AddAudit()
         .AddDashboard(configuration)

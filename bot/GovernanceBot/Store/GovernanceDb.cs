@@ -35,6 +35,7 @@ public abstract class GovernanceDb(DbContextOptions options) : DbContext(options
     public DbSet<Delegation> Delegations => Set<Delegation>();
     public DbSet<DecisionLogEntry> DecisionLog => Set<DecisionLogEntry>();
     public DbSet<RaidItem> RaidItems => Set<RaidItem>();
+    public DbSet<SteeringMeeting> SteeringMeetings => Set<SteeringMeeting>();
     public DbSet<AuditEntry> Audit => Set<AuditEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<InboundEvent> InboundEvents => Set<InboundEvent>();

@@ -13,6 +13,7 @@ using GovernanceBot.Features.LifeCycle;
 using GovernanceBot.Features.Portfolio;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Features.Raid;
+using GovernanceBot.Features.Steering;
 
 namespace GovernanceBot.Tests.Cards;
 
@@ -42,6 +43,10 @@ public sealed class CardDataRecordTests
         ["kpi.record"] = n => RoundTrip(n, KpisJson.Default.KpiRecordCard),
         ["program.status"] = n => RoundTrip(n, ProgramsJson.Default.ProgramStatusCard),
         ["raid.log"] = n => RoundTrip(n, RaidJson.Default.RaidLogCard),
+        ["steering.pack"] = n => RoundTrip(n, SteeringJson.Default.SteeringPackCard),
+        ["steering.meeting"] = n => RoundTrip(n, SteeringJson.Default.SteeringMeetingCard),
+        ["steering.minutes"] = n => RoundTrip(n, SteeringJson.Default.SteeringMinutesCard),
+        ["steering.actions"] = n => RoundTrip(n, SteeringJson.Default.SteeringActionsCard),
         ["raid.item"] = n => RoundTrip(n, RaidJson.Default.RaidItemCard),
         ["raid.new"] = n => RoundTrip(n, RaidJson.Default.RaidNewCard),
         ["decisions.log"] = n => RoundTrip(n, DecisionsJson.Default.DecisionsLogCard),

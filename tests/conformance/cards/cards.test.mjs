@@ -111,7 +111,7 @@ test('large samples have the same data shape as the normal ones', () => {
 test('cards that share a concept share its shape', () => {
   const program = (name) => readJson(join(samplesDir, `${name}.data.json`)).program;
   for (const name of ['kpis.status', 'kpi.detail', 'kpi.record', 'benefits.status', 'checkin.prompt', 'checkin.summary',
-    'checkin.thanks', 'approval.request', 'approval.decided', 'program.status', 'welcome', 'raid.log', 'raid.item', 'raid.new', 'decisions.log', 'benefit.detail', 'gates.status', 'gate.detail']) {
+    'checkin.thanks', 'approval.request', 'approval.decided', 'program.status', 'welcome', 'raid.log', 'raid.item', 'raid.new', 'decisions.log', 'benefit.detail', 'gates.status', 'gate.detail', 'steering.pack', 'steering.meeting', 'steering.minutes', 'steering.actions']) {
     const p = program(name);
     assert.equal(p.id, 'phoenix', `${name}: program.id`);
     assert.equal(p.name, 'Phoenix', `${name}: program.name`);

@@ -52,6 +52,12 @@ export const VERBS = {
   'gate.detail': ['program', 'gate'],
   'gate.confirm': ['program', 'gate', 'criterion'],
   'gate.review': ['program', 'gate'],
+  'steering.pack': ['program'],
+  'meeting.end': ['program'],
+  'meeting.decision': ['meetingId'],
+  'meeting.action': ['meetingId'],
+  'actions.show': ['program'],
+  'decisions.show': ['program'],
 };
 
 export function readJson(path) {

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Decisions;
 
 /// <summary>One entry of a program's decision log as the card and the answers read it.</summary>
-internal sealed record DecisionEntry(
+public sealed record DecisionEntry(
     string Id,
     bool Recorded,
     string Title,
@@ -27,7 +27,7 @@ internal sealed record DecisionEntry(
 /// approvals an import created (no entry of their own), and decisions recorded directly
 /// (<c>decision record</c>, or the file's <c>decisions:</c>), keyed <c>dec-1</c>, <c>dec-2</c> ….
 /// </summary>
-internal static partial class DecisionBook
+public static partial class DecisionBook
 {
     public static string Display(string key) => ChatKey().IsMatch(key) ? key.ToUpperInvariant() : key;
 
@@ -71,6 +71,7 @@ internal static partial class DecisionBook
                 "approval" => approvals.FirstOrDefault(a => a.Key == key) is { } a ? $"{a.Title} ({a.Key})" : key,
                 "raid" => raid.FirstOrDefault(r => r.Key == key) is { } r ? $"{RaidRules.Display(r.Key)} {r.Title}" : RaidRules.Display(key),
                 "benefit" => benefits.FirstOrDefault(b => b.Key == key) is { } b ? $"benefit {b.Name}" : key,
+                "meeting" => $"steering meeting of {key}",
                 _ => link,
             };
         }
@@ -108,6 +109,36 @@ internal static partial class DecisionBook
         }
 
         return result.OrderByDescending(r => r.DecidedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// A decision recorded directly (chat's <c>decision record</c>, a steering meeting's card) under the
+    /// program's next key, <c>dec-4</c>, with its audit entry; added to the context, not saved.
+    /// </summary>
+    public static async Task<DecisionLogEntry> AddRecordedAsync(GovernanceDb db, GovernanceProgram program, string title, string rationale,
+        IReadOnlyList<string> alternatives, List<string> deciders, List<string> links, DateTimeOffset decidedAt, string recordedBy, string channel,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var keys = await db.DecisionLog.AsNoTracking().Where(d => d.ProgramId == program.Id && d.Key != null).Select(d => d.Key!).ToListAsync(cancellationToken);
+        var entry = new DecisionLogEntry
+        {
+            ProgramId = program.Id,
+            Key = $"dec-{keys.Select(NumberOf).DefaultIfEmpty(0).Max() + 1}",
+            Title = title,
+            Outcome = "decided",
+            Summary = rationale,
+            Alternatives = [.. alternatives],
+            DecidedBy = deciders,
+            Links = links,
+            DecidedAt = decidedAt,
+            RecordedBy = recordedBy,
+            RecordedAt = now,
+            Status = DecisionStatus.Active,
+        };
+        db.DecisionLog.Add(entry);
+        db.AppendAudit(now, program.WorkspaceId, program.Id, recordedBy, channel, "decision.recorded", AuditSubject(program, entry.Key), null,
+            $"“{entry.Title}” because “{entry.Summary}”; decided by {string.Join(", ", deciders)}{(links.Count > 0 ? $"; concerns {string.Join(", ", links)}" : "")}");
+        return entry;
     }
 
     private static string Icon(string outcome) => outcome switch { "approved" => "✅", "rejected" => "❌", "withdrawn" => "↩️", _ => "⌛" };

@@ -209,26 +209,11 @@ internal sealed class RecordDecisionHandler(GovernanceDb db, ProgramDirectory di
             }
         }
 
-        var entry = new DecisionLogEntry
-        {
-            ProgramId = program.Id,
-            Key = $"dec-{existing.Select(d => DecisionBook.NumberOf(d.Key!)).DefaultIfEmpty(0).Max() + 1}",
-            Title = command.Title,
-            Outcome = "decided",
-            Summary = command.Rationale,
-            Alternatives = [.. command.Alternatives],
-            DecidedBy = deciders,
-            Links = links,
-            DecidedAt = command.On is { } day && day != today
-                ? new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone).GetUtcOffset(day.ToDateTime(new TimeOnly(12, 0))))
-                : now,
-            RecordedBy = me!.Key,
-            RecordedAt = now,
-            Status = DecisionStatus.Active,
-        };
-        db.DecisionLog.Add(entry);
-        db.AppendAudit(now, context.WorkspaceId, program.Id, me.Key, context.Turn.Channel, "decision.recorded", DecisionBook.AuditSubject(program, entry.Key), null,
-            $"“{entry.Title}” because “{entry.Summary}”; decided by {string.Join(", ", deciders)}{(links.Count > 0 ? $"; concerns {string.Join(", ", links)}" : "")}");
+        var decidedAt = command.On is { } day && day != today
+            ? new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone).GetUtcOffset(day.ToDateTime(new TimeOnly(12, 0))))
+            : now;
+        var entry = await DecisionBook.AddRecordedAsync(db, program, command.Title, command.Rationale, command.Alternatives, deciders, links, decidedAt, me!.Key,
+            context.Turn.Channel, now, cancellationToken);
         var superseded = string.Empty;
         if (old is not null)
         {
@@ -236,13 +221,13 @@ internal sealed class RecordDecisionHandler(GovernanceDb db, ProgramDirectory di
             old.SupersededById = entry.Id;
             entry.SupersedesId = old.Id;
             db.AppendAudit(now, context.WorkspaceId, program.Id, me.Key, context.Turn.Channel, "decision.superseded", DecisionBook.AuditSubject(program, old.Key!), "active",
-                $"superseded by {DecisionBook.Display(entry.Key)}");
+                $"superseded by {DecisionBook.Display(entry.Key!)}");
             superseded = $" It supersedes **{DecisionBook.Display(old.Key!)}** (“{Cards.UserText.Escape(old.Title)}”), now marked superseded.";
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        Log.DecisionRecorded(logger, entry.Key, program.Id);
-        return [Reply.Text($"Recorded **{DecisionBook.Display(entry.Key)}** in {program.Name}'s decision log: “{Cards.UserText.Escape(entry.Title)}”.{superseded} See the log: **decisions {program.Name}**.")];
+        Log.DecisionRecorded(logger, entry.Key!, program.Id);
+        return [Reply.Text($"Recorded **{DecisionBook.Display(entry.Key!)}** in {program.Name}'s decision log: “{Cards.UserText.Escape(entry.Title)}”.{superseded} See the log: **decisions {program.Name}**.")];
     }
 
     internal static TextReply Private(string text) => Reply.Text(text) with { Audience = ReplyAudience.Requester };

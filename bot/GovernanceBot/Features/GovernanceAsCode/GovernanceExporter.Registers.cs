@@ -28,7 +28,7 @@ public sealed partial class GovernanceExporter
             Severity = r.Type == RaidType.Issue && r.Impact is { } sv ? RaidRules.LevelWord(sv) : null,
             Review = r.Type == RaidType.Risk ? Day(r.DueDate) : null,
             ValidateBy = r.Type == RaidType.Assumption ? Day(r.DueDate) : null,
-            Due = r.Type == RaidType.Issue ? Day(r.DueDate) : null,
+            Due = r.Type is RaidType.Issue or RaidType.Action ? Day(r.DueDate) : null,
             NeededBy = r.Type == RaidType.Dependency ? Day(r.DueDate) : null,
             OnProgram = r.DependsOnProgramId is { } other && programs.TryGetValue(other, out var otherKey) ? otherKey : null,
             On = r.DependsOnProgramId is null ? r.DependsOn : null,

@@ -8,7 +8,7 @@ namespace GovernanceBot.Features.GovernanceAsCode;
 /// <summary>The registers' sections of the file: <c>raid</c> and <c>decisions</c>, read and checked like the rest.</summary>
 internal static partial class GovernanceFileReader
 {
-    public static readonly string[] RaidTypes = ["risk", "assumption", "issue", "dependency"];
+    public static readonly string[] RaidTypes = ["risk", "assumption", "issue", "dependency", "action"];
     public static readonly string[] DecisionStatuses = ["active", "superseded", "reversed"];
     private static readonly string[] DependencyFields = ["on", "onProgram"];
 
@@ -19,6 +19,7 @@ internal static partial class GovernanceFileReader
         ["assumption"] = "validateBy",
         ["issue"] = "due",
         ["dependency"] = "neededBy",
+        ["action"] = "due",
     };
 
     private static void ReadRegisters(NodeReader r, YMap map, GovernanceFile file, Dictionary<string, StakeholderSpec> people,
@@ -75,7 +76,7 @@ internal static partial class GovernanceFileReader
         };
         if (map["type"] is null)
         {
-            r.Error(map, $"the RAID item '{spec.Key}' needs 'type'", "type: risk, assumption, issue or dependency");
+            r.Error(map, $"the RAID item '{spec.Key}' needs 'type'", "type: risk, assumption, issue, dependency or action");
             return spec;
         }
 
@@ -129,7 +130,7 @@ internal static partial class GovernanceFileReader
         }
 
         var date = DateField(r, map, dateField);
-        if (date is null && map[dateField] is null && type is RaidType.Assumption or RaidType.Dependency)
+        if (date is null && map[dateField] is null && type is RaidType.Assumption or RaidType.Dependency or RaidType.Action)
         {
             r.Error(map, $"the {spec.Type} '{spec.Key}' needs '{dateField}'", $"{dateField}: 2026-12-15");
         }
@@ -149,7 +150,7 @@ internal static partial class GovernanceFileReader
         {
             case RaidType.Risk: spec.Review = date; break;
             case RaidType.Assumption: spec.ValidateBy = date; break;
-            case RaidType.Issue: spec.Due = date; break;
+            case RaidType.Issue or RaidType.Action: spec.Due = date; break;
             default: spec.NeededBy = date; break;
         }
 

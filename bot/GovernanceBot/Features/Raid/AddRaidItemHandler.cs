@@ -28,6 +28,7 @@ public sealed record RaidAddCommand(
         RaidType.Risk => "risk add Phoenix \"Payment provider API not ready for the pilot\" owner @adelev probability high impact medium review 2026-12-15",
         RaidType.Issue => "issue add Phoenix \"Test environment down since Monday\" owner @isaiahl severity high due 2026-12-04",
         RaidType.Assumption => "assumption add Phoenix \"Pilot customers accept e-signature\" owner @pattif validate-by 2026-12-18",
+        RaidType.Action => "action add Phoenix \"Send the revised pilot plan to the board\" owner @adelev due 2026-12-18",
         _ => "dependency add Phoenix \"Single sign-on for the portal\" owner @alexw on \"Identity program\" needed-by 2027-01-15",
     };
 
@@ -36,6 +37,7 @@ public sealed record RaidAddCommand(
         RaidType.Risk => ["owner", "probability", "impact", "review", "response", "description"],
         RaidType.Issue => ["owner", "severity", "due", "resolution", "description"],
         RaidType.Assumption => ["owner", "validate-by", "description"],
+        RaidType.Action => ["owner", "due", "description"],
         _ => ["owner", "on", "needed-by", "description"],
     };
 
@@ -120,7 +122,7 @@ public sealed record RaidAddCommand(
             return (null, e3);
         }
 
-        var dateWord = type switch { RaidType.Risk => "review", RaidType.Issue => "due", RaidType.Assumption => "validate-by", _ => "needed-by" };
+        var dateWord = type switch { RaidType.Risk => "review", RaidType.Issue or RaidType.Action => "due", RaidType.Assumption => "validate-by", _ => "needed-by" };
         DateOnly? due = null;
         if (values.TryGetValue(dateWord, out var d))
         {
@@ -131,7 +133,7 @@ public sealed record RaidAddCommand(
 
             due = date;
         }
-        else if (type is RaidType.Assumption or RaidType.Dependency)
+        else if (type is RaidType.Assumption or RaidType.Dependency or RaidType.Action)
         {
             return (null, $"By when? Give a date after **{dateWord}**, for example: {example}");
         }

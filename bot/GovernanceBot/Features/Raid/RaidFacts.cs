@@ -25,6 +25,7 @@ internal sealed class RaidFacts(GovernanceDb db, TimeProvider time) : IStoreFact
         [TextAnalyzer.Stem("assumptions")] = RaidType.Assumption,
         [TextAnalyzer.Stem("dependencies")] = RaidType.Dependency,
         [TextAnalyzer.Stem("blockers")] = RaidType.Issue,
+        [TextAnalyzer.Stem("actions")] = RaidType.Action,
         [TextAnalyzer.Stem("raid")] = null,
     };
 
@@ -46,7 +47,8 @@ internal sealed class RaidFacts(GovernanceDb db, TimeProvider time) : IStoreFact
         foreach (var program in question.Scope)
         {
             var today = RaidRules.Today(now, program.TimeZone);
-            var open = RaidViews.Ordered(items.Where(i => i.ProgramId == program.Id && RaidRules.IsOpen(i.Status) && (type is null || i.Type == type)), today).ToList();
+            var open = RaidViews.Ordered(items.Where(i => i.ProgramId == program.Id && RaidRules.IsOpen(i.Status)
+                && (type is null ? overdue || i.Type != RaidType.Action : i.Type == type)), today).ToList();
             var chosen = overdue ? open.Where(i => RaidRules.IsOverdue(i, today)).ToList() : open.Take(Top).ToList();
             var what = type is null ? "RAID items" : type == RaidType.Dependency ? "dependencies" : $"{RaidRules.TypeWord(type.Value)}s";
             if (chosen.Count == 0)
@@ -66,7 +68,9 @@ internal sealed class RaidFacts(GovernanceDb db, TimeProvider time) : IStoreFact
             }
             else
             {
-                answer.Append(CultureInfo.InvariantCulture, $"{program.Name}'s top {what} by score ({open.Count} open): ");
+                answer.Append(type == RaidType.Action
+                    ? string.Create(CultureInfo.InvariantCulture, $"{program.Name}'s open actions, overdue first ({open.Count} open): ")
+                    : string.Create(CultureInfo.InvariantCulture, $"{program.Name}'s top {what} by score ({open.Count} open): "));
             }
             var parts = new List<string>();
             foreach (var item in chosen)
@@ -88,7 +92,7 @@ internal sealed class RaidFacts(GovernanceDb db, TimeProvider time) : IStoreFact
             return null;
         }
 
-        answer.Append("Open the log with **raid <program>**.");
+        answer.Append(type == RaidType.Action ? "See them all with **actions <program>**." : "Open the log with **raid <program>**.");
         return new StoreAnswer(overdue ? StoreIntent.Overdue : StoreIntent.Risks, answer.ToString().Trim(), facts.Facts, question.Scope.Select(p => p.Name).ToList());
     }
 

@@ -27,6 +27,8 @@ public static class RaidFeature
             "Log an issue that has happened.", "RAID log")
         .MapCommand<AddRaidItemHandler>("assumption add", "assumption add <program> <title> owner @person validate-by DATE",
             "Record an assumption to validate by a date (an invalid one becomes an issue).", "RAID log")
+        .MapCommand<AddRaidItemHandler>("action add", "action add <program> <title> owner @person due DATE",
+            "Record an action someone agreed to do by a date (a steering meeting records them from its card).", "Steering")
         .MapCommand<AddRaidItemHandler>("dependency add", "dependency add <program> <title> owner @person on <program or party> needed-by DATE",
             "Record a dependency on another program here or an outside party.", "RAID log")
         .MapAction<RaidHandler>("raid.log")

@@ -50,6 +50,7 @@ public static partial class RaidRules
         RaidType.Risk => "r",
         RaidType.Assumption => "a",
         RaidType.Issue => "i",
+        RaidType.Action => "act",
         _ => "d",
     };
 
@@ -60,6 +61,7 @@ public static partial class RaidRules
         RaidType.Risk => "⚠️ Risk",
         RaidType.Assumption => "💭 Assumption",
         RaidType.Issue => "⛔ Issue",
+        RaidType.Action => "📌 Action",
         _ => "🔗 Dependency",
     };
 
@@ -83,6 +85,7 @@ public static partial class RaidRules
         RaidType.Risk => [RaidStatus.Open, RaidStatus.Mitigating, RaidStatus.Closed],
         RaidType.Assumption => [RaidStatus.Unvalidated, RaidStatus.Valid, RaidStatus.Invalid],
         RaidType.Issue => [RaidStatus.Open, RaidStatus.Closed],
+        RaidType.Action => [RaidStatus.Open, RaidStatus.Done],
         _ => [RaidStatus.Open, RaidStatus.Met, RaidStatus.Closed],
     };
 
@@ -93,6 +96,7 @@ public static partial class RaidRules
     {
         RaidType.Assumption => RaidStatus.Valid,
         RaidType.Dependency => RaidStatus.Met,
+        RaidType.Action => RaidStatus.Done,
         _ => RaidStatus.Closed,
     };
 
@@ -108,6 +112,7 @@ public static partial class RaidRules
         RaidStatus.Unvalidated => "Not yet validated",
         RaidStatus.Valid => "Valid",
         RaidStatus.Invalid => "Invalid",
+        RaidStatus.Done => "Done",
         _ => "Met",
     };
 
@@ -119,6 +124,7 @@ public static partial class RaidRules
         {
             "open" or "reopen" => RaidStatus.Open,
             "mitigating" or "mitigation" => RaidStatus.Mitigating,
+            "done" or "completed" when type == RaidType.Action => RaidStatus.Done,
             "closed" or "close" or "resolved" or "done" => RaidStatus.Closed,
             "unvalidated" or "not-validated" => RaidStatus.Unvalidated,
             "valid" or "validated" => RaidStatus.Valid,
@@ -156,6 +162,31 @@ public static partial class RaidRules
         return item.DueDate is not { } due ? "none" : due < today ? "red" : due <= today.AddDays(14) ? "amber" : "green";
     }
 
+    /// <summary>Overdue first (longest overdue first), then by score, then by date, then by when raised.</summary>
+    public static IEnumerable<RaidItem> Ordered(IEnumerable<RaidItem> items, DateOnly today) => items
+        .OrderByDescending(i => IsOverdue(i, today))
+        .ThenByDescending(i => Score(i) ?? 0)
+        .ThenBy(i => i.DueDate ?? DateOnly.MaxValue)
+        .ThenBy(i => i.CreatedAt);
+
+    /// <summary>"Review by Tue 15 Dec 2026", or "⏰ Overdue by 3 days: review by …".</summary>
+    public static string DueText(RaidItem item, DateOnly today)
+    {
+        if (item.DueDate is not { } due)
+        {
+            return "No date set";
+        }
+
+        var label = DueLabel(item.Type);
+        if (!IsOverdue(item, today))
+        {
+            return $"{label} {Day(due)}";
+        }
+
+        var days = today.DayNumber - due.DayNumber;
+        return $"⏰ Overdue by {days} day{(days == 1 ? "" : "s")}: {label.ToLowerInvariant()} {Day(due)}";
+    }
+
     public static bool IsOverdue(RaidItem item, DateOnly today) => IsOpen(item.Status) && item.DueDate is { } due && due < today;
 
     /// <summary>What the item's date means for its type.</summary>
@@ -164,6 +195,7 @@ public static partial class RaidRules
         RaidType.Risk => "Review by",
         RaidType.Assumption => "Validate by",
         RaidType.Issue => "Resolve by",
+        RaidType.Action => "Due",
         _ => "Needed by",
     };
 
@@ -185,7 +217,7 @@ public static partial class RaidRules
 
     public static string AuditSubject(GovernanceProgram program, RaidItem item) => $"raid:{program.Key}.{item.Key}";
 
-    [GeneratedRegex(@"^([raidRAID])-(\d{1,6})$")]
+    [GeneratedRegex(@"^(act|ACT|Act|[raidRAID])-(\d{1,6})$")]
     private static partial Regex ChatKey();
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9._-]*\.[a-zA-Z0-9][a-zA-Z0-9_-]*$", RegexOptions.IgnoreCase)]

@@ -19,8 +19,9 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
 
     public async Task<CardReply> LogAsync(GovernanceProgram program, CancellationToken cancellationToken)
     {
+        // Actions share the register but are not risks, assumptions, issues or dependencies: they are listed by 'actions <program>'.
         var items = await db.RaidItems.AsNoTracking().Include(r => r.Owner)
-            .Where(r => r.ProgramId == program.Id).ToListAsync(cancellationToken);
+            .Where(r => r.ProgramId == program.Id && r.Type != RaidType.Action).ToListAsync(cancellationToken);
         var today = RaidRules.Today(Now, program.TimeZone);
         var open = Ordered(items.Where(i => RaidRules.IsOpen(i.Status)), today).ToList();
         var overdue = open.Count(i => RaidRules.IsOverdue(i, today));
@@ -39,12 +40,7 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
         return Reply.Card("raid.log", card, RaidJson.Default.RaidLogCard, $"{program.Name} RAID log: {counts}.");
     }
 
-    /// <summary>Overdue first (longest overdue first), then by score, then by date, then by key.</summary>
-    internal static IEnumerable<RaidItem> Ordered(IEnumerable<RaidItem> items, DateOnly today) => items
-        .OrderByDescending(i => RaidRules.IsOverdue(i, today))
-        .ThenByDescending(i => RaidRules.Score(i) ?? 0)
-        .ThenBy(i => i.DueDate ?? DateOnly.MaxValue)
-        .ThenBy(i => i.CreatedAt);
+    internal static IEnumerable<RaidItem> Ordered(IEnumerable<RaidItem> items, DateOnly today) => RaidRules.Ordered(items, today);
 
     internal static RaidRow Row(RaidItem item, DateOnly today)
     {
@@ -62,22 +58,7 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
         _ => string.Empty,
     };
 
-    internal static string DueText(RaidItem item, DateOnly today)
-    {
-        if (item.DueDate is not { } due)
-        {
-            return "No date set";
-        }
-
-        var label = RaidRules.DueLabel(item.Type);
-        if (!RaidRules.IsOverdue(item, today))
-        {
-            return $"{label} {RaidRules.Day(due)}";
-        }
-
-        var days = today.DayNumber - due.DayNumber;
-        return $"⏰ Overdue by {days} day{(days == 1 ? "" : "s")}: {label.ToLowerInvariant()} {RaidRules.Day(due)}";
-    }
+    internal static string DueText(RaidItem item, DateOnly today) => RaidRules.DueText(item, today);
 
     internal static string RagText(string rag) => rag switch
     {

@@ -10,7 +10,7 @@ public sealed class RaidItem
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid ProgramId { get; set; }
     public GovernanceProgram? Program { get; set; }
-    /// <summary>Unique in the program: <c>r-3</c>, <c>a-1</c>, <c>i-2</c>, <c>d-4</c> when raised in chat; any key in a file.</summary>
+    /// <summary>Unique in the program: <c>r-3</c>, <c>a-1</c>, <c>i-2</c>, <c>d-4</c>, <c>act-1</c> when raised in chat; any key in a file.</summary>
     public required string Key { get; set; }
     public RaidType Type { get; set; }
     public required string Title { get; set; }
@@ -43,10 +43,16 @@ public sealed class RaidItem
     public int Version { get; set; }
 }
 
-public enum RaidType { Risk, Assumption, Issue, Dependency }
+/// <summary>
+/// Actions are what a steering meeting asks someone to do by a date: kept in this register (not a
+/// register of their own) so they get the owner's weekly digest, the item card with its history,
+/// the file's <c>raid:</c> section and the answers without a second copy of each. Appended last:
+/// the store keeps the number.
+/// </summary>
+public enum RaidType { Risk, Assumption, Issue, Dependency, Action }
 
 /// <summary>
 /// Risks: open, mitigating, closed. Assumptions: unvalidated, valid, invalid. Issues: open, closed.
-/// Dependencies: open, met, closed.
+/// Dependencies: open, met, closed. Actions: open, done.
 /// </summary>
-public enum RaidStatus { Open, Mitigating, Closed, Unvalidated, Valid, Invalid, Met }
+public enum RaidStatus { Open, Mitigating, Closed, Unvalidated, Valid, Invalid, Met, Done }

@@ -1479,6 +1479,48 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.ToTable("Stakeholders");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.SteeringMeeting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("PackAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId")
+                        .IsUnique()
+                        .HasFilter("\"EndedAt\" IS NULL");
+
+                    b.HasIndex("ProgramId", "StartedAt");
+
+                    b.ToTable("SteeringMeetings", (string)null);
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Vote", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1842,6 +1884,17 @@ namespace GovernanceBot.Store.Migrations.Postgres
                 {
                     b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", "Program")
                         .WithMany("Stakeholders")
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.SteeringMeeting", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", "Program")
+                        .WithMany()
                         .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

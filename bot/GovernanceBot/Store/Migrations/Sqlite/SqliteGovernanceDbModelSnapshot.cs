@@ -1467,6 +1467,48 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.ToTable("Stakeholders");
                 });
 
+            modelBuilder.Entity("GovernanceBot.Store.Entities.SteeringMeeting", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PackAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProgramId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId")
+                        .IsUnique()
+                        .HasFilter("\"EndedAt\" IS NULL");
+
+                    b.HasIndex("ProgramId", "StartedAt");
+
+                    b.ToTable("SteeringMeetings", (string)null);
+                });
+
             modelBuilder.Entity("GovernanceBot.Store.Entities.Vote", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1828,6 +1870,17 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                 {
                     b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", "Program")
                         .WithMany("Stakeholders")
+                        .HasForeignKey("ProgramId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Program");
+                });
+
+            modelBuilder.Entity("GovernanceBot.Store.Entities.SteeringMeeting", b =>
+                {
+                    b.HasOne("GovernanceBot.Store.Entities.GovernanceProgram", "Program")
+                        .WithMany()
                         .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();

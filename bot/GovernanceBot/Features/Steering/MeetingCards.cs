@@ -1,0 +1,101 @@
+using System.Globalization;
+using GovernanceBot.Conversation;
+using GovernanceBot.Features.Decisions;
+using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Raid;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Features.Steering;
+
+/// <summary>The meeting's cards: the agenda with its forms (<c>steering.meeting</c>) and the minutes (<c>steering.minutes</c>).</summary>
+internal static class MeetingCards
+{
+    /// <summary>Actions default to being due a fortnight after the meeting.</summary>
+    private const int DefaultDueDays = 14;
+
+    public static string Subject(SteeringMeeting meeting) => $"meeting:{meeting.Id}";
+
+    public static async Task<CardReply> AgendaAsync(GovernanceDb db, GovernanceProgram program, SteeringMeeting meeting, SteeringPackCard pack, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var people = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == program.Id).OrderBy(s => s.Name).ToListAsync(cancellationToken);
+        var starter = people.FirstOrDefault(p => p.Key == meeting.StartedBy)?.Name ?? meeting.StartedBy;
+        var agenda = pack.Sections.Select((s, i) => new AgendaItem((i + 1).ToString(CultureInfo.InvariantCulture), s.Title, s.Summary)).ToList();
+        agenda.Add(new AgendaItem((agenda.Count + 1).ToString(CultureInfo.InvariantCulture), "Decisions and actions", "Record each decision and action below as it is agreed."));
+        var (decisions, actions, _) = await RecordedAsync(db, program, meeting, now, cancellationToken);
+        var today = RaidRules.Today(now, program.TimeZone);
+        var card = new SteeringMeetingCard(KpiViews.ProgramOf(program), meeting.Id.ToString(),
+            $"Started {LocalTime.Of(meeting.StartedAt, zone)} by {starter} · pack of {LocalTime.Of(meeting.PackAt, zone)}",
+            agenda, [.. decisions, .. actions],
+            people.Select(p => new MeetingChoice(p.Name, p.Key)).ToList(),
+            RaidRules.IsoDay(today), RaidRules.IsoDay(today.AddDays(DefaultDueDays)));
+        return Reply.Card("steering.meeting", card, SteeringJson.Default.SteeringMeetingCard, $"{program.Name} steering meeting: agenda.") with { Subject = Subject(meeting) };
+    }
+
+    /// <summary>The minutes of a meeting (ended, or up to <paramref name="meeting"/>'s end), and the card that posts them.</summary>
+    public static async Task<(SteeringMinutesCard Card, CardReply Reply)> MinutesAsync(GovernanceDb db, GovernanceProgram program, SteeringMeeting meeting, CancellationToken cancellationToken)
+    {
+        var end = meeting.EndedAt ?? DateTimeOffset.MaxValue;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var (decisions, actions, changes) = await RecordedAsync(db, program, meeting, end, cancellationToken);
+        var people = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == program.Id).ToListAsync(cancellationToken);
+        string Name(string? key) => people.FirstOrDefault(p => p.Key == key)?.Name ?? key ?? "someone";
+        var sections = new List<PackSection>
+        {
+            new("decisions", "Decisions", decisions.Count == 0 ? "No decisions were recorded." : $"{decisions.Count} recorded in the decision log.", decisions, "None."),
+            new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; owners see them in their weekly review until done.", actions, "None."),
+            new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, "None."),
+        };
+        var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" to {TimeZoneInfo.ConvertTime(e, zone).ToString("HH:mm", CultureInfo.InvariantCulture)}" : string.Empty)} · chaired by {Name(meeting.StartedBy)}";
+        var summary = $"{decisions.Count} decision{(decisions.Count == 1 ? "" : "s")}, {actions.Count} action{(actions.Count == 1 ? "" : "s")}, {changes.Count} RAID change{(changes.Count == 1 ? "" : "s")}.";
+        var card = new SteeringMinutesCard(KpiViews.ProgramOf(program), held, summary, sections);
+        return (card, Reply.Card("steering.minutes", card, SteeringJson.Default.SteeringMinutesCard, $"{program.Name} steering meeting minutes: {summary}"));
+    }
+
+    /// <summary>What the meeting recorded up to <paramref name="until"/>: decisions (recorded, and approvals decided), actions, other RAID changes from the audit trail.</summary>
+    private static async Task<(List<PackLine> Decisions, List<PackLine> Actions, List<PackLine> Changes)> RecordedAsync(GovernanceDb db, GovernanceProgram program,
+        SteeringMeeting meeting, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var from = meeting.StartedAt;
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var today = RaidRules.Today(until == DateTimeOffset.MaxValue ? from : until, program.TimeZone);
+        // Decisions recorded in chat during the meeting, as the audit trail has them (an import of the file in the meantime records none).
+        var recordedIds = (await db.Audit.AsNoTracking()
+            .Where(a => a.ProgramId == program.Id && a.Action == "decision.recorded" && a.At >= from && a.At <= until)
+            .Select(a => a.Subject).ToListAsync(cancellationToken))
+            .Select(subject => subject[(subject.LastIndexOf('.') + 1)..]).ToList();
+        var decisions = (await DecisionBook.EntriesAsync(db, program, cancellationToken))
+            .Where(e => e.Recorded ? recordedIds.Any(k => DecisionBook.Display(k) == e.Id) : e.DecidedAt >= from && e.DecidedAt <= until)
+            .OrderBy(e => e.DecidedAt)
+            .Select(e => new PackLine($"{e.Id}: {e.Title}", e.Rationale.Length > 0 ? e.Rationale : e.StatusText, "none", e.Recorded ? "Recorded" : "Approval"))
+            .ToList();
+        var actionItems = await db.RaidItems.AsNoTracking().Include(r => r.Owner)
+            .Where(r => r.ProgramId == program.Id && r.Type == RaidType.Action && r.CreatedAt >= from && r.CreatedAt <= until).ToListAsync(cancellationToken);
+        var actions = actionItems.OrderBy(a => a.CreatedAt).Select(a => SteeringPacks.Item(a, today)).ToList();
+        var actionSubjects = actionItems.Select(a => RaidRules.AuditSubject(program, a)).ToHashSet(StringComparer.Ordinal);
+        var audit = await db.Audit.AsNoTracking()
+            .Where(a => a.ProgramId == program.Id && a.At >= from && a.At <= until && a.Subject.StartsWith("raid:"))
+            .OrderBy(a => a.Seq).ToListAsync(cancellationToken);
+        var people = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == program.Id).ToListAsync(cancellationToken);
+        var changes = audit.Where(a => !a.Action.EndsWith(".refused", StringComparison.Ordinal) && !actionSubjects.Contains(a.Subject))
+            .Select(a => new PackLine(
+                $"{RaidRules.Display(a.Subject[(a.Subject.LastIndexOf('.') + 1)..])} {Verb(a.Action)}",
+                a.Action == "raid.updated" ? $"{a.Before} → {a.After}" : a.After ?? string.Empty,
+                "none",
+                $"{people.FirstOrDefault(p => p.Key == a.Actor)?.Name ?? a.Actor}, {TimeZoneInfo.ConvertTime(a.At, zone).ToString("HH:mm", CultureInfo.InvariantCulture)}"))
+            .ToList();
+        return (decisions, actions, changes);
+    }
+
+    private static string Verb(string action) => action switch
+    {
+        "raid.added" => "raised",
+        "raid.closed" => "closed",
+        "raid.escalated" => "escalated to the sponsor",
+        "raid.updated" => "updated",
+        _ => action.Replace("raid.", string.Empty, StringComparison.Ordinal),
+    };
+}

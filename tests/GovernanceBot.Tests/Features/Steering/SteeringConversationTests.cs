@@ -1,0 +1,148 @@
+using System.Text.Json.Nodes;
+using GovernanceBot.Conversation;
+using GovernanceBot.Store.Entities;
+using GovernanceBot.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace GovernanceBot.Tests.Features.Steering;
+
+/// <summary>The steering pack and meeting in conversation, on the Phoenix demo.</summary>
+public sealed class SteeringConversationTests
+{
+    private const string Manager = "alexw@example.com";
+    private const string Sponsor = "meganb@example.com";
+    private const string Stakeholder = "adelev@example.com";
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task SteeringPack_ShowsEverySection_SendsTheHtmlFile_AndTheNextPackStartsWhereItEnded(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+
+        var replies = await bot.SendAsync("steering pack Phoenix", Sponsor);
+
+        var card = replies[0].ShouldBeCard("steering.pack");
+        Assert.Equal(ReplyAudience.Requester, card.Audience);
+        Assert.Equal(["Phase and next gate", "KPI health", "Benefits", "Top RAID items", "Pending approvals", "Decisions since the last pack", "Check-in response rate"],
+            card.Data["sections"]!.AsArray().Select(s => (string)s!["title"]!));
+        Assert.Contains("First pack for Phoenix: decisions of the last 30 days", (string?)card.Data["sinceText"], StringComparison.Ordinal);
+        Assert.Equal("", (string?)card.Data["narrative"]!["text"]);
+        var html = await bot.FileTextAsync(replies[1]);
+        Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
+        Assert.Contains("<h1>Phoenix — steering pack</h1>", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"col\">Item</th>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+
+        bot.Clock.Advance(TimeSpan.FromDays(7));
+        var second = (await bot.SendAsync("steering pack Phoenix", Sponsor))[0].ShouldBeCard("steering.pack");
+        Assert.StartsWith("Decisions since the last pack, produced", (string?)second.Data["sinceText"], StringComparison.Ordinal);
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Equal(2, await db.Audit.CountAsync(a => a.Action == "steering.packed"));
+    }
+
+    [Fact]
+    public async Task SteeringPack_ForAStakeholderWhoDoesNotReadTheDecisionLog_IsRefused()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var reply = Assert.Single(await bot.SendAsync("steering pack Phoenix", Stakeholder));
+
+        Assert.IsType<TextReply>(reply);
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Equal(0, await db.Audit.CountAsync(a => a.Action == "steering.packed"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task Meeting_RecordsDecisionsAndActionsFromTheCard_AndTheMinutesListThem(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+
+        var started = await bot.SendAsync("meeting start Phoenix", Manager);
+        var agenda = started[1].ShouldBeCard("steering.meeting");
+        var meetingId = (string)agenda.Data["meetingId"]!;
+        Assert.Equal("Phase and next gate", (string?)agenda.Data["agenda"]![0]!["title"]);
+
+        var decided = await bot.ActAsync("meeting.decision", new JsonObject { ["meetingId"] = meetingId, ["decisionTitle"] = "Keep the 12 January pilot start", ["rationale"] = "The provider confirmed its API date" }, Manager);
+        Assert.True(decided[0].ShouldBeCard("steering.meeting").ReplacesSourceCard);
+        Assert.Contains("Recorded **DEC-4**", decided[1].ShouldBeText(), StringComparison.Ordinal);
+        var acted = await bot.ActAsync("meeting.action", new JsonObject { ["meetingId"] = meetingId, ["actionTitle"] = "Send the revised pilot plan to the board", ["owner"] = "adelev", ["due"] = "2026-12-18" }, Manager);
+        Assert.Contains("Recorded action **ACT-1** for Adele Vance, due Fri 18 Dec 2026", acted[1].ShouldBeText(), StringComparison.Ordinal);
+
+        var actions = Assert.Single(await bot.SendAsync("actions Phoenix", Manager)).ShouldBeCard("steering.actions");
+        Assert.Equal("ACT-1", (string?)actions.Data["actions"]![0]!["key"]);
+
+        var minutes = Assert.Single(await bot.SendAsync("meeting end Phoenix", Manager)).ShouldBeCard("steering.minutes");
+        Assert.Equal("1 decision, 1 action, 0 RAID changes.", (string?)minutes.Data["summaryText"]);
+        Assert.StartsWith("DEC-4", (string?)minutes.Data["sections"]![0]!["lines"]![0]!["title"], StringComparison.Ordinal);
+        await using var db = await bot.Store.OpenAsync();
+        var decision = await db.DecisionLog.SingleAsync(d => d.Key == "dec-4");
+        Assert.Equal(["meeting:2026-11-25"], decision.Links);
+        var action = await db.RaidItems.SingleAsync(r => r.Key == "act-1");
+        Assert.Equal((RaidType.Action, RaidStatus.Open, new DateOnly(2026, 12, 18)), (action.Type, action.Status, action.DueDate!.Value));
+        Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "meeting.started"));
+        Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "meeting.ended"));
+        Assert.NotNull((await db.SteeringMeetings.SingleAsync()).EndedAt);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task MeetingStartedTwice_SaysOneIsOpen_AndEndWithoutStart_SaysNoneIs(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+
+        var none = Assert.Single(await bot.SendAsync("meeting end Phoenix", Manager)).ShouldBeText();
+        await bot.SendAsync("meeting start Phoenix", Manager);
+        var twice = Assert.Single(await bot.SendAsync("meeting start Phoenix", Manager));
+
+        Assert.StartsWith("No steering meeting is open for Phoenix", none, StringComparison.Ordinal);
+        Assert.Equal(ReplyAudience.Requester, twice.Audience);
+        Assert.Contains("Phoenix's steering meeting is already open: Alex Wilber started it", twice.ShouldBeText(), StringComparison.Ordinal);
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Equal(1, await db.SteeringMeetings.CountAsync());
+    }
+
+    [Theory]
+    [InlineData("adelev", "2026-11-20", "is before today")]
+    [InlineData("nobody", "2026-12-18", "I don't know \"nobody\" in Phoenix")]
+    [InlineData("adelev", "", "Pick the date it is due.")]
+    public async Task MeetingAction_WithBadInput_SaysWhatWasWrong_AndRecordsNothing(string owner, string due, string expected)
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        var meetingId = (string)(await bot.SendAsync("meeting start Phoenix", Manager))[1].ShouldBeCard("steering.meeting").Data["meetingId"]!;
+
+        var reply = Assert.Single(await bot.ActAsync("meeting.action", new JsonObject { ["meetingId"] = meetingId, ["actionTitle"] = "Chase the vendor", ["owner"] = owner, ["due"] = due }, Manager));
+
+        Assert.Contains(expected, reply.ShouldBeText(), StringComparison.Ordinal);
+        Assert.NotNull(reply.InputErrors);
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Equal(0, await db.RaidItems.CountAsync(r => r.Type == RaidType.Action));
+    }
+
+    [Theory]
+    [InlineData("meeting start Phoenix", Stakeholder, "Only Phoenix's program managers and PMO")]
+    [InlineData("meeting start Atlantis", Manager, "Atlantis")]
+    [InlineData("actions Atlantis", Manager, "Atlantis")]
+    public async Task MeetingCommands_FromSomeoneNotAllowed_OrForAnUnknownProgram_AreRefused(string command, string who, string expected)
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var reply = Assert.Single(await bot.SendAsync(command, who));
+
+        Assert.Contains(expected, reply.ShouldBeText(), StringComparison.Ordinal);
+        await using var db = await bot.Store.OpenAsync();
+        Assert.Equal(0, await db.SteeringMeetings.CountAsync());
+    }
+
+    [Fact]
+    public async Task ActionAdd_ByText_IsAnActionInTheRaidLogButNotOnTheRaidCard()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var replies = await bot.SendAsync("action add Phoenix \"Book the go-live rehearsal\" owner @isaiahl due 2026-12-04", Manager);
+
+        Assert.Contains("Added **ACT-1**", replies[0].ShouldBeText(), StringComparison.Ordinal);
+        var log = Assert.Single(await bot.SendAsync("raid Phoenix", Manager)).ShouldBeCard("raid.log");
+        Assert.DoesNotContain(log.Data["items"]!.AsArray(), i => (string?)i!["type"] == "action");
+    }
+}
