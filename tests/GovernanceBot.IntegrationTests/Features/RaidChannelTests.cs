@@ -191,7 +191,7 @@ public sealed class RaidChannelTests
         return summary;
     }
 
-    private static async Task<TeamsBot> StartTeamsAsync(StoreKind kind = StoreKind.Sqlite)
+    internal static async Task<TeamsBot> StartTeamsAsync(StoreKind kind = StoreKind.Sqlite)
     {
         var teams = await TeamsBot.StartAsync(kind, extra: new() { ["Conversation:BindUnknownWorkspacesTo"] = "demo" },
             configure: b => b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>()));
@@ -201,7 +201,7 @@ public sealed class RaidChannelTests
         return teams;
     }
 
-    private static Task<SlackTestBot> StartSlackAsync(StoreKind kind = StoreKind.Sqlite) => SlackTestBot.StartAsync(kind, configure: b =>
+    internal static Task<SlackTestBot> StartSlackAsync(StoreKind kind = StoreKind.Sqlite) => SlackTestBot.StartAsync(kind, configure: b =>
     {
         b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>());
         b.Services.AddSingleton<IBlockKitTranslator, BlockKitTranslator>();
@@ -210,7 +210,7 @@ public sealed class RaidChannelTests
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A payload as JSON that keeps apostrophes, dashes and emoji as they are, so assertions read like the card.</summary>
-    private static string Plain(JsonNode node) => node.ToJsonString(Relaxed);
+    internal static string Plain(JsonNode node) => node.ToJsonString(Relaxed);
 
     private static async Task<string> IdAsync(BotHarness bot, string key)
     {
@@ -218,7 +218,7 @@ public sealed class RaidChannelTests
         return (await db.RaidItems.SingleAsync(r => r.Key == key)).Id.ToString();
     }
 
-    private static JsonObject Press(string channel, string messageTs, string actionId, string? value, string user = SlackTestBot.Alex) => new()
+    internal static JsonObject Press(string channel, string messageTs, string actionId, string? value, string user = SlackTestBot.Alex) => new()
     {
         ["type"] = "block_actions",
         ["team"] = new JsonObject { ["id"] = SlackTestBot.Team },
@@ -238,7 +238,7 @@ public sealed class RaidChannelTests
     };
 
     /// <summary>A modal submitted with these values: each input's block and action are its id (as the translator builds them).</summary>
-    private static JsonObject Submit(JsonObject openedView, Dictionary<string, string> values)
+    internal static JsonObject Submit(JsonObject openedView, Dictionary<string, string> values)
     {
         var state = new JsonObject();
         foreach (var block in openedView["blocks"]!.AsArray().OfType<JsonObject>().Where(b => (string?)b["type"] == "input"))
