@@ -156,6 +156,23 @@ public sealed class SlackApprovalTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ExtendingARequest_ConfirmsTheNewDeadlineAsADateToken_WithTheAskersOwnZoneAsItsFallback(StoreKind kind)
+    {
+        await using var slack = await StartAsync(kind);
+        await slack.PostCommandAsync("approval request \"Gate 4: go live\" approvers meganb quorum all due 2026-12-10", channel: "D0ALEX");
+        await slack.IdleAsync();
+
+        await slack.PostCommandAsync("approval extend gate-4 due 2026-12-12", channel: "D0ALEX");
+        await slack.IdleAsync();
+
+        // 17:00 in London (the program's zone) is noon for Alex in New York.
+        var text = (string?)slack.Slack.Calls.Last(c => ((string?)c.Body["text"])?.Contains("Extended:", StringComparison.Ordinal) == true).Body["text"];
+        Assert.Contains($"now closes {Token((await RequestAsync(slack, "gate-4")).Deadline!.Value)}Sat 12 Dec 2026, 12:00 (America/New_York)>", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("London time", text, StringComparison.Ordinal);
+    }
+
     /// <summary>Relaxed escaping: the default encoder writes '<' as \u003C, which would hide the tokens.</summary>
     private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

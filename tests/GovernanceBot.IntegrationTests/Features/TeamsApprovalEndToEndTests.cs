@@ -192,6 +192,27 @@ public sealed class TeamsApprovalEndToEndTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ExtendingARequest_InTheRequestersChat_ConfirmsTheNewDeadlineInTheirOwnZone_Named(StoreKind kind)
+    {
+        await using var teams = await StartAsync(kind);
+        var dispatcher = teams.Bot.Services.GetRequiredService<OutboxDispatcher>();
+        await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl,
+            "approval request \"Gate 4: go live\" approvers meganb quorum all due 2026-12-10", "m-2"), teams.ValidToken());
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+
+        await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "approval extend gate-4 due 2026-12-12", "m-3"), teams.ValidToken());
+        await teams.Bot.IdleAsync();
+        await dispatcher.DrainAllAsync(CancellationToken.None);
+
+        // Teams shows message text as written, so the time is Alex's own (New York), named: 17:00 in London is noon for him.
+        var text = (string?)teams.Framework.Sent("POST").Last(r => r.Body?.ToJsonString().Contains("Extended:", StringComparison.Ordinal) == true).Body!["text"];
+        Assert.Contains("now closes Sat 12 Dec 2026, 12:00 (America/New_York)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("London time", text, StringComparison.Ordinal);
+        Assert.DoesNotContain('\uF8F0', text!);
+    }
+
     /// <summary>Teams with the real card renderer and the Phoenix demo; Megan (sponsor, approver) and Alex (program manager) have talked to the bot, so their 1:1 chats are known.</summary>
     internal static async Task<TeamsBot> StartAsync(StoreKind kind = StoreKind.Sqlite)
     {

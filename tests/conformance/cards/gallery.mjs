@@ -3,6 +3,7 @@
 // docs/cards/<name>.png (large samples: <name>.large.png). Nothing is fetched from the network:
 // the renderer script comes from node_modules and every request the page makes is refused.
 //   node gallery.mjs            (needs Debian's chromium at /usr/bin/chromium, or CHROMIUM=path)
+//   node gallery.mjs approval.request approval.decided   (only those cards)
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,6 +13,27 @@ import { caseLabel, cases, expandFiles, here, repoRoot } from './lib.mjs';
 const UPNG = createRequire(import.meta.url)('upng-js');
 const outDir = join(repoRoot, 'docs', 'cards');
 const CARD_WIDTH = 480; // about the width Teams gives a card in a chat on desktop
+// The reader the pictures are taken for: moments in card data show in this zone and locale, as the
+// Teams client shows its user's own (the samples' program runs on Europe/Berlin).
+const READER = { timezoneId: 'Europe/Berlin', locale: 'en-GB' };
+
+// A moment in card data is the bot's LocalTime marker: U+F8F0 <unix seconds> | <fallback> U+F8F1.
+// As the bot's Teams channel does (LocalTime.Teams), a TextBlock's text gets Teams' DATE/TIME
+// functions, which the renderer shows in the reader's zone; any other string gets the fallback.
+const MOMENT = /\uF8F0(-?\d+)\|([^\uF8F1]*)\uF8F1/g;
+function localise(node, inTextBlock = false) {
+  if (Array.isArray(node)) return node.map((n) => localise(n));
+  if (node && typeof node === 'object') {
+    const textBlock = node.type === 'TextBlock';
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, localise(v, textBlock && k === 'text')]));
+  }
+  if (typeof node !== 'string') return node;
+  return node.replace(MOMENT, (_, seconds, fallback) => {
+    if (!inTextBlock) return fallback;
+    const iso = new Date(Number(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return `{{DATE(${iso}, SHORT)}} at {{TIME(${iso})}}`;
+  });
+}
 
 // A Teams-like light host config: Segoe UI stack, Teams' neutral greys and purple accent.
 const hostConfig = {
@@ -170,8 +192,9 @@ async function main() {
   const acScript = readFileSync(join(here, 'node_modules', 'adaptivecards', 'dist', 'adaptivecards.min.js'), 'utf8');
   const shots = [];
   const renders = [];
-  for (const c of cases()) {
-    const card = expandFiles(c.templatePath, c.dataPath);
+  const only = process.argv.slice(2);
+  for (const c of cases().filter((k) => only.length === 0 || only.includes(k.name))) {
+    const card = localise(expandFiles(c.templatePath, c.dataPath));
     const base = c.variant === 'large' ? `${c.name}.large` : c.name;
     renders.push({ label: caseLabel(c), file: `${base}.png`, card, charts: true });
     if (c.variant === 'normal' && JSON.stringify(card).includes('"Chart.')) {
@@ -179,7 +202,7 @@ async function main() {
     }
   }
   for (const r of renders) {
-    const page = await browser.newPage({ viewport: { width: CARD_WIDTH + 32, height: 600 }, deviceScaleFactor: 1 });
+    const page = await browser.newPage({ viewport: { width: CARD_WIDTH + 32, height: 600 }, deviceScaleFactor: 1, ...READER });
     await page.route('**/*', (route) => route.abort()); // nothing leaves the machine
     await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head><body><div id="frame"></div></body></html>`);
     await page.addScriptTag({ content: acScript });

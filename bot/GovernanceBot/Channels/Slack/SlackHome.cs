@@ -63,7 +63,7 @@ public sealed class SlackHome(SlackApiClient api, SlackWorkspaces workspaces, IL
         var n = 0;
         foreach (var item in home.Waiting.Take(MaxWaiting))
         {
-            var section = Block.Section($"{Icon(item.Kind)} *{SlackMrkdwn.Escape(item.Title)}*\n{SlackMrkdwn.Escape(item.Detail)}");
+            var section = Block.Section($"{Icon(item.Kind)} *{SlackMrkdwn.Escape(item.Title)}*\n{LocalTime.Slack(SlackMrkdwn.Escape(item.Detail))}");
             var data = new JsonObject();
             foreach (var (key, value) in item.Data)
             {

@@ -18,7 +18,7 @@ public static class ApprovalCardFactory
         var request = snapshot.Request;
         var tally = Quorum.Count(request);
         var outcome = Quorum.Evaluate(request, tally);
-        var zone = ZoneOf(viewer, snapshot.Zone);
+        var zone = ApprovalText.ZoneOf(viewer, snapshot.Zone);
         var open = request.Status == ApprovalStatus.Pending;
         var escalated = request.Status == ApprovalStatus.Escalated;
         var votesFor = open ? snapshot.VotesFor(viewer) : [];
@@ -113,16 +113,6 @@ public static class ApprovalCardFactory
 
     private static string RequesterOf(ApprovalSnapshot snapshot) =>
         snapshot.Request.RequesterId is { } id && snapshot.People.TryGetValue(id, out var who) ? who.Name : "the program team";
-
-    private static TimeZoneInfo ZoneOf(Stakeholder? viewer, TimeZoneInfo fallback)
-    {
-        if (viewer is null)
-        {
-            return fallback;
-        }
-
-        return TimeZoneInfo.TryFindSystemTimeZoneById(viewer.TimeZone, out var zone) ? zone : fallback;
-    }
 
     private static ApprovalTally TallyOf(Tally t) => new(t.Approve, t.Reject, t.Abstain, t.Pending, t.Required, t.Total);
 

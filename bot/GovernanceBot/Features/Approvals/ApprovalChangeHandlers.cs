@@ -48,9 +48,9 @@ internal sealed class ApprovalCommands(GovernanceDb db, ApprovalBook book, Progr
         Reply.Text($"**{request.Title}** changed while I was recording this (a vote or a decision came in at the same moment). Nothing was recorded: look at the card and try again if it still applies.")
             with { Audience = ReplyAudience.Requester };
 
-    /// <summary>The refusal for a request that is no longer open, with when it closed.</summary>
-    public static Reply Closed(ApprovalSnapshot snapshot, string what) =>
-        Reply.Text($"**{snapshot.Request.Title}** is already {ApprovalText.StatusWord(snapshot.Request.Status)}{(snapshot.Request.DecidedAt is { } at ? $" ({ApprovalText.Moment(at, snapshot.Zone)})" : "")}, so there is nothing to {what}. To ask again, raise a new request with **approval request**.")
+    /// <summary>The refusal for a request that is no longer open, with when it closed, in the asker's (<paramref name="me"/>) own time.</summary>
+    public static Reply Closed(ApprovalSnapshot snapshot, Stakeholder? me, string what) =>
+        Reply.Text($"**{snapshot.Request.Title}** is already {ApprovalText.StatusWord(snapshot.Request.Status)}{(snapshot.Request.DecidedAt is { } at ? $" ({ApprovalText.Local(at, ApprovalText.ZoneOf(me, snapshot.Zone))})" : "")}, so there is nothing to {what}. To ask again, raise a new request with **approval request**.")
             with { Audience = ReplyAudience.Requester };
 
     public static bool IsOpen(ApprovalRequest request) => request.Status is ApprovalStatus.Pending or ApprovalStatus.Escalated;
@@ -87,13 +87,13 @@ internal sealed class DecideApprovalHandler(ApprovalCommands commands, ApprovalB
         var request = snapshot.Request;
         if (request.Status == ApprovalStatus.Pending)
         {
-            return [Reply.Text($"**{request.Title}** is still open for votes ({ApprovalText.Deadline(request.Deadline, book.Now, snapshot.Zone, true)}). **approval decide** is for requests escalated at their deadline; until then its approvers decide on the card.")
+            return [Reply.Text($"**{request.Title}** is still open for votes{(request.Deadline is null ? string.Empty : " until " + ApprovalText.Deadline(request.Deadline, book.Now, ApprovalText.ZoneOf(me, snapshot.Zone), true, local: true))}. **approval decide** is for requests escalated at their deadline; until then its approvers decide on the card.")
                 with { Audience = ReplyAudience.Requester }];
         }
 
         if (request.Status != ApprovalStatus.Escalated)
         {
-            return [ApprovalCommands.Closed(snapshot, "decide")];
+            return [ApprovalCommands.Closed(snapshot, me, "decide")];
         }
 
         if (!snapshot.Decides(me))
@@ -160,7 +160,7 @@ internal sealed class CancelApprovalHandler(ApprovalCommands commands, ApprovalB
 
         if (!ApprovalCommands.IsOpen(request))
         {
-            return [ApprovalCommands.Closed(snapshot, "withdraw")];
+            return [ApprovalCommands.Closed(snapshot, me, "withdraw")];
         }
 
         var reason = ApprovalCommands.Reason(words, 1);
@@ -219,20 +219,20 @@ internal sealed class ExtendApprovalHandler(ApprovalCommands commands, ApprovalB
 
         if (!ApprovalCommands.IsOpen(request))
         {
-            return [ApprovalCommands.Closed(snapshot, "extend")];
+            return [ApprovalCommands.Closed(snapshot, me, "extend")];
         }
 
         var now = book.Now;
         var deadline = ApprovalBook.DeadlineOn(due, snapshot.Zone);
         if (deadline <= now)
         {
-            return [Reply.Text($"{due:yyyy-MM-dd} (17:00 {snapshot.Program.Name} time) has already passed. Pick a later date, for example **approval extend {request.Key} due {book.Today(snapshot.Zone).AddDays(7):yyyy-MM-dd}**.")
+            return [Reply.Text($"A deadline of {ApprovalText.Local(deadline, ApprovalText.ZoneOf(me, snapshot.Zone))} has already passed. Pick a later date, for example **approval extend {request.Key} due {book.Today(snapshot.Zone).AddDays(7):yyyy-MM-dd}**.")
                 with { Audience = ReplyAudience.Requester }];
         }
 
         if (request.Deadline is { } current && deadline <= current)
         {
-            return [Reply.Text($"The deadline of **{request.Title}** is already {ApprovalText.Moment(current, snapshot.Zone)}; **extend** moves it later. Pick a date after {TimeZoneInfo.ConvertTime(current, snapshot.Zone):yyyy-MM-dd}.")
+            return [Reply.Text($"The deadline of **{request.Title}** is already {ApprovalText.Local(current, ApprovalText.ZoneOf(me, snapshot.Zone))}; **extend** moves it later. Pick a date after {TimeZoneInfo.ConvertTime(current, snapshot.Zone):yyyy-MM-dd}.")
                 with { Audience = ReplyAudience.Requester }];
         }
 
@@ -249,9 +249,8 @@ internal sealed class ExtendApprovalHandler(ApprovalCommands commands, ApprovalB
         var voted = request.Votes.Select(v => v.ApproverId).ToHashSet();
         foreach (var approver in snapshot.Approvers.Where(a => !voted.Contains(a.Id) && a.Email is not null && a.Id != me!.Id))
         {
-            var zone = TimeZoneInfo.TryFindSystemTimeZoneById(approver.TimeZone, out var z) ? z : snapshot.Zone;
             await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, approver.Email!, approver.Name,
-                Reply.Text($"⏰ {me!.Name} moved the deadline of **{request.Title}** ({snapshot.Program.Name}) to {ApprovalText.Moment(deadline, zone)}{(reopened ? "; votes are open again" : "")}. Your vote is still needed: it's on the card I sent you."),
+                Reply.Text($"⏰ {me!.Name} moved the deadline of **{request.Title}** ({snapshot.Program.Name}) to {ApprovalText.Local(deadline, ApprovalText.ZoneOf(approver, snapshot.Zone))}{(reopened ? "; votes are open again" : "")}. Your vote is still needed: it's on the card I sent you."),
                 $"approval:{request.Id}:v{request.Version}:extended:told:{approver.Key}", cancellationToken: cancellationToken);
         }
 
@@ -260,6 +259,6 @@ internal sealed class ExtendApprovalHandler(ApprovalCommands commands, ApprovalB
             return [ApprovalCommands.ChangedMeanwhile(request)];
         }
 
-        return [Reply.Text($"⏰ Extended: **{request.Title}** ({request.Key}) now closes {ApprovalText.Moment(deadline, snapshot.Zone)}{(reopened ? ", and its approvers can vote again" : "")}. Every copy of the card shows the new deadline, and approvers yet to vote are told.")];
+        return [Reply.Text($"⏰ Extended: **{request.Title}** ({request.Key}) now closes {ApprovalText.Local(deadline, ApprovalText.ReplyZone(context, me, snapshot.Zone))}{(reopened ? ", and its approvers can vote again" : "")}. Every copy of the card shows the new deadline, and approvers yet to vote are told.")];
     }
 }

@@ -112,9 +112,8 @@ internal sealed class ApprovalReminderJob(GovernanceDb db, ApprovalBook book, Ou
             var refresh = ApprovalBook.RefreshFor(snapshot);
             foreach (var person in recipients.DistinctBy(p => p.Id).Where(p => p.Email is not null))
             {
-                var zone = TimeZoneInfo.TryFindSystemTimeZoneById(person.TimeZone, out var z) ? z : snapshot.Zone;
                 await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name,
-                    Reply.Text($"⏰ Reminder: **{request.Title}** ({snapshot.Program.Name}) needs your vote by {ApprovalText.Deadline(request.Deadline, now, zone, true)}."),
+                    Reply.Text($"⏰ Reminder: **{request.Title}** ({snapshot.Program.Name}) needs your vote by {ApprovalText.Deadline(request.Deadline, now, ApprovalText.ZoneOf(person, snapshot.Zone), true, local: true)}."),
                     $"approval:{request.Id}:reminder:{person.Key}:text", cancellationToken: cancellationToken);
                 await outbox.ToPersonAsync(db, snapshot.Program.WorkspaceId, person.Email!, person.Name,
                     ApprovalCardFactory.Request(snapshot, person, refresh, now),

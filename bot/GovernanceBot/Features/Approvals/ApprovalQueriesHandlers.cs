@@ -51,7 +51,7 @@ internal sealed class MyApprovalsHandler(ReaderPolicy readers, ApprovalBook book
         {
             var r = snapshot.Request;
             var delegated = snapshot.VotesFor(me).Where(a => a.Id != me.Id).Select(a => a.Name).ToList();
-            text.Append(CultureInfo.InvariantCulture, $"- **{r.Title}** ({snapshot.Program.Name}, {r.Key}) — {ApprovalText.Deadline(r.Deadline, book.Now, snapshot.Zone, true)}");
+            text.Append(CultureInfo.InvariantCulture, $"- **{r.Title}** ({snapshot.Program.Name}, {r.Key}) — {ApprovalText.Deadline(r.Deadline, book.Now, ApprovalText.ZoneOf(me, snapshot.Zone), true, local: true)}");
             text.Append(delegated.Count > 0 ? $" — as delegate for {string.Join(", ", delegated)}\n" : "\n");
         }
 

@@ -48,7 +48,10 @@ public static class ApprovalText
         _ => "budget-change",
     };
 
-    /// <summary>"Fri 5 Dec 2026, 17:00 London time": a moment in a person's (or the program's) zone.</summary>
+    /// <summary>
+    /// "Fri 5 Dec 2026, 17:00 London time": a moment as plain text in one zone, for pages that cannot
+    /// carry a <see cref="Local"/> moment (the web dashboard). Chat text and cards use <see cref="Local"/>.
+    /// </summary>
     public static string Moment(DateTimeOffset at, TimeZoneInfo zone, bool withYear = true) =>
         TimeZoneInfo.ConvertTime(at, zone).ToString(withYear ? "ddd d MMM yyyy, HH:mm" : "ddd d MMM, HH:mm", CultureInfo.InvariantCulture)
         + " " + ZoneName(zone);
@@ -63,7 +66,21 @@ public static class ApprovalText
     /// </summary>
     public static string Local(DateTimeOffset at, TimeZoneInfo zone) => LocalTime.Of(at, zone);
 
-    /// <summary>The deadline as text, with what is left while it is open; <paramref name="local"/>: as a <see cref="Local"/> moment (cards).</summary>
+    /// <summary>
+    /// The zone a moment is written in for <paramref name="reader"/> where their platform cannot show
+    /// it in their own: theirs, else the program's.
+    /// </summary>
+    public static TimeZoneInfo ZoneOf(Stakeholder? reader, TimeZoneInfo programZone) =>
+        reader is not null && TimeZoneInfo.TryFindSystemTimeZoneById(reader.TimeZone, out var zone) ? zone : programZone;
+
+    /// <summary>
+    /// The zone for a reply to the turn in <paramref name="context"/>: in a 1:1, or when only the asker
+    /// sees it, the asker's own; in a channel or group chat, which many read, the program's.
+    /// </summary>
+    public static TimeZoneInfo ReplyZone(TurnContext context, Stakeholder? me, TimeZoneInfo programZone, ReplyAudience audience = ReplyAudience.Conversation) =>
+        audience == ReplyAudience.Requester || context.Turn.Conversation.Kind == ConversationKind.Personal ? ZoneOf(me, programZone) : programZone;
+
+    /// <summary>The deadline as text, with what is left while it is open; <paramref name="local"/>: as a <see cref="Local"/> moment (chat text and cards).</summary>
     public static string Deadline(DateTimeOffset? deadline, DateTimeOffset now, TimeZoneInfo zone, bool open, bool local = false)
     {
         if (deadline is not { } d)

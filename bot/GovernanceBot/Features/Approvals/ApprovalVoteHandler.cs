@@ -114,7 +114,7 @@ internal sealed class ApprovalVoteHandler(
             if (request.Status != ApprovalStatus.Pending)
             {
                 var refusal = await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, $"already {ApprovalText.StatusWord(request.Status)}",
-                    $"**{request.Title}** is already {ApprovalText.StatusWord(request.Status)}{(request.DecidedAt is { } at ? $" ({ApprovalText.Moment(at, snapshot.Zone)})" : "")}; votes after the decision are not recorded.",
+                    $"**{request.Title}** is already {ApprovalText.StatusWord(request.Status)}{(request.DecidedAt is { } at ? $" ({ApprovalText.Local(at, ApprovalText.ZoneOf(me, snapshot.Zone))})" : "")}; votes after the decision are not recorded.",
                     cancellationToken);
                 return refusal;
             }
@@ -122,7 +122,7 @@ internal sealed class ApprovalVoteHandler(
             if (request.Deadline is { } deadline && book.Now >= deadline)
             {
                 return await governance.RefuseAsync(context, request.ProgramId, "approval.vote", subject, "after the deadline",
-                    $"The deadline for **{request.Title}** passed ({ApprovalText.Moment(deadline, snapshot.Zone)}), so votes are closed. The program managers decide what happens next.",
+                    $"The deadline for **{request.Title}** passed ({ApprovalText.Local(deadline, ApprovalText.ZoneOf(me, snapshot.Zone))}), so votes are closed. The program managers decide what happens next.",
                     cancellationToken);
             }
 

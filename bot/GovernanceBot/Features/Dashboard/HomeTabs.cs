@@ -124,6 +124,8 @@ public sealed class HomeTabs(GovernanceDb db, DashboardQuery dashboard, ReaderPo
         var programs = await db.Programs.AsNoTracking().Include(p => p.Stakeholders)
             .Where(p => programIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, cancellationToken);
         TimeZoneInfo Zone(Guid programId) => TimeZoneInfo.TryFindSystemTimeZoneById(programs[programId].TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+        // A home is one person's: its moments read in their own zone (named where Slack cannot localise them).
+        TimeZoneInfo MyZone(Guid programId) => ApprovalText.ZoneOf(people.FirstOrDefault(p => p.ProgramId == programId), Zone(programId));
         var items = new List<HomeItem>();
 
         var rounds = await db.CheckInRounds.AsNoTracking().Include(r => r.CheckIn!).ThenInclude(c => c.Questions).Include(r => r.Responses)
@@ -137,7 +139,7 @@ public sealed class HomeTabs(GovernanceDb db, DashboardQuery dashboard, ReaderPo
                 .Any(p => mine.Contains(p.Id) && !CheckInRounds.IsAway(p, round.OccurrenceDate));
             if (asked && !round.Responses.Any(r => mine.Contains(r.StakeholderId)))
             {
-                items.Add(new HomeItem("checkin", round.CheckIn!.Name, $"{program.Name} · closes {ApprovalText.Brief(round.ClosesAt, Zone(program.Id))}",
+                items.Add(new HomeItem("checkin", round.CheckIn!.Name, $"{program.Name} · closes {ApprovalText.Local(round.ClosesAt, MyZone(program.Id))}",
                     "Answer", AnswerVerb, new() { ["program"] = program.Key }));
             }
         }
@@ -150,7 +152,7 @@ public sealed class HomeTabs(GovernanceDb db, DashboardQuery dashboard, ReaderPo
         {
             var program = programs[approval.ProgramId];
             items.Add(new HomeItem("vote", approval.Title,
-                $"{program.Name} · {ProgramStatusQuery.KindWord(approval.Kind)} · {ApprovalText.Deadline(approval.Deadline, now, Zone(program.Id), open: true)}",
+                $"{program.Name} · {ProgramStatusQuery.KindWord(approval.Kind)} · {ApprovalText.Deadline(approval.Deadline, now, MyZone(program.Id), open: true, local: true)}",
                 "Vote", VoteVerb, new() { ["program"] = program.Key, ["approval"] = approval.Key }));
         }
 

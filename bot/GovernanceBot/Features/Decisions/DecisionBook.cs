@@ -9,6 +9,10 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.Decisions;
 
 /// <summary>One entry of a program's decision log as the card and the answers read it.</summary>
+/// <param name="Timed">
+/// <see cref="DecidedAt"/> is the moment it was decided (an approval's decision, or one recorded as it
+/// was taken); false for a day given with <c>on DATE</c> or in the governance file, whose clock time means nothing.
+/// </param>
 public sealed record DecisionEntry(
     string Id,
     bool Recorded,
@@ -16,6 +20,7 @@ public sealed record DecisionEntry(
     string Status,
     string StatusText,
     DateTimeOffset DecidedAt,
+    bool Timed,
     string DecidedBy,
     string Rationale,
     IReadOnlyList<string> Alternatives,
@@ -83,7 +88,7 @@ public static partial class DecisionBook
             {
                 var approval = approvals.FirstOrDefault(a => a.Id == e.ApprovalRequestId);
                 result.Add(new DecisionEntry(approval is null ? "DL" : ApprovalCardFactory.DecisionLogId(approval), false, e.Title, e.Outcome,
-                    $"{Icon(e.Outcome)} {Capitalised(e.Outcome)}", e.DecidedAt, approval is null ? string.Empty : "the approvers", e.Summary ?? string.Empty, [],
+                    $"{Icon(e.Outcome)} {Capitalised(e.Outcome)}", e.DecidedAt, true, approval is null ? string.Empty : "the approvers", e.Summary ?? string.Empty, [],
                     approval is null ? [] : [$"{approval.Title} ({approval.Key})"], string.Empty));
                 continue;
             }
@@ -95,7 +100,7 @@ public static partial class DecisionBook
                 supersession += $"; supersedes {earlier}";
             }
 
-            result.Add(new DecisionEntry(Display(e.Key), true, e.Title, StatusWord(e.Status), StatusLabel(e.Status), e.DecidedAt,
+            result.Add(new DecisionEntry(Display(e.Key), true, e.Title, StatusWord(e.Status), StatusLabel(e.Status), e.DecidedAt, e.RecordedAt == e.DecidedAt,
                 string.Join(" and ", e.DecidedBy.Select(Who)), e.Summary ?? string.Empty, e.Alternatives, e.Links.Select(Link).ToList(), supersession));
         }
 
@@ -104,7 +109,7 @@ public static partial class DecisionBook
         foreach (var a in approvals.Where(a => a.Status != ApprovalStatus.Pending && a.DecidedAt != null && !logged.Contains(a.Id)))
         {
             var outcome = ApprovalText.StatusWord(a.Status);
-            result.Add(new DecisionEntry(ApprovalCardFactory.DecisionLogId(a), false, a.Title, outcome, $"{Icon(outcome)} {Capitalised(outcome)}", a.DecidedAt!.Value,
+            result.Add(new DecisionEntry(ApprovalCardFactory.DecisionLogId(a), false, a.Title, outcome, $"{Icon(outcome)} {Capitalised(outcome)}", a.DecidedAt!.Value, true,
                 "the approvers", Quorum.Explain(a, Quorum.Count(a), a.Status), [], [$"{a.Title} ({a.Key})"], string.Empty));
         }
 

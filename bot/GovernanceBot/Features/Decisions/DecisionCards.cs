@@ -17,7 +17,7 @@ internal sealed record DecisionRow(
     [property: UserText] string Title,
     string Status,
     string StatusText,
-    [property: UserText] string DecidedText,
+    string DecidedText, // a moment (LocalTime) and names the handler escaped itself: escaping would strip the moment's marker
     [property: UserText] string Rationale,
     [property: UserText] string AlternativesText,
     [property: UserText] string LinksText,

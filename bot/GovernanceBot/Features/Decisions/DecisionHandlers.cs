@@ -37,9 +37,12 @@ internal sealed class DecisionsHandler(GovernanceDb db, ReaderPolicy readers, Ti
         }
 
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        // Only the asker sees the log: a moment reads in their own zone, named where the platform cannot localise it.
+        var me = (await readers.ReaderAsync(context, cancellationToken)).People.FirstOrDefault(p => p.ProgramId == program.Id);
+        var myZone = ApprovalText.ZoneOf(me, zone);
         var rows = entries.Take(Shown).Select(e => new DecisionRow(
             e.Id, e.Recorded ? "recorded" : "approval", e.Title, e.Status, e.StatusText,
-            TimeZoneInfo.ConvertTime(e.DecidedAt, zone).ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture) + (e.DecidedBy.Length > 0 ? $" · decided by {e.DecidedBy}" : string.Empty),
+            (e.Timed ? LocalTime.Of(e.DecidedAt, myZone) : TimeZoneInfo.ConvertTime(e.DecidedAt, zone).ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture)) + (e.DecidedBy.Length > 0 ? $" · decided by {Cards.UserText.Escape(e.DecidedBy)}" : string.Empty),
             e.Rationale,
             e.Alternatives.Count > 0 ? $"Alternatives considered: {string.Join("; ", e.Alternatives)}" : string.Empty,
             e.Links.Count > 0 ? $"Concerns: {string.Join(" · ", e.Links)}" : string.Empty,

@@ -121,11 +121,11 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
         var today = RaidRules.Today(Now, program.TimeZone);
         string Who(string actor) => people.FirstOrDefault(p => p.Key == actor)?.Name ?? (actor == "governance-as-code" ? "Governance file" : actor);
         var history = entries.Where(e => !e.Action.EndsWith(".refused", StringComparison.Ordinal))
-            .Select(e => new RaidHistoryLine(ApprovalText.Brief(e.At, zone), Who(e.Actor), HistoryText(e)))
+            .Select(e => new RaidHistoryLine(ApprovalText.Local(e.At, zone), Who(e.Actor), HistoryText(e)))
             .ToList();
         if (!entries.Any(e => e.Action == "raid.added"))
         {
-            history.Insert(0, new RaidHistoryLine(ApprovalText.Brief(item.CreatedAt, zone), "Governance file", "Recorded in the governance file."));
+            history.Insert(0, new RaidHistoryLine(ApprovalText.Local(item.CreatedAt, zone), "Governance file", "Recorded in the governance file."));
         }
 
         var rag = RaidRules.Rag(item, today);

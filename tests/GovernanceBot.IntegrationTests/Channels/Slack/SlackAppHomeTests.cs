@@ -51,6 +51,10 @@ public sealed class SlackAppHomeTests
         Assert.Contains("\"action_id\":\"home.approvals#", text, StringComparison.Ordinal);
         Assert.Contains("*Phoenix*", text, StringComparison.Ordinal);
         Assert.Contains("dashboard.open#", text, StringComparison.Ordinal);
+        // The gate's deadline is a date token Megan's client shows in her own zone; where it cannot, hers (London), named.
+        var relaxed = view.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Matches(@"Gate 3: release to pilot customers\*\\n[^""]*<!date\^\d+\^\{date_short_pretty\} at \{time\}\|[^>]*\(Europe/London\)>", relaxed);
+        Assert.DoesNotContain("London time", text, StringComparison.Ordinal);
 
         // Slack's retry of the same event, the Messages tab, and opening again with nothing changed: no new publish.
         (await slack.PostEventAsync(HomeOpened("Ev1"))).Dispose();

@@ -77,7 +77,7 @@ public sealed class CancelAndExtendTests
 
         var done = Assert.Single(await bot.SendAsync("approval extend gate-4 due 2026-12-12", "nestorw@example.com")).ShouldBeText();
 
-        Assert.Contains("Extended: **Gate 4: go live** (gate-4) now closes Sat 12 Dec 2026, 17:00 London time", done, StringComparison.Ordinal);
+        Assert.Contains("Extended: **Gate 4: go live** (gate-4) now closes Sat 12 Dec 2026, 17:00 (Europe/London)", GovernanceBot.Conversation.LocalTime.Plain(done), StringComparison.Ordinal);
         var request = await LoadAsync(bot, id);
         Assert.Equal(new DateTimeOffset(2026, 12, 12, 17, 0, 0, TimeSpan.Zero), request.Deadline);
         var copies = await CopiesAsync(bot, id);

@@ -36,6 +36,28 @@ public sealed class DecisionConversationTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task Decisions_GiveWhenEachWasTakenInTheReadersOwnZone_AndADayGivenWithOnAsThatDayOnly(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+        Assert.StartsWith("Recorded", Assert.Single(await bot.SendAsync("decision record Phoenix \"Pilot with 40 customers\" because \"Support can take no more\"", Manager)).ShouldBeText(), StringComparison.Ordinal);
+        Assert.StartsWith("Recorded", Assert.Single(await bot.SendAsync("decision record Phoenix \"Freeze the scope\" because \"Steering agreed\" on 2026-11-20", Manager)).ShouldBeText(), StringComparison.Ordinal);
+
+        // Recorded at 12:00 UTC: 07:00 for Alex in New York, 12:00 for Megan in London.
+        async Task<string> DecidedTextAsync(string email, string title)
+        {
+            var card = Assert.Single(await bot.SendAsync("decisions Phoenix", email)).ShouldBeCard("decisions.log");
+            return (string)card.Data["decisions"]!.AsArray().Single(r => (string?)r!["title"] == title)!["decidedText"]!;
+        }
+
+        var alexReads = await DecidedTextAsync(Manager, "Pilot with 40 customers");
+        Assert.Equal("Wed 25 Nov 2026, 07:00 (America/New_York) · decided by Alex Wilber", LocalTime.Plain(alexReads));
+        Assert.Contains("<!date^1795608000^", LocalTime.Slack(alexReads), StringComparison.Ordinal);
+        Assert.Equal("Wed 25 Nov 2026, 12:00 (Europe/London) · decided by Alex Wilber", LocalTime.Plain(await DecidedTextAsync(Sponsor, "Pilot with 40 customers")));
+        Assert.Equal("Fri 20 Nov 2026 · decided by Alex Wilber", await DecidedTextAsync(Manager, "Freeze the scope"));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task RecordingADecisionThatSupersedesAnother_LinksBoth_AndIsAudited(StoreKind kind)
     {
         await using var bot = await BotHarness.StartAsync(kind);

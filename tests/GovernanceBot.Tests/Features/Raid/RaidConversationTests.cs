@@ -148,6 +148,10 @@ public sealed class RaidConversationTests
         Assert.Equal("Recorded in the governance file.", history[0]);
         Assert.Equal("status open; probability 3; review by Wed 2 Dec 2026; response “Clean-up sprint booked; matching rules reviewed with finance.” → status mitigating; probability 2; review by Wed 9 Dec 2026; response “Clean-up sprint done; 0.4% left”", history[1]);
         Assert.Equal("Isaiah Langer", (string?)item.Data["history"]![1]!["who"]);
+        // When, as a moment each reader sees in their own zone (the program's, named, where a platform cannot localise it).
+        var at = (string)item.Data["history"]![1]!["atText"]!;
+        Assert.Equal("Wed 25 Nov 2026, 12:00 (Europe/London)", LocalTime.Plain(at));
+        Assert.Contains($"<!date^{BotHarness.DefaultNow.ToUnixTimeSeconds()}^", LocalTime.Slack(at), StringComparison.Ordinal);
         await using var db = await bot.Store.OpenAsync();
         var risk = await db.RaidItems.SingleAsync(r => r.Key == "r-2");
         Assert.Equal((2, 4, RaidStatus.Mitigating), (risk.Probability!.Value, risk.Impact!.Value, risk.Status));
