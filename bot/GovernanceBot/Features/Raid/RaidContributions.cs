@@ -16,7 +16,7 @@ internal sealed class RaidPortfolioCounter(GovernanceDb db, TimeProvider time) :
     public async Task<IReadOnlyDictionary<Guid, int>> CountAsync(IReadOnlyCollection<Guid> programIds, CancellationToken cancellationToken)
     {
         var zones = await db.Programs.AsNoTracking().Where(p => programIds.Contains(p.Id)).Select(p => new { p.Id, p.TimeZone }).ToListAsync(cancellationToken);
-        var items = await db.RaidItems.AsNoTracking().Where(i => programIds.Contains(i.ProgramId) && i.DueDate != null).ToListAsync(cancellationToken);
+        var items = await db.RaidItems.AsNoTracking().Where(i => programIds.Contains(i.ProgramId) && i.DueDate != null && RaidRules.OpenStatuses.Contains(i.Status)).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
         return zones.ToDictionary(p => p.Id, p =>
         {
@@ -34,9 +34,9 @@ internal sealed class RaidGateEvidence(GovernanceDb db, TimeProvider time) : IGa
 {
     public async Task<EvidenceSection?> SectionAsync(GovernanceProgram program, StageGate gate, CancellationToken cancellationToken)
     {
-        var items = await db.RaidItems.AsNoTracking().Include(i => i.Owner).Where(i => i.ProgramId == program.Id).ToListAsync(cancellationToken);
+        var open = await db.RaidItems.AsNoTracking().Include(i => i.Owner)
+            .Where(i => i.ProgramId == program.Id && RaidRules.OpenStatuses.Contains(i.Status)).ToListAsync(cancellationToken);
         var today = RaidRules.Today(time.GetUtcNow(), program.TimeZone);
-        var open = items.Where(i => RaidRules.IsOpen(i.Status)).ToList();
         if (open.Count == 0)
         {
             return null;
@@ -66,7 +66,7 @@ internal sealed class RaidStatusRisks(GovernanceDb db, TimeProvider time) : ISta
     public async Task<IReadOnlyList<StatusRisk>> TopAsync(GovernanceProgram program, int max, CancellationToken cancellationToken)
     {
         var items = await db.RaidItems.AsNoTracking().Include(i => i.Owner)
-            .Where(i => i.ProgramId == program.Id && (i.Type == RaidType.Risk || i.Type == RaidType.Issue)).ToListAsync(cancellationToken);
+            .Where(i => i.ProgramId == program.Id && (i.Type == RaidType.Risk || i.Type == RaidType.Issue) && RaidRules.OpenStatuses.Contains(i.Status)).ToListAsync(cancellationToken);
         var today = RaidRules.Today(time.GetUtcNow(), program.TimeZone);
         return RaidViews.Ordered(items.Where(i => RaidRules.Rag(i, today) is "red" or "amber"), today)
             .Take(max)

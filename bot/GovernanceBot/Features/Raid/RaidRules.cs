@@ -100,7 +100,10 @@ public static partial class RaidRules
         _ => RaidStatus.Closed,
     };
 
-    public static bool IsOpen(RaidStatus status) => status is RaidStatus.Open or RaidStatus.Mitigating or RaidStatus.Unvalidated;
+    /// <summary>The statuses of an item still being worked: also a query filter, so closed items stay in the store.</summary>
+    public static readonly RaidStatus[] OpenStatuses = [RaidStatus.Open, RaidStatus.Mitigating, RaidStatus.Unvalidated];
+
+    public static bool IsOpen(RaidStatus status) => OpenStatuses.Contains(status);
 
     public static string StatusWord(RaidStatus status) => status.ToString().ToLowerInvariant();
 
