@@ -42,7 +42,7 @@ public sealed class SteeringChannelTests
         Assert.Contains("Recorded in this meeting", card, StringComparison.Ordinal);
         Assert.Contains("Send the revised pilot plan to the board", card, StringComparison.Ordinal);
         await using var after = await teams.DbAsync();
-        var action = await after.RaidItems.Include(r => r.Owner).SingleAsync(r => r.Key == "act-1");
+        var action = await after.RaidItems.Include(r => r.Owner).SingleAsync(r => r.Key == "act-4");
         Assert.Equal((RaidType.Action, "adelev", new DateOnly(2026, 12, 18)), (action.Type, action.Owner!.Key, action.DueDate!.Value));
     }
 
@@ -71,8 +71,8 @@ public sealed class SteeringChannelTests
 
         await slack.IdleAsync();
         await using var db = await slack.Bot.Store.OpenAsync();
-        var action = await db.RaidItems.SingleAsync(r => r.Key == "act-1");
+        var action = await db.RaidItems.SingleAsync(r => r.Key == "act-4");
         Assert.Equal((RaidType.Action, "Confirm the payment provider's API date in writing"), (action.Type, action.Title));
-        Assert.Contains(slack.Slack.Calls, c => RaidChannelTests.Plain(c.Body).Contains("Recorded action *ACT-1* for Adele Vance", StringComparison.Ordinal));
+        Assert.Contains(slack.Slack.Calls, c => RaidChannelTests.Plain(c.Body).Contains("Recorded action *ACT-4* for Adele Vance", StringComparison.Ordinal));
     }
 }

@@ -177,7 +177,7 @@ internal static partial class GovernanceFileReader
         spec.Status = r.OptionalString(map, "status")?.Trim().ToLowerInvariant();
         if (spec.Status is not null && !statuses.Contains(spec.Status))
         {
-            r.Error(map["status"]!, $"'{spec.Status}' is not a status of a {spec.Type}", $"use any of: {string.Join(", ", statuses)}");
+            r.Error(map["status"]!, $"'{spec.Status}' is not a status of {(spec.Type[0] is 'a' or 'i' ? "an" : "a")} {spec.Type}", $"use any of: {string.Join(", ", statuses)}");
         }
 
         spec.Escalated = InstantField(r, map, "escalated", file.Program.TimeZone);

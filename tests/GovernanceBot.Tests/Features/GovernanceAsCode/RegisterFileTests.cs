@@ -69,6 +69,10 @@ public sealed class RegisterFileTests
         { "decision superseding itself", Small.Replace("    supersedes: dec-1", "    supersedes: dec-2", StringComparison.Ordinal), "40:17:", "the decision 'dec-2' supersedes itself" },
         { "superseded decision still active", Small.Replace("    status: superseded", "    status: active", StringComparison.Ordinal), "35:13:", "the decision 'dec-1' is superseded by 'dec-2' but its status is active" },
         { "concerns an unknown item", Small.Replace("raid: [r-1]", "raid: [r-9]", StringComparison.Ordinal), "41:23:", "the decision 'dec-2' concerns the unknown raid item 'r-9'" },
+        { "an action without a due date", Small.Replace("    neededBy: 2027-01-10", "    neededBy: 2027-01-10\n  - key: act-1\n    type: action\n    title: Chase the vendor\n    owner: ann", StringComparison.Ordinal),
+            "29:5:", "the action 'act-1' needs 'due'" },
+        { "an action with a status of another type", Small.Replace("    neededBy: 2027-01-10", "    neededBy: 2027-01-10\n  - key: act-1\n    type: action\n    title: Chase the vendor\n    owner: ann\n    due: 2026-12-04\n    status: met", StringComparison.Ordinal),
+            "34:13:", "'met' is not a status of an action" },
         { "decision in the future", Small.Replace("2026-11-20", "2026-12-20", StringComparison.Ordinal), "39:14:", "the decision 'dec-2' is dated in the future" },
     };
 
@@ -156,6 +160,6 @@ public sealed class RegisterFileTests
         Assert.Contains("RAID item r-2: stays closed as recorded in chat (the file says open)", result.Kept!);
         await using var after = await bot.Store.OpenAsync();
         Assert.Equal(RaidStatus.Closed, (await after.RaidItems.SingleAsync(r => r.Key == "r-2")).Status);
-        Assert.Equal(11, await after.RaidItems.CountAsync());
+        Assert.Equal(14, await after.RaidItems.CountAsync());
     }
 }

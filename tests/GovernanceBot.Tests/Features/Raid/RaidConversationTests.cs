@@ -125,7 +125,7 @@ public sealed class RaidConversationTests
         Assert.Contains("Only Phoenix's stakeholders can add to its RAID log", reply.ShouldBeText(), StringComparison.Ordinal);
         await using var db = await bot.Store.OpenAsync();
         Assert.Single(await db.Audit.Where(a => a.Action == "raid.add.refused").ToListAsync());
-        Assert.Equal(11, await db.RaidItems.CountAsync());
+        Assert.Equal(14, await db.RaidItems.CountAsync());
     }
 
     [Theory]

@@ -67,10 +67,10 @@ public sealed class SteeringConversationTests
         Assert.True(decided[0].ShouldBeCard("steering.meeting").ReplacesSourceCard);
         Assert.Contains("Recorded **DEC-4**", decided[1].ShouldBeText(), StringComparison.Ordinal);
         var acted = await bot.ActAsync("meeting.action", new JsonObject { ["meetingId"] = meetingId, ["actionTitle"] = "Send the revised pilot plan to the board", ["owner"] = "adelev", ["due"] = "2026-12-18" }, Manager);
-        Assert.Contains("Recorded action **ACT-1** for Adele Vance, due Fri 18 Dec 2026", acted[1].ShouldBeText(), StringComparison.Ordinal);
+        Assert.Contains("Recorded action **ACT-4** for Adele Vance, due Fri 18 Dec 2026", acted[1].ShouldBeText(), StringComparison.Ordinal);
 
         var actions = Assert.Single(await bot.SendAsync("actions Phoenix", Manager)).ShouldBeCard("steering.actions");
-        Assert.Equal("ACT-1", (string?)actions.Data["actions"]![0]!["key"]);
+        Assert.Equal(["ACT-1", "ACT-2", "ACT-4"], actions.Data["actions"]!.AsArray().Select(a => (string)a!["key"]!));
 
         var minutes = Assert.Single(await bot.SendAsync("meeting end Phoenix", Manager)).ShouldBeCard("steering.minutes");
         Assert.Equal("1 decision, 1 action, 0 RAID changes.", (string?)minutes.Data["summaryText"]);
@@ -78,7 +78,7 @@ public sealed class SteeringConversationTests
         await using var db = await bot.Store.OpenAsync();
         var decision = await db.DecisionLog.SingleAsync(d => d.Key == "dec-4");
         Assert.Equal(["meeting:2026-11-25"], decision.Links);
-        var action = await db.RaidItems.SingleAsync(r => r.Key == "act-1");
+        var action = await db.RaidItems.SingleAsync(r => r.Key == "act-4");
         Assert.Equal((RaidType.Action, RaidStatus.Open, new DateOnly(2026, 12, 18)), (action.Type, action.Status, action.DueDate!.Value));
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "meeting.started"));
         Assert.Equal(1, await db.Audit.CountAsync(a => a.Action == "meeting.ended"));
@@ -116,7 +116,7 @@ public sealed class SteeringConversationTests
         Assert.Contains(expected, reply.ShouldBeText(), StringComparison.Ordinal);
         Assert.NotNull(reply.InputErrors);
         await using var db = await bot.Store.OpenAsync();
-        Assert.Equal(0, await db.RaidItems.CountAsync(r => r.Type == RaidType.Action));
+        Assert.Equal(3, await db.RaidItems.CountAsync(r => r.Type == RaidType.Action));
     }
 
     [Theory]
@@ -141,8 +141,23 @@ public sealed class SteeringConversationTests
 
         var replies = await bot.SendAsync("action add Phoenix \"Book the go-live rehearsal\" owner @isaiahl due 2026-12-04", Manager);
 
-        Assert.Contains("Added **ACT-1**", replies[0].ShouldBeText(), StringComparison.Ordinal);
+        Assert.Contains("Added **ACT-4**", replies[0].ShouldBeText(), StringComparison.Ordinal);
         var log = Assert.Single(await bot.SendAsync("raid Phoenix", Manager)).ShouldBeCard("raid.log");
         Assert.DoesNotContain(log.Data["items"]!.AsArray(), i => (string?)i!["type"] == "action");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task PhoenixsOpenActions_AreAnsweredFromTheStore_OverdueFirst_EachCited(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+        bot.Clock.Advance(TimeSpan.FromDays(8));
+
+        var card = Assert.Single(await bot.SendAsync("what are Phoenix's open actions?", Manager)).ShouldBeCard("answer");
+
+        var answer = (string)card.Data["answer"]!;
+        Assert.StartsWith("Phoenix's open actions, overdue first (2 open): **ACT-1** Get the payment provider's certification date in writing (Adele Vance; overdue by 1 day: due Wed 2 Dec 2026) [1]", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("ACT-3", answer, StringComparison.Ordinal);
+        Assert.EndsWith("See them all with **actions <program>**.", answer, StringComparison.Ordinal);
     }
 }
