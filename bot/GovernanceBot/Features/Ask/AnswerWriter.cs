@@ -31,6 +31,14 @@ internal interface IAnswerWriter
 
     /// <summary>The question in English, for searching the English knowledge base; null when it cannot be had.</summary>
     Task<string?> TranslateAsync(string question, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One structured completion on the same client, options and resilience (other features' writers,
+    /// e.g. narratives): <paramref name="check"/> turns the reply's JSON into a result. Null when no model
+    /// is configured, on failure or timeout, or when <paramref name="check"/> refuses the reply.
+    /// </summary>
+    Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
+        where T : class;
 }
 
 /// <summary>No model configured: every answer is the offline one.</summary>
@@ -42,6 +50,9 @@ internal sealed class NoAnswerWriter : IAnswerWriter
         Task.FromResult<WrittenAnswer?>(null);
 
     public Task<string?> TranslateAsync(string question, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    public Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
+        where T : class => Task.FromResult<T?>(null);
 }
 
 /// <summary><c>AzureOpenAI</c> configuration. No endpoint or deployment: no model.</summary>
@@ -106,7 +117,7 @@ internal sealed partial class AzureOpenAIAnswerWriter(IHttpClientFactory httpCli
     public Task<string?> TranslateAsync(string question, CancellationToken cancellationToken) =>
         CompleteAsync(TranslationInstructions, question.Trim(), "english_question", TranslationSchema, content => CheckTranslation(content, question), cancellationToken);
 
-    private async Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
+    public async Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
         where T : class
     {
         var settings = options.Value;
