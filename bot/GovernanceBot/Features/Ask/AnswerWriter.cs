@@ -22,9 +22,8 @@ internal sealed record WrittenAnswer(string Text, bool Covered, IReadOnlyList<in
 /// when none is configured <see cref="IsAvailable"/> is false and callers keep the offline answer;
 /// when the model fails, times out or answers badly, <see cref="WriteAsync"/> returns null.
 /// </summary>
-internal interface IAnswerWriter
+internal interface IAnswerWriter : IModelCompletion
 {
-    bool IsAvailable { get; }
 
     /// <param name="language">The question's language when it is not English (e.g. "French"): the answer is written in it.</param>
     Task<WrittenAnswer?> WriteAsync(string question, IReadOnlyList<Grounding> sources, string? language, CancellationToken cancellationToken);
@@ -32,10 +31,20 @@ internal interface IAnswerWriter
     /// <summary>The question in English, for searching the English knowledge base; null when it cannot be had.</summary>
     Task<string?> TranslateAsync(string question, CancellationToken cancellationToken);
 
+}
+
+/// <summary>
+/// The configured model for other features' writers (narratives): one structured completion on the
+/// Ask feature's client, options and resilience, so the bot has one model client. When none is
+/// configured <see cref="IsAvailable"/> is false.
+/// </summary>
+public interface IModelCompletion
+{
+    bool IsAvailable { get; }
+
     /// <summary>
-    /// One structured completion on the same client, options and resilience (other features' writers,
-    /// e.g. narratives): <paramref name="check"/> turns the reply's JSON into a result. Null when no model
-    /// is configured, on failure or timeout, or when <paramref name="check"/> refuses the reply.
+    /// <paramref name="check"/> turns the reply's JSON into a result. Null when no model is configured,
+    /// on failure or timeout, or when <paramref name="check"/> refuses the reply.
     /// </summary>
     Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
         where T : class;

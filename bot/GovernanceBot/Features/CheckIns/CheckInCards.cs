@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GovernanceBot.Cards;
 using GovernanceBot.Features.Health;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.CheckIns;

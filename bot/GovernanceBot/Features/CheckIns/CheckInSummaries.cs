@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Health;
-using GovernanceBot.Features.Raid;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -12,11 +12,8 @@ using Microsoft.EntityFrameworkCore;
 namespace GovernanceBot.Features.CheckIns;
 
 /// <summary>The <c>checkin.summary</c> card: response rate, score distribution, trend, a narrative of the written answers, risks, non-responders.</summary>
-public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter narratives, TimeProvider time)
+public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter narratives, IEnumerable<IProgramNarrativeSource> registers)
 {
-    private const int RaidContext = 8;
-    private const int KpiContext = 10;
-
     /// <summary>
     /// The round's narrative, written before the summary is: a model may take seconds, and the round
     /// closes in a transaction that, on SQLite, holds the write lock meanwhile.
@@ -126,7 +123,10 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
         var sources = AnswerSources(CheckInRounds.QuestionsOf(checkIn, round), responses, program.Stakeholders.ToDictionary(s => s.Id, s => s.Name), anonymous);
         if (narratives.UsesModel && sources.Count > 0)
         {
-            sources.AddRange(await RecordSourcesAsync(program, cancellationToken));
+            foreach (var register in registers)
+            {
+                sources.AddRange(await register.SourcesAsync(db, program, cancellationToken));
+            }
         }
 
         return await narratives.WriteAsync(new NarrativeRequest($"{checkIn.Name} of {program.Name}, {CheckInRounds.PeriodText(round.OccurrenceDate)}", sources), cancellationToken);
@@ -157,28 +157,6 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
                 : new NarrativeSource($"A{number}", NarrativeSource.Answer, text, name, name));
         }
 
-        return sources;
-    }
-
-    /// <summary>The program's open RAID items (most pressing first) and its KPIs with their latest value, as the model's context.</summary>
-    private async Task<List<NarrativeSource>> RecordSourcesAsync(GovernanceProgram program, CancellationToken cancellationToken)
-    {
-        var today = RaidRules.Today(time.GetUtcNow(), program.TimeZone);
-        var items = await db.RaidItems.AsNoTracking().Where(r => r.ProgramId == program.Id).ToListAsync(cancellationToken);
-        var sources = RaidViews.Ordered(items.Where(i => RaidRules.IsOpen(i.Status)), today).Take(RaidContext)
-            .Select(i => new NarrativeSource(RaidRules.Display(i.Key), NarrativeSource.Raid,
-                $"{RaidItems.Describe(i)} Status {RaidRules.StatusLabel(i.Status).ToLowerInvariant()}, {RaidRules.Rag(i, today)}{(RaidRules.IsOverdue(i, today) ? ", overdue" : string.Empty)}.",
-                RaidRules.Display(i.Key)))
-            .ToList();
-        var kpis = await db.Kpis.AsNoTracking().Include(k => k.Measurements).Where(k => k.ProgramId == program.Id).OrderBy(k => k.Name).Take(KpiContext).ToListAsync(cancellationToken);
-        sources.AddRange(kpis.Select(k =>
-        {
-            var latest = k.Measurements.MaxBy(m => m.Date);
-            var text = latest is null
-                ? $"KPI {k.Name}: target {KpiRag.TargetText(k)}; no value recorded yet."
-                : $"KPI {k.Name}: {KpiRag.Format(latest.Value, k.Unit)} on {latest.Date.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}, target {KpiRag.TargetText(k)}, {KpiRag.Of(k, latest.Value).ToString().ToLowerInvariant()}.";
-            return new NarrativeSource($"K:{k.Key}", NarrativeSource.Kpi, text, $"KPI {k.Name}");
-        }));
         return sources;
     }
 

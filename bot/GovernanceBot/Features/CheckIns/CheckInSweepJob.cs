@@ -1,5 +1,5 @@
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Health;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -13,7 +13,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// program's channel. Safe to run on several instances at once: unique indexes, conditional
 /// updates and outbox idempotency keys make every effect happen once.
 /// </summary>
-internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds rounds, Outbox outbox, INarrativeWriter narratives, TimeProvider time) : IGovernanceJob
+internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds rounds, Outbox outbox, INarrativeWriter narratives, IEnumerable<IProgramNarrativeSource> registers, TimeProvider time) : IGovernanceJob
 {
     public static string JobId => "checkins-sweep";
 
@@ -113,7 +113,7 @@ internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRound
             PreparedNarrative narrative;
             await using (var read = factory.Create())
             {
-                narrative = await new CheckInSummaries(read, narratives, time).PrepareNarrativeAsync(round, cancellationToken);
+                narrative = await new CheckInSummaries(read, narratives, registers).PrepareNarrativeAsync(round, cancellationToken);
             }
 
             await using var unit = factory.Create();
@@ -126,7 +126,7 @@ internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRound
                 continue;
             }
 
-            var summary = await new CheckInSummaries(unit, narratives, time).BuildAsync(round, cancellationToken, narrative);
+            var summary = await new CheckInSummaries(unit, narratives, registers).BuildAsync(round, cancellationToken, narrative);
             var program = await unit.Programs.AsNoTracking().FirstAsync(p => p.Id == round.ProgramId, cancellationToken);
             var posted = await outbox.ToProgramChannelsAsync(unit, program, summary, $"{CheckInRounds.KeyPrefix(round)}summary", cancellationToken: cancellationToken);
             await CloseCardsAsync(unit, round, cancellationToken);

@@ -1,5 +1,5 @@
 using GovernanceBot.Conversation;
-using GovernanceBot.Features.Health;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Scheduling;
 
 namespace GovernanceBot.Features.CheckIns;

@@ -15,6 +15,7 @@ public static class RaidFeature
         .AddScoped<Ask.IStoreFactSource, RaidFacts>()
         .AddScoped<Portfolio.IPortfolioCounter, RaidPortfolioCounter>()
         .AddScoped<LifeCycle.IGateEvidenceSource, RaidGateEvidence>()
+        .AddSingleton<Narratives.IProgramNarrativeSource, RaidNarrativeSource>()
         .AddGovernanceJob<RaidDigestJob>();
 
     private static Router MapRaid(Router router) => router

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.CheckIns;
-using GovernanceBot.Features.Health;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Store.Entities;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -196,18 +196,13 @@ public sealed class CheckInNarrativeTests
     }
 
     /// <summary>A model that replies with a fixed content (null: it failed), through the caller's own check.</summary>
-    private sealed class ScriptedModel(string? content) : IAnswerWriter
+    private sealed class ScriptedModel(string? content) : IModelCompletion
     {
         public int Calls { get; private set; }
 
         public List<string> Messages { get; } = [];
 
         public bool IsAvailable => true;
-
-        public Task<WrittenAnswer?> WriteAsync(string question, IReadOnlyList<Grounding> sources, string? language, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
-
-        public Task<string?> TranslateAsync(string question, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
             where T : class

@@ -3,9 +3,11 @@ using System.Text.Json.Serialization;
 using GovernanceBot.Cards;
 using GovernanceBot.Features.Ask;
 using GovernanceBot.Hosting;
+using GovernanceBot.Store;
+using GovernanceBot.Store.Entities;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace GovernanceBot.Features.Health;
+namespace GovernanceBot.Features.Narratives;
 
 /// <summary>Something a narrative may draw on, and cite.</summary>
 /// <param name="Id">What a line cites: <c>A3</c> (an answer), <c>R-3</c> (a RAID item), <c>K:on-time-delivery</c> (a KPI).</param>
@@ -46,7 +48,7 @@ public interface INarrativeWriter
     Task<Narrative> WriteAsync(NarrativeRequest request, CancellationToken cancellationToken);
 }
 
-internal sealed class NarrativeWriter(IAnswerWriter model, ILogger<NarrativeWriter> logger) : INarrativeWriter
+internal sealed class NarrativeWriter(IModelCompletion model, ILogger<NarrativeWriter> logger) : INarrativeWriter
 {
     public bool UsesModel => model.IsAvailable;
 
@@ -77,12 +79,22 @@ internal sealed class NarrativeWriter(IAnswerWriter model, ILogger<NarrativeWrit
     }
 }
 
+/// <summary>
+/// A register that gives a program's records as narrative sources (open RAID items, KPIs), for a
+/// model to relate answers to. Registered by the feature that owns the register.
+/// </summary>
+public interface IProgramNarrativeSource
+{
+    Task<IReadOnlyList<NarrativeSource>> SourcesAsync(GovernanceDb db, GovernanceProgram program, CancellationToken cancellationToken);
+}
+
 public static class NarrativesFeature
 {
-    /// <summary>The narrative writer, on the Ask feature's model client (<see cref="IAnswerWriter"/>): several features call this.</summary>
+    /// <summary>The narrative writer, on the Ask feature's model client (<see cref="IModelCompletion"/>), and the KPIs as sources: several features call this.</summary>
     public static IServiceCollection AddNarratives(this IServiceCollection services)
     {
         services.TryAddSingleton<INarrativeWriter, NarrativeWriter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProgramNarrativeSource, KpiNarrativeSource>());
         return services;
     }
 }
@@ -107,8 +119,10 @@ internal sealed record NarrativeReplyProperties
 internal sealed record SchemaStringArray
 {
     public string Type { get; init; } = "array";
-    public SchemaType Items { get; init; } = new("string");
+    public NarrativeSchemaType Items { get; init; } = new("string");
 }
+
+internal sealed record NarrativeSchemaType(string Type);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(NarrativeReply))]

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using GovernanceBot.Features.Ask;
 
-namespace GovernanceBot.Features.Health;
+namespace GovernanceBot.Features.Narratives;
 
 /// <summary>
 /// The offline narrative: the themes most written answers share, each with how many answers mention

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace GovernanceBot.Features.Health;
+namespace GovernanceBot.Features.Narratives;
 
 /// <summary>The lines kept from a model's narrative, and how many were dropped for citing nothing given.</summary>
 internal sealed record CitedReply(IReadOnlyList<NarrativeLine> Kept, int Dropped);
