@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 namespace GovernanceBot.Features.Narratives;
@@ -16,7 +17,14 @@ internal static partial class CitedNarrative
 {
     public const int MaxLines = 6;
 
-    public static readonly BinaryData Schema = BinaryData.FromObjectAsJson(new NarrativeReplySchema(), NarrativeJson.Default.Options);
+    /// <summary>The strict JSON schema of <see cref="NarrativeReply"/>, as the structured-output request wants it.</summary>
+    public static readonly BinaryData Schema = BinaryData.FromString(new JsonObject
+    {
+        ["type"] = "object",
+        ["properties"] = new JsonObject { ["sentences"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" } } },
+        ["required"] = new JsonArray("sentences"),
+        ["additionalProperties"] = false,
+    }.ToJsonString());
 
     public static string Instructions =>
         "You write the short narrative of a program's check-in round for its program manager, in a team chat.\n" +

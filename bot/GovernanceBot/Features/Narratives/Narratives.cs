@@ -102,29 +102,6 @@ public static class NarrativesFeature
 /// <summary>The JSON the model replies with: one string per sentence, each ending with its citations.</summary>
 internal sealed record NarrativeReply(IReadOnlyList<string>? Sentences);
 
-/// <summary>The strict JSON schema of <see cref="NarrativeReply"/>.</summary>
-internal sealed record NarrativeReplySchema
-{
-    public string Type { get; init; } = "object";
-    public NarrativeReplyProperties Properties { get; init; } = new();
-    public IReadOnlyList<string> Required { get; init; } = ["sentences"];
-    public bool AdditionalProperties { get; init; }
-}
-
-internal sealed record NarrativeReplyProperties
-{
-    public SchemaStringArray Sentences { get; init; } = new();
-}
-
-internal sealed record SchemaStringArray
-{
-    public string Type { get; init; } = "array";
-    public NarrativeSchemaType Items { get; init; } = new("string");
-}
-
-internal sealed record NarrativeSchemaType(string Type);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(NarrativeReply))]
-[JsonSerializable(typeof(NarrativeReplySchema))]
 internal sealed partial class NarrativeJson : JsonSerializerContext;
