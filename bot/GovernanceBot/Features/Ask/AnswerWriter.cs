@@ -22,15 +22,32 @@ internal sealed record WrittenAnswer(string Text, bool Covered, IReadOnlyList<in
 /// when none is configured <see cref="IsAvailable"/> is false and callers keep the offline answer;
 /// when the model fails, times out or answers badly, <see cref="WriteAsync"/> returns null.
 /// </summary>
-internal interface IAnswerWriter
+internal interface IAnswerWriter : IModelCompletion
 {
-    bool IsAvailable { get; }
 
     /// <param name="language">The question's language when it is not English (e.g. "French"): the answer is written in it.</param>
     Task<WrittenAnswer?> WriteAsync(string question, IReadOnlyList<Grounding> sources, string? language, CancellationToken cancellationToken);
 
     /// <summary>The question in English, for searching the English knowledge base; null when it cannot be had.</summary>
     Task<string?> TranslateAsync(string question, CancellationToken cancellationToken);
+
+}
+
+/// <summary>
+/// The configured model for other features' writers (narratives): one structured completion on the
+/// Ask feature's client, options and resilience, so the bot has one model client. When none is
+/// configured <see cref="IsAvailable"/> is false.
+/// </summary>
+public interface IModelCompletion
+{
+    bool IsAvailable { get; }
+
+    /// <summary>
+    /// <paramref name="check"/> turns the reply's JSON into a result. Null when no model is configured,
+    /// on failure or timeout, or when <paramref name="check"/> refuses the reply.
+    /// </summary>
+    Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
+        where T : class;
 }
 
 /// <summary>No model configured: every answer is the offline one.</summary>
@@ -42,6 +59,9 @@ internal sealed class NoAnswerWriter : IAnswerWriter
         Task.FromResult<WrittenAnswer?>(null);
 
     public Task<string?> TranslateAsync(string question, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    public Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
+        where T : class => Task.FromResult<T?>(null);
 }
 
 /// <summary><c>AzureOpenAI</c> configuration. No endpoint or deployment: no model.</summary>
@@ -106,7 +126,7 @@ internal sealed partial class AzureOpenAIAnswerWriter(IHttpClientFactory httpCli
     public Task<string?> TranslateAsync(string question, CancellationToken cancellationToken) =>
         CompleteAsync(TranslationInstructions, question.Trim(), "english_question", TranslationSchema, content => CheckTranslation(content, question), cancellationToken);
 
-    private async Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
+    public async Task<T?> CompleteAsync<T>(string instructions, string message, string schemaName, BinaryData schema, Func<string, T?> check, CancellationToken cancellationToken)
         where T : class
     {
         var settings = options.Value;

@@ -38,6 +38,7 @@ public static class AskFeature
         if (!settings.IsConfigured)
         {
             services.AddSingleton<IAnswerWriter, NoAnswerWriter>();
+            services.AddSingleton<IModelCompletion>(sp => sp.GetRequiredService<IAnswerWriter>());
             return services;
         }
 
@@ -54,6 +55,7 @@ public static class AskFeature
                 resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(30).Ticks, 2 * o.AttemptTimeout.Ticks + 1));
             });
         services.AddSingleton<IAnswerWriter, AzureOpenAIAnswerWriter>();
+        services.AddSingleton<IModelCompletion>(sp => sp.GetRequiredService<IAnswerWriter>());
         return services;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GovernanceBot.Cards;
 using GovernanceBot.Features.Health;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Store.Entities;
 
 namespace GovernanceBot.Features.CheckIns;
@@ -45,7 +46,7 @@ internal sealed record WrittenAnswers(string Id, [property: UserText] string Tex
 
 internal sealed record CheckInSummaryCard(
     CardProgram Program, RoundInfo Round, ResponseStats Responses, IReadOnlyList<ScaleSummary> ScaleQuestions,
-    IReadOnlyList<ChoiceSummary> ChoiceQuestions, IReadOnlyList<Quote> Quotes, IReadOnlyList<WrittenAnswers> WrittenAnswers,
+    IReadOnlyList<ChoiceSummary> ChoiceQuestions, Narrative Narrative, IReadOnlyList<Quote> Quotes, IReadOnlyList<WrittenAnswers> WrittenAnswers,
     [property: UserText] IReadOnlyList<string> NonResponders);
 
 /// <summary>The inputs of the <c>checkin.define</c> form, as strings the inputs show (lists comma-separated).</summary>

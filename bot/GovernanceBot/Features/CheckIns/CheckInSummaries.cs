@@ -1,24 +1,40 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Health;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
 
 namespace GovernanceBot.Features.CheckIns;
 
-/// <summary>The <c>checkin.summary</c> card: response rate, score distribution, trend, risks, non-responders.</summary>
-public sealed class CheckInSummaries(GovernanceDb db)
+/// <summary>The <c>checkin.summary</c> card: response rate, score distribution, trend, a narrative of the written answers, risks, non-responders.</summary>
+public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter narratives, IEnumerable<IProgramNarrativeSource> registers)
 {
-    public async Task<CardReply> BuildAsync(CheckInRound round, CancellationToken cancellationToken)
+    /// <summary>
+    /// The round's narrative, written before the summary is: a model may take seconds, and the round
+    /// closes in a transaction that, on SQLite, holds the write lock meanwhile.
+    /// </summary>
+    public async Task<PreparedNarrative> PrepareNarrativeAsync(CheckInRound round, CancellationToken cancellationToken)
     {
-        var checkIn = await db.CheckIns.AsNoTracking().Include(c => c.Questions).Include(c => c.Program!).ThenInclude(p => p.Stakeholders)
-            .FirstAsync(c => c.Id == round.CheckInId, cancellationToken);
+        var checkIn = await LoadAsync(round, cancellationToken);
+        var responses = await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == round.Id).ToListAsync(cancellationToken);
+        return new PreparedNarrative(Fingerprint(responses), await NarrativeAsync(checkIn, round, responses, cancellationToken));
+    }
+
+    /// <param name="prepared">A narrative written ahead; used only if the answers have not changed since.</param>
+    public async Task<CardReply> BuildAsync(CheckInRound round, CancellationToken cancellationToken, PreparedNarrative? prepared = null)
+    {
+        var checkIn = await LoadAsync(round, cancellationToken);
         var program = checkIn.Program!;
         var questions = CheckInRounds.QuestionsOf(checkIn, round);
         var responses = await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == round.Id).ToListAsync(cancellationToken);
+        var narrative = prepared is not null && prepared.Fingerprint == Fingerprint(responses)
+            ? prepared.Narrative
+            : await NarrativeAsync(checkIn, round, responses, cancellationToken);
         var previous = await db.CheckInRounds.AsNoTracking()
             .Where(r => r.CheckInId == checkIn.Id && r.OccurrenceDate < round.OccurrenceDate)
             .OrderByDescending(r => r.OccurrenceDate)
@@ -80,7 +96,7 @@ public sealed class CheckInSummaries(GovernanceDb db)
         var data = new CheckInSummaryCard(
             new CardProgram(program.Key, program.Name),
             CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)) with { ClosesText = ClosedText(round, program.TimeZone) },
-            stats, scale, choice, quotes, written, missing.Select(p => p.Name).ToList());
+            stats, scale, choice, narrative, quotes, written, missing.Select(p => p.Name).ToList());
         var card = Reply.Card("checkin.summary", data, CheckInJson.Default.CheckInSummaryCard,
             $"{checkIn.Name} ({CheckInRounds.PeriodText(round.OccurrenceDate)}): {responses.Count} of {invited.Count} answered, {(quotes.Count == 1 ? "1 risk or blocker" : $"{quotes.Count} risks or blockers")} raised.");
         // Each channel turns the names into real mentions of the people it knows, so they are notified.
@@ -88,6 +104,64 @@ public sealed class CheckInSummaries(GovernanceDb db)
             ? card with { Mentions = missing.Where(p => p.Email is not null).Select(p => new MentionedPerson(UserText.Escape(p.Name), p.Email!)).ToList() }
             : card;
     }
+
+    private Task<CheckInDefinition> LoadAsync(CheckInRound round, CancellationToken cancellationToken) =>
+        db.CheckIns.AsNoTracking().Include(c => c.Questions).Include(c => c.Program!).ThenInclude(p => p.Stakeholders)
+            .FirstAsync(c => c.Id == round.CheckInId, cancellationToken);
+
+    private static string Fingerprint(IEnumerable<CheckInResponse> responses) =>
+        string.Join(',', responses.OrderBy(r => r.Id).Select(r => $"{r.Id}:{r.Version}"));
+
+    /// <summary>
+    /// The written answers as sources (anonymous rounds: without names), with the program's open RAID
+    /// items and KPIs as context when a model writes.
+    /// </summary>
+    private async Task<Narrative> NarrativeAsync(CheckInDefinition checkIn, CheckInRound round, List<CheckInResponse> responses, CancellationToken cancellationToken)
+    {
+        var program = checkIn.Program!;
+        var anonymous = CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)).Anonymous;
+        var sources = AnswerSources(CheckInRounds.QuestionsOf(checkIn, round), responses, program.Stakeholders.ToDictionary(s => s.Id, s => s.Name), anonymous);
+        if (narratives.UsesModel && sources.Count > 0)
+        {
+            foreach (var register in registers)
+            {
+                sources.AddRange(await register.SourcesAsync(db, program, cancellationToken));
+            }
+        }
+
+        return await narratives.WriteAsync(new NarrativeRequest($"{checkIn.Name} of {program.Name}, {CheckInRounds.PeriodText(round.OccurrenceDate)}", sources), cancellationToken);
+    }
+
+    /// <summary>
+    /// One source per response that wrote something (A1, A2 … in the order they came in): its written
+    /// answers, risks included. "None", "n/a" and the like are no answer. In an anonymous round a
+    /// source carries no name, so none reaches a model or a quote.
+    /// </summary>
+    internal static List<NarrativeSource> AnswerSources(IReadOnlyList<CheckInQuestion> questions, IEnumerable<CheckInResponse> responses, IReadOnlyDictionary<Guid, string> names, bool anonymous)
+    {
+        var written = questions.Where(q => q.Kind == CheckInQuestionKind.Text).ToList();
+        var sources = new List<NarrativeSource>();
+        foreach (var response in responses.OrderBy(r => r.SubmittedAt).ThenBy(r => r.Id))
+        {
+            var answers = Parse(response.AnswersJson);
+            var text = string.Join('\n', written.Select(q => answers.GetValueOrDefault(q.Key)?.Trim() ?? string.Empty).Where(t => t.Length > 0 && !NoAnswer().IsMatch(t)));
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var number = sources.Count + 1;
+            var name = names.GetValueOrDefault(response.StakeholderId, "someone");
+            sources.Add(anonymous
+                ? new NarrativeSource($"A{number}", NarrativeSource.Answer, text, $"answer {number}")
+                : new NarrativeSource($"A{number}", NarrativeSource.Answer, text, name, name));
+        }
+
+        return sources;
+    }
+
+    [GeneratedRegex(@"^(none|nothing|nothing to report|nothing new|no|nil|n/?a|-+|—)[.!]?$", RegexOptions.IgnoreCase)]
+    private static partial Regex NoAnswer();
 
     /// <summary>
     /// One round as a point of the check-in's trend: who was asked (not away that day), how many
@@ -131,6 +205,9 @@ public sealed class CheckInSummaries(GovernanceDb db)
     internal static Dictionary<string, string> Parse(string json) =>
         JsonSerializer.Deserialize(json, CheckInJson.Default.DictionaryStringString) ?? [];
 }
+
+/// <summary>A round's narrative written ahead of its summary, with the answers it was written from (ids and versions).</summary>
+public sealed record PreparedNarrative(string Fingerprint, Narrative Narrative);
 
 /// <summary>A check-in round in a trend: its date, how many were asked and answered, the mean scale score (none without scale answers).</summary>
 public sealed record RoundPoint(DateOnly Date, int Invited, int Answered, double? MeanScore);

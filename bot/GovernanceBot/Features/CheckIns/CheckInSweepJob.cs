@@ -1,4 +1,5 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -12,7 +13,7 @@ namespace GovernanceBot.Features.CheckIns;
 /// program's channel. Safe to run on several instances at once: unique indexes, conditional
 /// updates and outbox idempotency keys make every effect happen once.
 /// </summary>
-internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds rounds, Outbox outbox, TimeProvider time) : IGovernanceJob
+internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRounds rounds, Outbox outbox, INarrativeWriter narratives, IEnumerable<IProgramNarrativeSource> registers, TimeProvider time) : IGovernanceJob
 {
     public static string JobId => "checkins-sweep";
 
@@ -108,6 +109,13 @@ internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRound
         var due = await db.CheckInRounds.AsNoTracking().Where(r => r.Status == CheckInRoundStatus.Open && r.ClosesAt <= now).ToListAsync(cancellationToken);
         foreach (var round in due)
         {
+            round.Status = CheckInRoundStatus.Closed;
+            PreparedNarrative narrative;
+            await using (var read = factory.Create())
+            {
+                narrative = await new CheckInSummaries(read, narratives, registers).PrepareNarrativeAsync(round, cancellationToken);
+            }
+
             await using var unit = factory.Create();
             await using var transaction = await unit.Database.BeginTransactionAsync(cancellationToken);
             // Only the instance whose update flips the status posts the summary.
@@ -118,8 +126,7 @@ internal sealed class CheckInSweepJob(IGovernanceDbFactory factory, CheckInRound
                 continue;
             }
 
-            round.Status = CheckInRoundStatus.Closed;
-            var summary = await new CheckInSummaries(unit).BuildAsync(round, cancellationToken);
+            var summary = await new CheckInSummaries(unit, narratives, registers).BuildAsync(round, cancellationToken, narrative);
             var program = await unit.Programs.AsNoTracking().FirstAsync(p => p.Id == round.ProgramId, cancellationToken);
             var posted = await outbox.ToProgramChannelsAsync(unit, program, summary, $"{CheckInRounds.KeyPrefix(round)}summary", cancellationToken: cancellationToken);
             await CloseCardsAsync(unit, round, cancellationToken);

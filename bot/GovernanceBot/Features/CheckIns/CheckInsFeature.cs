@@ -1,4 +1,5 @@
 using GovernanceBot.Conversation;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Scheduling;
 
 namespace GovernanceBot.Features.CheckIns;
@@ -7,6 +8,7 @@ public static class CheckInsFeature
 {
     public static IServiceCollection AddCheckIns(this IServiceCollection services) => services
         .AddRoutes(MapCheckIns)
+        .AddNarratives()
         .AddSingleton<CheckInRounds>()
         .AddScoped<CheckInSummaries>()
         .AddScoped<MyCheckInHandler>()

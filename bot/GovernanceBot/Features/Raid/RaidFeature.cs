@@ -16,6 +16,7 @@ public static class RaidFeature
         .AddScoped<Portfolio.IPortfolioCounter, RaidPortfolioCounter>()
         .AddScoped<LifeCycle.IGateEvidenceSource, RaidGateEvidence>()
         .AddScoped<Programs.IStatusRiskSource, RaidStatusRisks>()
+        .AddSingleton<Narratives.IProgramNarrativeSource, RaidNarrativeSource>()
         .AddGovernanceJob<RaidDigestJob>();
 
     private static Router MapRaid(Router router) => router

@@ -147,12 +147,29 @@ public sealed class CheckInRoundTests
         Assert.DoesNotContain("no earlier round", shown, StringComparison.Ordinal);
         Assert.DoesNotContain("vs last round", shown, StringComparison.Ordinal);
         Assert.Contains("first round", shown, StringComparison.Ordinal);
+        // No model configured: the written answers are summarised by the themes they share, and the card says so.
+        Assert.Equal("extractive", (string?)data["narrative"]!["kind"]);
+        // The line quotes what people typed, so it is escaped as user text (Teams shows "\(" as "(").
+        Assert.Equal(@"• Release 1 passed security \(2 of 2 answers\): “Release 1 passed security testing.” — Adele Vance", TextOf(shown, "• Release"));
+        Assert.Contains("Extractive summary: themes most answers share", shown, StringComparison.Ordinal);
 
         var late = Assert.Single(await bot.ActAsync("checkin.submit", Answers(roundId), "lynner@example.com")).ShouldBeText();
         Assert.Contains("closed", late, StringComparison.Ordinal);
         await using var db = await bot.Store.OpenAsync();
         Assert.Equal(2, await db.CheckInResponses.CountAsync());
     }
+
+    /// <summary>The text of the card's first text block that starts with <paramref name="start"/>.</summary>
+    private static string? TextOf(string card, string start) =>
+        Texts(JsonNode.Parse(card)).FirstOrDefault(t => t.StartsWith(start, StringComparison.Ordinal));
+
+    private static IEnumerable<string> Texts(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Texts(p.Value)),
+        JsonArray a => a.SelectMany(Texts),
+        JsonValue v when v.TryGetValue<string>(out var text) => [text],
+        _ => [],
+    };
 
     [Fact]
     public async Task InvalidAnswers_AreExplained_AndNothingIsStored()
