@@ -100,11 +100,12 @@ public sealed class BotHarness : IAsyncDisposable
 
     /// <summary>
     /// Sends text as the person with this e-mail whom the platform calls a member, a guest or
-    /// external (<see cref="ChatUserRef.Membership"/>), in a 1:1 chat (or the given conversation).
+    /// external (<see cref="ChatUserRef.Membership"/>), as a channel passes it right after asking the
+    /// platform, in a 1:1 chat (or the given conversation).
     /// </summary>
     public Task<IReadOnlyList<Reply>> SendAsync(string text, string asEmail, Membership membership, ConversationRef? conversation = null) =>
         Services.GetRequiredService<ConversationEngine>().HandleAsync(
-            Turn(asEmail, conversation) with { Text = text, User = User(asEmail) with { Membership = membership } }, CancellationToken.None);
+            Turn(asEmail, conversation) with { Text = text, User = User(asEmail) with { Membership = membership, MembershipCheckedAt = Clock.GetUtcNow() } }, CancellationToken.None);
 
     /// <summary>Presses a card button (verb + data) as the person with this e-mail.</summary>
     public Task<IReadOnlyList<Reply>> ActAsync(string verb, JsonObject data, string asEmail = "alexw@example.com", ConversationRef? conversation = null) =>
@@ -113,7 +114,7 @@ public sealed class BotHarness : IAsyncDisposable
     /// <summary>Presses a card button as the person with this e-mail whom the platform calls a member, a guest or external.</summary>
     public Task<IReadOnlyList<Reply>> ActAsync(string verb, JsonObject data, string asEmail, Membership membership, ConversationRef? conversation = null) =>
         Services.GetRequiredService<ConversationEngine>().HandleAsync(
-            Turn(asEmail, conversation) with { Action = new CardAction(verb, data), User = User(asEmail) with { Membership = membership } }, CancellationToken.None);
+            Turn(asEmail, conversation) with { Action = new CardAction(verb, data), User = User(asEmail) with { Membership = membership, MembershipCheckedAt = Clock.GetUtcNow() } }, CancellationToken.None);
 
     public static ConversationRef DirectChat(string email, string workspace = "demo") =>
         new(ChannelNames.Local, workspace, $"dm-{email}", ConversationKind.Personal);

@@ -183,12 +183,13 @@ public sealed class ConversationEngine(
         var isNew = db.Entry(user).State == EntityState.Added;
         if (person.Membership != Membership.Unknown)
         {
-            if (user.Membership != person.Membership || isNew || Stale(user.MembershipCheckedAt, now))
-            {
-                user.MembershipCheckedAt = now;
-            }
-
             user.Membership = person.Membership;
+            // When the platform was asked, not when the turn ran: a channel answering from its cache
+            // passes the cached time, so the cache still runs out for someone who writes every day.
+            if (person.MembershipCheckedAt is { } checkedAt && (user.MembershipCheckedAt is not { } kept || checkedAt > kept))
+            {
+                user.MembershipCheckedAt = checkedAt;
+            }
         }
 
         if (isNew || Stale(user.LastSeenAt, now))

@@ -47,7 +47,14 @@ public sealed record ConversationRef(
 /// Member, guest or external, when the platform said so on this turn; <see cref="Membership.Unknown"/>
 /// leaves the decision to what the store last learned (<c>ChatUser.Membership</c>).
 /// </param>
-public sealed record ChatUserRef(string Id, string? Name = null, string? Email = null, string? AadObjectId = null, Membership Membership = Membership.Unknown);
+/// <param name="MembershipCheckedAt">
+/// When the platform was last asked about <paramref name="Membership"/>: now after a lookup, the stored
+/// time when the channel answered from what it kept, null when nobody asked (the terminal). Only a real
+/// lookup moves <c>ChatUser.MembershipCheckedAt</c> on, so a person who keeps writing is still asked
+/// again once what the platform said is older than the channel's bound.
+/// </param>
+public sealed record ChatUserRef(
+    string Id, string? Name = null, string? Email = null, string? AadObjectId = null, Membership Membership = Membership.Unknown, DateTimeOffset? MembershipCheckedAt = null);
 
 public static class MembershipExtensions
 {

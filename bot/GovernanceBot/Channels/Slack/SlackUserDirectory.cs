@@ -30,7 +30,7 @@ public sealed class SlackUserDirectory(
         var now = time.GetUtcNow();
         if (known?.MembershipCheckedAt is { } checkedAt && now - checkedAt < options.Value.UserInfoMaxAge)
         {
-            return new ChatUserRef(userId, known.Name ?? name, known.Email, Membership: known.Membership);
+            return new ChatUserRef(userId, known.Name ?? name, known.Email, Membership: known.Membership, MembershipCheckedAt: checkedAt);
         }
 
         UsersInfoResponse info;
@@ -42,7 +42,7 @@ public sealed class SlackUserDirectory(
         {
             Log.SlackUserLookupFailed(logger, userId, installation.TeamId, ex.Error);
             // What was learned last still holds while Slack cannot be asked: a guest stays a guest.
-            return new ChatUserRef(userId, known?.Name ?? name, known?.Email, Membership: known?.Membership ?? Membership.Unknown);
+            return new ChatUserRef(userId, known?.Name ?? name, known?.Email, Membership: known?.Membership ?? Membership.Unknown, MembershipCheckedAt: known?.MembershipCheckedAt);
         }
 
         var user = info.User;
@@ -56,7 +56,7 @@ public sealed class SlackUserDirectory(
 
         var email = NonEmpty(profile?.Email)?.Trim().ToLowerInvariant();
         await RememberAsync(db, installation, userId, displayName, email, membership, now, cancellationToken);
-        return new ChatUserRef(userId, displayName, email, Membership: membership);
+        return new ChatUserRef(userId, displayName, email, Membership: membership, MembershipCheckedAt: now);
     }
 
     /// <summary>

@@ -267,7 +267,7 @@ public sealed class TeamsActivityHandler(
     private async Task<ChatUserRef> UserAsync(Activity activity, ConversationRef conversation, CancellationToken cancellationToken)
     {
         var from = activity.From!;
-        var (email, known, lookUp) = await membership.KnownUserAsync(conversation.WorkspaceExternalId, from.Id!, from.AadObjectId, cancellationToken);
+        var (email, known, checkedAt, lookUp) = await membership.KnownUserAsync(conversation.WorkspaceExternalId, from.Id!, from.AadObjectId, cancellationToken);
         if (lookUp && conversation.ServiceUrl is { } serviceUrl)
         {
             // Asked again now and then: a member can become a guest, and the connector is what says so.
@@ -278,6 +278,7 @@ public sealed class TeamsActivityHandler(
                 var role = TeamsMembership.MembershipOf(m, conversation.WorkspaceExternalId);
                 // The connector knows them and does not say guest or another organisation: a member.
                 known = role == Membership.Unknown ? Membership.Member : role;
+                checkedAt = time.GetUtcNow();
             }
             else if (email is null)
             {
@@ -285,7 +286,7 @@ public sealed class TeamsActivityHandler(
             }
         }
 
-        return new ChatUserRef(from.Id!, from.Name, email, from.AadObjectId, known);
+        return new ChatUserRef(from.Id!, from.Name, email, from.AadObjectId, known, checkedAt);
     }
 
     internal static string? EmailOf(ChannelAccount member) =>

@@ -118,7 +118,7 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
     /// e-mail is trusted only for the same object id: a different (or never stored) one means the
     /// connector is asked again.
     /// </summary>
-    public async Task<(string? Email, Membership Membership, bool LookUp)> KnownUserAsync(
+    public async Task<(string? Email, Membership Membership, DateTimeOffset? CheckedAt, bool LookUp)> KnownUserAsync(
         string tenantId, string userId, string? aadObjectId, CancellationToken cancellationToken)
     {
         await using var db = dbs.Create();
@@ -128,7 +128,7 @@ public sealed class TeamsMembership(IGovernanceDbFactory dbs, WorkspaceResolver 
             .Select(u => new { u.Email, u.Membership, u.MembershipCheckedAt })
             .FirstOrDefaultAsync(cancellationToken);
         var fresh = known?.MembershipCheckedAt is { } checkedAt && time.GetUtcNow() - checkedAt < options.Value.MemberInfoMaxAge;
-        return (known?.Email, known?.Membership ?? Membership.Unknown, !fresh);
+        return (known?.Email, known?.Membership ?? Membership.Unknown, known?.MembershipCheckedAt, !fresh);
     }
 
     /// <summary>

@@ -58,7 +58,7 @@ public sealed class TeamsRoster(
         foreach (var member in people)
         {
             var person = new ChatUserRef(member.Id!, member.Name, TeamsActivityHandler.EmailOf(member), member.AadObjectId,
-                TeamsMembership.MembershipOf(member, conversation.WorkspaceExternalId));
+                TeamsMembership.MembershipOf(member, conversation.WorkspaceExternalId), now);
             // Met in a team, not in a 1:1: their direct conversation (if any) is left as it was.
             await ConversationEngine.RememberPersonAsync(db, workspace.Id, person, conversation, now, cancellationToken);
         }
@@ -126,6 +126,6 @@ public sealed class TeamsRoster(
             .Where(u => u.Email == email)
             .OrderByDescending(u => u.LastSeenAt)
             .FirstOrDefaultAsync(cancellationToken);
-        return user is null ? null : new ChatUserRef(user.ExternalUserId, user.Name, user.Email, user.AadObjectId, user.Membership);
+        return user is null ? null : new ChatUserRef(user.ExternalUserId, user.Name, user.Email, user.AadObjectId, user.Membership, user.MembershipCheckedAt);
     }
 }

@@ -83,4 +83,35 @@ public sealed class SlackReadersTests
         Assert.True(answer.Contains("You are a guest in this workspace", StringComparison.Ordinal), answer);
         Assert.Equal(2, slack.Slack.CallsTo("users.info").Count);
     }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AMemberTurnedGuest_WhoKeepsWriting_IsAskedAboutAgain_AndRefusedOnceWhatSlackSaidIsOlderThanTheBound(StoreKind kind)
+    {
+        // Each turn used to stamp "membership checked" from the cached answer, so someone who wrote
+        // more often than the bound was never looked up again and stayed a member in the bot.
+        await using var slack = await SlackTestBot.StartAsync(kind, settings: new Dictionary<string, string?> { ["Slack:UserInfoMaxAge"] = "00:15:00" });
+        await slack.PostEventAsync(SlackTestBot.DirectMessage("help", "EvK0"));
+        await slack.IdleAsync();
+        slack.Slack.MakeGuest(SlackTestBot.Alex);
+
+        for (var minute = 5; minute <= 15; minute += 5)
+        {
+            slack.Bot.Clock.Advance(TimeSpan.FromMinutes(5));
+            await slack.PostEventAsync(SlackTestBot.DirectMessage("help", $"EvK{minute}"));
+            await slack.IdleAsync();
+        }
+
+        Assert.Equal(2, slack.Slack.CallsTo("users.info").Count);
+        await slack.PostEventAsync(SlackTestBot.DirectMessage("audit export Phoenix", "EvK16"));
+        await slack.IdleAsync();
+
+        Assert.Empty(slack.Slack.SharedFiles);
+        var answer = slack.Slack.CallsTo("chat.postMessage").Select(c => (string?)c.Body["text"] ?? string.Empty).Last();
+        Assert.True(answer.Contains("You are a guest in this workspace", StringComparison.Ordinal), answer);
+        await using var db = await slack.Bot.Store.OpenAsync();
+        var user = await db.ChatUsers.SingleAsync(u => u.Channel == ChannelNames.Slack && u.ExternalUserId == SlackTestBot.Alex);
+        Assert.Equal(Membership.Guest, user.Membership);
+        Assert.Equal(slack.Bot.Clock.GetUtcNow(), user.MembershipCheckedAt);
+    }
 }

@@ -34,6 +34,7 @@ public sealed class TeamsMembershipTests
         }, CancellationToken.None);
 
         var never = await teams.KnownUserAsync(Tenant, "29:guest", null, CancellationToken.None);
+        DateTimeOffset? checkedAt = bot.Clock.GetUtcNow();
         await using (var db = await bot.Store.OpenAsync())
         {
             await db.ChatUsers.Where(u => u.ExternalUserId == "29:guest").ExecuteUpdateAsync(s => s
@@ -44,9 +45,9 @@ public sealed class TeamsMembershipTests
         bot.Clock.Advance(TimeSpan.FromMinutes(16));
         var stale = await teams.KnownUserAsync(Tenant, "29:guest", null, CancellationToken.None);
 
-        Assert.Equal(("gus@partner.example", Membership.Unknown, true), never);
-        Assert.Equal(("gus@partner.example", Membership.Guest, false), fresh);
-        Assert.Equal(("gus@partner.example", Membership.Guest, true), stale);
+        Assert.Equal(("gus@partner.example", Membership.Unknown, (DateTimeOffset?)null, true), never);
+        Assert.Equal(("gus@partner.example", Membership.Guest, checkedAt, false), fresh);
+        Assert.Equal(("gus@partner.example", Membership.Guest, checkedAt, true), stale);
     }
 
     [Fact]
