@@ -161,8 +161,33 @@ public static class ReplyAssertions
     {
         var card = Assert.IsType<CardReply>(reply);
         Assert.Equal(template, card.Template);
+        ShouldHaveNoStrippedMoment(card.Data);
         return card;
     }
+
+    /// <summary>
+    /// A moment (<see cref="LocalTime"/>) put into a property escaped as user text loses its marker,
+    /// and every reader sees "1797094800|Tue 1 Dec 2026, 17:00 \(Europe/London\)" instead of a time
+    /// (the gates card, the steering pack). Every card a test looks at is checked for one.
+    /// </summary>
+    public static void ShouldHaveNoStrippedMoment(JsonNode? data)
+    {
+        foreach (var text in Strings(data))
+        {
+            Assert.False(StrippedMoment.IsMatch(text), $"a moment lost its marker (escaped as user text?): \"{text}\"");
+        }
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex StrippedMoment =
+        new(@"(?<![\uF8F0\d])\d{9,11}\|[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject obj => obj.SelectMany(p => Strings(p.Value)),
+        JsonArray array => array.SelectMany(Strings),
+        JsonValue value when value.TryGetValue<string>(out var text) => [text],
+        _ => [],
+    };
 
     public static string ShouldBeText(this Reply reply) => Assert.IsType<TextReply>(reply).Body;
 

@@ -51,7 +51,7 @@ public sealed class LocalTimeTests
     }
 
     [Fact]
-    public async Task AStatusCardOnSlack_ShowsTheGateDeadlineAsADateToken()
+    public async Task AStatusCardOnSlack_ShowsItsAsOfTimeAndTheGateDeadlineAsDateTokens()
     {
         await using var slack = await SlackTestBot.StartAsync(configure: b =>
         {
@@ -66,11 +66,13 @@ public sealed class LocalTimeTests
         var blocks = Assert.Single(slack.Slack.CallsTo("chat.postMessage")).Body["blocks"]!
             .ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         Assert.Contains("deadline <!date^", blocks, StringComparison.Ordinal);
+        // "as of" is a moment too, not the program's zone written out ("Wed 25 Nov 2026, 12:00 Europe/London").
+        Assert.Contains($"as of <!date^{BotHarness.DefaultNow.ToUnixTimeSeconds()}^{{date_short_pretty}} at {{time}}|Wed 25 Nov 2026, 12:00 (Europe/London)>", blocks, StringComparison.Ordinal);
         Assert.DoesNotContain("\\uF8F0", blocks, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
-    public async Task AStatusCardOnTeams_ShowsTheGateDeadlineWithTeamsDateAndTimeFunctions()
+    public async Task AStatusCardOnTeams_ShowsItsAsOfTimeAndTheGateDeadlineWithTeamsDateAndTimeFunctions()
     {
         await using var teams = await TeamsBot.StartAsync(developmentMode: true,
             configure: b => b.Services.AddSingleton<ICardRenderer>(sp => sp.GetRequiredService<TemplateCardRenderer>()));
@@ -79,6 +81,7 @@ public sealed class LocalTimeTests
         await teams.Bot.IdleAsync();
 
         var card = Assert.Single(teams.Framework.Sent("POST")).Body!["attachments"]![0]!["content"]!.ToJsonString();
+        Assert.Contains("as of {{DATE(2026-11-25T12:00:00Z, SHORT)}} at {{TIME(2026-11-25T12:00:00Z)}}", card, StringComparison.Ordinal);
         Assert.Matches(@"deadline \{\{DATE\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, SHORT\)\}\} at \{\{TIME\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)\}\}", card);
         Assert.DoesNotContain("\\uF8F0", card, StringComparison.OrdinalIgnoreCase);
     }

@@ -191,6 +191,47 @@ public sealed class RaidChannelTests
         return summary;
     }
 
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task OnTeams_AnEscalatedRisksCard_SaysWhenItWasEscalated_WithTeamsDateAndTimeFunctions(StoreKind kind)
+    {
+        await using var teams = await StartTeamsAsync(kind);
+        await EscalateAsync(await teams.DbAsync());
+
+        await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "raid R-2", "m-1"), teams.ValidToken());
+
+        // A line of its own, not a fact: Teams localises only a TextBlock, and a fact's value is escaped user text.
+        var card = Plain(teams.Framework.Sent("POST")[^1].Body!);
+        Assert.Contains("Escalated to the sponsor {{DATE(2026-11-20T10:00:00Z, SHORT)}} at {{TIME(2026-11-20T10:00:00Z)}}.", card, StringComparison.Ordinal);
+        Assert.DoesNotContain("to the sponsor on", card, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d{9,}\|", card);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task OnSlack_AnEscalatedRisksCard_SaysWhenItWasEscalated_AsADateToken(StoreKind kind)
+    {
+        await using var slack = await StartSlackAsync(kind);
+        await EscalateAsync(await slack.Bot.Store.OpenAsync());
+
+        await slack.PostCommandAsync("raid R-2", channel: AlexsChat);
+        await slack.IdleAsync();
+
+        var card = Plain(slack.Slack.Calls.Last(c => c.Method is "response_url" or "chat.postMessage").Body);
+        Assert.Contains($"Escalated to the sponsor <!date^{Escalated.ToUnixTimeSeconds()}^{{date_short_pretty}} at {{time}}|Fri 20 Nov 2026, 10:00 (Europe/London)>.", card, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\d{9,}\|F", card);
+    }
+
+    private static readonly DateTimeOffset Escalated = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
+
+    private static async Task EscalateAsync(GovernanceBot.Store.GovernanceDb db)
+    {
+        await using (db)
+        {
+            await db.RaidItems.Where(r => r.Key == "r-2").ExecuteUpdateAsync(s => s.SetProperty(r => r.EscalatedAt, Escalated));
+        }
+    }
+
     internal static async Task<TeamsBot> StartTeamsAsync(StoreKind kind = StoreKind.Sqlite)
     {
         var teams = await TeamsBot.StartAsync(kind, extra: new() { ["Conversation:BindUnknownWorkspacesTo"] = "demo" },

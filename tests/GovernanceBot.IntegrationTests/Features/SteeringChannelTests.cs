@@ -48,6 +48,35 @@ public sealed class SteeringChannelTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task OnTeams_TheSteeringPack_GivesItsTimeAndAPendingApprovalsDeadline_WithTeamsDateAndTimeFunctions(StoreKind kind)
+    {
+        await using var teams = await RaidChannelTests.StartTeamsAsync(kind);
+
+        await teams.PostAsync(TestActivities.Message(teams.Framework.ServiceUrl, "steering pack Phoenix", "m-1"), teams.ValidToken());
+
+        var pack = teams.Framework.Sent("POST").Select(r => RaidChannelTests.Plain(r.Body!)).Single(b => b.Contains("Phoenix — steering pack", StringComparison.Ordinal));
+        Assert.Matches(@"Produced \{\{DATE\([0-9T:Z-]+, SHORT\)\}\} at \{\{TIME\([0-9T:Z-]+\)\}\}\.", pack);
+        // Gate 3's review is waiting: its deadline was escaped as user text, which stripped its marker and showed "1797…|…".
+        Assert.Matches(@"Stage gate · \d of \d voted · deadline \{\{DATE\([0-9T:Z-]+, SHORT\)\}\} at \{\{TIME\([0-9T:Z-]+\)\}\}", pack);
+        Assert.DoesNotMatch(@"\d{9,}\|", pack);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task OnSlack_TheSteeringPack_GivesAPendingApprovalsDeadline_AsADateToken(StoreKind kind)
+    {
+        await using var slack = await RaidChannelTests.StartSlackAsync(kind);
+
+        await slack.PostCommandAsync("steering pack Phoenix", channel: AlexsChat);
+        await slack.IdleAsync();
+
+        var pack = RaidChannelTests.Plain(slack.Slack.Calls.Last(c => c.Body["blocks"] is JsonArray b && RaidChannelTests.Plain(b).Contains("Phoenix — steering pack", StringComparison.Ordinal)).Body);
+        Assert.Matches(@"Stage gate · \d of \d voted · deadline <!date\^\d+\^\{date_short_pretty\} at \{time\}\|\w{3} \d{1,2} \w{3} \d{4}, \d\d:\d\d \(Europe/London\)>", pack);
+        Assert.DoesNotMatch(@"\d{9,}\|", pack);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task OnSlack_AnActionRecordedThroughTheMeetingCardsModal_IsInTheRaidLog(StoreKind kind)
     {
         await using var slack = await RaidChannelTests.StartSlackAsync(kind);

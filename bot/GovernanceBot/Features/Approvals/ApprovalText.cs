@@ -56,10 +56,6 @@ public static class ApprovalText
         TimeZoneInfo.ConvertTime(at, zone).ToString(withYear ? "ddd d MMM yyyy, HH:mm" : "ddd d MMM, HH:mm", CultureInfo.InvariantCulture)
         + " " + ZoneName(zone);
 
-    /// <summary>"25 Nov, 14:05", for vote times.</summary>
-    public static string Brief(DateTimeOffset at, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(at, zone).ToString("d MMM, HH:mm", CultureInfo.InvariantCulture);
-
     /// <summary>
     /// A moment on a card, which each reader sees in their own time zone (<see cref="LocalTime"/>:
     /// Slack date tokens, Teams DATE/TIME); <paramref name="zone"/>, named, where a platform cannot.

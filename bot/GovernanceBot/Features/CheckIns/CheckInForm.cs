@@ -34,7 +34,7 @@ internal static partial class CheckInForm
             new CardProgram(program.Key, program.Name),
             existing is null ? $"New {program.Name} check-in" : $"Edit {existing.Name}",
             existing is null
-                ? $"Ask {program.Name}'s stakeholders the same questions on a schedule. Times are each participant's own local time."
+                ? $"Ask {program.Name}'s stakeholders the same questions on a schedule. The time of day is in each person's time zone: 09:00 is 09:00 wherever each participant is."
                 : "Changes to the questions apply from the next round; a round open now keeps the questions it was sent with.",
             existing is null ? "Create check-in" : "Save changes",
             form,
@@ -205,6 +205,14 @@ internal static partial class CheckInForm
         var list = names.Count == 7 ? "every day" : names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[^1];
         return $"{list} at {time}";
     }
+
+    /// <summary>
+    /// The schedule as the rule reads: "Mondays at 09:00 in each person's time zone" (a cron expression
+    /// is read in each person's zone too). Said in those words wherever the schedule is shown, so a
+    /// program manager is not surprised that the first prompts go out on Sunday evening their time.
+    /// </summary>
+    public static string Schedule(string cron) =>
+        IsSimple(cron) ? $"{Cadence(cron)} in each person's time zone" : $"{Cadence(cron)}, read in each person's time zone";
 
     /// <summary>
     /// When the next round opens: the schedule's first firing after now, for the earliest participant,

@@ -36,7 +36,7 @@ internal sealed class CheckInListHandler(GovernanceDb db, ReaderPolicy readers, 
             // that time for whoever's day starts first: say so rather than show a bare, surprising time.
             var next = !c.Enabled ? "paused" : CheckInForm.NextOpening(c, participants, now) is { } at ? $"next round's first prompts go out {When(at, program.TimeZone)}" : "no next round in the coming year";
             text.Append(CultureInfo.InvariantCulture,
-                $"- **{c.Name}** — {CheckInForm.Cadence(c.Cron)}{(CheckInForm.IsSimple(c.Cron) ? " in each person's time zone" : "")}, open {Durations.Format(c.Window)}, {participants.Count} participant{(participants.Count == 1 ? "" : "s")}, {c.Questions.Count} question{(c.Questions.Count == 1 ? "" : "s")}; {next}\n");
+                $"- **{c.Name}** — {CheckInForm.Schedule(c.Cron)}, open {Durations.Format(c.Window)}, {participants.Count} participant{(participants.Count == 1 ? "" : "s")}, {c.Questions.Count} question{(c.Questions.Count == 1 ? "" : "s")}; {next}\n");
         }
 
         var archived = checkIns.Count(c => c.ArchivedAt is not null);

@@ -253,7 +253,7 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
             new CardProgram(program.Key, program.Name),
             new Respondent(person.Name, FirstName(person.Name)),
             Info(checkIn, round, zone),
-            TimeZoneInfo.ConvertTime(response.UpdatedAt, zone).ToString("ddd d MMM 'at' HH:mm", CultureInfo.InvariantCulture),
+            LocalTime.Of(response.UpdatedAt, zone),
             lines);
         return Reply.Card("checkin.thanks", data, CheckInJson.Default.CheckInThanksCard, $"Thanks, {FirstName(person.Name)}: your check-in is recorded.");
     }
@@ -278,8 +278,12 @@ public sealed class CheckInRounds(Outbox outbox, TimeProvider time)
     public static string PeriodText(DateOnly date) =>
         $"Week {ISOWeek.GetWeekOfYear(date.ToDateTime(TimeOnly.MinValue))}, {date.ToString("d MMM yyyy", CultureInfo.InvariantCulture)}";
 
-    public static string ClosesText(DateTimeOffset closesAt, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(closesAt, zone).ToString("ddd d MMM, HH:mm", CultureInfo.InvariantCulture) + " your time";
+    /// <summary>
+    /// When the round closes, as a moment each reader sees in their own zone (<see cref="LocalTime"/>);
+    /// <paramref name="zone"/>, named, where a platform cannot localise it. Not "… your time": the same
+    /// card is read on several devices, and a round spans many zones.
+    /// </summary>
+    public static string ClosesText(DateTimeOffset closesAt, TimeZoneInfo zone) => LocalTime.Of(closesAt, zone);
 
     public static string FirstName(string name) => name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? name;
 

@@ -43,7 +43,7 @@ public static class CheckInRules
 
         if (spec.Schedule.Trim().Length == 0)
         {
-            Add(CheckInField.Schedule, -1, $"the check-in '{spec.Key}' needs 'schedule'", "schedule: \"0 9 * * MON\" (09:00 each Monday, in each participant's own time zone)");
+            Add(CheckInField.Schedule, -1, $"the check-in '{spec.Key}' needs 'schedule'", "schedule: \"0 9 * * MON\" (Mondays at 09:00 in each person's time zone)");
         }
         else if (CronProblem(spec.Schedule) is { } cronProblem)
         {

@@ -95,7 +95,7 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
 
         var data = new CheckInSummaryCard(
             new CardProgram(program.Key, program.Name),
-            CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)) with { ClosesText = ClosedText(round, program.TimeZone) },
+            CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)),
             stats, scale, choice, narrative, quotes, written, missing.Select(p => p.Name).ToList());
         var card = Reply.Card("checkin.summary", data, CheckInJson.Default.CheckInSummaryCard,
             $"{checkIn.Name} ({CheckInRounds.PeriodText(round.OccurrenceDate)}): {responses.Count} of {invited.Count} answered, {(quotes.Count == 1 ? "1 risk or blocker" : $"{quotes.Count} risks or blockers")} raised.");
@@ -175,9 +175,6 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
             .SelectMany(q => Scores(answers, q.Key)).ToList();
         return new RoundPoint(round.OccurrenceDate, invited, round.Responses.Count, scores.Count == 0 ? null : scores.Average());
     }
-
-    /// <summary>The round's close, as each reader of the summary sees it in their own zone (the program's, named, where a platform cannot).</summary>
-    private static string ClosedText(CheckInRound round, string timeZone) => LocalTime.Of(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(timeZone));
 
     internal static bool IsBlocker(Dictionary<string, string> answers) =>
         answers.Values.Any(v => v.Contains("block", StringComparison.OrdinalIgnoreCase) || v.Contains("off track", StringComparison.OrdinalIgnoreCase));

@@ -95,7 +95,7 @@ internal sealed class SaveCheckInDefinitionHandler(GovernanceDb db, ProgramDirec
         var participants = CheckInRounds.Participants(checkIn, people);
         var next = CheckInForm.NextOpening(checkIn, participants, now);
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{(existing is null ? "Created" : "Saved")} **{checkIn.Name}** for {program.Name}: {CheckInForm.Cadence(checkIn.Cron)} (each participant's own time), ");
+        text.Append(CultureInfo.InvariantCulture, $"{(existing is null ? "Created" : "Saved")} **{checkIn.Name}** for {program.Name}: {CheckInForm.Schedule(checkIn.Cron)}, ");
         text.Append(CultureInfo.InvariantCulture, $"open for {Durations.Format(checkIn.Window)}, {participants.Count} participant{(participants.Count == 1 ? "" : "s")}, {checkIn.Questions.Count} question{(checkIn.Questions.Count == 1 ? "" : "s")}.");
         if (!checkIn.Enabled)
         {

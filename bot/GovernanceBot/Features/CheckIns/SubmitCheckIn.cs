@@ -28,7 +28,7 @@ internal sealed class SubmitCheckInHandler(GovernanceDb db, ProgramDirectory dir
         var now = time.GetUtcNow();
         if (round.Status == CheckInRoundStatus.Closed || now >= round.ClosesAt)
         {
-            return [Reply.Text($"Sorry, {CheckInRounds.FirstName(person.Name)} — the {checkIn.Name} for {CheckInRounds.PeriodText(round.OccurrenceDate)} closed on {CheckInRounds.ClosesText(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(person.TimeZone))}, so this answer was not recorded. You will get the next one as usual.") with { Audience = ReplyAudience.Requester }];
+            return [Reply.Text($"Sorry, {CheckInRounds.FirstName(person.Name)} — the {checkIn.Name} for {CheckInRounds.PeriodText(round.OccurrenceDate)} closed {CheckInRounds.ClosesText(round.ClosesAt, TimeZoneInfo.FindSystemTimeZoneById(person.TimeZone))}, so this answer was not recorded. You will get the next one as usual.") with { Audience = ReplyAudience.Requester }];
         }
 
         var (answers, problems) = Validate(CheckInRounds.QuestionsOf(checkIn, round), context.Turn.Action!.Data);

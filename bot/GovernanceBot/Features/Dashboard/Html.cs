@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Encodings.Web;
+using GovernanceBot.Conversation;
 
 namespace GovernanceBot.Features.Dashboard;
 
@@ -14,7 +15,9 @@ public readonly record struct Markup(string Value)
 /// <summary>
 /// Builds a page where the literal parts of each interpolated string are markup and every value put
 /// into one is HTML-encoded (<see cref="HtmlEncoder"/>), unless it is <see cref="Markup"/>: text a
-/// person typed (a program's name, a KPI note, a check-in answer) can only ever be text.
+/// person typed (a program's name, a KPI note, a check-in answer) can only ever be text. A moment in
+/// a value (<see cref="LocalTime"/>, as the cards carry them) shows as its fallback: the time in the
+/// program's zone, named.
 /// </summary>
 public sealed class Html
 {
@@ -33,7 +36,7 @@ public sealed class Html
     internal StringBuilder Builder => builder;
 
     /// <summary>One value, encoded (for a <see cref="Markup"/> made of parts).</summary>
-    public static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
+    public static string Encode(string? text) => HtmlEncoder.Default.Encode(LocalTime.Plain(text ?? string.Empty));
 
     [InterpolatedStringHandler]
     public ref struct HtmlHandler
@@ -50,7 +53,7 @@ public sealed class Html
 
         public readonly void AppendFormatted(Markup markup) => builder.Append(markup.Value);
 
-        public readonly void AppendFormatted(string? value) => builder.Append(HtmlEncoder.Default.Encode(value ?? string.Empty));
+        public readonly void AppendFormatted(string? value) => builder.Append(Encode(value));
 
         public readonly void AppendFormatted(int value) => builder.Append(value.ToString(CultureInfo.InvariantCulture));
 

@@ -65,8 +65,8 @@ public sealed class GateBook(GovernanceDb db, TimeProvider time, IEnumerable<IGa
                 || string.Equals(LifeCycleRules.ReviewTitle(g), text, StringComparison.OrdinalIgnoreCase));
     }
 
-    public string AsOfText(GateSet set) =>
-        TimeZoneInfo.ConvertTime(time.GetUtcNow(), set.Zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + set.Zone.Id;
+    /// <summary>Now, as a moment each reader sees in their own zone (the program's, named, where a platform cannot).</summary>
+    public string AsOfText(GateSet set) => LocalTime.Of(time.GetUtcNow(), set.Zone);
 
     public CardReply GatesCard(GateSet set)
     {

@@ -95,7 +95,14 @@ internal sealed class PortfolioHandler(GovernanceDb db, ReaderPolicy readers, Pr
         var amber = rows.Count(r => r.Rag == "amber");
         var summary = $"{ProgramStatusQuery.Plural(rows.Count, "program")}: {red} Red, {amber} Amber, {rows.Count - red - amber} Green or without data.";
         var card = new PortfolioStatusCard(context.Workspace.Name is { Length: > 0 } name ? $"{name} — portfolio" : "Portfolio",
-            now.ToString("ddd d MMM yyyy, HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture), summary, rows);
+            LocalTime.Of(now, SharedZone(health.Select(h => h.Program.TimeZone))), summary, rows);
         return [Reply.Card("portfolio.status", card, PortfolioJson.Default.PortfolioStatusCard, summary)];
     }
+
+    /// <summary>
+    /// The zone the card's time is written in where a platform cannot show each reader their own: the
+    /// programs' zone when they share one, else UTC (named either way).
+    /// </summary>
+    private static TimeZoneInfo SharedZone(IEnumerable<string> zones) =>
+        zones.Distinct(StringComparer.Ordinal).ToList() is [var only] && TimeZoneInfo.TryFindSystemTimeZoneById(only, out var zone) ? zone : TimeZoneInfo.Utc;
 }

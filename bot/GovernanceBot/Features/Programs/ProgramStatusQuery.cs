@@ -132,7 +132,7 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time, IEnum
         string Person(string role) => program.Stakeholders.Where(s => s.HasRole(role)).Select(s => s.Name).Order().FirstOrDefault() ?? "not named";
         return new ProgramStatusCard(
             new ProgramSummary(program.Key, program.Name, PhaseWord(program.Phase), Person(StakeholderRoles.ProgramManager), Person(StakeholderRoles.Sponsor)),
-            Local(time.GetUtcNow(), "ddd d MMM yyyy, HH:mm") + " " + ZoneLabel(zone),
+            LocalTime.Of(time.GetUtcNow(), zone),
             new OverallStatus(RagKey(overall), summary),
             kpiCounts,
             benefitCounts,
@@ -255,8 +255,6 @@ public sealed class ProgramStatusQuery(GovernanceDb db, TimeProvider time, IEnum
 
     private static TimeZoneInfo FindZone(string id) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
-
-    private static string ZoneLabel(TimeZoneInfo zone) => zone == TimeZoneInfo.Utc ? "UTC" : zone.Id;
 
     public static string RagWord(Rag rag) => rag switch
     {

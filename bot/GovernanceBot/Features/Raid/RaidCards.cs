@@ -35,7 +35,12 @@ internal sealed record RaidHeatmapRow(IReadOnlyList<RaidCell> Cells);
 
 internal sealed record RaidCell(string Text, string Style);
 
-/// <summary>Data of the <c>raid.item</c> card: one item, its facts, its history, and the forms to update or close it.</summary>
+/// <summary>
+/// Data of the <c>raid.item</c> card: one item, its facts, its history, and the forms to update or close it.
+/// <see cref="RaidItemView.EscalatedText"/> (when it was escalated) is a moment, so it is not a fact: a
+/// fact's value is escaped user text, which would strip the moment's marker, and Teams shows each
+/// reader their own time only in a TextBlock.
+/// </summary>
 internal sealed record RaidItemCard(CardProgram Program, RaidItemView Item, IReadOnlyList<RaidFact> Facts, IReadOnlyList<RaidHistoryLine> History, RaidForm Form);
 
 internal sealed record RaidItemView(
@@ -50,7 +55,8 @@ internal sealed record RaidItemView(
     string Status,
     string StatusText,
     bool IsOpen,
-    bool CanEscalate);
+    bool CanEscalate,
+    string EscalatedText);
 
 /// <summary>A labelled line of the item card (owner, score, dates, response …).</summary>
 internal sealed record RaidFact(string Title, [property: UserText] string Value);

@@ -152,11 +152,6 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
             facts.Add(new(RaidRules.ResponseLabel(item.Type), response));
         }
 
-        if (item.EscalatedAt is { } escalated)
-        {
-            facts.Add(new("Escalated", $"to the sponsor on {ApprovalText.Brief(escalated, zone)}"));
-        }
-
         if (item.LinkedItemId is { } linkedId && await db.RaidItems.AsNoTracking().FirstOrDefaultAsync(r => r.Id == linkedId, cancellationToken) is { } linked)
         {
             facts.Add(new(item.Type == RaidType.Issue ? "From assumption" : "Became issue", $"{RaidRules.Display(linked.Key)}: {linked.Title}"));
@@ -169,7 +164,8 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
 
         var view = new RaidItemView(item.Id.ToString(), RaidRules.Display(item.Key), RaidRules.TypeWord(item.Type), RaidRules.TypeLabel(item.Type),
             item.Title, item.Description ?? string.Empty, rag, RagText(rag), RaidRules.StatusWord(item.Status), RaidRules.StatusLabel(item.Status),
-            RaidRules.IsOpen(item.Status), item.Type == RaidType.Risk && RaidRules.IsOpen(item.Status) && item.EscalatedAt is null);
+            RaidRules.IsOpen(item.Status), item.Type == RaidType.Risk && RaidRules.IsOpen(item.Status) && item.EscalatedAt is null,
+            item.EscalatedAt is { } escalated ? $"Escalated to the sponsor {ApprovalText.Local(escalated, zone)}." : string.Empty);
         var levels = Enumerable.Range(1, 5).Select(l => new RaidChoice($"{Short(l)} ({l})", l.ToString(CultureInfo.InvariantCulture))).ToList();
         var form = new RaidForm(
             RaidRules.StatusWord(item.Status),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.Kpis;
@@ -28,7 +29,7 @@ internal static class MeetingCards
         var (decisions, actions, _) = await RecordedAsync(db, program, meeting, now, cancellationToken);
         var today = RaidRules.Today(now, program.TimeZone);
         var card = new SteeringMeetingCard(KpiViews.ProgramOf(program), meeting.Id.ToString(),
-            $"Started {LocalTime.Of(meeting.StartedAt, zone)} by {starter} · pack of {LocalTime.Of(meeting.PackAt, zone)}",
+            $"Started {LocalTime.Of(meeting.StartedAt, zone)} by {UserText.Escape(starter)} · pack of {LocalTime.Of(meeting.PackAt, zone)}",
             agenda, [.. decisions, .. actions],
             people.Select(p => new MeetingChoice(p.Name, p.Key)).ToList(),
             RaidRules.IsoDay(today), RaidRules.IsoDay(today.AddDays(DefaultDueDays)));
@@ -49,7 +50,8 @@ internal static class MeetingCards
             new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; owners see them in their weekly review until done.", actions, "None."),
             new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, "None."),
         };
-        var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" to {TimeZoneInfo.ConvertTime(e, zone).ToString("HH:mm", CultureInfo.InvariantCulture)}" : string.Empty)} · chaired by {Name(meeting.StartedBy)}";
+        // How long, not until when: an end time in the program's zone would contradict a start each reader sees in their own.
+        var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" for {Length(e - meeting.StartedAt)}" : string.Empty)} · chaired by {UserText.Escape(Name(meeting.StartedBy))}";
         var summary = $"{decisions.Count} decision{(decisions.Count == 1 ? "" : "s")}, {actions.Count} action{(actions.Count == 1 ? "" : "s")}, {changes.Count} RAID change{(changes.Count == 1 ? "" : "s")}.";
         var card = new SteeringMinutesCard(KpiViews.ProgramOf(program), held, summary, sections);
         return (card, Reply.Card("steering.minutes", card, SteeringJson.Default.SteeringMinutesCard, $"{program.Name} steering meeting minutes: {summary}"));
@@ -85,9 +87,18 @@ internal static class MeetingCards
                 $"{RaidRules.Display(a.Subject[(a.Subject.LastIndexOf('.') + 1)..])} {Verb(a.Action)}",
                 a.Action == "raid.updated" ? $"{a.Before} → {a.After}" : a.After ?? string.Empty,
                 "none",
-                $"{people.FirstOrDefault(p => p.Key == a.Actor)?.Name ?? a.Actor}, {TimeZoneInfo.ConvertTime(a.At, zone).ToString("HH:mm", CultureInfo.InvariantCulture)}"))
+                UserText.Escape(people.FirstOrDefault(p => p.Key == a.Actor)?.Name ?? a.Actor),
+                LocalTime.Of(a.At, zone)))
             .ToList();
         return (decisions, actions, changes);
+    }
+
+    /// <summary>"45 min", "1 h 5 min", "2 h".</summary>
+    private static string Length(TimeSpan length)
+    {
+        var minutes = (int)Math.Round(length.TotalMinutes);
+        var (hours, rest) = (minutes / 60, minutes % 60);
+        return hours == 0 ? $"{rest} min" : rest == 0 ? $"{hours} h" : $"{hours} h {rest} min";
     }
 
     private static string Verb(string action) => action switch

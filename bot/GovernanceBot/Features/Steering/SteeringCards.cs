@@ -13,8 +13,13 @@ internal sealed record SteeringPackCard(CardProgram Program, string AsOfText, st
 /// <summary>One part of the pack: <see cref="Summary"/> in a sentence, then its lines (<see cref="Empty"/> when it has none).</summary>
 internal sealed record PackSection(string Id, string Title, [property: UserText] string Summary, IReadOnlyList<PackLine> Lines, string Empty);
 
-/// <summary>A line of a section. <see cref="Rag"/> is green|amber|red|none, shown with its word in <see cref="RagText"/>.</summary>
-internal sealed record PackLine([property: UserText] string Title, [property: UserText] string Detail, string Rag, string RagText);
+/// <summary>
+/// A line of a section. <see cref="Rag"/> is green|amber|red|none, shown with its word in <see cref="RagText"/>.
+/// <see cref="WhenText"/> is the line's moment (an approval's deadline, when a change was made), shown
+/// after the detail: apart from it because the detail is escaped user text, which would strip the
+/// moment's marker.
+/// </summary>
+internal sealed record PackLine([property: UserText] string Title, [property: UserText] string Detail, string Rag, string RagText, string WhenText = "");
 
 /// <summary>
 /// The pack's short written summary. Empty until a summariser is wired in (issue 17 item 7 writes

@@ -164,8 +164,8 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
         {
             var late = a.Status == ApprovalStatus.Escalated || a.Deadline < now;
             return new PackLine($"{a.Title} ({a.Key})",
-                $"{ProgramStatusQuery.KindWord(a.Kind)} · {a.Votes.Count} of {a.Approvers.Count} voted · {(a.Deadline is { } d ? "deadline " + LocalTime.Of(d, zone) : "no deadline")}{(a.Status == ApprovalStatus.Escalated ? " · escalated" : "")}",
-                late ? "red" : "none", late ? "🔴 Late" : "⌛ Waiting");
+                $"{ProgramStatusQuery.KindWord(a.Kind)} · {a.Votes.Count} of {a.Approvers.Count} voted{(a.Status == ApprovalStatus.Escalated ? " · escalated" : "")}",
+                late ? "red" : "none", late ? "🔴 Late" : "⌛ Waiting", a.Deadline is { } d ? "deadline " + LocalTime.Of(d, zone) : "no deadline");
         }).ToList();
         return new PackSection("approvals", "Pending approvals", lines.Count == 0 ? "Nothing is waiting for a decision." : $"{ProgramStatusQuery.Plural(lines.Count, "request")} waiting for a decision.",
             lines, "No approvals pending.");
@@ -274,7 +274,8 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
             html.Append(CultureInfo.InvariantCulture, $"<table>\n<caption>{T(section.Title)}</caption>\n<thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Detail</th><th scope=\"col\">Status</th></tr></thead>\n<tbody>\n");
             foreach (var line in section.Lines)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{T(line.Title)}</th><td>{T(line.Detail)}</td><td class=\"{e.Encode(line.Rag)}\">{T(line.RagText)}</td></tr>\n");
+                var detail = line.WhenText.Length > 0 ? $"{line.Detail} · {line.WhenText}" : line.Detail;
+                html.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\">{T(line.Title)}</th><td>{T(detail)}</td><td class=\"{e.Encode(line.Rag)}\">{T(line.RagText)}</td></tr>\n");
             }
 
             html.Append("</tbody>\n</table>\n</section>\n");

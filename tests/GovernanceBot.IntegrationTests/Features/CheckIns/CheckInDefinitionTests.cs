@@ -85,7 +85,7 @@ public sealed class CheckInDefinitionTests
         var saved = LocalTime.Plain(Assert.Single(await bot.ActAsync(CheckInForm.Verb, Form())).ShouldBeText());
 
         // Sydney's Thursday 10:30 is Wednesday 23:30 UTC: the earliest participant opens the round.
-        Assert.StartsWith("Created **Design review** for Phoenix: Thursdays at 10:30 (each participant's own time), open for 4h, 3 participants, 3 questions. The next round opens Wed 25 Nov 2026, 23:30 (Europe/London).", saved, StringComparison.Ordinal);
+        Assert.StartsWith("Created **Design review** for Phoenix: Thursdays at 10:30 in each person's time zone, open for 4h, 3 participants, 3 questions. The next round opens Wed 25 Nov 2026, 23:30 (Europe/London).", saved, StringComparison.Ordinal);
         Assert.Contains("governancebot export --program phoenix", saved, StringComparison.Ordinal);
         await using (var db = await bot.Store.OpenAsync())
         {

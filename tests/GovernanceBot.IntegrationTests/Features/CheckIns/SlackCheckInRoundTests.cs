@@ -56,6 +56,8 @@ public sealed class SlackCheckInRoundTests
         var thanks = Assert.Single(slack.Slack.CallsTo("chat.update"), u => (string?)u.Body["channel"] == "DUADELE");
         Assert.Equal((string?)prompt.Answer!["ts"], (string?)thanks.Body["ts"]);
         Assert.Equal("Thanks, Adele: your check-in is recorded.", (string?)thanks.Body["text"]);
+        // When, as a date token each reader's Slack shows in their own zone (the fallback in Adele's, named), not a bare "18:00".
+        Assert.Contains($"were recorded <!date^{MondayEvening.ToUnixTimeSeconds()}^{{date_short_pretty}} at {{time}}|Mon 30 Nov 2026, 18:00 (Europe/London)>.", Texts(thanks.Body["blocks"]), StringComparison.Ordinal);
         Assert.Equal(["adelev@example.com"], await RespondentsAsync(slack.Bot));
         Assert.Contains("\"confidence\":\"4\"", await AnswersOfAsync(slack.Bot, Adele.Email), StringComparison.Ordinal);
 
@@ -136,8 +138,10 @@ public sealed class SlackCheckInRoundTests
         await SweepTwiceAndDrainAsync(slack.Bot);
 
         var reminder = Assert.Single(InDm(slack, Isaiah), c => FormButton(c) is not null && c != prompt);
-        Assert.Equal("Reminder: Phoenix weekly check-in closes Wed 2 Dec, 12:00 your time and you haven't answered yet.", (string?)reminder.Body["text"]);
-        Assert.Contains("⏰ *Reminder:* you haven't answered yet. This round closes Wed 2 Dec, 12:00 your time.", Texts(reminder.Body["blocks"]), StringComparison.Ordinal);
+        // The close is a date token: Isaiah's Slack shows it in his own zone, whichever device he reads it on.
+        Assert.Equal("Reminder: Phoenix weekly check-in closes <!date^1796173200^{date_short_pretty} at {time}|Wed 2 Dec 2026, 12:00 (Australia/Sydney)> and you haven't answered yet.", (string?)reminder.Body["text"]);
+        Assert.Contains("⏰ *Reminder:* you haven't answered yet. This round closes <!date^1796173200^{date_short_pretty} at {time}|Wed 2 Dec 2026, 12:00 (Australia/Sydney)>.", Texts(reminder.Body["blocks"]), StringComparison.Ordinal);
+        Assert.DoesNotContain("your time", Texts(reminder.Body["blocks"]), StringComparison.Ordinal);
         Assert.Equal("Answer", (string?)FormButton(reminder)!["text"]!["text"]);
         // The button opens the form; the form's own button sends it.
         var form = await OpenFormAsync(slack, Isaiah, reminder);
@@ -182,7 +186,7 @@ public sealed class SlackCheckInRoundTests
         // Isaiah's prompt no longer offers the form; Adele's thanks no longer offers Edit.
         var isaiahs = slack.Slack.CallsTo("chat.update").Last(u => (string?)u.Body["channel"] == "DUISAIAH");
         Assert.Equal((string?)Assert.Single(PromptsTo(slack, Isaiah)).Answer!["ts"], (string?)isaiahs.Body["ts"]);
-        Assert.Contains("🔒 This round closed Wed 2 Dec, 12:00 your time. Answers are no longer recorded", Texts(isaiahs.Body["blocks"]), StringComparison.Ordinal);
+        Assert.Contains("🔒 This round closed <!date^1796173200^{date_short_pretty} at {time}|Wed 2 Dec 2026, 12:00 (Australia/Sydney)>. Answers are no longer recorded", Texts(isaiahs.Body["blocks"]), StringComparison.Ordinal);
         Assert.Null(FormButton(isaiahs));
         var adeles = slack.Slack.CallsTo("chat.update").Last(u => (string?)u.Body["channel"] == "DUADELE");
         Assert.Contains("This round has closed", Texts(adeles.Body["blocks"]), StringComparison.Ordinal);

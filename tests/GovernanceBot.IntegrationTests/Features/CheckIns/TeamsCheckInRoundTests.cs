@@ -60,6 +60,8 @@ public sealed class TeamsCheckInRoundTests
             Assert.Equal(200, (int)invoke["statusCode"]!);
             Assert.Equal("application/vnd.microsoft.card.adaptive", (string?)invoke["type"]);
             Assert.Equal("✅ Thanks, Adele!", (string?)invoke["value"]!["body"]![0]!["text"]);
+            // When, with Teams' DATE/TIME: each reader's client shows it in their own zone.
+            Assert.EndsWith("were recorded {{DATE(2026-11-30T18:00:00Z, SHORT)}} at {{TIME(2026-11-30T18:00:00Z)}}.", (string?)invoke["value"]!["body"]![1]!["text"], StringComparison.Ordinal);
         }
 
         var replaced = Assert.Single(teams.Framework.Requests, r => r.Method == "PUT" && r.Path == $"/v3/conversations/{ConversationOf(teams, Adele)}/activities/{PromptId(prompt)}");
@@ -237,9 +239,10 @@ public sealed class TeamsCheckInRoundTests
         await SweepTwiceAndDrainAsync(teams.Bot);
 
         var reminder = Assert.Single(RemindersTo(teams, Isaiah));
-        Assert.Equal("Reminder: Phoenix weekly check-in closes Wed 2 Dec, 12:00 your time and you haven't answered yet.", (string?)reminder.Body!["summary"]);
+        // The notification is plain text, so the close is in Isaiah's own zone, named; the card gives Teams' DATE/TIME, which each reader's client shows in their zone.
+        Assert.Equal("Reminder: Phoenix weekly check-in closes Wed 2 Dec 2026, 12:00 (Australia/Sydney) and you haven't answered yet.", (string?)reminder.Body!["summary"]);
         var texts = AdaptiveCard(reminder)!["body"]!.AsArray().Select(b => (string?)b?["text"]).ToList();
-        Assert.Contains("⏰ **Reminder:** you haven't answered yet. This round closes Wed 2 Dec, 12:00 your time.", texts);
+        Assert.Contains("⏰ **Reminder:** you haven't answered yet. This round closes {{DATE(2026-12-02T01:00:00Z, SHORT)}} at {{TIME(2026-12-02T01:00:00Z)}}.", texts);
         Assert.DoesNotContain(texts, t => t?.StartsWith("🔒", StringComparison.Ordinal) == true);
     }
 
@@ -285,7 +288,7 @@ public sealed class TeamsCheckInRoundTests
 
         // Isaiah's prompt no longer offers the form; Adele's thanks card no longer offers Edit.
         var isaiahs = AdaptiveCard(teams.Framework.Requests.Last(r => r.Method == "PUT" && r.Path == $"/v3/conversations/{ConversationOf(teams, Isaiah)}/activities/{PromptId(Assert.Single(PromptsTo(teams, Isaiah)))}"))!;
-        Assert.Contains("🔒 This round closed Wed 2 Dec, 12:00 your time. Answers are no longer recorded", Texts(isaiahs), StringComparison.Ordinal);
+        Assert.Contains("🔒 This round closed {{DATE(2026-12-02T01:00:00Z, SHORT)}} at {{TIME(2026-12-02T01:00:00Z)}}. Answers are no longer recorded", Texts(isaiahs), StringComparison.Ordinal);
         Assert.Empty(isaiahs["actions"]!.AsArray());
         Assert.DoesNotContain("Input.", isaiahs.ToJsonString(), StringComparison.Ordinal);
         var adeles = AdaptiveCard(teams.Framework.Requests.Last(r => r.Method == "PUT" && r.Path == $"/v3/conversations/{ConversationOf(teams, Adele)}/activities/{PromptId(Assert.Single(PromptsTo(teams, Adele)))}"))!;
