@@ -119,8 +119,12 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
     private async Task<Narrative> NarrativeAsync(CheckInDefinition checkIn, CheckInRound round, List<CheckInResponse> responses, CancellationToken cancellationToken)
     {
         var program = checkIn.Program!;
-        var anonymous = CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)).Anonymous;
-        var sources = AnswerSources(CheckInRounds.QuestionsOf(checkIn, round), responses, program.Stakeholders.ToDictionary(s => s.Id, s => s.Name), anonymous);
+        var sources = AnswerSources(CheckInRounds.QuestionsOf(checkIn, round), responses, program.Stakeholders.ToDictionary(s => s.Id, s => s.Name), IsAnonymous(checkIn, round));
+        return await WriteAsync(program, $"{checkIn.Name} of {program.Name}, {CheckInRounds.PeriodText(round.OccurrenceDate)}", sources, cancellationToken);
+    }
+
+    private async Task<Narrative> WriteAsync(GovernanceProgram program, string subject, List<NarrativeSource> sources, CancellationToken cancellationToken)
+    {
         if (narratives.UsesModel && sources.Count > 0)
         {
             foreach (var register in registers)
@@ -129,7 +133,53 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
             }
         }
 
-        return await narratives.WriteAsync(new NarrativeRequest($"{checkIn.Name} of {program.Name}, {CheckInRounds.PeriodText(round.OccurrenceDate)}", sources), cancellationToken);
+        return await narratives.WriteAsync(new NarrativeRequest(subject, sources), cancellationToken);
+    }
+
+    private static bool IsAnonymous(CheckInDefinition checkIn, CheckInRound round) =>
+        CheckInRounds.Info(checkIn, round, TimeZoneInfo.FindSystemTimeZoneById(checkIn.Program!.TimeZone)).Anonymous;
+
+    /// <summary>
+    /// The narrative of what the program's people last wrote, for its steering pack: the answers of
+    /// each check-in's latest round closed by <paramref name="at"/>, within <paramref name="recentDays"/>.
+    /// Every check-in, not only the one that closed last: a committee wants each audience the program
+    /// asks (the team's weekly round, the sponsors' monthly one). Recent only: a paused check-in's last
+    /// round from months ago is not the program's state now. Registers are added as for a round.
+    /// </summary>
+    public async Task<RoundsNarrative> LatestRoundsNarrativeAsync(GovernanceProgram program, DateTimeOffset at, int recentDays, CancellationToken cancellationToken)
+    {
+        var checkIns = await db.CheckIns.AsNoTracking().Include(c => c.Questions).Include(c => c.Program!).ThenInclude(p => p.Stakeholders)
+            .Where(c => c.ProgramId == program.Id && c.ArchivedAt == null).ToListAsync(cancellationToken);
+        var from = at.AddDays(-recentDays);
+        var sources = new List<NarrativeSource>();
+        var rounds = new List<string>();
+        foreach (var checkIn in checkIns.OrderBy(c => c.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            var round = await db.CheckInRounds.AsNoTracking()
+                .Where(r => r.CheckInId == checkIn.Id && r.Status == CheckInRoundStatus.Closed && r.ClosesAt <= at && r.ClosesAt >= from)
+                .OrderByDescending(r => r.OccurrenceDate).FirstOrDefaultAsync(cancellationToken);
+            if (round is null)
+            {
+                continue;
+            }
+
+            var responses = await db.CheckInResponses.AsNoTracking().Where(r => r.RoundId == round.Id).ToListAsync(cancellationToken);
+            var answers = AnswerSources(CheckInRounds.QuestionsOf(checkIn, round), responses, checkIn.Program!.Stakeholders.ToDictionary(s => s.Id, s => s.Name),
+                IsAnonymous(checkIn, round), sources.Count + 1);
+            if (answers.Count > 0)
+            {
+                sources.AddRange(answers);
+                rounds.Add($"{checkIn.Name}, {CheckInRounds.PeriodText(round.OccurrenceDate)} ({(answers.Count == 1 ? "1 written answer" : $"{answers.Count} written answers")})");
+            }
+        }
+
+        if (rounds.Count == 0)
+        {
+            return new RoundsNarrative(new Narrative(Narrative.Extractive, $"No check-in round of the last {recentDays} days has written answers, so there is nothing to summarise.", []), string.Empty);
+        }
+
+        var narrative = await WriteAsync(program, $"{program.Name}'s latest check-in rounds: {string.Join("; ", rounds)}", sources, cancellationToken);
+        return new RoundsNarrative(narrative, $"From the latest check-in {(rounds.Count == 1 ? "round" : "rounds")}: {string.Join("; ", rounds)}.");
     }
 
     /// <summary>
@@ -137,7 +187,9 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
     /// answers, risks included. "None", "n/a" and the like are no answer. In an anonymous round a
     /// source carries no name, so none reaches a model or a quote.
     /// </summary>
-    internal static List<NarrativeSource> AnswerSources(IReadOnlyList<CheckInQuestion> questions, IEnumerable<CheckInResponse> responses, IReadOnlyDictionary<Guid, string> names, bool anonymous)
+    /// <param name="first">The number of the first answer: a pack numbers the answers of several rounds on, so each id is one answer.</param>
+    internal static List<NarrativeSource> AnswerSources(IReadOnlyList<CheckInQuestion> questions, IEnumerable<CheckInResponse> responses, IReadOnlyDictionary<Guid, string> names, bool anonymous,
+        int first = 1)
     {
         var written = questions.Where(q => q.Kind == CheckInQuestionKind.Text).ToList();
         var sources = new List<NarrativeSource>();
@@ -150,7 +202,7 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
                 continue;
             }
 
-            var number = sources.Count + 1;
+            var number = first + sources.Count;
             var name = names.GetValueOrDefault(response.StakeholderId, "someone");
             sources.Add(anonymous
                 ? new NarrativeSource($"A{number}", NarrativeSource.Answer, text, $"answer {number}")
@@ -202,6 +254,9 @@ public sealed partial class CheckInSummaries(GovernanceDb db, INarrativeWriter n
     internal static Dictionary<string, string> Parse(string json) =>
         JsonSerializer.Deserialize(json, CheckInJson.Default.DictionaryStringString) ?? [];
 }
+
+/// <summary>The narrative of a program's latest check-in rounds, and which rounds it read (empty when none had written answers).</summary>
+public sealed record RoundsNarrative(Narrative Narrative, string RoundsText);
 
 /// <summary>A round's narrative written ahead of its summary, with the answers it was written from (ids and versions).</summary>
 public sealed record PreparedNarrative(string Fingerprint, Narrative Narrative);

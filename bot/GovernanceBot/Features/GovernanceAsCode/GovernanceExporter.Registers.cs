@@ -44,7 +44,7 @@ public sealed partial class GovernanceExporter
         var decisions = entries.OrderBy(d => d.DecidedAt).ThenBy(d => d.Key, StringComparer.Ordinal).Select(d =>
         {
             List<string> Of(string kind) => d.Links.Where(l => l.StartsWith(kind + ":", StringComparison.Ordinal)).Select(l => l[(kind.Length + 1)..]).ToList();
-            var concerns = new ConcernsSpec { Approvals = Of("approval"), Raid = Of("raid"), Benefits = Of("benefit") };
+            var concerns = new ConcernsSpec { Approvals = Of("approval"), Raid = Of("raid"), Benefits = Of("benefit"), Meetings = Of("meeting") };
             return new DecisionSpec
             {
                 Key = d.Key!,

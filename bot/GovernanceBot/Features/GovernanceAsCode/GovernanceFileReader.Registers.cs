@@ -231,7 +231,7 @@ internal static partial class GovernanceFileReader
             }
         }
 
-        var concerns = r.Map(map["concerns"], "concerns", ["approvals", "raid", "benefits"]);
+        var concerns = r.Map(map["concerns"], "concerns", ["approvals", "raid", "benefits", "meetings"]);
         if (concerns is not null)
         {
             spec.Concerns = new ConcernsSpec
@@ -239,10 +239,35 @@ internal static partial class GovernanceFileReader
                 Approvals = Known(concerns, "approvals", file.Approvals.Select(a => a.Key)),
                 Raid = Known(concerns, "raid", file.Raid.Select(x => x.Key)),
                 Benefits = Known(concerns, "benefits", file.Benefits.Select(b => b.Key)),
+                Meetings = MeetingDays(concerns),
             };
         }
 
         return spec;
+
+        // The steering meetings that took it, by day: a decision recorded on a meeting's card is linked to it, and an export keeps that.
+        List<string> MeetingDays(YMap m)
+        {
+            var days = new List<string>();
+            foreach (var item in m["meetings"] is YScalar { Value: not null } one ? [one] : r.Sequence(m["meetings"], "'meetings'"))
+            {
+                var text = (item as YScalar)?.Value?.Trim();
+                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+                {
+                    r.Error(item, $"the decision '{spec.Key}' names the meeting '{text ?? "…"}', which is not a date", "name meetings by their day, e.g. meetings: [2026-12-03]");
+                }
+                else if (day > today.AddDays(1))
+                {
+                    r.Error(item, $"the decision '{spec.Key}' concerns a meeting on {text}, which has not happened yet", "link a decision to the meeting that took it");
+                }
+                else
+                {
+                    days.Add(text!);
+                }
+            }
+
+            return days;
+        }
 
         List<string> Known(YMap m, string field, IEnumerable<string> known)
         {

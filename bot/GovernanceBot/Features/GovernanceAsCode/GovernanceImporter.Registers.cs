@@ -109,7 +109,7 @@ public sealed partial class GovernanceImporter
                 Alternatives = [.. x.Alternatives],
                 DecidedBy = [.. x.DecidedBy],
                 Links = [.. (x.Concerns?.Approvals ?? []).Select(k => $"approval:{k}"), .. (x.Concerns?.Raid ?? []).Select(k => $"raid:{k}"),
-                    .. (x.Concerns?.Benefits ?? []).Select(k => $"benefit:{k}")],
+                    .. (x.Concerns?.Benefits ?? []).Select(k => $"benefit:{k}"), .. (x.Concerns?.Meetings ?? []).Select(d => $"meeting:{d}")],
                 DecidedAt = ParseInstant(x.Decided),
                 Status = status,
                 RecordedBy = x.RecordedBy,

@@ -51,4 +51,6 @@ internal sealed class ConcernsSpec
     public List<string> Approvals { get; set; } = [];
     public List<string> Raid { get; set; } = [];
     public List<string> Benefits { get; set; } = [];
+    /// <summary>Days of the steering meetings that took the decision (yyyy-MM-dd), as recorded from a meeting's card.</summary>
+    public List<string> Meetings { get; set; } = [];
 }

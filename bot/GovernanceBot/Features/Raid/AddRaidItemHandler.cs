@@ -188,7 +188,8 @@ public sealed record RaidAddCommand(
 /// <summary>
 /// <c>risk add</c>, <c>issue add</c>, <c>assumption add</c>, <c>dependency add</c>: any stakeholder of
 /// the program raises an item; its owner must be one too. The item gets the next key of its type
-/// is audited, and its owner (when someone else) gets its card in their 1:1 chat.
+/// is audited, and its owner (when someone else) is told in their 1:1 chat. <c>action add</c>
+/// too; an action added while the program's steering meeting is open is told with the meeting's minutes.
 /// </summary>
 internal sealed class AddRaidItemHandler(
     GovernanceDb db,
@@ -234,10 +235,18 @@ internal sealed class AddRaidItemHandler(
         var owner = await db.Stakeholders.AsNoTracking().FirstAsync(s => s.Id == saved.OwnerId, cancellationToken);
         var card = await views.ItemAsync(program, saved, cancellationToken);
         var told = string.Empty;
-        if (owner.Id != me.Id && owner.Email is not null)
+        // An action agreed while the program's steering meeting is open reaches its owner with the meeting's other actions when it ends: one message, not two.
+        var inMeeting = type == RaidType.Action && await db.SteeringMeetings.AnyAsync(m => m.ProgramId == program.Id && m.EndedAt == null, cancellationToken);
+        if (inMeeting && owner.Email is not null)
         {
-            await outbox.ToPersonAsync(db, context.WorkspaceId, owner.Email, owner.Name,
-                Reply.Text($"{me.Name} added **{RaidRules.Display(saved.Key)}** to {program.Name}'s RAID log with you as its owner: “{Cards.UserText.Escape(saved.Title)}”. Update or close it from its card: **raid {RaidRules.Display(saved.Key)}**."),
+            told = $" {owner.Name} gets it with the meeting's other actions when the meeting ends.";
+        }
+        else if (owner.Id != me.Id && owner.Email is not null)
+        {
+            var message = type == RaidType.Action
+                ? ActionNotices.Text($"{me.Name} gave you an action in {program.Name}:", [saved], RaidRules.Today(views.Now, program.TimeZone))
+                : $"{me.Name} added **{RaidRules.Display(saved.Key)}** to {program.Name}'s RAID log with you as its owner: “{Cards.UserText.Escape(saved.Title)}”. Update or close it from its card: **raid {RaidRules.Display(saved.Key)}**.";
+            await outbox.ToPersonAsync(db, context.WorkspaceId, owner.Email, owner.Name, Reply.Text(message),
                 $"raid:{saved.Id}:owner:{owner.Key}", cancellationToken: cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             told = $" I've told {owner.Name}.";

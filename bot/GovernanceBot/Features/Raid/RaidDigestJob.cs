@@ -12,8 +12,8 @@ namespace GovernanceBot.Features.Raid;
 
 /// <summary>
 /// Once a week, from Monday 08:00 in each owner's own time zone, an owner gets one message listing
-/// their open RAID items due for review that week or overdue, across the workspace's programs — not
-/// a message per item. The outbox key carries the person and the ISO week, so re-runs, catch-ups
+/// their open RAID items due for review that week or overdue, and their actions due that week or
+/// overdue, across the workspace's programs — not a message per item. The outbox key carries the person and the ISO week, so re-runs, catch-ups
 /// after downtime and other instances add nothing. Owners who are away are skipped that week.
 /// </summary>
 internal sealed class RaidDigestJob(GovernanceDb db, Outbox outbox, TimeProvider time, ILogger<RaidDigestJob> logger) : IGovernanceJob
@@ -65,10 +65,25 @@ internal sealed class RaidDigestJob(GovernanceDb db, Outbox outbox, TimeProvider
 
     internal static string Text(Stakeholder owner, IReadOnlyList<RaidItem> due, DateOnly today)
     {
-        var overdue = due.Count(i => RaidRules.IsOverdue(i, today));
+        // Actions are done, not reviewed: they are counted and worded apart from the RAID items.
+        var items = due.Where(i => i.Type != RaidType.Action).ToList();
+        var actions = due.Where(i => i.Type == RaidType.Action).ToList();
+        var parts = new List<string>();
+        if (items.Count > 0)
+        {
+            var overdue = items.Count(i => RaidRules.IsOverdue(i, today));
+            parts.Add($"{(items.Count == 1 ? "1 RAID item you own is" : $"{items.Count} RAID items you own are")} due for review this week{(overdue > 0 ? $", {overdue} of them overdue" : string.Empty)}");
+        }
+
+        if (actions.Count > 0)
+        {
+            var overdue = actions.Count(i => RaidRules.IsOverdue(i, today));
+            var count = actions.Count == 1 ? "1 action you own is" : $"{actions.Count} actions you own are";
+            parts.Add(overdue == 0 ? $"{count} due this week" : overdue == actions.Count ? $"{count} overdue" : $"{count} due, {overdue} of them overdue");
+        }
+
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture,
-            $"{PersonReferences.FirstName(owner.Name)}, your RAID review for this week: {(due.Count == 1 ? "1 RAID item you own is" : $"{due.Count} RAID items you own are")} due for review this week");
-        text.Append(overdue > 0 ? $", {overdue} of them overdue.\n" : ".\n");
+            $"{PersonReferences.FirstName(owner.Name)}, your {(items.Count > 0 ? "RAID review" : "actions")} for this week: {string.Join("; ", parts)}.\n");
         var several = due.Select(i => i.ProgramId).Distinct().Count() > 1;
         foreach (var item in due)
         {

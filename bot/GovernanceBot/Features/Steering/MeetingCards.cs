@@ -18,13 +18,13 @@ internal static class MeetingCards
 
     public static string Subject(SteeringMeeting meeting) => $"meeting:{meeting.Id}";
 
-    public static async Task<CardReply> AgendaAsync(GovernanceDb db, GovernanceProgram program, SteeringMeeting meeting, SteeringPackCard pack, DateTimeOffset now,
+    public static async Task<CardReply> AgendaAsync(GovernanceDb db, GovernanceProgram program, SteeringMeeting meeting, IReadOnlyList<PackSection> pack, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
         var people = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == program.Id).OrderBy(s => s.Name).ToListAsync(cancellationToken);
         var starter = people.FirstOrDefault(p => p.Key == meeting.StartedBy)?.Name ?? meeting.StartedBy;
-        var agenda = pack.Sections.Select((s, i) => new AgendaItem((i + 1).ToString(CultureInfo.InvariantCulture), s.Title, s.Summary)).ToList();
+        var agenda = pack.Select((s, i) => new AgendaItem((i + 1).ToString(CultureInfo.InvariantCulture), s.Title, s.Summary)).ToList();
         agenda.Add(new AgendaItem((agenda.Count + 1).ToString(CultureInfo.InvariantCulture), "Decisions and actions", "Record each decision and action below as it is agreed."));
         var (decisions, actions, _) = await RecordedAsync(db, program, meeting, now, cancellationToken);
         var today = RaidRules.Today(now, program.TimeZone);
@@ -47,7 +47,7 @@ internal static class MeetingCards
         var sections = new List<PackSection>
         {
             new("decisions", "Decisions", decisions.Count == 0 ? "No decisions were recorded." : $"{decisions.Count} recorded in the decision log.", decisions, "None."),
-            new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; owners see them in their weekly review until done.", actions, "None."),
+            new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; each owner is sent theirs with its due date, and sees them in their weekly review until done.", actions, "None."),
             new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, "None."),
         };
         // How long, not until when: an end time in the program's zone would contradict a start each reader sees in their own.
@@ -74,8 +74,7 @@ internal static class MeetingCards
             .OrderBy(e => e.DecidedAt)
             .Select(e => new PackLine($"{e.Id}: {e.Title}", e.Rationale.Length > 0 ? e.Rationale : e.StatusText, "none", e.Recorded ? "Recorded" : "Approval"))
             .ToList();
-        var actionItems = await db.RaidItems.AsNoTracking().Include(r => r.Owner)
-            .Where(r => r.ProgramId == program.Id && r.Type == RaidType.Action && r.CreatedAt >= from && r.CreatedAt <= until).ToListAsync(cancellationToken);
+        var actionItems = await ActionsAsync(db, program, meeting, until, cancellationToken);
         var actions = actionItems.OrderBy(a => a.CreatedAt).Select(a => SteeringPacks.Item(a, today)).ToList();
         var actionSubjects = actionItems.Select(a => RaidRules.AuditSubject(program, a)).ToHashSet(StringComparer.Ordinal);
         var audit = await db.Audit.AsNoTracking()
@@ -100,6 +99,11 @@ internal static class MeetingCards
         var (hours, rest) = (minutes / 60, minutes % 60);
         return hours == 0 ? $"{rest} min" : rest == 0 ? $"{hours} h" : $"{hours} h {rest} min";
     }
+
+    /// <summary>The actions agreed during the meeting (on its card, or with <c>action add</c> while it was open), with their owners.</summary>
+    public static Task<List<RaidItem>> ActionsAsync(GovernanceDb db, GovernanceProgram program, SteeringMeeting meeting, DateTimeOffset until, CancellationToken cancellationToken) =>
+        db.RaidItems.AsNoTracking().Include(r => r.Owner)
+            .Where(r => r.ProgramId == program.Id && r.Type == RaidType.Action && r.CreatedAt >= meeting.StartedAt && r.CreatedAt <= until).ToListAsync(cancellationToken);
 
     private static string Verb(string action) => action switch
     {

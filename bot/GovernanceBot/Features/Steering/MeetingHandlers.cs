@@ -5,6 +5,7 @@ using GovernanceBot.Features.Kpis;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Features.Raid;
 using GovernanceBot.Hosting;
+using GovernanceBot.Scheduling;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,7 @@ namespace GovernanceBot.Features.Steering;
 /// record decisions and actions. <c>meeting end [program]</c> (and its button) closes it and posts the
 /// minutes. One meeting is open per program at a time; both are audited.
 /// </summary>
-internal sealed class MeetingHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, SteeringPacks packs, ILogger<MeetingHandler> logger) : ITurnHandler
+internal sealed class MeetingHandler(GovernanceDb db, ProgramDirectory directory, Governance governance, SteeringPacks packs, Outbox outbox, ILogger<MeetingHandler> logger) : ITurnHandler
 {
     public async Task<IReadOnlyList<Reply>> HandleAsync(TurnContext context, CancellationToken cancellationToken)
     {
@@ -61,7 +62,7 @@ internal sealed class MeetingHandler(GovernanceDb db, ProgramDirectory directory
             packs.Record(program, me.Key, context.Turn.Channel, now, since, first);
         }
 
-        var pack = await packs.BuildAsync(program, packAt, since, first, cancellationToken);
+        var pack = await packs.SectionsAsync(program, packAt, since, first, cancellationToken);
         var meeting = new SteeringMeeting { ProgramId = program.Id, StartedAt = now, StartedBy = me.Key, PackAt = packAt };
         db.SteeringMeetings.Add(meeting);
         db.AppendAudit(now, program.WorkspaceId, program.Id, me.Key, context.Turn.Channel, "meeting.started", SteeringPacks.Subject(program), null,
@@ -104,6 +105,7 @@ internal sealed class MeetingHandler(GovernanceDb db, ProgramDirectory directory
         var minutes = await MeetingCards.MinutesAsync(db, program, open, cancellationToken);
         db.AppendAudit(now, program.WorkspaceId, program.Id, me.Key, context.Turn.Channel, "meeting.ended", SteeringPacks.Subject(program), null,
             $"Steering meeting ended. Minutes: {minutes.Card.SummaryText} " + string.Join(" ", minutes.Card.Sections.SelectMany(s => s.Lines).Select(l => $"{l.Title} ({l.Detail}).")));
+        var unreachable = await TellOwnersAsync(program, open, me, now, cancellationToken);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -114,7 +116,31 @@ internal sealed class MeetingHandler(GovernanceDb db, ProgramDirectory directory
         }
 
         Log.SteeringMeetingEnded(logger, open.Id, program.Id);
-        return [minutes.Reply];
+        return unreachable.Count == 0 ? [minutes.Reply]
+            : [minutes.Reply, Private($"I couldn't send {Governance.Names(unreachable.Select(u => u.Name).ToList())} their actions: {string.Join("; ", unreachable.Select(u => $"{u.Name}, {u.Reason}"))}. Tell them yourself, or point them to **actions {program.Name}**.")];
+    }
+
+    /// <summary>
+    /// Queues one direct message per owner of the meeting's actions, listing theirs with due dates (the
+    /// chair too, for their own): in the unit of work that ends the meeting, keyed by meeting and owner,
+    /// so a re-run turn sends nothing twice. Returns the owners the bot already knows it cannot reach.
+    /// </summary>
+    private async Task<List<Unreachable>> TellOwnersAsync(GovernanceProgram program, SteeringMeeting meeting, Stakeholder chair, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var actions = await MeetingCards.ActionsAsync(db, program, meeting, now, cancellationToken);
+        var owners = actions.Where(a => a.Owner is not null).GroupBy(a => a.Owner!.Id).Select(g => (Owner: g.First().Owner!, Actions: g.ToList())).ToList();
+        var unreachable = await Outbox.KnownUnreachableAsync(db, program.WorkspaceId, owners.Select(o => (o.Owner.Name, o.Owner.Email)), cancellationToken);
+        var today = RaidRules.Today(now, program.TimeZone);
+        var day = TimeZoneInfo.ConvertTime(meeting.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)).ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
+        var notice = chair.Email is null ? null : new FailureNotice(chair.Email, chair.Name, $"the actions of {program.Name}'s steering meeting");
+        foreach (var (owner, theirs) in owners.Where(o => o.Owner.Email is not null && !unreachable.Any(u => u.Name == o.Owner.Name)))
+        {
+            var intro = $"{PersonReferences.FirstName(owner.Name)}, {(theirs.Count == 1 ? "an action is" : $"{theirs.Count} actions are")} yours from {program.Name}'s steering meeting of {day}:";
+            await outbox.ToPersonAsync(db, program.WorkspaceId, owner.Email!, owner.Name, Reply.Text(ActionNotices.Text(intro, theirs, today)),
+                $"meeting:{meeting.Id}:actions:{owner.Key}", notice: notice, cancellationToken: cancellationToken);
+        }
+
+        return unreachable;
     }
 
     internal static TextReply Private(string text) => Reply.Text(text) with { Audience = ReplyAudience.Requester };
@@ -221,11 +247,11 @@ internal sealed class MeetingRecordHandler(GovernanceDb db, ProgramDirectory dir
             var saved = await RaidItems.SaveNewAsync(db, program, item, me!.Key, context.Turn.Channel, cancellationToken);
             Log.RaidItemAdded(logger, saved.Id, program.Id, RaidRules.TypeWord(RaidType.Action));
             var ownerName = await db.Stakeholders.AsNoTracking().Where(s => s.Id == saved.OwnerId).Select(s => s.Name).FirstAsync(cancellationToken);
-            confirmation = $"Recorded action **{RaidRules.Display(saved.Key)}** for {ownerName}, due {RaidRules.Day(due)}: “{Cards.UserText.Escape(title)}”. It is in their weekly RAID review until it is done.";
+            confirmation = $"Recorded action **{RaidRules.Display(saved.Key)}** for {ownerName}, due {RaidRules.Day(due)}: “{Cards.UserText.Escape(title)}”. {ownerName} is sent it with the meeting's other actions when the meeting ends.";
         }
 
         var (since, first) = await packs.WindowAsync(program, meeting.PackAt, cancellationToken);
-        var pack = await packs.BuildAsync(program, meeting.PackAt, since, first, cancellationToken);
+        var pack = await packs.SectionsAsync(program, meeting.PackAt, since, first, cancellationToken);
         return [await MeetingCards.AgendaAsync(db, program, meeting, pack, now, cancellationToken) with { ReplacesSourceCard = true }, Reply.Text(confirmation)];
     }
 }

@@ -1,14 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GovernanceBot.Cards;
+using GovernanceBot.Features.Narratives;
 
 namespace GovernanceBot.Features.Steering;
 
 /// <summary>
 /// Data of the <c>steering.pack</c> card (and of its HTML file): the program's state for the steering
-/// committee, one section per agenda item. <see cref="Narrative"/> is the written summary's place.
+/// committee, one section per agenda item, and the written summary of the latest check-in answers
+/// (<see cref="Narrative"/>, shaped as on the check-in summary card), from the rounds <see cref="NarrativeFrom"/> names.
 /// </summary>
-internal sealed record SteeringPackCard(CardProgram Program, string AsOfText, string SinceText, IReadOnlyList<PackSection> Sections, PackNarrative Narrative);
+internal sealed record SteeringPackCard(CardProgram Program, string AsOfText, string SinceText, IReadOnlyList<PackSection> Sections, Narrative Narrative,
+    [property: UserText] string NarrativeFrom);
 
 /// <summary>One part of the pack: <see cref="Summary"/> in a sentence, then its lines (<see cref="Empty"/> when it has none).</summary>
 internal sealed record PackSection(string Id, string Title, [property: UserText] string Summary, IReadOnlyList<PackLine> Lines, string Empty);
@@ -20,13 +23,6 @@ internal sealed record PackSection(string Id, string Title, [property: UserText]
 /// moment's marker.
 /// </summary>
 internal sealed record PackLine([property: UserText] string Title, [property: UserText] string Detail, string Rag, string RagText, string WhenText = "");
-
-/// <summary>
-/// The pack's short written summary. Empty until a summariser is wired in (issue 17 item 7 writes
-/// one for check-in rounds); the card and the HTML show it only when it has text, with <see cref="Source"/>
-/// saying whether a model wrote it or it was extracted.
-/// </summary>
-internal sealed record PackNarrative([property: UserText] string Text, string Source);
 
 /// <summary>Data of the <c>steering.meeting</c> card: the open meeting's agenda and its forms to record decisions and actions.</summary>
 internal sealed record SteeringMeetingCard(CardProgram Program, string MeetingId, string StartedText, IReadOnlyList<AgendaItem> Agenda,

@@ -8,6 +8,7 @@ using GovernanceBot.Features.CheckIns;
 using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.Health;
 using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Narratives;
 using GovernanceBot.Features.Programs;
 using GovernanceBot.Features.Raid;
 using GovernanceBot.Store;
@@ -22,7 +23,7 @@ namespace GovernanceBot.Features.Steering;
 /// produced is its <c>steering.packed</c> audit entry: the audit trail is where the bot already keeps
 /// who did what when, and "decisions since the last pack" reads the latest one.
 /// </summary>
-internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, TimeProvider time)
+internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, CheckInSummaries checkIns, TimeProvider time)
 {
     /// <summary>The first pack of a program looks back this far for decisions.</summary>
     internal const int FirstPackDays = 30;
@@ -65,12 +66,26 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
         db.AppendAudit(at, program.WorkspaceId, program.Id, actor, channel, PackedAction, Subject(program), null,
             $"Steering pack produced; decisions since {since.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}{(first ? " (first pack: the last 30 days)" : string.Empty)}.");
 
+    /// <summary>The pack: its sections, and the written summary of the latest check-in answers (a model may take seconds to write it).</summary>
     public async Task<SteeringPackCard> BuildAsync(GovernanceProgram program, DateTimeOffset at, DateTimeOffset since, bool first, CancellationToken cancellationToken)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
+        var sections = await SectionsAsync(program, at, since, first, cancellationToken);
+        // A month, whenever the last pack was: older answers say little about the program today.
+        var written = await checkIns.LatestRoundsNarrativeAsync(program, at, FirstPackDays, cancellationToken);
+        var sinceText = first
+            ? $"First pack for {program.Name}: decisions of the last {FirstPackDays} days, since {Day(since, zone)}."
+            : $"Decisions since the last pack, produced {LocalTime.Of(since, zone)}.";
+        return new SteeringPackCard(KpiViews.ProgramOf(program), LocalTime.Of(at, zone), sinceText, sections, written.Narrative, written.RoundsText);
+    }
+
+    /// <summary>The pack's sections without its written summary: what a meeting's agenda is made of.</summary>
+    public async Task<List<PackSection>> SectionsAsync(GovernanceProgram program, DateTimeOffset at, DateTimeOffset since, bool first, CancellationToken cancellationToken)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone);
         var today = RaidRules.Today(at, program.TimeZone);
-        var sections = new List<PackSection>
-        {
+        return
+        [
             await PhaseAsync(program, today, cancellationToken),
             await KpisAsync(program, cancellationToken),
             await BenefitsAsync(program, cancellationToken),
@@ -78,11 +93,7 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
             await ApprovalsAsync(program, zone, cancellationToken),
             await DecisionsAsync(program, since, first, zone, cancellationToken),
             await CheckInsAsync(program, cancellationToken),
-        };
-        var sinceText = first
-            ? $"First pack for {program.Name}: decisions of the last {FirstPackDays} days, since {Day(since, zone)}."
-            : $"Decisions since the last pack, produced {LocalTime.Of(since, zone)}.";
-        return new SteeringPackCard(KpiViews.ProgramOf(program), LocalTime.Of(at, zone), sinceText, sections, new PackNarrative(string.Empty, string.Empty));
+        ];
     }
 
     private async Task<PackSection> PhaseAsync(GovernanceProgram program, DateOnly today, CancellationToken cancellationToken)
@@ -257,10 +268,24 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
             <p>Produced {T(pack.AsOfText)}. {T(pack.SinceText)}</p>
 
             """);
-        if (pack.Narrative.Text.Length > 0)
+        html.Append(CultureInfo.InvariantCulture, $"<section aria-labelledby=\"narrative\">\n<h2 id=\"narrative\">What people wrote</h2>\n");
+        if (pack.NarrativeFrom.Length > 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<section aria-labelledby=\"narrative\"><h2 id=\"narrative\">Summary</h2><p>{T(pack.Narrative.Text)}</p><p><small>{T(pack.Narrative.Source)}</small></p></section>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p>{T(pack.NarrativeFrom)}</p>\n");
         }
+
+        if (pack.Narrative.Lines.Count > 0)
+        {
+            html.Append("<ul>\n");
+            foreach (var line in pack.Narrative.Lines)
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<li>{T(line.Text)}{(line.SourcesText.Length > 0 ? $"<br><small>{T(line.SourcesText)}</small>" : string.Empty)}</li>\n");
+            }
+
+            html.Append("</ul>\n");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<p><small>{(pack.Narrative.Kind == Narrative.Model ? "✨ " : string.Empty)}{T(pack.Narrative.Note)}</small></p>\n</section>\n");
 
         foreach (var section in pack.Sections)
         {

@@ -18,10 +18,11 @@ namespace GovernanceBot.IntegrationTests.Features.CheckIns;
 /// </summary>
 public sealed partial class CheckInSummaryNarrativeTests
 {
-    private static async Task<(BotHarness Bot, RecordingSender Sender)> StartAsync(FakeAzureOpenAI model, StoreKind kind)
+    /// <summary>Phoenix's weekly round opened on schedule and answered by three people (two in writing); offline when <paramref name="model"/> is null.</summary>
+    internal static async Task<(BotHarness Bot, RecordingSender Sender)> StartAsync(FakeAzureOpenAI? model, StoreKind kind)
     {
         var sender = new RecordingSender();
-        var bot = await BotHarness.StartAsync(kind, settings: new Dictionary<string, string?>
+        var bot = await BotHarness.StartAsync(kind, settings: model is null ? null : new Dictionary<string, string?>
         {
             ["AzureOpenAI:Endpoint"] = model.Endpoint.ToString(),
             ["AzureOpenAI:Deployment"] = "gpt-test",
@@ -48,7 +49,7 @@ public sealed partial class CheckInSummaryNarrativeTests
         ["q_risks"] = risks,
     };
 
-    private static async Task<JsonObject> CloseAndReadSummaryAsync(BotHarness bot, RecordingSender sender)
+    internal static async Task<JsonObject> CloseAndReadSummaryAsync(BotHarness bot, RecordingSender sender)
     {
         bot.Clock.SetUtcNow(CheckInSteps.CloseTime);
         await CheckInSteps.SweepTwiceAndDrainAsync(bot);

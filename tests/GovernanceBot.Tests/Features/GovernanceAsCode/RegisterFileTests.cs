@@ -54,7 +54,7 @@ public sealed class RegisterFileTests
             rationale: Sales asked for it
             decided: 2026-11-20
             supersedes: dec-1
-            concerns: { raid: [r-1] }
+            concerns: { raid: [r-1], meetings: [2026-11-19] }
         """;
 
     public static TheoryData<string, string, string, string> BadFiles => new()
@@ -73,6 +73,8 @@ public sealed class RegisterFileTests
             "29:5:", "the action 'act-1' needs 'due'" },
         { "an action with a status of another type", Small.Replace("    neededBy: 2027-01-10", "    neededBy: 2027-01-10\n  - key: act-1\n    type: action\n    title: Chase the vendor\n    owner: ann\n    due: 2026-12-04\n    status: met", StringComparison.Ordinal),
             "34:13:", "'met' is not a status of an action" },
+        { "a meeting that is not a date", Small.Replace("meetings: [2026-11-19]", "meetings: [19 Nov]", StringComparison.Ordinal), "41:41:", "the decision 'dec-2' names the meeting '19 Nov', which is not a date" },
+        { "a meeting that has not happened", Small.Replace("meetings: [2026-11-19]", "meetings: [2026-12-19]", StringComparison.Ordinal), "41:41:", "the decision 'dec-2' concerns a meeting on 2026-12-19, which has not happened yet" },
         { "decision in the future", Small.Replace("2026-11-20", "2026-12-20", StringComparison.Ordinal), "39:14:", "the decision 'dec-2' is dated in the future" },
     };
 
@@ -136,10 +138,31 @@ public sealed class RegisterFileTests
         Assert.Equal(exported, reexported);
         Assert.Contains("  probability: high\n  impact: medium\n  review: 2026-12-01\n", exported, StringComparison.Ordinal);
         Assert.Contains("  supersedes: dec-1\n", exported, StringComparison.Ordinal);
+        Assert.Contains("    meetings:\n    - 2026-11-19\n", exported, StringComparison.Ordinal);
         await using var db = await second.OpenAsync();
         var dec1 = await db.DecisionLog.SingleAsync(d => d.Key == "dec-1");
         var dec2 = await db.DecisionLog.SingleAsync(d => d.Key == "dec-2");
         Assert.Equal((dec2.Id, dec1.Id, DecisionStatus.Superseded), (dec1.SupersededById!.Value, dec2.SupersedesId!.Value, dec1.Status));
+        Assert.Equal(["raid:r-1", "meeting:2026-11-19"], dec2.Links);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ADecisionRecordedInASteeringMeeting_KeepsItsMeeting_ThroughExportAndImportIntoAFreshStore(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+        var meetingId = (string)(await bot.SendAsync("meeting start Phoenix", "alexw@example.com"))[1].ShouldBeCard("steering.meeting").Data["meetingId"]!;
+        await bot.ActAsync("meeting.decision", new JsonObject { ["meetingId"] = meetingId, ["decisionTitle"] = "Keep the 12 January pilot start", ["rationale"] = "The provider confirmed its API date" }, "alexw@example.com");
+        await using var fresh = await TestStore.CreateAsync(kind);
+        (await fresh.OpenAsync()).Dispose();
+
+        var (exported, _) = await new GovernanceExporter(bot.Store.Factory).ExportAsync("demo", "phoenix", CancellationToken.None);
+        var imported = await new GovernanceImporter(fresh.Factory, Clock).ImportAsync("export.yaml", exported!, false, CancellationToken.None);
+
+        Assert.True(imported.Succeeded, string.Join("\n", imported.Errors));
+        Assert.Contains("- key: dec-4\n  title: Keep the 12 January pilot start\n", exported, StringComparison.Ordinal);
+        await using var db = await fresh.OpenAsync();
+        Assert.Equal(["meeting:2026-11-25"], (await db.DecisionLog.SingleAsync(d => d.Key == "dec-4")).Links);
     }
 
     [Theory]

@@ -261,6 +261,11 @@ public sealed class RaidConversationTests
         Assert.Contains("**I-1**", toIsaiah.PayloadJson, StringComparison.Ordinal);
         Assert.Contains("**R-2**", toIsaiah.PayloadJson, StringComparison.Ordinal);
         Assert.DoesNotContain(digests, d => d.Destination == "person:pattif@example.com");
+        // Adele's action is due, not due for review.
+        var toAdele = Assert.Single(digests, d => d.Destination == "person:adelev@example.com").PayloadJson;
+        Assert.Contains("1 action you own is due this week.", toAdele, StringComparison.Ordinal);
+        Assert.Contains("**ACT-1** Get the payment provider", toAdele, StringComparison.Ordinal);
+        Assert.Contains("Due Wed 2 Dec 2026", toAdele, StringComparison.Ordinal);
     }
 
     private static async Task RunDigestAsync(BotHarness bot)

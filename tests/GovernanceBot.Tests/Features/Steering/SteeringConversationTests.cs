@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using GovernanceBot.Conversation;
 using GovernanceBot.Store.Entities;
@@ -26,7 +28,9 @@ public sealed class SteeringConversationTests
         Assert.Equal(["Phase and next gate", "KPI health", "Benefits", "Top RAID items", "Pending approvals", "Decisions since the last pack", "Check-in response rate"],
             card.Data["sections"]!.AsArray().Select(s => (string)s!["title"]!));
         Assert.Contains("First pack for Phoenix: decisions of the last 30 days", (string?)card.Data["sinceText"], StringComparison.Ordinal);
-        Assert.Equal("", (string?)card.Data["narrative"]!["text"]);
+        // No check-in round has closed in the demo yet: the pack says there is nothing to summarise.
+        Assert.Equal("No check-in round of the last 30 days has written answers, so there is nothing to summarise.", (string?)card.Data["narrative"]!["note"]);
+        Assert.Empty(card.Data["narrative"]!["lines"]!.AsArray());
         var html = await bot.FileTextAsync(replies[1]);
         Assert.StartsWith("<!DOCTYPE html>", html, StringComparison.Ordinal);
         Assert.Contains("<h1>Phoenix — steering pack</h1>", html, StringComparison.Ordinal);
@@ -132,6 +136,55 @@ public sealed class SteeringConversationTests
         Assert.Contains(expected, reply.ShouldBeText(), StringComparison.Ordinal);
         await using var db = await bot.Store.OpenAsync();
         Assert.Equal(0, await db.SteeringMeetings.CountAsync());
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task MeetingEnd_SendsEachActionOwnerOneMessage_ListingTheirActionsWithDueDates_AndNothingTwice(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+        var meetingId = (string)(await bot.SendAsync("meeting start Phoenix", Manager))[1].ShouldBeCard("steering.meeting").Data["meetingId"]!;
+        async Task<string> ActAsync(string title, string owner, string due) =>
+            (await bot.ActAsync("meeting.action", new JsonObject { ["meetingId"] = meetingId, ["actionTitle"] = title, ["owner"] = owner, ["due"] = due }, Manager))[1].ShouldBeText();
+
+        var recorded = await ActAsync("Send the revised pilot plan to the board", "adelev", "2026-12-18");
+        await ActAsync("Confirm the provider's API date in writing", "adelev", "2026-12-04");
+        await ActAsync("Book the board slot", "alexw", "2026-12-07");
+        var typed = (await bot.SendAsync("action add Phoenix \"Brief the call centre leads\" owner @isaiahl due 2026-12-09", Manager))[0].ShouldBeText();
+        await using (var during = await bot.Store.OpenAsync())
+        {
+            Assert.False(await during.Outbox.AnyAsync(o => o.IdempotencyKey.StartsWith("raid:") || o.IdempotencyKey.StartsWith("meeting:")), "nobody is told before the meeting ends");
+        }
+
+        await bot.SendAsync("meeting end Phoenix", Manager);
+        await bot.SendAsync("meeting end Phoenix", Manager);
+
+        Assert.Contains("Adele Vance is sent it with the meeting's other actions when the meeting ends.", recorded, StringComparison.Ordinal);
+        Assert.Contains("Isaiah Langer gets it with the meeting's other actions when the meeting ends.", typed, StringComparison.Ordinal);
+        await using var db = await bot.Store.OpenAsync();
+        var told = await db.Outbox.Where(o => o.IdempotencyKey.StartsWith("meeting:")).ToListAsync();
+        Assert.Equal(["person:adelev@example.com", "person:alexw@example.com", "person:isaiahl@example.com"], told.Select(o => o.Destination).Order(StringComparer.Ordinal));
+        var toAdele = JsonNode.Parse(told.Single(o => o.Destination == "person:adelev@example.com").PayloadJson)!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Contains("Adele, 2 actions are yours from Phoenix's steering meeting of Wed 25 Nov 2026:", toAdele, StringComparison.Ordinal);
+        Assert.Contains("- **ACT-5** Confirm the provider's API date in writing — Due Fri 4 Dec 2026\\n- **ACT-4** Send the revised pilot plan to the board — Due Fri 18 Dec 2026", toAdele, StringComparison.Ordinal);
+        Assert.False(await db.Outbox.AnyAsync(o => o.IdempotencyKey.StartsWith("raid:")), "the action added by text during the meeting is told with the others, not apart");
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task ActionAdd_OutsideAMeeting_TellsItsOwnerDirectly_WithTheDueDate_ButNotSomeoneWhoGaveItThemselves(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+
+        var toIsaiah = (await bot.SendAsync("action add Phoenix \"Book the go-live rehearsal\" owner @isaiahl due 2026-12-04", Manager))[0].ShouldBeText();
+        await bot.SendAsync("action add Phoenix \"Draft the board paper\" owner @alexw due 2026-12-04", Manager);
+
+        Assert.Contains("I've told Isaiah Langer.", toIsaiah, StringComparison.Ordinal);
+        await using var db = await bot.Store.OpenAsync();
+        var told = Assert.Single(await db.Outbox.Where(o => o.IdempotencyKey.StartsWith("raid:")).ToListAsync());
+        Assert.Equal("person:isaiahl@example.com", told.Destination);
+        var text = JsonNode.Parse(told.PayloadJson)!.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.Contains("Alex Wilber gave you an action in Phoenix:\\n- **ACT-4** Book the go-live rehearsal — Due Fri 4 Dec 2026\\nClose it from its card when it is done: **raid ACT-4**.", text, StringComparison.Ordinal);
     }
 
     [Fact]
