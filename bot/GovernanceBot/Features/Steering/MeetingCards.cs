@@ -49,7 +49,9 @@ internal static class MeetingCards
             new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; owners see them in their weekly review until done.", actions, "None."),
             new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, "None."),
         };
-        var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" to {TimeZoneInfo.ConvertTime(e, zone).ToString("HH:mm", CultureInfo.InvariantCulture)}" : string.Empty)} · chaired by {Name(meeting.StartedBy)}";
+        // The start is a moment each reader sees in their own zone; the end as a clock time would be in the program's zone (a meeting started
+        // at 11:00 in Berlin "to 11:05" in London), so the minutes give how long it ran.
+        var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" for {Duration(e - meeting.StartedAt)}" : string.Empty)} · chaired by {Name(meeting.StartedBy)}";
         var summary = $"{decisions.Count} decision{(decisions.Count == 1 ? "" : "s")}, {actions.Count} action{(actions.Count == 1 ? "" : "s")}, {changes.Count} RAID change{(changes.Count == 1 ? "" : "s")}.";
         var card = new SteeringMinutesCard(KpiViews.ProgramOf(program), held, summary, sections);
         return (card, Reply.Card("steering.minutes", card, SteeringJson.Default.SteeringMinutesCard, $"{program.Name} steering meeting minutes: {summary}"));
@@ -85,9 +87,17 @@ internal static class MeetingCards
                 $"{RaidRules.Display(a.Subject[(a.Subject.LastIndexOf('.') + 1)..])} {Verb(a.Action)}",
                 a.Action == "raid.updated" ? $"{a.Before} → {a.After}" : a.After ?? string.Empty,
                 "none",
-                $"{people.FirstOrDefault(p => p.Key == a.Actor)?.Name ?? a.Actor}, {TimeZoneInfo.ConvertTime(a.At, zone).ToString("HH:mm", CultureInfo.InvariantCulture)}"))
+                $"{people.FirstOrDefault(p => p.Key == a.Actor)?.Name ?? a.Actor}, {Duration(a.At - from)} in"))
             .ToList();
         return (decisions, actions, changes);
+    }
+
+    /// <summary>"40 min", "1 h", "1 h 5 min": the same for every reader, whatever their zone.</summary>
+    internal static string Duration(TimeSpan span)
+    {
+        var minutes = Math.Max(0, (int)Math.Round(span.TotalMinutes));
+        var (hours, rest) = (minutes / 60, minutes % 60);
+        return hours == 0 ? $"{rest} min" : rest == 0 ? $"{hours} h" : $"{hours} h {rest} min";
     }
 
     private static string Verb(string action) => action switch
