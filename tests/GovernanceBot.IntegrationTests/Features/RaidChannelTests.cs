@@ -79,6 +79,8 @@ public sealed class RaidChannelTests
             .Single(b => b.Contains("Add to Phoenix's RAID log", StringComparison.Ordinal) && b.Contains("\"verb\":\"raid.create\"", StringComparison.Ordinal));
         Assert.Contains("Test environment blocked by the firewall change", form, StringComparison.Ordinal);
         Assert.Contains("\"value\":\"issue\"", form, StringComparison.Ordinal);
+        // The scale as the item's own update form offers it (it said "very low (1)" here and "Very low (1)" there).
+        Assert.Contains("\"title\":\"Very low (1)\"", form, StringComparison.Ordinal);
 
         using var saved = await teams.PostAsync(TestActivities.Invoke(teams.Framework.ServiceUrl, "raid.create", new JsonObject
         {

@@ -149,17 +149,21 @@ function pageScript(registerCharts) {
           const series = (s.data || []).filter(d => Array.isArray(d.values) && d.values.length);
           const ys = series.flatMap(d => d.values.map(v => v.y));
           const lo = Math.min(...ys), hi = Math.max(...ys), span = (hi - lo) || 1;
-          const xs = series[0] ? series[0].values.map(v => v.x) : [];
+          // One x axis for every series, each keeping its own order: a benefit's plan runs from its start to the realisation
+          // date, beyond the actuals, and drawing it by the actuals' positions put its first point under the first actual.
+          const xs = [];
+          series.forEach(d => { let at = -1; d.values.forEach(v => { const k = xs.indexOf(v.x); if (k >= 0) { at = k; } else { xs.splice(at + 1, 0, v.x); at++; } }); });
           const px = i => pad + i * (w - pad - 10) / Math.max(1, xs.length - 1);
+          const pxOf = v => px(xs.indexOf(v.x));
           const py = y => h - 24 - (y - lo + span * 0.1) * (h - 44) / (span * 1.2);
           const colors = ['#5B5FC7', '#8A8886'];
           let svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + w + '" height="' + h + '" font-size="11" font-family="Segoe UI, sans-serif">';
           [lo, (lo + hi) / 2, hi].forEach(t => { svg += '<line x1="' + pad + '" x2="' + (w - 10) + '" y1="' + py(t) + '" y2="' + py(t) + '" stroke="#EDEBE9"/><text x="2" y="' + (py(t) + 4) + '" fill="#616161">' + Math.round(t * 10) / 10 + '</text>'; });
-          xs.forEach((x, i) => { svg += '<text x="' + px(i) + '" y="' + (h - 6) + '" text-anchor="middle" fill="#616161">' + x + '</text>'; });
+          xs.forEach((x, i) => { svg += '<text x="' + px(i) + '" y="' + (h - 6) + '" text-anchor="' + (i && i === xs.length - 1 ? 'end' : 'middle') + '" fill="#616161">' + x + '</text>'; });
           series.forEach((d, k) => {
-            const pts = d.values.map((v, i) => px(i) + ',' + py(v.y)).join(' ');
+            const pts = d.values.map(v => pxOf(v) + ',' + py(v.y)).join(' ');
             svg += '<polyline fill="none" stroke="' + colors[k % 2] + '" stroke-width="2"' + (k ? ' stroke-dasharray="5 4"' : '') + ' points="' + pts + '"/>';
-            if (!k) d.values.forEach((v, i) => { svg += '<circle cx="' + px(i) + '" cy="' + py(v.y) + '" r="3" fill="' + colors[0] + '"/>'; });
+            if (!k) d.values.forEach(v => { svg += '<circle cx="' + pxOf(v) + '" cy="' + py(v.y) + '" r="3" fill="' + colors[0] + '"/>'; });
           });
           svg += '</svg>';
           const div = document.createElement('div');

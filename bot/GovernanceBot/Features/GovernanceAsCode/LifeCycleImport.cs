@@ -124,8 +124,7 @@ internal static class LifeCycleImport
             var review = program.Approvals.FirstOrDefault(a => a.Id == gate.ApprovalRequestId);
             if (review is { Status: ApprovalStatus.Pending, EvidenceJson: null } && db.Entry(review).State == EntityState.Added)
             {
-                var asOf = TimeZoneInfo.ConvertTime(now, zone).ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + zone.Id;
-                review.EvidenceJson = new ApprovalEvidence(asOf, GateBook.Evidence(program, gate, zone)).Write();
+                review.EvidenceJson = new ApprovalEvidence(GateBook.AsOf(now, zone), GateBook.Evidence(program, gate, zone)).Write();
             }
         }
     }

@@ -65,8 +65,13 @@ public sealed class GateBook(GovernanceDb db, TimeProvider time, IEnumerable<IGa
                 || string.Equals(LifeCycleRules.ReviewTitle(g), text, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Now, as a moment each reader sees in their own zone (the program's, named, where a platform cannot).</summary>
-    public string AsOfText(GateSet set) => LocalTime.Of(time.GetUtcNow(), set.Zone);
+    public string AsOfText(GateSet set) => AsOf(time.GetUtcNow(), set.Zone);
+
+    /// <summary>
+    /// When the evidence was taken: a moment each reader sees in their own zone, as the review's
+    /// deadline on the same card is (program time with the zone named read as a second clock).
+    /// </summary>
+    internal static string AsOf(DateTimeOffset now, TimeZoneInfo zone) => LocalTime.Of(now, zone);
 
     public CardReply GatesCard(GateSet set)
     {
@@ -185,8 +190,12 @@ public sealed class GateBook(GovernanceDb db, TimeProvider time, IEnumerable<IGa
                 var kind = b.IsDisBenefit ? "dis-benefit, " : string.Empty;
                 return new EvidenceLine($"{b.Name} ({kind}{BenefitStatuses.Word(b.Status).ToLowerInvariant()}): {BenefitRealisation.Describe(b, realisation)}", KpiViews.RagWord(rag));
             }).ToList();
+            // "6 benefits, 1 at risk" over three red lines read as a miscount: the status an owner set is one thing, the curve another.
             var atRisk = program.Benefits.Count(b => b.Status == BenefitStatus.AtRisk);
-            sections.Add(new EvidenceSection($"Benefits: {ProgramStatusQuery.Plural(program.Benefits.Count, "benefit")}, {atRisk} at risk", Cap(lines)));
+            var behind = lines.Count(l => l.Rag is "red" or "amber");
+            sections.Add(new EvidenceSection(
+                $"Benefits: {ProgramStatusQuery.Plural(program.Benefits.Count, "benefit")}, {behind} behind plan{(atRisk > 0 ? $" ({atRisk} marked at risk)" : string.Empty)}",
+                Cap(lines)));
         }
 
         return sections;

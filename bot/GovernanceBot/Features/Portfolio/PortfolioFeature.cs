@@ -84,7 +84,7 @@ internal sealed class PortfolioHandler(GovernanceDb db, ReaderPolicy readers, Pr
                 var off = h.Kpis.Red + h.Kpis.Amber;
                 return new PortfolioRow(p.Key, p.Name, ProgramStatusQuery.PhaseWord(p.Phase), ProgramStatusQuery.RagKey(h.Overall), h.Summary,
                     off,
-                    h.Kpis.Total == 0 ? "no KPIs" : off == 0 ? $"all {h.Kpis.Total} KPIs in the green or without a value" : $"{off} of {h.Kpis.Total} off target ({h.Kpis.Red} Red, {h.Kpis.Amber} Amber)",
+                    KpisText(h.Kpis),
                     LifeCycleRules.NextGateText(p, gates[p.Id].ToList(), today),
                     h.PendingApprovals,
                     h.PendingApprovals == 0 ? "none pending" : ProgramStatusQuery.Plural(h.PendingApprovals, "approval") + " pending",
@@ -93,7 +93,8 @@ internal sealed class PortfolioHandler(GovernanceDb db, ReaderPolicy readers, Pr
             .ToList();
         var red = rows.Count(r => r.Rag == "red");
         var amber = rows.Count(r => r.Rag == "amber");
-        var summary = $"{ProgramStatusQuery.Plural(rows.Count, "program")}: {red} Red, {amber} Amber, {rows.Count - red - amber} Green or without data.";
+        var green = rows.Count(r => r.Rag == "green");
+        var summary = $"{ProgramStatusQuery.Plural(rows.Count, "program")}: {Counted((red, "Red"), (amber, "Amber"), (green, "Green"), (rows.Count - red - amber - green, "without data yet"))}.";
         var card = new PortfolioStatusCard(context.Workspace.Name is { Length: > 0 } name ? $"{name} — portfolio" : "Portfolio",
             LocalTime.Of(now, SharedZone(health.Select(h => h.Program.TimeZone))), summary, rows);
         return [Reply.Card("portfolio.status", card, PortfolioJson.Default.PortfolioStatusCard, summary)];
@@ -105,4 +106,19 @@ internal sealed class PortfolioHandler(GovernanceDb db, ReaderPolicy readers, Pr
     /// </summary>
     private static TimeZoneInfo SharedZone(IEnumerable<string> zones) =>
         zones.Distinct(StringComparer.Ordinal).ToList() is [var only] && TimeZoneInfo.TryFindSystemTimeZoneById(only, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>"3 of 6 off target (1 Red, 2 Amber)", "all 4 on target", "all 2 with a value on target, 1 without a value yet": no "0 Red", no "green or without a value".</summary>
+    internal static string KpisText(RagCounts kpis)
+    {
+        var off = kpis.Red + kpis.Amber;
+        return kpis.Total == 0 ? "no KPIs"
+            : off > 0 ? $"{off} of {kpis.Total} off target ({Counted((kpis.Red, "Red"), (kpis.Amber, "Amber"))})"
+            : kpis.None == 0 ? $"all {kpis.Total} on target"
+            : kpis.Green == 0 ? $"none with a value yet ({kpis.Total})"
+            : $"all {kpis.Green} with a value on target, {kpis.None} without a value yet";
+    }
+
+    /// <summary>The non-zero counts, comma-separated: "1 Red, 2 Amber".</summary>
+    private static string Counted(params (int Count, string Word)[] counts) =>
+        string.Join(", ", counts.Where(c => c.Count > 0).Select(c => $"{c.Count} {c.Word}"));
 }

@@ -34,8 +34,10 @@ internal sealed class RaidGateEvidence(GovernanceDb db, TimeProvider time) : IGa
 {
     public async Task<EvidenceSection?> SectionAsync(GovernanceProgram program, StageGate gate, CancellationToken cancellationToken)
     {
+        // Meeting actions live in the same table but are not on the RAID log card: counted here they made "RAID log: 12 open" beside
+        // a RAID log of 10 (the steering pack counts them apart too).
         var open = await db.RaidItems.AsNoTracking().Include(i => i.Owner)
-            .Where(i => i.ProgramId == program.Id && RaidRules.OpenStatuses.Contains(i.Status)).ToListAsync(cancellationToken);
+            .Where(i => i.ProgramId == program.Id && i.Type != RaidType.Action && RaidRules.OpenStatuses.Contains(i.Status)).ToListAsync(cancellationToken);
         var today = RaidRules.Today(time.GetUtcNow(), program.TimeZone);
         if (open.Count == 0)
         {

@@ -73,7 +73,7 @@ internal sealed class RaidFromCheckInHandler(
             people.Select(p => new RaidChoice(p.Name, p.Key)).ToList(),
             "3",
             quoted.Blocker ? "4" : "3",
-            Enumerable.Range(1, 5).Select(l => new RaidChoice($"{RaidRules.LevelWord(l).Replace('-', ' ')} ({l})", l.ToString(CultureInfo.InvariantCulture))).ToList(),
+            RaidViews.LevelChoices(),
             RaidRules.IsoDay(today.AddDays(quoted.Blocker ? 7 : RaidItems.DefaultReviewDays)),
             RaidRules.IsoDay(today));
         var card = new RaidNewCard(KpiViews.ProgramOf(program), answerId, quoted.Text, quoted.Author?.Name ?? "someone", form);

@@ -54,7 +54,7 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
     {
         RaidType.Risk when RaidRules.Score(item) is { } s => $"Score {s} (probability {item.Probability} × impact {item.Impact})",
         RaidType.Issue when item.Impact is { } sev => $"Severity {RaidRules.LevelText(sev)}",
-        RaidType.Dependency => $"On {item.DependsOn}",
+        RaidType.Dependency => $"Depends on {item.DependsOn}",
         _ => string.Empty,
     };
 
@@ -100,6 +100,10 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
             $"🟥 Red: score {RaidRules.RedFrom}–25 · 🟧 Amber: {RaidRules.AmberFrom}–{RaidRules.RedFrom - 1} · 🟩 Green: 1–{RaidRules.AmberFrom - 1}. Score = probability × impact, each 1 (very low) to 5 (very high).");
     }
 
+    /// <summary>The 1–5 scale as a form offers it, the same on the new-item and the update form ("Very low (1)" … "Very high (5)").</summary>
+    internal static List<RaidChoice> LevelChoices() =>
+        Enumerable.Range(1, 5).Select(l => new RaidChoice($"{Short(l)} ({l})", l.ToString(CultureInfo.InvariantCulture))).ToList();
+
     private static string Short(int level) => level switch
     {
         1 => "Very low",
@@ -125,7 +129,8 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
             .ToList();
         if (!entries.Any(e => e.Action == "raid.added"))
         {
-            history.Insert(0, new RaidHistoryLine(ApprovalText.Local(item.CreatedAt, zone), "Governance file", "Recorded in the governance file."));
+            // Its who is already "Governance file": "Governance file: Recorded in the governance file." said it twice.
+            history.Insert(0, new RaidHistoryLine(ApprovalText.Local(item.CreatedAt, zone), "Governance file", "Recorded."));
         }
 
         var rag = RaidRules.Rag(item, today);
@@ -142,7 +147,7 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
                 facts.Add(new("Severity", RaidRules.LevelText(item.Impact)));
                 break;
             case RaidType.Dependency:
-                facts.Add(new("On", item.DependsOn ?? "not said"));
+                facts.Add(new("Depends on", item.DependsOn ?? "not said"));
                 break;
         }
 
@@ -166,7 +171,7 @@ internal sealed class RaidViews(GovernanceDb db, TimeProvider time)
             item.Title, item.Description ?? string.Empty, rag, RagText(rag), RaidRules.StatusWord(item.Status), RaidRules.StatusLabel(item.Status),
             RaidRules.IsOpen(item.Status), item.Type == RaidType.Risk && RaidRules.IsOpen(item.Status) && item.EscalatedAt is null,
             item.EscalatedAt is { } escalated ? $"Escalated to the sponsor {ApprovalText.Local(escalated, zone)}." : string.Empty);
-        var levels = Enumerable.Range(1, 5).Select(l => new RaidChoice($"{Short(l)} ({l})", l.ToString(CultureInfo.InvariantCulture))).ToList();
+        var levels = LevelChoices();
         var form = new RaidForm(
             RaidRules.StatusWord(item.Status),
             RaidRules.StatusesOf(item.Type).Select(s => new RaidChoice(RaidRules.StatusLabel(s), RaidRules.StatusWord(s))).ToList(),

@@ -50,8 +50,9 @@ internal static class MeetingCards
             new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; each owner is sent theirs with its due date, and sees them in their weekly review until done.", actions, "None."),
             new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, "None."),
         };
-        // How long, not until when: an end time in the program's zone would contradict a start each reader sees in their own.
-        var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" for {Length(e - meeting.StartedAt)}" : string.Empty)} · chaired by {UserText.Escape(Name(meeting.StartedBy))}";
+        // The start is a moment each reader sees in their own zone; the end as a clock time would be in the program's zone (a meeting started
+        // at 11:00 in Berlin "to 11:05" in London), so the minutes give how long it ran.
+        var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" for {Duration(e - meeting.StartedAt)}" : string.Empty)} · chaired by {UserText.Escape(Name(meeting.StartedBy))}";
         var summary = $"{decisions.Count} decision{(decisions.Count == 1 ? "" : "s")}, {actions.Count} action{(actions.Count == 1 ? "" : "s")}, {changes.Count} RAID change{(changes.Count == 1 ? "" : "s")}.";
         var card = new SteeringMinutesCard(KpiViews.ProgramOf(program), held, summary, sections);
         return (card, Reply.Card("steering.minutes", card, SteeringJson.Default.SteeringMinutesCard, $"{program.Name} steering meeting minutes: {summary}"));
@@ -86,16 +87,15 @@ internal static class MeetingCards
                 $"{RaidRules.Display(a.Subject[(a.Subject.LastIndexOf('.') + 1)..])} {Verb(a.Action)}",
                 a.Action == "raid.updated" ? $"{a.Before} → {a.After}" : a.After ?? string.Empty,
                 "none",
-                UserText.Escape(people.FirstOrDefault(p => p.Key == a.Actor)?.Name ?? a.Actor),
-                LocalTime.Of(a.At, zone)))
+                $"{UserText.Escape(people.FirstOrDefault(p => p.Key == a.Actor)?.Name ?? a.Actor)}, {Duration(a.At - from)} in"))
             .ToList();
         return (decisions, actions, changes);
     }
 
-    /// <summary>"45 min", "1 h 5 min", "2 h".</summary>
-    private static string Length(TimeSpan length)
+    /// <summary>"40 min", "1 h", "1 h 5 min": the same for every reader, whatever their zone.</summary>
+    internal static string Duration(TimeSpan span)
     {
-        var minutes = (int)Math.Round(length.TotalMinutes);
+        var minutes = Math.Max(0, (int)Math.Round(span.TotalMinutes));
         var (hours, rest) = (minutes / 60, minutes % 60);
         return hours == 0 ? $"{rest} min" : rest == 0 ? $"{hours} h" : $"{hours} h {rest} min";
     }

@@ -125,7 +125,7 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
                 x.Latest is null ? $"no value yet (target {KpiRag.TargetText(x.Kpi)})" : $"{KpiRag.Format(x.Latest.Value, x.Kpi.Unit)} on {x.Latest.Date.ToString("d MMM", CultureInfo.InvariantCulture)} (target {KpiRag.TargetText(x.Kpi)})",
                 ProgramStatusQuery.RagKey(x.Rag), RagText(x.Rag)))
             .ToList();
-        return new PackSection("kpis", "KPI health", $"Overall {ProgramStatusQuery.RagWord(health.Overall)}: {health.Summary}", lines, "No KPIs are tracked.");
+        return new PackSection("kpis", "KPI health", $"Overall {ProgramStatusQuery.RagWord(health.Overall)}. {health.Summary}", lines, "No KPIs are tracked.");
     }
 
     private async Task<PackSection> BenefitsAsync(GovernanceProgram program, CancellationToken cancellationToken)
@@ -160,7 +160,10 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
     internal static PackLine Item(RaidItem item, DateOnly today)
     {
         var rag = RaidRules.Rag(item, today);
-        var score = RaidRules.Score(item) is { } s ? $" · score {s}" : string.Empty;
+        // An issue's score is its severity ranked as a certain risk (5 × severity): "score 15" beside the RAID log's "Severity medium (3)" reads as
+        // a different number, so an issue says its severity, as the log does.
+        var score = item.Type == RaidType.Issue ? $" · severity {RaidRules.LevelText(item.Impact)}"
+            : RaidRules.Score(item) is { } s ? $" · score {s}" : string.Empty;
         return new PackLine($"{RaidRules.Display(item.Key)} {RaidRules.TypeLabel(item.Type)}: {item.Title}",
             $"Owner {item.Owner?.Name ?? "none"} · {RaidRules.StatusLabel(item.Status)}{score} · {RaidRules.DueText(item, today)}", rag, RagWord(rag));
     }
@@ -215,7 +218,7 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
             lines.Add(new PackLine(checkIn.Name, $"Response rate: {trend}", rag, word));
         }
 
-        return new PackSection("checkins", "Check-in response rate", lines.Count == 0 ? "No check-in round has run yet." : $"The latest {Rounds} rounds of each check-in.",
+        return new PackSection("checkins", "Check-in response rate", lines.Count == 0 ? "No check-in round has run yet." : $"Each check-in's response rate over its latest rounds (up to {Rounds}), oldest first.",
             lines, "No check-in rounds yet.");
     }
 

@@ -56,9 +56,11 @@ public sealed class LifeCycleConversationTests
         var sections = card.Data["evidence"]!.AsArray().Select(s => (string)s!["title"]!).ToList();
         Assert.Equal("Entry criteria: 2 of 4 entry criteria confirmed", sections[0]);
         Assert.Equal("KPIs: 1 Red, 2 Amber, 3 Green", sections[1]);
-        Assert.StartsWith("Benefits: 6 benefits, 1 at risk", sections[2], StringComparison.Ordinal);
+        Assert.Equal("Benefits: 6 benefits, 3 behind plan (1 marked at risk)", sections[2]);
         // The RAID log's part: its open Red and Amber items, each with its id and owner.
         Assert.Matches(@"^RAID log: \d+ open, \d+ Red or Amber", sections[3]);
+        // Counted as the RAID log card counts (10 open, 8 of them Red or Amber), without the meeting actions kept in the same table.
+        Assert.Equal("RAID log: 10 open, 8 Red or Amber, 2 overdue", sections[3]);
         var raid = card.Data["evidence"]!.AsArray()[3]!["lines"]!.AsArray();
         Assert.Contains(raid, l => ((string)l!["text"]!).StartsWith("R-1", StringComparison.Ordinal) && (string?)l["rag"] == "red");
         Assert.False((bool)card.Data["viewer"]!["canRequestReview"]!);
@@ -167,7 +169,7 @@ public sealed class LifeCycleConversationTests
             Assert.Equal(DeadlineAction.Escalate, request.OnDeadline);
             Assert.Contains("Passing it moves Phoenix from Build to Pilot.", request.Description, StringComparison.Ordinal);
             var evidence = ApprovalEvidence.Read(request.EvidenceJson)!;
-            Assert.Equal(["Entry criteria: 2 of 4 entry criteria confirmed", "KPIs: 1 Red, 2 Amber, 3 Green", "Benefits: 6 benefits, 1 at risk", "RAID log"],
+            Assert.Equal(["Entry criteria: 2 of 4 entry criteria confirmed", "KPIs: 1 Red, 2 Amber, 3 Green", "Benefits: 6 benefits, 3 behind plan (1 marked at risk)", "RAID log"],
                 evidence.Sections.Select(s => s.Title.Split(':')[0] == "RAID log" ? "RAID log" : s.Title).ToList());
             review = request.Id;
         }
@@ -226,6 +228,48 @@ public sealed class LifeCycleConversationTests
         var extra = Assert.Single(phoenix["extras"]!.AsArray(), e => (string?)e!["label"] == "Overdue RAID items")!;
         Assert.True(overdue > 0, "the demo has an overdue RAID item");
         Assert.Equal(overdue, (int)extra["number"]!);
+    }
+
+    [Fact]
+    public async Task TheGatesCardAndAGatesEvidence_AreAsOfAMomentEachReaderSeesInTheirOwnZone()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var gates = Assert.Single(await bot.SendAsync("gates Phoenix", Adele)).ShouldBeCard("gates.status");
+        var gate = Assert.Single(await bot.SendAsync("gate Phoenix gate-3", Adele)).ShouldBeCard("gate.detail");
+
+        // "As of Wed 25 Nov 2026, 12:00 Europe/London" over a review deadline shown in the reader's own zone was two clocks on one card.
+        foreach (var asOf in new[] { (string)gates.Data["asOfText"]!, (string)gate.Data["evidenceAsOfText"]! })
+        {
+            Assert.Equal("Wed 25 Nov 2026, 12:00 (Europe/London)", LocalTime.Plain(asOf));
+            Assert.Contains($"<!date^{BotHarness.DefaultNow.ToUnixTimeSeconds()}^", LocalTime.Slack(asOf), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Portfolio_CountsOnlyWhatIsThere_AndIsAsOfAMomentEachReaderSeesInTheirOwnZone()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = Assert.Single(await bot.SendAsync("portfolio", Alex)).ShouldBeCard("portfolio.status");
+
+        // Not "1 program: 1 Red, 0 Amber, 0 Green or without data." nor a fixed zone for a reader in Berlin: a moment, written in the programs' shared zone where a channel cannot localise it.
+        Assert.Equal("1 program: 1 Red.", (string?)card.Data["summaryText"]);
+        Assert.Equal("Wed 25 Nov 2026, 12:00 (Europe/London)", LocalTime.Plain((string)card.Data["asOfText"]!));
+        Assert.Contains($"<!date^{BotHarness.DefaultNow.ToUnixTimeSeconds()}^", LocalTime.Slack((string)card.Data["asOfText"]!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(3, 2, 1, 0, "3 of 6 off target (1 Red, 2 Amber)")]
+    [InlineData(0, 1, 0, 3, "1 of 4 off target (1 Amber)")]
+    [InlineData(3, 0, 0, 0, "all 3 on target")]
+    [InlineData(2, 0, 0, 1, "all 2 with a value on target, 1 without a value yet")]
+    [InlineData(0, 0, 0, 2, "none with a value yet (2)")]
+    public void PortfolioKpis_SayWhatIsOffTarget_WithoutZeroCounts(int green, int amber, int red, int none, string expected)
+    {
+        var text = GovernanceBot.Features.Portfolio.PortfolioHandler.KpisText(new RagCounts(green, amber, red, none, green + amber + red + none));
+
+        Assert.Equal(expected, text);
     }
 
     [Fact]

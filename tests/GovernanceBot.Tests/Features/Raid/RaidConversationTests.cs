@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Raid;
 using GovernanceBot.Scheduling;
@@ -145,7 +146,7 @@ public sealed class RaidConversationTests
         Assert.Equal("Mitigating", (string?)card.Data["item"]!["statusText"]);
         var item = Assert.Single(await bot.SendAsync("raid R-2", "pattif@example.com")).ShouldBeCard("raid.item");
         var history = item.Data["history"]!.AsArray().Select(h => (string)h!["text"]!).ToList();
-        Assert.Equal("Recorded in the governance file.", history[0]);
+        Assert.Equal(("Governance file", "Recorded."), ((string?)item.Data["history"]![0]!["who"], history[0]));
         Assert.Equal("status open; probability 3; review by Wed 2 Dec 2026; response “Clean-up sprint booked; matching rules reviewed with finance.” → status mitigating; probability 2; review by Wed 9 Dec 2026; response “Clean-up sprint done; 0.4% left”", history[1]);
         Assert.Equal("Isaiah Langer", (string?)item.Data["history"]![1]!["who"]);
         // When, as a moment each reader sees in their own zone (the program's, named, where a platform cannot localise it).
@@ -272,6 +273,35 @@ public sealed class RaidConversationTests
     {
         await using var scope = bot.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<RaidDigestJob>().RunAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AnEscalatedRisk_SaysWhenItWasEscalated_AsAMomentEachReaderSeesInTheirOwnZone()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = Assert.Single(await bot.SendAsync("raid R-1", Manager)).ShouldBeCard("raid.item");
+
+        // Not a fact (a fact's value is escaped user text, where a moment cannot be localised) but a line of its own,
+        // a moment each reader sees in their own zone: not "20 Nov, 10:00" (which year? whose 10:00?).
+        Assert.DoesNotContain(card.Data["facts"]!.AsArray(), f => (string?)f!["title"] == "Escalated");
+        var escalated = (string)card.Data["item"]!["escalatedText"]!;
+        Assert.Equal("Escalated to the sponsor Fri 20 Nov 2026, 10:00 (Europe/London).", LocalTime.Plain(escalated));
+        Assert.NotEqual(LocalTime.Plain(escalated), escalated);
+    }
+
+    [Fact]
+    public async Task ADependency_SaysWhatItDependsOn_OnTheLogAndOnItsCard()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var log = Assert.Single(await bot.SendAsync("raid Phoenix", Manager)).ShouldBeCard("raid.log");
+        var item = Assert.Single(await bot.SendAsync("raid D-1", Manager)).ShouldBeCard("raid.item");
+
+        // "On Contoso Identity programme" under a dependency's title read as where it happens, not what it waits for.
+        var row = log.Data["items"]!.AsArray().Single(i => (string?)i!["key"] == "D-1")!;
+        Assert.StartsWith("Depends on Contoso Identity programme", (string?)row["scoreText"], StringComparison.Ordinal);
+        Assert.Contains(item.Data["facts"]!.AsArray(), f => (string?)f!["title"] == "Depends on");
     }
 
     internal static async Task<string> IdAsync(BotHarness bot, string key)

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Store.Entities;
 using GovernanceBot.Testing;
@@ -42,6 +43,49 @@ public sealed class SteeringConversationTests
         Assert.StartsWith("Decisions since the last pack, produced", (string?)second.Data["sinceText"], StringComparison.Ordinal);
         await using var db = await bot.Store.OpenAsync();
         Assert.Equal(2, await db.Audit.CountAsync(a => a.Action == "steering.packed"));
+    }
+
+    [Fact]
+    public async Task SteeringPack_ShowsAnApprovalsDeadlineAsADate_AndAnIssuesSeverityAsTheRaidLogDoes()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+
+        var card = (await bot.SendAsync("steering pack Phoenix", Sponsor))[0].ShouldBeCard("steering.pack");
+
+        var sections = card.Data["sections"]!.AsArray();
+        // A line's detail is escaped user text: a moment's marker in it was stripped, and "deadline 1796490000|Sat 5 Dec…" showed.
+        // The deadline is a moment of its own, after the detail, which each reader sees in their own zone.
+        var review = sections.Single(s => (string?)s!["id"] == "approvals")!["lines"]![0]!;
+        Assert.DoesNotContain("deadline", (string)review["detail"]!, StringComparison.Ordinal);
+        Assert.Equal("deadline Sat 5 Dec 2026, 17:00 (Europe/London)", LocalTime.Plain((string)review["whenText"]!));
+        Assert.NotEqual(LocalTime.Plain((string)review["whenText"]!), (string)review["whenText"]!);
+        // An issue's "score 20" (5 × severity) is not a number the RAID log shows; its severity is.
+        var issue = (string)sections.Single(s => (string?)s!["id"] == "raid")!["lines"]!.AsArray().Single(l => ((string)l!["title"]!).StartsWith("I-1", StringComparison.Ordinal))!["detail"]!;
+        Assert.Contains(UserText.Escape("severity high (4)"), issue, StringComparison.Ordinal);
+        Assert.DoesNotContain("score", issue, StringComparison.Ordinal);
+        // Not "Overall Red: Needs attention: …".
+        Assert.Equal("Overall Red. Needs attention: 1 KPI Red, 2 KPIs Amber, 1 benefit at risk.", (string?)sections.Single(s => (string?)s!["id"] == "kpis")!["summary"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task TheMinutes_SayHowLongTheMeetingRanAndWhenInItTheRaidLogChanged_TheSameInEveryZone(StoreKind kind)
+    {
+        await using var bot = await BotHarness.StartAsync(kind);
+        await bot.SendAsync("meeting start Phoenix", Manager);
+        bot.Clock.Advance(TimeSpan.FromMinutes(40));
+        var id = await GovernanceBot.Tests.Features.Raid.RaidConversationTests.IdAsync(bot, "r-2");
+        await bot.ActAsync("raid.update", new JsonObject { ["itemId"] = id, ["status"] = "mitigating", ["probability"] = "3", ["impact"] = "4", ["due"] = "2026-12-02" }, Manager);
+        bot.Clock.Advance(TimeSpan.FromMinutes(25));
+
+        var minutes = Assert.Single(await bot.SendAsync("meeting end Phoenix", Manager)).ShouldBeCard("steering.minutes");
+
+        // The start is each reader's own time; an end "to 13:05" and a change "12:40" were London's, so a reader in Berlin saw a meeting
+        // starting at 13:00 and ending five minutes later.
+        var held = (string)minutes.Data["heldText"]!;
+        Assert.Equal("Held Wed 25 Nov 2026, 12:00 (Europe/London) for 1 h 5 min · chaired by Alex Wilber", LocalTime.Plain(held));
+        var change = minutes.Data["sections"]!.AsArray().Single(s => (string?)s!["id"] == "raid")!["lines"]![0]!;
+        Assert.Equal("Alex Wilber, 40 min in", (string?)change["ragText"]);
     }
 
     [Fact]
