@@ -44,11 +44,12 @@ internal static class MeetingCards
         var (decisions, actions, changes) = await RecordedAsync(db, program, meeting, end, cancellationToken);
         var people = await db.Stakeholders.AsNoTracking().Where(s => s.ProgramId == program.Id).ToListAsync(cancellationToken);
         string Name(string? key) => people.FirstOrDefault(p => p.Key == key)?.Name ?? key ?? "someone";
+        // Each summary says when its section is empty, so the minutes give no "None." under it as well.
         var sections = new List<PackSection>
         {
-            new("decisions", "Decisions", decisions.Count == 0 ? "No decisions were recorded." : $"{decisions.Count} recorded in the decision log.", decisions, "None."),
-            new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; each owner is sent theirs with its due date, and sees them in their weekly review until done.", actions, "None."),
-            new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, "None."),
+            new("decisions", "Decisions", decisions.Count == 0 ? "No decisions were recorded." : $"{decisions.Count} recorded in the decision log.", decisions, string.Empty),
+            new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; each owner is sent theirs with its due date, and sees them in their weekly review until done.", actions, string.Empty),
+            new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, string.Empty),
         };
         // The start is a moment each reader sees in their own zone; the end as a clock time would be in the program's zone (a meeting started
         // at 11:00 in Berlin "to 11:05" in London), so the minutes give how long it ran.

@@ -152,7 +152,7 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
         var overdueActions = actions.Count(i => RaidRules.IsOverdue(i, today));
         var summary = $"{raid.Count} open RAID item{(raid.Count == 1 ? "" : "s")}, {raid.Count(i => RaidRules.IsOverdue(i, today))} overdue" +
             (raid.Count > TopRaid ? $"; the top {TopRaid} by score" : string.Empty) +
-            $". Actions: {actions.Count} open, {overdueActions} overdue (**actions {program.Name}**).";
+            $". Actions: {actions.Count} open, {overdueActions} overdue; “actions {program.Name}” lists them.";
         lines.AddRange(actions.Where(i => RaidRules.IsOverdue(i, today)).Take(TopRaid).Select(i => Item(i, today)));
         return new PackSection("raid", "Top RAID items", summary, lines, "Nothing open in the RAID log.");
     }

@@ -110,6 +110,9 @@ public sealed class SteeringConversationTests
         var agenda = started[1].ShouldBeCard("steering.meeting");
         var meetingId = (string)agenda.Data["meetingId"]!;
         Assert.Equal("Phase and next gate", (string?)agenda.Data["agenda"]![0]!["title"]);
+        // The agenda's summaries are escaped user text: the bot's own Markdown in one showed its asterisks, "(**actions Phoenix**)".
+        Assert.All(agenda.Data["agenda"]!.AsArray(), a => Assert.DoesNotContain("*", (string)a!["summary"]!, StringComparison.Ordinal));
+        Assert.Contains("“actions Phoenix” lists them", (string)agenda.Data["agenda"]![3]!["summary"]!, StringComparison.Ordinal);
 
         var decided = await bot.ActAsync("meeting.decision", new JsonObject { ["meetingId"] = meetingId, ["decisionTitle"] = "Keep the 12 January pilot start", ["rationale"] = "The provider confirmed its API date" }, Manager);
         Assert.True(decided[0].ShouldBeCard("steering.meeting").ReplacesSourceCard);
@@ -123,6 +126,9 @@ public sealed class SteeringConversationTests
         var minutes = Assert.Single(await bot.SendAsync("meeting end Phoenix", Manager)).ShouldBeCard("steering.minutes");
         Assert.Equal("1 decision, 1 action, 0 RAID changes.", (string?)minutes.Data["summaryText"]);
         Assert.StartsWith("DEC-4", (string?)minutes.Data["sections"]![0]!["lines"]![0]!["title"], StringComparison.Ordinal);
+        // "The RAID log did not change during the meeting." was followed by "None.".
+        var unchanged = minutes.Data["sections"]![2]!;
+        Assert.Equal(("The RAID log did not change during the meeting.", ""), ((string?)unchanged["summary"], (string?)unchanged["empty"]));
         await using var db = await bot.Store.OpenAsync();
         var decision = await db.DecisionLog.SingleAsync(d => d.Key == "dec-4");
         Assert.Equal(["meeting:2026-11-25"], decision.Links);
