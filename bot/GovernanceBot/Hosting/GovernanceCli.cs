@@ -6,7 +6,10 @@ using GovernanceBot.Channels.Terminal;
 using GovernanceBot.Features.Ask;
 using GovernanceBot.Features.Audit;
 using GovernanceBot.Features.Dashboard;
+using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.GovernanceAsCode;
+using GovernanceBot.Features.Programs;
+using GovernanceBot.Features.Raid;
 using GovernanceBot.Store;
 
 namespace GovernanceBot.Hosting;
@@ -32,7 +35,8 @@ public static class GovernanceCli
         root.Add(HealthCheckCommand());
         root.Add(CardsCli.Command());
         root.Add(TeamsPackage.Command());
-        root.Add(AskCli.Command(args));
+        // The registers give the store facts chat answers from ("what are Phoenix's top risks?", "… open actions?").
+        root.Add(AskCli.Command(args, (services, configuration) => services.AddPrograms().AddAsk(configuration).AddRaid().AddDecisions()));
         root.Add(AuditCli.Command(args));
         root.Add(InboxCli.Command(args));
         root.Add(TerminalCli.Command(args));

@@ -30,6 +30,25 @@ public sealed class GovernanceCliTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task Ask_AnswersFromTheRegisters_AsChatDoes(StoreKind kind)
+    {
+        await using var store = await TestStore.CreateAsync(kind);
+        var import = await RunAsync(store, "import", RepoPaths.Combine("samples", "phoenix.yaml"));
+        Assert.True(import.Exit == 0, import.Error);
+
+        // The CLI knew the programs but not the RAID log or the decision log: it declined or answered from the knowledge base.
+        var actions = await RunAsync(store, "ask", "what are Phoenix's open actions?", "--offline");
+        var risks = await RunAsync(store, "ask", "what are Phoenix's top risks?", "--offline");
+
+        Assert.True(actions.Exit == 0, actions.Error);
+        Assert.Contains("Phoenix's open actions", actions.Output, StringComparison.Ordinal);
+        Assert.Contains("ACT-1", actions.Output, StringComparison.Ordinal);
+        Assert.Contains("Phoenix's top risks by score", risks.Output, StringComparison.Ordinal);
+        Assert.Contains("R-1", risks.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task ReadsOnAStoreNeverCreated_AnswerOrSayItIsEmpty_AndCreateNothing(StoreKind kind)
     {
         await using var store = await TestStore.CreateAsync(kind);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using GovernanceBot.Features.Programs;
 using GovernanceBot.Hosting;
 using GovernanceBot.Store;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +8,8 @@ namespace GovernanceBot.Features.Ask;
 /// <summary><c>governancebot ask "question" [--program NAME] [--workspace KEY] [--offline]</c>: the answer and its sources, on the console.</summary>
 public static class AskCli
 {
-    public static Command Command(string[] args)
+    /// <param name="features">Registers Ask and every feature whose store facts it answers from (the caller knows them all; Ask names none).</param>
+    public static Command Command(string[] args, Action<IServiceCollection, IConfiguration> features)
     {
         var question = new Argument<string[]>("question") { Description = "The question, e.g. \"who owns the cost-savings benefit?\"", Arity = ArgumentArity.OneOrMore };
         var program = new Option<string?>("--program") { Description = "Answer store questions from this program (key or name)." };
@@ -20,7 +20,7 @@ public static class AskCli
         {
             var output = result.InvocationConfiguration.Output;
             var error = result.InvocationConfiguration.Error;
-            var (host, exists) = await GovernanceCli.StartServicesForReadingAsync(args, (services, configuration) => services.AddPrograms().AddAsk(configuration), ct);
+            var (host, exists) = await GovernanceCli.StartServicesForReadingAsync(args, features, ct);
             using var _ = host;
             await using var scope = host.Services.CreateAsyncScope();
             var programName = result.GetValue(program);
