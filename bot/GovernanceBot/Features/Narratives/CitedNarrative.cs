@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using GovernanceBot.Features.Programs;
 
 namespace GovernanceBot.Features.Narratives;
 
@@ -114,23 +115,21 @@ internal static partial class CitedNarrative
 
     public static string Note(IReadOnlyList<NarrativeSource> sources, int dropped)
     {
-        var parts = new List<string> { Count(sources.Count(s => s.Kind == NarrativeSource.Answer && !string.IsNullOrWhiteSpace(s.Text)), "answer") };
+        var parts = new List<string> { ProgramStatusQuery.Plural(sources.Count(s => s.Kind == NarrativeSource.Answer && !string.IsNullOrWhiteSpace(s.Text)), "answer") };
         if (sources.Count(s => s.Kind == NarrativeSource.Raid) is > 0 and var raid)
         {
-            parts.Add(Count(raid, "open RAID item"));
+            parts.Add(ProgramStatusQuery.Plural(raid, "open RAID item"));
         }
 
         if (sources.Count(s => s.Kind == NarrativeSource.Kpi) is > 0 and var kpis)
         {
-            parts.Add(Count(kpis, "KPI"));
+            parts.Add(ProgramStatusQuery.Plural(kpis, "KPI"));
         }
 
         var from = parts.Count == 1 ? parts[0] : $"{string.Join(", ", parts[..^1])} and {parts[^1]}";
         var note = $"Written by Azure OpenAI from {from}; each line cites its source";
-        return dropped == 0 ? note : $"{note} ({Count(dropped, "line")} citing nothing given left out)";
+        return dropped == 0 ? note : $"{note} ({ProgramStatusQuery.Plural(dropped, "line")} citing nothing given left out)";
     }
-
-    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     // [A1], [A1, A4], [R-3], [K:on-time-delivery]: anything short in square brackets is a citation, and must be a given id.
     [GeneratedRegex(@"\[([^\[\]\n]{1,80})\]")]

@@ -3,6 +3,7 @@ using GovernanceBot.Cards;
 using GovernanceBot.Conversation;
 using GovernanceBot.Features.Decisions;
 using GovernanceBot.Features.Kpis;
+using GovernanceBot.Features.Programs;
 using GovernanceBot.Features.Raid;
 using GovernanceBot.Store;
 using GovernanceBot.Store.Entities;
@@ -49,12 +50,12 @@ internal static class MeetingCards
         {
             new("decisions", "Decisions", decisions.Count == 0 ? "No decisions were recorded." : $"{decisions.Count} recorded in the decision log.", decisions, string.Empty),
             new("actions", "Actions", actions.Count == 0 ? "No actions were agreed." : $"{actions.Count} in the RAID log; each owner is sent theirs with its due date, and sees them in their weekly review until done.", actions, string.Empty),
-            new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{changes.Count} change{(changes.Count == 1 ? "" : "s")} during the meeting.", changes, string.Empty),
+            new("raid", "RAID log changes", changes.Count == 0 ? "The RAID log did not change during the meeting." : $"{ProgramStatusQuery.Plural(changes.Count, "change")} during the meeting.", changes, string.Empty),
         };
         // The start is a moment each reader sees in their own zone; the end as a clock time would be in the program's zone (a meeting started
         // at 11:00 in Berlin "to 11:05" in London), so the minutes give how long it ran.
         var held = $"Held {LocalTime.Of(meeting.StartedAt, zone)}{(meeting.EndedAt is { } e ? $" for {Duration(e - meeting.StartedAt)}" : string.Empty)} · chaired by {UserText.Escape(Name(meeting.StartedBy))}";
-        var summary = $"{decisions.Count} decision{(decisions.Count == 1 ? "" : "s")}, {actions.Count} action{(actions.Count == 1 ? "" : "s")}, {changes.Count} RAID change{(changes.Count == 1 ? "" : "s")}.";
+        var summary = $"{ProgramStatusQuery.Plural(decisions.Count, "decision")}, {ProgramStatusQuery.Plural(actions.Count, "action")}, {ProgramStatusQuery.Plural(changes.Count, "RAID change")}.";
         var card = new SteeringMinutesCard(KpiViews.ProgramOf(program), held, summary, sections);
         return (card, Reply.Card("steering.minutes", card, SteeringJson.Default.SteeringMinutesCard, $"{program.Name} steering meeting minutes: {summary}"));
     }

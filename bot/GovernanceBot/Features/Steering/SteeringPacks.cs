@@ -150,7 +150,7 @@ internal sealed class SteeringPacks(GovernanceDb db, ProgramStatusQuery status, 
         var actions = RaidRules.Ordered(open.Where(i => i.Type == RaidType.Action), today).ToList();
         var lines = raid.Take(TopRaid).Select(i => Item(i, today)).ToList();
         var overdueActions = actions.Count(i => RaidRules.IsOverdue(i, today));
-        var summary = $"{raid.Count} open RAID item{(raid.Count == 1 ? "" : "s")}, {raid.Count(i => RaidRules.IsOverdue(i, today))} overdue" +
+        var summary = $"{ProgramStatusQuery.Plural(raid.Count, "open RAID item")}, {raid.Count(i => RaidRules.IsOverdue(i, today))} overdue" +
             (raid.Count > TopRaid ? $"; the top {TopRaid} by score" : string.Empty) +
             $". Actions: {actions.Count} open, {overdueActions} overdue; “actions {program.Name}” lists them.";
         lines.AddRange(actions.Where(i => RaidRules.IsOverdue(i, today)).Take(TopRaid).Select(i => Item(i, today)));
