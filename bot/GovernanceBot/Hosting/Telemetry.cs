@@ -77,29 +77,23 @@ public sealed class BotMetrics : IDisposable
 
 public static class TelemetrySetup
 {
-    /// <summary>Traces and metrics; exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    /// <summary>
+    /// Traces and metrics, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. Without a
+    /// collector nothing is collected: every request and platform call would otherwise build an activity
+    /// with its tags, and histograms would aggregate, for nobody to read.
+    /// </summary>
     public static IServiceCollection AddGovernanceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<BotMetrics>();
-        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-        var telemetry = services.AddOpenTelemetry()
+        if (string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return services;
+        }
+
+        services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("governancebot"))
-            .WithMetrics(m =>
-            {
-                m.AddMeter(BotMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
-                if (otlp)
-                {
-                    m.AddOtlpExporter();
-                }
-            })
-            .WithTracing(t =>
-            {
-                t.AddSource(BotMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
-                if (otlp)
-                {
-                    t.AddOtlpExporter();
-                }
-            });
+            .WithMetrics(m => m.AddMeter(BotMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddOtlpExporter())
+            .WithTracing(t => t.AddSource(BotMetrics.MeterName).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddOtlpExporter());
         return services;
     }
 

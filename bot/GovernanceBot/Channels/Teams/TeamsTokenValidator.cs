@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -16,9 +17,21 @@ public sealed record ValidatedToken(ClaimsIdentity Identity, EndorsedKey Key)
 /// Inbound authentication of the Bot Framework (A1). The token is checked in two steps: before the
 /// body is read (scheme, shape, algorithm, key, signature, issuer, audience, lifetime), then against
 /// the activity (serviceurl claim, the key's endorsement of the channel).
+/// <para>
+/// The Bot Framework sends one token for many requests (it lives about an hour), so a token that
+/// passed is remembered by its exact text: the same text again skips the parse and the RSA check,
+/// which were most of a message's cost before the ack. What needs the clock or the keys is still
+/// checked every time: the lifetime against this request's time, and that the signing key is still
+/// published (a key the metadata dropped refuses the token at once). Failures are not remembered,
+/// so forged tokens cannot crowd the cache; it holds at most <see cref="RememberedTokens"/>.
+/// </para>
 /// </summary>
-public sealed class TeamsTokenValidator(BotFrameworkKeys keys, IOptions<TeamsOptions> options, TimeProvider time)
+public sealed class TeamsTokenValidator(BotFrameworkKeys keys, IOptions<TeamsOptions> options, TimeProvider time) : IDisposable
 {
+    internal const int RememberedTokens = 1024;
+    private static readonly TimeSpan RememberAtMost = TimeSpan.FromHours(1);
+    private readonly MemoryCache passed = new(new MemoryCacheOptions { SizeLimit = RememberedTokens });
+
     private static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private readonly JsonWebTokenHandler handler = new() { MaximumTokenSizeInBytes = 16 * 1024 };
@@ -33,6 +46,25 @@ public sealed class TeamsTokenValidator(BotFrameworkKeys keys, IOptions<TeamsOpt
         }
 
         var raw = authorization[scheme.Length..].Trim();
+        if (passed.TryGetValue(raw, out Passed? remembered) && remembered is not null)
+        {
+            var current = await keys.FindAsync(remembered.Kid, cancellationToken);
+            if (current is null)
+            {
+                passed.Remove(raw);
+                return (null, "unknown kid");
+            }
+
+            // The same key still published: only the lifetime can have changed. A re-published key
+            // (new metadata) is checked in full below.
+            if (ReferenceEquals(current, remembered.Token.Key))
+            {
+                return Lifetime(remembered.ValidFrom, remembered.ValidTo) is { } lapsed
+                    ? (null, lapsed)
+                    : (remembered.Token, null);
+            }
+        }
+
         if (raw.Length == 0 || raw.Length > handler.MaximumTokenSizeInBytes || !handler.CanReadToken(raw))
         {
             return (null, "not a JWT");
@@ -85,18 +117,38 @@ public sealed class TeamsTokenValidator(BotFrameworkKeys keys, IOptions<TeamsOpt
             return (null, result.Exception?.GetType().Name ?? "invalid token");
         }
 
+        if (Lifetime(jwt.ValidFrom, jwt.ValidTo) is { } outside)
+        {
+            return (null, outside);
+        }
+
+        var token = new ValidatedToken(result.ClaimsIdentity, key);
+        var remember = jwt.ValidTo + ClockSkew - time.GetUtcNow().UtcDateTime;
+        if (remember <= TimeSpan.Zero)
+        {
+            return (token, null);
+        }
+
+        passed.Set(raw, new Passed(token, jwt.Kid, jwt.ValidFrom, jwt.ValidTo), new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpirationRelativeToNow = remember < RememberAtMost ? remember : RememberAtMost,
+        });
+        return (token, null);
+    }
+
+    public void Dispose() => passed.Dispose();
+
+    /// <summary>Why the token is outside its lifetime now (with the allowed skew), or null.</summary>
+    private string? Lifetime(DateTime validFrom, DateTime validTo)
+    {
         var now = time.GetUtcNow().UtcDateTime;
-        if (jwt.ValidTo == DateTime.MinValue || jwt.ValidTo + ClockSkew < now)
+        if (validTo == DateTime.MinValue || validTo + ClockSkew < now)
         {
-            return (null, "expired");
+            return "expired";
         }
 
-        if (jwt.ValidFrom != DateTime.MinValue && jwt.ValidFrom - ClockSkew > now)
-        {
-            return (null, "not yet valid");
-        }
-
-        return (new ValidatedToken(result.ClaimsIdentity, key), null);
+        return validFrom != DateTime.MinValue && validFrom - ClockSkew > now ? "not yet valid" : null;
     }
 
     /// <summary>The checks that need the activity: serviceurl claim (case-insensitive) and the key's endorsement.</summary>
@@ -119,4 +171,6 @@ public sealed class TeamsTokenValidator(BotFrameworkKeys keys, IOptions<TeamsOpt
 
         return null;
     }
+
+    private sealed record Passed(ValidatedToken Token, string Kid, DateTime ValidFrom, DateTime ValidTo);
 }
