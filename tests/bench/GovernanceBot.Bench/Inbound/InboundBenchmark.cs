@@ -246,6 +246,8 @@ public static class InboundBenchmark
             // Per-request console logging would be measured too; the peers log errors only.
             ["Logging:LogLevel:Default"] = "Warning",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // As the container image runs the bot (infra/docker/Dockerfile, docs/operations.md).
+            ["DOTNET_TC_CallCountingDelayMs"] = "0",
         };
         return settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
     }
