@@ -40,8 +40,8 @@ public static class StoreSetup
                     ["Store:Provider is 'postgres' but ConnectionStrings:Governance is empty."]);
             }
 
-            services.AddDbContextFactory<PostgresGovernanceDb>(o => o.UseNpgsql(connectionString, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
-            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<PostgresGovernanceDb>());
+            services.AddPooledDbContextFactory<PostgresGovernanceDb>(o => o.UseNpgsql(connectionString, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
+            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<IDbContextFactory<PostgresGovernanceDb>>().CreateDbContext());
             services.AddSingleton<IGovernanceDbFactory>(sp =>
                 new Factory<PostgresGovernanceDb>(sp.GetRequiredService<IDbContextFactory<PostgresGovernanceDb>>()));
         }
@@ -50,10 +50,10 @@ public static class StoreSetup
             var sqlite = SqliteConnectionString(connectionString, options.SqlitePath);
             // One gate per store (a test host may run several bots, each on its own file, in one process).
             var gate = new SqliteWriteGate();
-            services.AddDbContextFactory<SqliteGovernanceDb>(o => o
+            services.AddPooledDbContextFactory<SqliteGovernanceDb>(o => o
                 .UseSqlite(sqlite, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
                 .AddInterceptors(SqliteDurability.Instance, gate));
-            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<SqliteGovernanceDb>());
+            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>().CreateDbContext());
             services.AddSingleton<IGovernanceDbFactory>(sp =>
                 new Factory<SqliteGovernanceDb>(sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>()));
         }
