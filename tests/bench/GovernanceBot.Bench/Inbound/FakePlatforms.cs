@@ -174,7 +174,16 @@ public sealed class FakePlatforms : IAsyncDisposable
         JsonObject answer;
         if (context.Request.Method == "GET" && parts is ["v3", "conversations", _, "members", var member])
         {
-            answer = new JsonObject { ["id"] = Uri.UnescapeDataString(member), ["name"] = "Bench User" };
+            // As the connector answers for a member of the tenant: with the e-mail and UPN the bot
+            // keeps, so it asks again only when what it was told grows old (not on every message).
+            var id = Uri.UnescapeDataString(member);
+            var email = $"{new string(id.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant()}@bench.example";
+            answer = new JsonObject
+            {
+                ["id"] = id, ["name"] = "Bench User", ["email"] = email, ["userPrincipalName"] = email,
+                ["tenantId"] = TeamsMessageRequests.Tenant, ["userRole"] = "user",
+                ["aadObjectId"] = id.StartsWith("29:bench-", StringComparison.Ordinal) ? "aad-" + id["29:bench-".Length..] : null,
+            };
         }
         else
         {

@@ -92,7 +92,7 @@ public sealed class SlackEventRequests(Uri endpoint, string signingSecret, int u
 /// </summary>
 public sealed class TeamsMessageRequests
 {
-    private const string Tenant = "bench-tenant";
+    internal const string Tenant = "bench-tenant";
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly Uri endpoint;
     private readonly string serviceUrl;
