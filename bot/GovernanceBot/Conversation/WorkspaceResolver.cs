@@ -70,16 +70,9 @@ public sealed class WorkspaceResolver(IOptions<ConversationOptions> options, Tim
         }
     }
 
-    /// <summary>Asked on every turn: compiled once, not translated each time.</summary>
-    private static readonly Func<GovernanceDb, string, string, Task<Workspace?>> Find = EF.CompileAsyncQuery(
-        (GovernanceDb db, string channel, string externalId) => db.WorkspaceIdentities
+    private static Task<Workspace?> FindAsync(GovernanceDb db, string channel, string externalId, CancellationToken cancellationToken) =>
+        db.WorkspaceIdentities
             .Where(i => i.Channel == channel && i.ExternalId == externalId)
             .Select(i => i.Workspace)
-            .FirstOrDefault());
-
-    private static Task<Workspace?> FindAsync(GovernanceDb db, string channel, string externalId, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return Find(db, channel, externalId);
-    }
+            .FirstOrDefaultAsync(cancellationToken);
 }

@@ -24,7 +24,9 @@ public sealed class SlackUserDirectory(
     public async Task<ChatUserRef> ResolveAsync(SlackInstallation installation, string userId, string? name, CancellationToken cancellationToken)
     {
         await using var db = factory.Create();
-        var known = await Known(db, userId, installation.TeamId);
+        var known = await Stored(db, installation, userId)
+            .Select(u => new { u.Name, u.Email, u.Membership, u.MembershipCheckedAt })
+            .FirstOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow();
         if (known?.MembershipCheckedAt is { } checkedAt && now - checkedAt < options.Value.UserInfoMaxAge)
         {
@@ -107,15 +109,9 @@ public sealed class SlackUserDirectory(
         return user.IsRestricted || user.IsUltraRestricted ? Membership.Guest : Membership.Member;
     }
 
-    /// <summary>What is stored of the person, on every turn: compiled once, not translated each time.</summary>
-    private static readonly Func<GovernanceDb, string, string, Task<KnownUser?>> Known = EF.CompileAsyncQuery(
-        (GovernanceDb db, string userId, string teamId) => db.ChatUsers
-            .Where(u => u.Channel == ChannelNames.Slack && u.ExternalUserId == userId
-                && db.WorkspaceIdentities.Any(i => i.WorkspaceId == u.WorkspaceId && i.Channel == ChannelNames.Slack && i.ExternalId == teamId))
-            .Select(u => new KnownUser(u.Name, u.Email, u.Membership, u.MembershipCheckedAt))
-            .FirstOrDefault());
-
-    private sealed record KnownUser(string? Name, string? Email, Membership Membership, DateTimeOffset? MembershipCheckedAt);
+    private static IQueryable<ChatUser> Stored(GovernanceDb db, SlackInstallation installation, string userId) =>
+        db.ChatUsers.Where(u => u.Channel == ChannelNames.Slack && u.ExternalUserId == userId
+            && db.WorkspaceIdentities.Any(i => i.WorkspaceId == u.WorkspaceId && i.Channel == ChannelNames.Slack && i.ExternalId == installation.TeamId));
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
