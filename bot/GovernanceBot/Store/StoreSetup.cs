@@ -40,22 +40,16 @@ public static class StoreSetup
                     ["Store:Provider is 'postgres' but ConnectionStrings:Governance is empty."]);
             }
 
-            services.AddPooledDbContextFactory<PostgresGovernanceDb>(o => o.UseNpgsql(connectionString, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
-            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<IDbContextFactory<PostgresGovernanceDb>>().CreateDbContext());
-            services.AddSingleton<IGovernanceDbFactory>(sp =>
-                new Factory<PostgresGovernanceDb>(sp.GetRequiredService<IDbContextFactory<PostgresGovernanceDb>>()));
+            AddContexts<PostgresGovernanceDb>(services, o => o.UseNpgsql(connectionString, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
         }
         else
         {
             var sqlite = SqliteConnectionString(connectionString, options.SqlitePath);
             // One gate per store (a test host may run several bots, each on its own file, in one process).
             var gate = new SqliteWriteGate();
-            services.AddPooledDbContextFactory<SqliteGovernanceDb>(o => o
+            AddContexts<SqliteGovernanceDb>(services, o => o
                 .UseSqlite(sqlite, x => x.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery))
                 .AddInterceptors(SqliteDurability.Instance, gate));
-            services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>().CreateDbContext());
-            services.AddSingleton<IGovernanceDbFactory>(sp =>
-                new Factory<SqliteGovernanceDb>(sp.GetRequiredService<IDbContextFactory<SqliteGovernanceDb>>()));
         }
 
         services.AddSingleton<StoreReadiness>();
@@ -131,6 +125,18 @@ public static class StoreSetup
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The store's contexts, from a pool: a turn, an inbox commit and an outbox pass each make several,
+    /// and a fresh one built its own DI scope and options each time. One registration for both stores.
+    /// </summary>
+    private static void AddContexts<T>(IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+        where T : GovernanceDb
+    {
+        services.AddPooledDbContextFactory<T>(configure);
+        services.AddScoped<GovernanceDb>(sp => sp.GetRequiredService<IDbContextFactory<T>>().CreateDbContext());
+        services.AddSingleton<IGovernanceDbFactory>(sp => new Factory<T>(sp.GetRequiredService<IDbContextFactory<T>>()));
     }
 
     private sealed class Factory<T>(IDbContextFactory<T> inner) : IGovernanceDbFactory

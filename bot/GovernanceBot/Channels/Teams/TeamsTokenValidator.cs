@@ -30,11 +30,10 @@ public sealed class TeamsTokenValidator(BotFrameworkKeys keys, IOptions<TeamsOpt
 {
     internal const int RememberedTokens = 1024;
     private static readonly TimeSpan RememberAtMost = TimeSpan.FromHours(1);
-    private readonly MemoryCache passed = new(new MemoryCacheOptions { SizeLimit = RememberedTokens });
-
     private static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
     private readonly JsonWebTokenHandler handler = new() { MaximumTokenSizeInBytes = 16 * 1024 };
+    private readonly MemoryCache passed = new(new MemoryCacheOptions { SizeLimit = RememberedTokens });
 
     /// <summary>Validates the <c>Authorization</c> header; null with a reason (for logs, never for the caller) when it fails.</summary>
     public async Task<(ValidatedToken? Token, string? Failure)> ValidateAsync(string? authorization, CancellationToken cancellationToken)
