@@ -39,12 +39,16 @@ public static class InboundBenchmark
         await using var platforms = await FakePlatforms.StartAsync(TimeSpan.FromMilliseconds(options.WebApiLatencyMs));
         var context = new TargetContext(options, platforms, peers);
         var results = new List<TargetResult>();
-        foreach (var target in Order.Where(options.Targets.Contains))
+        for (var round = 1; round <= options.Rounds; round++)
         {
-            Console.WriteLine($"{Title(target)}: starting");
-            var result = await RunTargetAsync(target, context);
-            Console.WriteLine(InboundReport.Line(result));
-            results.Add(result);
+            var of = options.Rounds > 1 ? $" (round {round} of {options.Rounds})" : "";
+            foreach (var target in Order.Where(options.Targets.Contains))
+            {
+                Console.WriteLine($"{Title(target)}{of}: starting");
+                var result = await RunTargetAsync(target, context) with { Round = round };
+                Console.WriteLine(InboundReport.Line(result));
+                results.Add(result);
+            }
         }
 
         var report = new InboundReport(
