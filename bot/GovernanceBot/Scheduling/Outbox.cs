@@ -43,7 +43,13 @@ public sealed record OutboundPayload(
 public sealed record FailureNotice(string Email, string Name, string What);
 
 /// <summary>Why a person cannot be reached, as far as the store already knows (before anything is sent).</summary>
-public sealed record Unreachable(string Name, string Reason);
+/// <param name="Email">Who it is (null: no e-mail to find them by). Names are for people to read: two people can share one.</param>
+public sealed record Unreachable(string Name, string Reason, string? Email = null)
+{
+    /// <summary>Whether the person with <paramref name="email"/> is among <paramref name="unreachable"/>.</summary>
+    public static bool Includes(IEnumerable<Unreachable> unreachable, string? email) =>
+        email is not null && unreachable.Any(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase));
+}
 
 /// <summary>
 /// A reply as stored in the outbox: text, a card template with its data, or a file (what to make,
@@ -121,7 +127,7 @@ public sealed class Outbox(TimeProvider time)
             var theirs = accounts.Where(a => string.Equals(a.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
             if (theirs.Count > 0 && theirs.All(a => a.UnreachableReason is not null))
             {
-                result.Add(new Unreachable(name, theirs[0].UnreachableReason!));
+                result.Add(new Unreachable(name, theirs[0].UnreachableReason!, email));
             }
         }
 

@@ -310,7 +310,7 @@ public sealed class RequestApprovalHandler(
         var recipients = approvers.Concat(approvers.Select(a => snapshot.DelegateOf(a.Id)).OfType<Stakeholder>()).DistinctBy(p => p.Id).ToList();
         var unreachable = await Outbox.KnownUnreachableAsync(db, context.WorkspaceId, recipients.Select(p => (p.Name, p.Email)), cancellationToken);
         var notice = me.Email is null ? null : new FailureNotice(me.Email, me.Name, $"the approval request {request.Key} (\"{request.Title}\")");
-        foreach (var person in recipients.Where(p => p.Email is not null && !unreachable.Any(u => u.Name == p.Name)))
+        foreach (var person in recipients.Where(p => p.Email is not null && !Unreachable.Includes(unreachable, p.Email)))
         {
             await outbox.ToPersonAsync(db, context.WorkspaceId, person.Email!, person.Name, ApprovalCardFactory.Request(snapshot, person, refresh, now),
                 $"approval:{request.Id}:dm:{person.Key}", ApprovalSubjects.Direct(request.Id, person.Key), notice: notice, cancellationToken: cancellationToken);

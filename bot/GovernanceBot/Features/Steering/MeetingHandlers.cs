@@ -133,7 +133,7 @@ internal sealed class MeetingHandler(GovernanceDb db, ProgramDirectory directory
         var today = RaidRules.Today(now, program.TimeZone);
         var day = TimeZoneInfo.ConvertTime(meeting.StartedAt, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)).ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
         var notice = chair.Email is null ? null : new FailureNotice(chair.Email, chair.Name, $"the actions of {program.Name}'s steering meeting");
-        foreach (var (owner, theirs) in owners.Where(o => o.Owner.Email is not null && !unreachable.Any(u => u.Name == o.Owner.Name)))
+        foreach (var (owner, theirs) in owners.Where(o => o.Owner.Email is not null && !Unreachable.Includes(unreachable, o.Owner.Email)))
         {
             var intro = $"{PersonReferences.FirstName(owner.Name)}, {(theirs.Count == 1 ? "an action is" : $"{theirs.Count} actions are")} yours from {program.Name}'s steering meeting of {day}:";
             await outbox.ToPersonAsync(db, program.WorkspaceId, owner.Email!, owner.Name, Reply.Text(ActionNotices.Text(intro, theirs, today)),

@@ -2,6 +2,7 @@ using GovernanceBot.Conversation;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static GovernanceBot.Tests.Features.Approvals.ApprovalTestSteps;
 
@@ -44,6 +45,36 @@ public sealed class ApprovalDeliveryTests
         var decided = sender.Updated.Skip(afterFirst.Count).Where(u => u.Reply is CardReply { Template: "approval.decided" }).ToList();
         Assert.Equal(4, decided.Count);
         Assert.Equal(4, decided.Select(d => d.MessageId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AnApproverWhoSharesANameWithOneTheBotCannotReach_StillGetsTheCard()
+    {
+        var sender = new RecordingSender();
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite, configure: b => b.Services.AddSingleton<IChannelSender>(sender));
+        foreach (var person in new[] { Megan, Lee, Diego })
+        {
+            await bot.SendAsync("help", person);
+        }
+
+        // Two people called Lee Gu (Diego's record renamed), and the first of them has blocked the bot.
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            var name = (await db.Stakeholders.FirstAsync(s => s.Email == Lee)).Name;
+            foreach (var diego in await db.Stakeholders.Where(s => s.Email == Diego).ToListAsync())
+            {
+                diego.Name = name;
+            }
+
+            (await db.ChatUsers.SingleAsync(u => u.Email == Lee)).UnreachableReason = "they blocked GovernanceBot";
+            await db.SaveChangesAsync();
+        }
+
+        await RequestAsync(bot, "majority");
+        await DrainAsync(bot);
+
+        var sentTo = sender.Sent.Where(s => s.Reply is CardReply { Template: "approval.request" }).Select(p => p.Conversation.ConversationId).Order().ToList();
+        Assert.Equal(["dm-diegos@example.com", "dm-meganb@example.com"], sentTo);
     }
 
     private static Task<int> DrainAsync(BotHarness bot) => bot.Services.GetRequiredService<OutboxDispatcher>().DrainAllAsync(CancellationToken.None);
