@@ -15,11 +15,7 @@ public sealed class ApprovalDeliveryTests
     public async Task EveryPostedCopy_ReflectsEachVote_AndEndsAsOneDecidedCard()
     {
         var sender = new RecordingSender();
-        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite, configure: b => b.Services.AddSingleton<IChannelSender>(sender));
-        foreach (var person in new[] { Megan, Lee, Diego })
-        {
-            await bot.SendAsync("help", person);
-        }
+        await using var bot = await StartWithApproversKnownAsync(sender);
 
         await bot.SendAsync("link Phoenix", Manager, BotHarness.ChannelChat("phoenix-team"));
         var id = await RequestAsync(bot, "majority");
@@ -51,11 +47,7 @@ public sealed class ApprovalDeliveryTests
     public async Task AnApproverWhoSharesANameWithOneTheBotCannotReach_StillGetsTheCard()
     {
         var sender = new RecordingSender();
-        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite, configure: b => b.Services.AddSingleton<IChannelSender>(sender));
-        foreach (var person in new[] { Megan, Lee, Diego })
-        {
-            await bot.SendAsync("help", person);
-        }
+        await using var bot = await StartWithApproversKnownAsync(sender);
 
         // Two people called Lee Gu (Diego's record renamed), and the first of them has blocked the bot.
         await using (var db = await bot.Store.OpenAsync())
@@ -75,6 +67,18 @@ public sealed class ApprovalDeliveryTests
 
         var sentTo = sender.Sent.Where(s => s.Reply is CardReply { Template: "approval.request" }).Select(p => p.Conversation.ConversationId).Order().ToList();
         Assert.Equal(["dm-diegos@example.com", "dm-meganb@example.com"], sentTo);
+    }
+
+    /// <summary>A bot whose approvers (Megan, Lee, Diego) have each written to it once, so it can reach them.</summary>
+    private static async Task<BotHarness> StartWithApproversKnownAsync(RecordingSender sender)
+    {
+        var bot = await BotHarness.StartAsync(StoreKind.Sqlite, configure: b => b.Services.AddSingleton<IChannelSender>(sender));
+        foreach (var person in new[] { Megan, Lee, Diego })
+        {
+            await bot.SendAsync("help", person);
+        }
+
+        return bot;
     }
 
     private static Task<int> DrainAsync(BotHarness bot) => bot.Services.GetRequiredService<OutboxDispatcher>().DrainAllAsync(CancellationToken.None);
