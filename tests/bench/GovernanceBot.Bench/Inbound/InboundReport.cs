@@ -111,7 +111,7 @@ public sealed record InboundReport(
     private static List<double> Ratios(List<Dictionary<string, TargetResult>> rounds, string target, string baseline) =>
         [.. rounds.Where(r => r.ContainsKey(target) && r.TryGetValue(baseline, out var b) && b.PerSecond > 0).Select(r => r[target].PerSecond / r[baseline].PerSecond)];
 
-    public static double Median(IReadOnlyList<double> values)
+    private static double Median(IReadOnlyList<double> values)
     {
         var sorted = values.Order().ToList();
         var middle = sorted.Count / 2;
