@@ -220,6 +220,35 @@ public sealed class SteeringConversationTests
         Assert.False(await db.Outbox.AnyAsync(o => o.IdempotencyKey.StartsWith("raid:")), "the action added by text during the meeting is told with the others, not apart");
     }
 
+    [Fact]
+    public async Task MeetingEnd_StillTellsAnOwnerWhoSharesANameWithOneTheBotCannotReach()
+    {
+        await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
+        await bot.SendAsync("help", Stakeholder);
+        // Two people called Adele Vance (Isaiah's record renamed), and the first of them has blocked the bot.
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            var name = (await db.Stakeholders.FirstAsync(s => s.Email == Stakeholder)).Name;
+            foreach (var isaiah in await db.Stakeholders.Where(s => s.Email == "isaiahl@example.com").ToListAsync())
+            {
+                isaiah.Name = name;
+            }
+
+            (await db.ChatUsers.SingleAsync(u => u.Email == Stakeholder)).UnreachableReason = "they blocked GovernanceBot";
+            await db.SaveChangesAsync();
+        }
+
+        await bot.SendAsync("meeting start Phoenix", Manager);
+        await bot.SendAsync("action add Phoenix \"Send the revised pilot plan to the board\" owner @adelev due 2026-12-18", Manager);
+        await bot.SendAsync("action add Phoenix \"Brief the call centre leads\" owner @isaiahl due 2026-12-09", Manager);
+        var replies = await bot.SendAsync("meeting end Phoenix", Manager);
+
+        Assert.Contains("I couldn't send Adele Vance their actions: Adele Vance, they blocked GovernanceBot.", replies[^1].ShouldBeText(), StringComparison.Ordinal);
+        await using var after = await bot.Store.OpenAsync();
+        var told = await after.Outbox.Where(o => o.IdempotencyKey.StartsWith("meeting:")).Select(o => o.Destination).ToListAsync();
+        Assert.Equal(["person:isaiahl@example.com"], told);
+    }
+
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task ActionAdd_OutsideAMeeting_TellsItsOwnerDirectly_WithTheDueDate_ButNotSomeoneWhoGaveItThemselves(StoreKind kind)
