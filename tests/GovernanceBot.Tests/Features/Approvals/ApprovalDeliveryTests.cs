@@ -2,7 +2,6 @@ using GovernanceBot.Conversation;
 using GovernanceBot.Features.Approvals;
 using GovernanceBot.Scheduling;
 using GovernanceBot.Testing;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static GovernanceBot.Tests.Features.Approvals.ApprovalTestSteps;
 
@@ -50,17 +49,7 @@ public sealed class ApprovalDeliveryTests
         await using var bot = await StartWithApproversKnownAsync(sender);
 
         // Two people called Lee Gu (Diego's record renamed), and the first of them has blocked the bot.
-        await using (var db = await bot.Store.OpenAsync())
-        {
-            var name = (await db.Stakeholders.FirstAsync(s => s.Email == Lee)).Name;
-            foreach (var diego in await db.Stakeholders.Where(s => s.Email == Diego).ToListAsync())
-            {
-                diego.Name = name;
-            }
-
-            (await db.ChatUsers.SingleAsync(u => u.Email == Lee)).UnreachableReason = "they blocked GovernanceBot";
-            await db.SaveChangesAsync();
-        }
+        await Namesakes.BlockedAndNamesakeAsync(bot, blocked: Lee, renamed: Diego);
 
         await RequestAsync(bot, "majority");
         await DrainAsync(bot);

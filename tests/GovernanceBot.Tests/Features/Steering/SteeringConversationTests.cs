@@ -226,17 +226,7 @@ public sealed class SteeringConversationTests
         await using var bot = await BotHarness.StartAsync(StoreKind.Sqlite);
         await bot.SendAsync("help", Stakeholder);
         // Two people called Adele Vance (Isaiah's record renamed), and the first of them has blocked the bot.
-        await using (var db = await bot.Store.OpenAsync())
-        {
-            var name = (await db.Stakeholders.FirstAsync(s => s.Email == Stakeholder)).Name;
-            foreach (var isaiah in await db.Stakeholders.Where(s => s.Email == "isaiahl@example.com").ToListAsync())
-            {
-                isaiah.Name = name;
-            }
-
-            (await db.ChatUsers.SingleAsync(u => u.Email == Stakeholder)).UnreachableReason = "they blocked GovernanceBot";
-            await db.SaveChangesAsync();
-        }
+        await Namesakes.BlockedAndNamesakeAsync(bot, blocked: Stakeholder, renamed: "isaiahl@example.com");
 
         await bot.SendAsync("meeting start Phoenix", Manager);
         await bot.SendAsync("action add Phoenix \"Send the revised pilot plan to the board\" owner @adelev due 2026-12-18", Manager);
