@@ -430,10 +430,14 @@ public sealed class InboxRunner(
             mine = [.. held];
         }
 
-        var candidates = await db.InboundEvents.AsNoTracking()
-            .Where(e => e.Status == InboundStatus.Received && e.NextAttemptAt <= now && (e.LeaseUntil == null || e.LeaseUntil < now))
-            .OrderBy(e => e.Id)
-            .Select(e => e.Id)
+        // Never leased, or the lease lapsed: two ranges of one index (Status, LeaseUntil), so a poll
+        // reads what it may take, not every item waiting under a live lease. As one condition with OR,
+        // SQLite read all of them: after a burst of 100,000 it scanned them every poll, and acknowledged
+        // about a tenth less meanwhile (inbound benchmark).
+        var due = db.InboundEvents.AsNoTracking().Where(e => e.Status == InboundStatus.Received && e.NextAttemptAt <= now);
+        var candidates = await due.Where(e => e.LeaseUntil == null).Select(e => e.Id)
+            .Concat(due.Where(e => e.LeaseUntil < now).Select(e => e.Id))
+            .OrderBy(id => id)
             .Take(Math.Max(1, options.Value.BatchSize))
             .ToListAsync(cancellationToken);
         candidates.RemoveAll(mine.Contains);

@@ -232,8 +232,8 @@ internal sealed class InboundEventConfiguration : IEntityTypeConfiguration<Inbou
     {
         b.HasIndex(e => new { e.Channel, e.DedupeKey }).IsUnique();
         b.HasIndex(e => e.ReceivedAt);
-        // The claim: what is due and not leased, oldest first.
-        b.HasIndex(e => new { e.Status, e.NextAttemptAt });
+        // The claim: what is not leased (or its lease lapsed) and due, oldest first (InboxRunner.ClaimAsync).
+        b.HasIndex(e => new { e.Status, e.LeaseUntil, e.NextAttemptAt });
         b.Property(e => e.DedupeKey).HasMaxLength(400);
         b.Property(e => e.Kind).HasMaxLength(40);
         b.Property(e => e.ConversationKey).HasMaxLength(400);

@@ -1044,7 +1044,7 @@ namespace GovernanceBot.Store.Migrations.Postgres
                     b.HasIndex("Channel", "DedupeKey")
                         .IsUnique();
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "LeaseUntil", "NextAttemptAt");
 
                     b.ToTable("InboundEvents");
                 });

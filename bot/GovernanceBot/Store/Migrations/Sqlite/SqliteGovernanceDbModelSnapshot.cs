@@ -1034,7 +1034,7 @@ namespace GovernanceBot.Store.Migrations.Sqlite
                     b.HasIndex("Channel", "DedupeKey")
                         .IsUnique();
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "LeaseUntil", "NextAttemptAt");
 
                     b.ToTable("InboundEvents");
                 });
