@@ -85,11 +85,13 @@ public sealed class InboxTests
     public async Task WhileRequestsKeepArriving_OneTurnWorksAtATime_AndOnceTheyStopTheStoredOnesAreAnsweredInParallel(StoreKind kind)
     {
         var channel = new ScriptedChannel { WorkFor = TimeSpan.FromMilliseconds(40) };
-        // A burst counts as over a second after its last request, and a turn counts as working for ten: long
-        // enough that a loaded test machine's pauses neither end the burst nor make a 40 ms turn look slow.
+        // A burst is more than one request a second over the last second (so the four first requests, sent together,
+        // are one), and a turn counts as working for ten: long enough that a loaded test machine's pauses neither end
+        // the burst nor make a 40 ms turn look slow.
         await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
         {
             ["Inbox:TurnsWhileReceiving"] = "1",
+            ["Inbox:BurstRate"] = "1",
             ["Inbox:ReceivingWindow"] = "00:00:01",
             ["Inbox:SlowTurn"] = "00:00:10",
         });
@@ -115,12 +117,14 @@ public sealed class InboxTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
-    public async Task WhileRequestsNeverPause_NoTurnRunsAtFirst_AndEachRunsOnceItHasWaitedTheLongestDelay(StoreKind kind)
+    public async Task WhileABurstNeverPauses_NoTurnRunsAtFirst_AndEachRunsOnceItHasWaitedTheLongestDelay_OneAtATime(StoreKind kind)
     {
-        var channel = new ScriptedChannel();
-        // The default: no turn while requests arrive. The burst window is long so a loaded machine's pauses don't end it.
+        var channel = new ScriptedChannel { WorkFor = TimeSpan.FromMilliseconds(15) };
+        // The default: no turn during a burst. The window is long so a loaded machine's pauses don't end it,
+        // and the burst rate low so this test's stream (tens a second) is one.
         await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
         {
+            ["Inbox:BurstRate"] = "10",
             ["Inbox:ReceivingWindow"] = "00:00:01",
             ["Inbox:MaxAnswerDelay"] = "00:00:01.500",
         });
@@ -132,24 +136,65 @@ public sealed class InboxTests
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var sent = 0;
-        int? runsAfterOneSecond = null;
+        int? runsAtHalfASecond = null;
+        int? runsAtOneSecond = null;
         while (watch.Elapsed < TimeSpan.FromSeconds(3.5))
         {
-            Runner(bot).Enqueue((await AdmitAsync(bot, $"stream-{sent}", $"stream {sent}", $"s{sent % 7}")).Work!);
+            Runner(bot).Enqueue((await AdmitAsync(bot, $"stream-{sent}", $"stream {sent}", $"s{sent % 40}")).Work!);
             sent++;
             await Task.Delay(20);
-            if (runsAfterOneSecond is null && watch.Elapsed >= TimeSpan.FromSeconds(1))
+            if (runsAtHalfASecond is null && watch.Elapsed >= TimeSpan.FromSeconds(0.5))
             {
-                runsAfterOneSecond = channel.Runs;
+                // The first requests, before their rate showed a burst, were answered at once; from here on it is one.
+                runsAtHalfASecond = channel.Runs;
+                channel.ResetMostAtOnce();
+            }
+
+            if (runsAtOneSecond is null && watch.Elapsed >= TimeSpan.FromSeconds(1))
+            {
+                runsAtOneSecond = channel.Runs;
             }
         }
 
-        var runsDuringStream = channel.Runs - warmUp;
+        var runsDuringStream = channel.Runs - runsAtOneSecond;
+        var mostAtOnceDuringStream = channel.MostAtOnce;
         await bot.IdleAsync();
 
-        Assert.Equal(warmUp, runsAfterOneSecond);
+        Assert.Equal(runsAtHalfASecond, runsAtOneSecond);
         Assert.True(runsDuringStream > 0, "nothing was answered while the stream went on");
+        // Forty conversations had overdue turns, and they ran one at a time: the acknowledgements went on beside them.
+        // (Forty, not fewer: the outbox then sends each conversation's answers a second apart, as the platforms allow.)
+        Assert.Equal(1, mostAtOnceDuringStream);
         Assert.Equal(sent, channel.Runs - warmUp);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task AStreamSlowerThanTheBurstRate_IsAnsweredAsItArrives_NotAfterTheLongestDelay(StoreKind kind)
+    {
+        var channel = new ScriptedChannel();
+        // The default burst rate (200 a second); an answer held back would wait the whole minute.
+        await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
+        {
+            ["Inbox:ReceivingWindow"] = "00:00:01",
+            ["Inbox:MaxAnswerDelay"] = "00:01:00",
+        });
+
+        // About twenty a second for two seconds, as a check-in round's answers come in: never a pause of a second.
+        var sent = 0;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            Runner(bot).Enqueue((await AdmitAsync(bot, $"steady-{sent}", $"steady {sent}", $"c{sent % 5}")).Work!);
+            sent++;
+            await Task.Delay(50);
+        }
+
+        var runsDuringStream = channel.Runs;
+        await bot.IdleAsync();
+
+        Assert.True(runsDuringStream >= sent / 2, $"{runsDuringStream} of {sent} were answered while the stream went on");
+        Assert.Equal(sent, channel.Runs);
     }
 
     [Theory]
@@ -160,6 +205,8 @@ public sealed class InboxTests
         await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
         {
             ["Inbox:TurnsWhileReceiving"] = "1",
+            // This test's stream (tens a second) is a burst.
+            ["Inbox:BurstRate"] = "10",
             ["Inbox:PollInterval"] = "00:00:00.100",
         });
         Runner(bot).Enqueue((await AdmitAsync(bot, "slow-1", "slow", "slow")).Work!);
@@ -371,8 +418,10 @@ public sealed class InboxTests
         /// <summary>How long each turn works (its CPU and store time, as far as the runner can tell).</summary>
         public TimeSpan WorkFor { get; set; }
 
-        /// <summary>The most turns seen working at once.</summary>
+        /// <summary>The most turns seen working at once (since <see cref="ResetMostAtOnce"/>).</summary>
         public int MostAtOnce => Volatile.Read(ref mostAtOnce);
+
+        public void ResetMostAtOnce() => Volatile.Write(ref mostAtOnce, Volatile.Read(ref atOnce));
 
         private int atOnce;
         private int mostAtOnce;
