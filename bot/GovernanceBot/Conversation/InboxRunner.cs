@@ -430,12 +430,6 @@ public sealed class InboxRunner(
         var now = time.GetUtcNow();
         var until = now + options.Value.Lease;
         await using var db = factory.Create();
-        List<long> mine;
-        lock (gate)
-        {
-            mine = [.. held];
-        }
-
         // Never leased, or the lease lapsed: two ranges of one index (Status, LeaseUntil), so a poll
         // reads what it may take, not every item waiting under a live lease. As one condition with OR,
         // SQLite read all of them: after a burst of 100,000 it scanned them every poll, and acknowledged
@@ -446,7 +440,12 @@ public sealed class InboxRunner(
             .OrderBy(id => id)
             .Take(Math.Max(1, options.Value.BatchSize))
             .ToListAsync(cancellationToken);
-        candidates.RemoveAll(mine.Contains);
+        lock (gate)
+        {
+            // Checked against the set itself: after a burst this instance holds many thousands.
+            candidates.RemoveAll(held.Contains);
+        }
+
         if (candidates.Count == 0)
         {
             return [];
