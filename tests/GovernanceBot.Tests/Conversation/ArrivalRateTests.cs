@@ -9,15 +9,23 @@ public sealed class ArrivalRateTests
 
     private static long At(double seconds) => (long)(seconds * Stopwatch.Frequency);
 
+    /// <summary>Counts <paramref name="count"/> requests, one every <paramref name="every"/> seconds from <paramref name="from"/>.</summary>
+    private static ArrivalRate Arrivals(int count, double from, double every)
+    {
+        var rate = new ArrivalRate(Window);
+        for (var i = 0; i < count; i++)
+        {
+            rate.Count(At(from + (i * every)));
+        }
+
+        return rate;
+    }
+
     [Fact]
     public void ASteadyStream_ReadsAsItsRate()
     {
-        var rate = new ArrivalRate(Window);
         // 100 a second for two seconds.
-        for (var i = 0; i < 200; i++)
-        {
-            rate.Count(At(10 + (i * 0.01)));
-        }
+        var rate = Arrivals(200, from: 10, every: 0.01);
 
         Assert.InRange(rate.PerSecond(At(11.995)), 90, 110);
     }
@@ -25,11 +33,7 @@ public sealed class ArrivalRateTests
     [Fact]
     public void ABurstFadesWithinAWindowOfItsLastRequest()
     {
-        var rate = new ArrivalRate(Window);
-        for (var i = 0; i < 1000; i++)
-        {
-            rate.Count(At(20 + (i * 0.001)));
-        }
+        var rate = Arrivals(1000, from: 20, every: 0.001);
 
         Assert.True(rate.PerSecond(At(21.0)) > 500);
         // Half a window later the estimate has halved (the earlier window weighs by how much of it still counts) …
@@ -41,11 +45,7 @@ public sealed class ArrivalRateTests
     [Fact]
     public void APauseShorterThanTheWindow_DoesNotEndABurst()
     {
-        var rate = new ArrivalRate(Window);
-        for (var i = 0; i < 500; i++)
-        {
-            rate.Count(At(30 + (i * 0.001)));
-        }
+        var rate = Arrivals(500, from: 30, every: 0.001);
 
         // 50 ms without a request (the sender collecting garbage) still reads as a burst of hundreds a second.
         Assert.True(rate.PerSecond(At(30.55)) > 200);
