@@ -19,7 +19,10 @@ public static class ConversationSetup
         services.AddOptions<ConversationOptions>().Bind(configuration.GetSection(ConversationOptions.Section));
         services.AddSingleton<WorkspaceResolver>();
         services.AddSingleton<ConversationEngine>();
-        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section));
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section))
+            // At zero or below every stream would be a burst, and every answer would wait MaxAnswerDelay.
+            .Validate(o => o.BurstRate > 0 && o.ReceivingWindow > TimeSpan.Zero, "Inbox:BurstRate and Inbox:ReceivingWindow must be above zero.")
+            .ValidateOnStart();
         services.TryAddSingleton<InboxInstance>();
         services.AddSingleton<Inbox>();
         services.AddSingleton<InboxRunner>();

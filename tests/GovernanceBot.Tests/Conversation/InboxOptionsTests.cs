@@ -1,0 +1,38 @@
+using GovernanceBot.Conversation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace GovernanceBot.Tests.Conversation;
+
+public sealed class InboxOptionsTests
+{
+    private static InboxOptions Read(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
+            .Build();
+        var services = new ServiceCollection().AddConversation(configuration).BuildServiceProvider();
+        return services.GetRequiredService<IOptions<InboxOptions>>().Value;
+    }
+
+    [Fact]
+    public void TheDefaults_AreAccepted()
+    {
+        var options = Read();
+
+        Assert.Equal(200, options.BurstRate);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), options.ReceivingWindow);
+    }
+
+    [Theory]
+    [InlineData("Inbox:BurstRate", "0")]
+    [InlineData("Inbox:BurstRate", "-5")]
+    [InlineData("Inbox:ReceivingWindow", "00:00:00")]
+    public void ABurstRateOrWindowAtZeroOrBelow_IsRefusedWithTheSettingsNamed(string key, string value)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Read((key, value)));
+
+        Assert.Contains("Inbox:BurstRate and Inbox:ReceivingWindow must be above zero.", refused.Message, StringComparison.Ordinal);
+    }
+}
