@@ -7,7 +7,9 @@ using GovernanceBot.Store.Entities;
 using GovernanceBot.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace GovernanceBot.IntegrationTests.Features.Dashboard;
 
@@ -19,6 +21,7 @@ namespace GovernanceBot.IntegrationTests.Features.Dashboard;
 public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Browser>
 {
     private const string ExpiredPage = "This link has expired";
+    private const float Patience = 30_000;
 
     [Fact]
     public async Task DashboardLinkFromTheCli_OpensThePortfolio_AndTheProgramPageShowsItsHealthAndEachKpiValueAsStored()
@@ -43,8 +46,10 @@ public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Brows
         await ScreenshotAsync(page, "portfolio");
 
         await row.Locator("th a").ClickAsync();
-        await page.WaitForURLAsync("**/dashboard/programs/phoenix");
-        Assert.Equal("Phoenix", await page.Locator("h1").InnerTextAsync());
+        // Expect polls the address and the page; WaitForURL also waits for a load event, which on a
+        // loaded machine it has missed (a 30 s time-out with the page already shown).
+        await Expect(page).ToHaveURLAsync(new Regex("/dashboard/programs/phoenix$"), new() { Timeout = Patience });
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Phoenix", new() { Timeout = Patience });
         Assert.Contains(expectedHealth, await page.Locator(".health .rag").InnerTextAsync(), StringComparison.Ordinal);
         var values = await DashboardSteps.LatestValuesAsync(bot, "phoenix");
         Assert.Equal(values.Count, await page.Locator("[data-kpi]").CountAsync());
@@ -61,8 +66,8 @@ public sealed class DashboardBrowserTests(Browser browser) : IClassFixture<Brows
         await ScreenshotAsync(page, "program");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Portfolio" }).ClickAsync();
-        await page.WaitForURLAsync("**/dashboard");
-        Assert.Equal(1, await page.Locator("tr[data-program]").CountAsync());
+        await Expect(page).ToHaveURLAsync(new Regex("/dashboard$"), new() { Timeout = Patience });
+        await Expect(page.Locator("tr[data-program]")).ToHaveCountAsync(1, new() { Timeout = Patience });
     }
 
     [Fact]
