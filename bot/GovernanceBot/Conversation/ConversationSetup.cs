@@ -22,6 +22,7 @@ public static class ConversationSetup
         services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section))
             // At zero or below every stream would be a burst, and every answer would wait MaxAnswerDelay.
             .Validate(o => o.BurstRate > 0 && o.ReceivingWindow > TimeSpan.Zero, "Inbox:BurstRate and Inbox:ReceivingWindow must be above zero.")
+            .Validate(o => o.OverdueShare is > 0 and <= 1, "Inbox:OverdueShare must be above 0 and at most 1 (a share of the time).")
             .ValidateOnStart();
         services.TryAddSingleton<InboxInstance>();
         services.AddSingleton<Inbox>();

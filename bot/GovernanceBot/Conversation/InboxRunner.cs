@@ -207,10 +207,10 @@ public sealed class InboxRunner(
             }
 
             await slots.WaitAsync();
-            var started = 0L;
+            var (started, overdue) = (0L, false);
             try
             {
-                started = await AcknowledgementsFirstAsync(work.Id);
+                (started, overdue) = await AcknowledgementsFirstAsync(work.Id);
                 await RunOneAsync(work, abandon.Token);
             }
             catch (Exception ex)
@@ -222,6 +222,10 @@ public sealed class InboxRunner(
                 lock (gate)
                 {
                     startedAt.Remove(started);
+                    if (overdue)
+                    {
+                        overdueNotBefore = OverdueRest(started, Stopwatch.GetTimestamp());
+                    }
                 }
 
                 slots.Release();
@@ -243,10 +247,12 @@ public sealed class InboxRunner(
     /// <see cref="InboxOptions.MaxAnswerDelay"/> runs anyway, one such at a time (or as many as
     /// <see cref="InboxOptions.TurnsWhileReceiving"/>), so a stream that never pauses still gets answers
     /// and its acknowledgements go on: with every overdue turn at once they fell from thousands a
-    /// second to a few hundred (inbound benchmark, 2 cores). Returns when this turn started (its key in
-    /// the running set).
+    /// second to a few hundred (inbound benchmark, 2 cores). Even one at a time, back to back, they took
+    /// a core: so they also rest between them, to keep to <see cref="InboxOptions.OverdueShare"/> of
+    /// the time. Returns when this turn started (its key in the running set), and whether it started
+    /// because it was overdue.
     /// </summary>
-    private async Task<long> AcknowledgementsFirstAsync(long id)
+    private async Task<(long Started, bool Overdue)> AcknowledgementsFirstAsync(long id)
     {
         while (true)
         {
@@ -255,10 +261,12 @@ public sealed class InboxRunner(
                 var now = Stopwatch.GetTimestamp();
                 var receiving = inbox.Receiving;
                 var working = receiving ? startedAt.Count(s => Stopwatch.GetElapsedTime(s, now) < options.Value.SlowTurn) : 0;
-                var overdue = queuedSince.TryGetValue(id, out var since) && Stopwatch.GetElapsedTime(since, now) >= options.Value.MaxAnswerDelay;
-                if (!receiving
-                    || working < options.Value.TurnsWhileReceiving
-                    || (overdue && working < Math.Max(1, options.Value.TurnsWhileReceiving)))
+                var free = !receiving || working < options.Value.TurnsWhileReceiving;
+                var overdue = !free
+                    && now >= overdueNotBefore
+                    && working < Math.Max(1, options.Value.TurnsWhileReceiving)
+                    && queuedSince.TryGetValue(id, out var since) && Stopwatch.GetElapsedTime(since, now) >= options.Value.MaxAnswerDelay;
+                if (free || overdue)
                 {
                     // Unique keys: two turns starting in the same tick are told apart.
                     while (!startedAt.Add(now))
@@ -266,7 +274,13 @@ public sealed class InboxRunner(
                         now++;
                     }
 
-                    return now;
+                    if (overdue)
+                    {
+                        // Until it is over, no other overdue turn starts (it sets the next rest when it ends).
+                        overdueNotBefore = long.MaxValue;
+                    }
+
+                    return (now, overdue);
                 }
             }
 
@@ -275,6 +289,22 @@ public sealed class InboxRunner(
     }
 
     private static readonly TimeSpan AcknowledgementsFirstPause = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>When the next overdue turn may start during a burst (a <see cref="Stopwatch"/> timestamp); guarded by the gate.</summary>
+    private long overdueNotBefore;
+
+    /// <summary>
+    /// When the next overdue turn may start, after one that started and ended at these timestamps:
+    /// its rest keeps overdue turns to <see cref="InboxOptions.OverdueShare"/> of the time. A turn
+    /// counts as working for at most <see cref="InboxOptions.SlowTurn"/> (beyond it, it was waiting on
+    /// something else), so one slow platform call does not hold the next answers back for long.
+    /// </summary>
+    private long OverdueRest(long started, long ended)
+    {
+        var worked = Math.Min(ended - started, (long)(options.Value.SlowTurn.TotalSeconds * Stopwatch.Frequency));
+        var share = Math.Clamp(options.Value.OverdueShare, double.Epsilon, 1);
+        return ended + (long)(worked * ((1 - share) / share));
+    }
 
     /// <summary>When each item queued here was handed over (<see cref="Stopwatch"/> timestamps).</summary>
     private readonly Dictionary<long, long> queuedSince = [];

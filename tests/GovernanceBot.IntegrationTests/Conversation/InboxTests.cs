@@ -117,9 +117,10 @@ public sealed class InboxTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
-    public async Task WhileABurstNeverPauses_NoTurnRunsAtFirst_AndEachRunsOnceItHasWaitedTheLongestDelay_OneAtATime(StoreKind kind)
+    public async Task WhileABurstNeverPauses_NoTurnRunsAtFirst_AndEachRunsOnceItHasWaitedTheLongestDelay_OneAtATime_RestingBetweenThem(StoreKind kind)
     {
-        var channel = new ScriptedChannel { WorkFor = TimeSpan.FromMilliseconds(15) };
+        // Turns of 40 ms, so the rest after each (three times that) is well beyond the stream's own spacing.
+        var channel = new ScriptedChannel { WorkFor = TimeSpan.FromMilliseconds(40) };
         // The default: no turn during a burst. The window is long so a loaded machine's pauses don't end it,
         // and the burst rate low (one a second) so this test's stream is one from its second request, even on a
         // loaded machine where it slows to a dozen a second.
@@ -136,6 +137,7 @@ public sealed class InboxTests
         var warmUp = channel.Runs;
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        var streamStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         var sent = 0;
         int? runsAtHalfASecond = null;
         int? runsAtOneSecond = null;
@@ -159,6 +161,8 @@ public sealed class InboxTests
 
         var runsDuringStream = channel.Runs - runsAtOneSecond;
         var mostAtOnceDuringStream = channel.MostAtOnce;
+        var streamEnded = System.Diagnostics.Stopwatch.GetTimestamp();
+        var overdue = channel.Worked.Where(w => w.Began >= streamStarted + System.Diagnostics.Stopwatch.Frequency && w.Ended <= streamEnded).OrderBy(w => w.Began).ToList();
         await bot.IdleAsync();
 
         Assert.Equal(runsAtHalfASecond, runsAtOneSecond);
@@ -166,6 +170,16 @@ public sealed class InboxTests
         // Forty conversations had overdue turns, and they ran one at a time: the acknowledgements went on beside them.
         // (Forty, not fewer: the outbox then sends each conversation's answers a second apart, as the platforms allow.)
         Assert.Equal(1, mostAtOnceDuringStream);
+        // And not back to back: after each, a rest three times as long as it worked (Inbox:OverdueShare, a quarter
+        // of the time by default), so they took no more than a quarter of a core.
+        Assert.True(overdue.Count >= 2, $"{overdue.Count} overdue turns ran while the stream went on");
+        foreach (var (before, after) in overdue.Zip(overdue.Skip(1)))
+        {
+            var worked = before.Ended - before.Began;
+            var rested = after.Began - before.Ended;
+            Assert.True(rested >= 3 * worked, $"an overdue turn rested {rested * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms after working {worked * 1000.0 / System.Diagnostics.Stopwatch.Frequency:F1} ms");
+        }
+
         Assert.Equal(sent, channel.Runs - warmUp);
     }
 
@@ -427,6 +441,9 @@ public sealed class InboxTests
         private int atOnce;
         private int mostAtOnce;
 
+        /// <summary>When each turn began and ended its work (<see cref="System.Diagnostics.Stopwatch"/> timestamps).</summary>
+        public ConcurrentQueue<(long Began, long Ended)> Worked { get; } = new();
+
         public async Task<InboundWork> TranslateAsync(InboxWork item, CancellationToken cancellationToken)
         {
             if (Hold is { } hold && (SlowText is null || SlowText == item.Payload))
@@ -440,7 +457,9 @@ public sealed class InboxTests
                 Interlocked.CompareExchange(ref mostAtOnce, now, most);
             }
 
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await Task.Delay(WorkFor, cancellationToken);
+            Worked.Enqueue((started, System.Diagnostics.Stopwatch.GetTimestamp()));
             Interlocked.Decrement(ref atOnce);
             Interlocked.Increment(ref runs);
             Order.Enqueue(item.Payload!);

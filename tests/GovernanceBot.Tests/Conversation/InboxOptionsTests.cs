@@ -23,6 +23,8 @@ public sealed class InboxOptionsTests
 
         Assert.Equal(200, options.BurstRate);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.ReceivingWindow);
+        Assert.Equal(0.25, options.OverdueShare);
+        Assert.Equal(1, Read(("Inbox:OverdueShare", "1")).OverdueShare);
     }
 
     [Theory]
@@ -34,5 +36,16 @@ public sealed class InboxOptionsTests
         var refused = Assert.Throws<OptionsValidationException>(() => Read((key, value)));
 
         Assert.Contains("Inbox:BurstRate and Inbox:ReceivingWindow must be above zero.", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-0.5")]
+    [InlineData("1.5")]
+    public void AnOverdueShareOutsideZeroToOne_IsRefusedWithTheSettingNamed(string value)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Read(("Inbox:OverdueShare", value)));
+
+        Assert.Contains("Inbox:OverdueShare must be above 0 and at most 1", refused.Message, StringComparison.Ordinal);
     }
 }
