@@ -23,6 +23,7 @@ public static class ConversationSetup
             // At zero or below every stream would be a burst, and every answer would wait MaxAnswerDelay.
             .Validate(o => o.BurstRate > 0 && o.ReceivingWindow > TimeSpan.Zero, "Inbox:BurstRate and Inbox:ReceivingWindow must be above zero.")
             .Validate(o => o.OverdueShare is > 0 and <= 1, "Inbox:OverdueShare must be above 0 and at most 1 (a share of the time).")
+            .Validate(o => o.MaxHeld > 0, "Inbox:MaxHeld must be above zero (at zero no item would ever run here).")
             .ValidateOnStart();
         services.TryAddSingleton<InboxInstance>();
         services.AddSingleton<Inbox>();

@@ -61,6 +61,15 @@ public sealed class InboxOptions
     /// <summary>How long a turn runs before it counts as waiting rather than working (<see cref="TurnsWhileReceiving"/>).</summary>
     public TimeSpan SlowTurn { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// The most items this instance holds, queued or running. Beyond it (a long burst) new items are
+    /// stored for any instance to take, unleased, and the runner takes them from the store as it makes
+    /// room. Every held item's lease is renewed every <see cref="Lease"/>/3, and memory holds their
+    /// payloads: with 70,000 held, a renewal took the store for some three seconds, during which the
+    /// acknowledgements fell from thousands a second to 500 (inbound benchmark, 2 cores).
+    /// </summary>
+    public int MaxHeld { get; set; } = 5000;
+
     /// <summary>Runs of a turn that throws before it is recorded as failed.</summary>
     public int MaxAttempts { get; set; } = 4;
 
@@ -83,7 +92,8 @@ public sealed class InboxOptions
 /// <param name="Kind">How the channel will read <paramref name="Payload"/> back.</param>
 /// <param name="ConversationKey">Items with the same key run one at a time, in arrival order.</param>
 /// <param name="Payload">The request as the channel needs it again (stored verbatim).</param>
-public sealed record InboundItem(string Channel, string DedupeKey, string Kind, string ConversationKey, string Payload);
+/// <param name="AnswersInRequest">Its run answers the request (a Teams invoke, a Slack modal): it is handed to this instance however many it holds.</param>
+public sealed record InboundItem(string Channel, string DedupeKey, string Kind, string ConversationKey, string Payload, bool AnswersInRequest = false);
 
 /// <summary>An item taken to run: stored, and leased to this instance.</summary>
 public sealed record InboxWork(long Id, string Channel, string Kind, string ConversationKey, string? Payload, int Attempts);
@@ -145,6 +155,19 @@ public sealed class Inbox : IAsyncDisposable
     /// the next instance (or this one after a restart) to take at once.
     /// </summary>
     public void StopLeasing() => draining = true;
+
+    /// <summary>
+    /// Set by the runner while it holds <see cref="InboxOptions.MaxHeld"/> items: new items (but those
+    /// that answer their request) are then stored unleased, for the runner to take from the store
+    /// once it has room, or for another instance.
+    /// </summary>
+    public bool Full
+    {
+        get => Volatile.Read(ref full);
+        set => Volatile.Write(ref full, value);
+    }
+
+    private bool full;
 
     /// <summary>
     /// Requests are arriving in a burst: faster than <see cref="InboxOptions.BurstRate"/> over the last
@@ -243,8 +266,8 @@ public sealed class Inbox : IAsyncDisposable
     private async Task<List<Pending>> InsertNewAsync(List<Pending> batch)
     {
         var now = time.GetUtcNow();
-        var lease = draining ? (DateTimeOffset?)null : now + options.Value.Lease;
-        var owner = draining ? null : Instance;
+        var lease = now + options.Value.Lease;
+        var spill = Full;
         var known = new List<Pending>();
         var added = new List<(Pending Pending, InboundEvent Row)>(batch.Count);
         try
@@ -254,7 +277,8 @@ public sealed class Inbox : IAsyncDisposable
             {
                 foreach (var pending in batch)
                 {
-                    var row = NewRow(pending.Item, now, owner, lease);
+                    var leased = !draining && (!spill || pending.Item.AnswersInRequest);
+                    var row = NewRow(pending.Item, now, leased ? Instance : null, leased ? lease : null);
                     if (await insert.InsertAsync(row, CancellationToken.None) is { } id)
                     {
                         row.Id = id;
@@ -285,7 +309,7 @@ public sealed class Inbox : IAsyncDisposable
         foreach (var (pending, row) in added)
         {
             pending.Result.TrySetResult(new Admission(AdmissionKind.New,
-                owner is null ? null : new InboxWork(row.Id, row.Channel, row.Kind, row.ConversationKey, row.PayloadJson, row.Attempts),
+                row.LeaseOwner is null ? null : new InboxWork(row.Id, row.Channel, row.Kind, row.ConversationKey, row.PayloadJson, row.Attempts),
                 null));
         }
 
@@ -360,7 +384,7 @@ public sealed class Inbox : IAsyncDisposable
         }
     }
 
-    /// <summary>A new item's row: received now, leased to <paramref name="owner"/> (none while draining).</summary>
+    /// <summary>A new item's row: received now, leased to <paramref name="owner"/> (none while draining, or while the runner is full).</summary>
     private static InboundEvent NewRow(InboundItem item, DateTimeOffset now, string? owner, DateTimeOffset? lease) => new()
     {
         Channel = item.Channel,

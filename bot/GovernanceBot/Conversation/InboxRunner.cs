@@ -57,6 +57,7 @@ public sealed class InboxRunner(
             }
 
             queuedSince[work.Id] = Stopwatch.GetTimestamp();
+            inbox.Full = held.Count >= options.Value.MaxHeld;
             if (running++ == 0)
             {
                 idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -87,6 +88,7 @@ public sealed class InboxRunner(
         lock (gate)
         {
             held.Add(work.Id);
+            inbox.Full = held.Count >= options.Value.MaxHeld;
             if (running++ == 0)
             {
                 idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -128,10 +130,20 @@ public sealed class InboxRunner(
                     await RenewAsync(stoppingToken);
                 }
 
-                foreach (var work in await ClaimAsync(stoppingToken))
+                // Full batches one after another while there is room: after a long burst the items stored
+                // beyond Inbox:MaxHeld wait in the store, and answering them must not wait a poll per batch.
+                bool more;
+                do
                 {
-                    Enqueue(work);
+                    var (claimed, limit) = await ClaimAsync(stoppingToken);
+                    foreach (var work in claimed)
+                    {
+                        Enqueue(work);
+                    }
+
+                    more = limit > 0 && claimed.Count == limit;
                 }
+                while (more && !stoppingToken.IsCancellationRequested);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -454,9 +466,24 @@ public sealed class InboxRunner(
         services.GetService<OutboxDispatcher>()?.Wake();
     }
 
-    /// <summary>Takes due items nobody holds: one conditional update, so two instances never take the same item.</summary>
-    private async Task<List<InboxWork>> ClaimAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes due items nobody holds, as many as this instance has room for (<see cref="InboxOptions.MaxHeld"/>)
+    /// up to a batch: one conditional update, so two instances never take the same item. Returns them
+    /// and how many it looked for.
+    /// </summary>
+    private async Task<(List<InboxWork> Claimed, int Limit)> ClaimAsync(CancellationToken cancellationToken)
     {
+        int limit;
+        lock (gate)
+        {
+            limit = Math.Min(Math.Max(1, options.Value.BatchSize), options.Value.MaxHeld - held.Count);
+        }
+
+        if (limit <= 0)
+        {
+            return ([], 0);
+        }
+
         var now = time.GetUtcNow();
         var until = now + options.Value.Lease;
         await using var db = factory.Create();
@@ -468,7 +495,7 @@ public sealed class InboxRunner(
         var candidates = await due.Where(e => e.LeaseUntil == null).Select(e => e.Id)
             .Concat(due.Where(e => e.LeaseUntil < now).Select(e => e.Id))
             .OrderBy(id => id)
-            .Take(Math.Max(1, options.Value.BatchSize))
+            .Take(limit)
             .ToListAsync(cancellationToken);
         lock (gate)
         {
@@ -478,7 +505,7 @@ public sealed class InboxRunner(
 
         if (candidates.Count == 0)
         {
-            return [];
+            return ([], limit);
         }
 
         await db.InboundEvents
@@ -494,7 +521,7 @@ public sealed class InboxRunner(
             Log.InboxClaimed(logger, claimed.Count);
         }
 
-        return claimed;
+        return (claimed, limit);
     }
 
     /// <summary>
@@ -547,6 +574,19 @@ public sealed class InboxRunner(
         {
             held.Remove(id);
             queuedSince.Remove(id);
+            inbox.Full = held.Count >= options.Value.MaxHeld;
+            if (held.Count == options.Value.MaxHeld / 2)
+            {
+                // Half the room is free: take what waits in the store (stored unleased while this was full).
+                // (A lane can finish after the host has disposed the runner: then there is nothing to wake.)
+                try
+                {
+                    wake.Release();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
             if (--running == 0)
             {
                 idle.TrySetResult();

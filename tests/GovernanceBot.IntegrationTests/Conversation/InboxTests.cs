@@ -185,6 +185,52 @@ public sealed class InboxTests
 
     [Theory]
     [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
+    public async Task BeyondMaxHeld_NewItemsAreStoredUnleased_AndEachRunsOnceThereIsRoom_InArrivalOrder_ButOneThatAnswersItsRequestIsHandedOver(StoreKind kind)
+    {
+        var channel = new ScriptedChannel { Hold = new SemaphoreSlim(0) };
+        // No poll for a minute: what waits in the store is taken because room was made, not by the clock.
+        await using var bot = await StartAsync(kind, channel, settings: new Dictionary<string, string?>
+        {
+            ["Inbox:MaxHeld"] = "4",
+            ["Inbox:PollInterval"] = "00:01:00",
+        });
+
+        // Twelve messages in two conversations, each handed to the runner as a channel does; every turn waits.
+        var handedOver = 0;
+        for (var i = 0; i < 12; i++)
+        {
+            if ((await AdmitAsync(bot, $"held-{i}", $"m {i}", $"c{i % 2}")).Work is { } work)
+            {
+                handedOver++;
+                Runner(bot).Enqueue(work);
+            }
+        }
+
+        Assert.Equal(4, handedOver);
+        await using (var db = await bot.Store.OpenAsync())
+        {
+            Assert.Equal(8, await db.InboundEvents.CountAsync(e => e.LeaseOwner == null && e.LeaseUntil == null && e.Status == InboundStatus.Received));
+        }
+
+        // A card action (answered in its own request) is handed over all the same, beyond the limit.
+        var invoke = await Inbox(bot).AdmitAsync(new InboundItem(ChannelNames.Local, "invoke-1", "text", "local:c9", "now", AnswersInRequest: true), CancellationToken.None);
+        Assert.NotNull(invoke.Work);
+        var answer = Runner(bot).RunNowAsync(invoke.Work);
+
+        channel.Hold.Release(100);
+        await answer;
+        await Poll.UntilAsync(() => Task.FromResult(channel.Runs == 13), TimeSpan.FromSeconds(30), () => $"{channel.Runs} of 13 ran");
+        await bot.IdleAsync();
+
+        var order = channel.Order.ToList();
+        Assert.Equal([.. Enumerable.Range(0, 6).Select(i => $"m {2 * i}")], order.Where(t => t.StartsWith("m ", StringComparison.Ordinal) && int.Parse(t[2..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0));
+        Assert.Equal([.. Enumerable.Range(0, 6).Select(i => $"m {(2 * i) + 1}")], order.Where(t => t.StartsWith("m ", StringComparison.Ordinal) && int.Parse(t[2..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1));
+        await using var check = await bot.Store.OpenAsync();
+        Assert.Equal(13, await check.InboundEvents.CountAsync(e => e.Status == InboundStatus.Processed));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestStore.Both), MemberType = typeof(TestStore))]
     public async Task AStreamSlowerThanTheBurstRate_IsAnsweredAsItArrives_NotAfterTheLongestDelay(StoreKind kind)
     {
         var channel = new ScriptedChannel();

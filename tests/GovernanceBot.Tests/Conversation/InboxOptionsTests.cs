@@ -25,6 +25,7 @@ public sealed class InboxOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.ReceivingWindow);
         Assert.Equal(0.25, options.OverdueShare);
         Assert.Equal(1, Read(("Inbox:OverdueShare", "1")).OverdueShare);
+        Assert.Equal(5000, options.MaxHeld);
     }
 
     [Theory]
@@ -47,5 +48,15 @@ public sealed class InboxOptionsTests
         var refused = Assert.Throws<OptionsValidationException>(() => Read(("Inbox:OverdueShare", value)));
 
         Assert.Contains("Inbox:OverdueShare must be above 0 and at most 1", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void AMaxHeldAtZeroOrBelow_IsRefusedWithTheSettingNamed(string value)
+    {
+        var refused = Assert.Throws<OptionsValidationException>(() => Read(("Inbox:MaxHeld", value)));
+
+        Assert.Contains("Inbox:MaxHeld must be above zero", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -181,7 +181,7 @@ public sealed class SlackInteractions(
         Admission admission;
         try
         {
-            admission = await inbox.AdmitAsync(new InboundItem(ChannelNames.Slack, dedupe, ViewKind, $"slack:{teamId}:{userId}", json), cancellationToken);
+            admission = await inbox.AdmitAsync(new InboundItem(ChannelNames.Slack, dedupe, ViewKind, $"slack:{teamId}:{userId}", json, AnswersInRequest: true), cancellationToken);
         }
         catch (InboxUnavailableException)
         {

@@ -59,7 +59,7 @@ public sealed class TeamsActivityHandler(
         }
 
         var item = new InboundItem(ChannelNames.Teams, DedupeKey(activity), activity.Type!, $"{ChannelNames.Teams}:{activity.Conversation!.Id}",
-            Encoding.UTF8.GetString(body));
+            Encoding.UTF8.GetString(body), AnswersInRequest: invoke);
         Admission admission;
         try
         {
