@@ -236,7 +236,7 @@ public sealed class InboxRunner(
                     startedAt.Remove(started);
                     if (overdue)
                     {
-                        overdueNotBefore = OverdueRest(started, Stopwatch.GetTimestamp());
+                        overdueNotBefore = Math.Max(overdueNotBefore, OverdueRest(started, Stopwatch.GetTimestamp()));
                     }
                 }
 
@@ -286,12 +286,7 @@ public sealed class InboxRunner(
                         now++;
                     }
 
-                    if (overdue)
-                    {
-                        // Until it is over, no other overdue turn starts (it sets the next rest when it ends).
-                        overdueNotBefore = long.MaxValue;
-                    }
-
+                    // While an overdue turn works no other starts (it counts as working); its end sets the rest.
                     return (now, overdue);
                 }
             }

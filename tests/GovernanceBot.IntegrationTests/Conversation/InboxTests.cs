@@ -196,21 +196,22 @@ public sealed class InboxTests
         });
 
         // Twelve messages in two conversations, each handed to the runner as a channel does; every turn waits.
-        var handedOver = 0;
+        // (Their rows are not checked here: the poll the runner makes as the host starts may still be under way,
+        // and may take some of those stored unleased, as another instance may.)
+        var admissions = new List<Admission>();
         for (var i = 0; i < 12; i++)
         {
-            if ((await AdmitAsync(bot, $"held-{i}", $"m {i}", $"c{i % 2}")).Work is { } work)
+            var admission = await AdmitAsync(bot, $"held-{i}", $"m {i}", $"c{i % 2}");
+            admissions.Add(admission);
+            if (admission.Work is { } work)
             {
-                handedOver++;
                 Runner(bot).Enqueue(work);
             }
         }
 
-        Assert.Equal(4, handedOver);
-        await using (var db = await bot.Store.OpenAsync())
-        {
-            Assert.Equal(8, await db.InboundEvents.CountAsync(e => e.LeaseOwner == null && e.LeaseUntil == null && e.Status == InboundStatus.Received));
-        }
+        Assert.All(admissions, a => Assert.Equal(AdmissionKind.New, a.Kind));
+        Assert.Equal(4, admissions.Count(a => a.ToRun));
+        Assert.All(admissions.Skip(4), a => Assert.Null(a.Work));
 
         // A card action (answered in its own request) is handed over all the same, beyond the limit.
         var invoke = await Inbox(bot).AdmitAsync(new InboundItem(ChannelNames.Local, "invoke-1", "text", "local:c9", "now", AnswersInRequest: true), CancellationToken.None);
