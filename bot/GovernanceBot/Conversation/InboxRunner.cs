@@ -57,7 +57,7 @@ public sealed class InboxRunner(
             }
 
             queuedSince[work.Id] = Stopwatch.GetTimestamp();
-            inbox.Full = held.Count >= options.Value.MaxHeld;
+            TellInboxIfFull();
             if (running++ == 0)
             {
                 idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -88,7 +88,7 @@ public sealed class InboxRunner(
         lock (gate)
         {
             held.Add(work.Id);
-            inbox.Full = held.Count >= options.Value.MaxHeld;
+            TellInboxIfFull();
             if (running++ == 0)
             {
                 idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -309,9 +309,13 @@ public sealed class InboxRunner(
     private long OverdueRest(long started, long ended)
     {
         var worked = Math.Min(ended - started, (long)(options.Value.SlowTurn.TotalSeconds * Stopwatch.Frequency));
-        var share = Math.Clamp(options.Value.OverdueShare, double.Epsilon, 1);
+        // Above 0 and at most 1: checked when the host starts (ConversationSetup).
+        var share = options.Value.OverdueShare;
         return ended + (long)(worked * ((1 - share) / share));
     }
+
+    /// <summary>Called under the gate whenever <see cref="held"/> changes: the inbox stores new items unleased while this holds <see cref="InboxOptions.MaxHeld"/>.</summary>
+    private void TellInboxIfFull() => inbox.Full = held.Count >= options.Value.MaxHeld;
 
     /// <summary>When each item queued here was handed over (<see cref="Stopwatch"/> timestamps).</summary>
     private readonly Dictionary<long, long> queuedSince = [];
@@ -569,7 +573,7 @@ public sealed class InboxRunner(
         {
             held.Remove(id);
             queuedSince.Remove(id);
-            inbox.Full = held.Count >= options.Value.MaxHeld;
+            TellInboxIfFull();
             if (held.Count == options.Value.MaxHeld / 2)
             {
                 // Half the room is free: take what waits in the store (stored unleased while this was full).
